@@ -1,0 +1,73 @@
+/**
+ * JSON log lines from structured loggers: structlog, python-json-logger, pino, ECS, GCP/Loki
+ * shapes. The message, level, time, logger and exception are found under their common names;
+ * every other key stays in `fields`.
+ */
+import type { Level } from '@scs-doctor/core';
+import { toLevel } from './levels.js';
+
+export interface JsonLog {
+  message: string;
+  level?: Level;
+  time?: unknown;
+  logger?: string;
+  fields: Record<string, unknown>;
+}
+
+const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'text', '@message'];
+const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', '@level', 'levelno'];
+const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime', 'date', 't', 'created'];
+const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module'];
+const EXCEPTION_KEYS = ['exc_info', 'exception', 'exc_text', 'stack', 'stack_trace', 'traceback', 'error.stack_trace'];
+
+function pickKey(o: Record<string, unknown>, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const v = o[k];
+    if (v !== undefined && v !== null && v !== '') return k;
+  }
+  return undefined;
+}
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    // pino's `err: {type, message, stack}` and ECS's `error: {message, stack_trace}`
+    const parts = [o['type'], o['message'], o['stack'] ?? o['stack_trace']].filter((x): x is string => typeof x === 'string');
+    if (parts.length) return parts.join('\n');
+    return JSON.stringify(v);
+  }
+  return String(v);
+}
+
+/** Interprets a parsed JSON object as a log event; undefined when it is not an object. */
+export function fromJsonObject(o: unknown): JsonLog | undefined {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const obj = o as Record<string, unknown>;
+  const fields: Record<string, unknown> = { ...obj };
+  const mk = pickKey(obj, MESSAGE_KEYS);
+  let message = mk ? text(obj[mk]) : '';
+  if (mk) delete fields[mk];
+  // pino puts an error under `err` beside `msg`; keep its text searchable too.
+  if (mk !== 'err' && obj['err'] && typeof obj['err'] === 'object') message += '\n' + text(obj['err']);
+  else if (mk !== 'error' && obj['error'] && typeof obj['error'] === 'object') message += '\n' + text(obj['error']);
+  const ek = pickKey(obj, EXCEPTION_KEYS);
+  if (ek && typeof obj[ek] === 'string') {
+    message += (message ? '\n' : '') + (obj[ek] as string).replace(/\n+$/, '');
+    delete fields[ek];
+  }
+  const out: JsonLog = { message: message.replace(/\r\n/g, '\n'), fields };
+  const lk = pickKey(obj, LEVEL_KEYS);
+  if (lk) {
+    const raw = obj[lk];
+    // Python's levelno scale (ERROR=40) differs from pino's (error=50).
+    const level = lk === 'levelno' && typeof raw === 'number' ? toLevel(raw + 10) : toLevel(raw);
+    if (level) out.level = level;
+  }
+  const tk = pickKey(obj, TIME_KEYS);
+  if (tk) out.time = obj[tk];
+  const gk = pickKey(obj, LOGGER_KEYS);
+  if (gk && typeof obj[gk] === 'string') out.logger = obj[gk] as string;
+  return out;
+}

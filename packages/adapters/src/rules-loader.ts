@@ -1,0 +1,80 @@
+/** Loads rule packs from directories (YAML and JSON files, found with fast-glob). */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core';
+
+export const RULE_GLOB = '**/*.{yaml,yml,json}';
+
+export interface LoadResult {
+  rules: LoadedRule[];
+  /** Every problem in every file, errors and warnings. */
+  problems: Problem[];
+  files: string[];
+}
+
+/** Finds rule files under the directories (or single files), sorted for a stable order. */
+export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: string[]; problems: Problem[] }> {
+  const files: string[] = [];
+  const problems: Problem[] = [];
+  for (const dir of dirs) {
+    let stat;
+    try {
+      stat = await fs.stat(dir);
+    } catch {
+      problems.push({ code: 'RULES_NOT_FOUND', message: `no rule directory or file at ${dir}`, file: dir });
+      continue;
+    }
+    if (stat.isFile()) {
+      files.push(dir);
+      continue;
+    }
+    const found = await fg(RULE_GLOB, { cwd: dir, onlyFiles: true, suppressErrors: true, ignore: ['**/node_modules/**'] });
+    found.sort();
+    for (const f of found) files.push(path.join(dir, f));
+  }
+  return { files, problems };
+}
+
+/** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
+export async function loadRuleFiles(dirs: readonly string[]): Promise<LoadResult> {
+  const { files, problems } = await findRuleFiles(dirs);
+  const rules: LoadedRule[] = [];
+  const texts = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return await fs.readFile(file, 'utf8');
+      } catch (e) {
+        problems.push({ code: 'RULE_INVALID', message: `cannot read: ${(e as Error).message}`, file });
+        return undefined;
+      }
+    }),
+  );
+  const ids = new Map<string, string>();
+  files.forEach((file, i) => {
+    const text = texts[i];
+    if (text === undefined) return;
+    const r = parseRuleText(text, file);
+    problems.push(...r.problems);
+    if (!r.rule) return;
+    const prior = ids.get(r.rule.id);
+    if (prior !== undefined) {
+      problems.push({ code: 'RULE_DUPLICATE_ID', message: `rule id "${r.rule.id}" is also defined in ${prior}`, file, line: 1, column: 1 });
+      return;
+    }
+    ids.set(r.rule.id, file);
+    rules.push({ rule: r.rule, file });
+  });
+  return { rules, problems, files };
+}
+
+/** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
+export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
+  const { rules, problems } = await loadRuleFiles(dirs);
+  const errors = problems.filter((p) => p.severity !== 'warning');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    throw new ScsDoctorError(first.code === 'RULES_NOT_FOUND' ? 'RULES_NOT_FOUND' : 'RULE_INVALID', errors.length === 1 ? first.message : `${errors.length} problems in rule files`, { file: first.file, line: first.line, column: first.column }, errors);
+  }
+  return compileRules(rules, options);
+}

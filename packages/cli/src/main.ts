@@ -1,0 +1,265 @@
+/**
+ * The `scs-doctor` command: a thin shell over core, rules and adapters.
+ * Exit status: 0 nothing diagnosed, 1 diagnoses found (or rule problems), 2 usage or input error.
+ */
+import { promises as fs } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino, type Logger } from 'pino';
+import {
+  FORMATS,
+  formatProblem,
+  isScsDoctorError,
+  mergeReports,
+  parseDuration,
+  parseReport,
+  parseTime,
+  render,
+  ruleJsonSchema,
+  ScsDoctorError,
+  type OutputFormat,
+  type Report,
+} from '@scs-doctor/core';
+import { diagnoseInputs, LOG_FORMATS, loadRuleFiles, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { rulesDir } from '@scs-doctor/rules';
+
+export const USAGE = `Usage:
+  scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
+                      [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
+                      [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
+                      [--redact REGEX]... [--max-evidence N] [--color|--no-color] [--verbose]
+  scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
+  scs-doctor rules list [--rules DIR]... [--no-builtin]
+  scs-doctor rules test [DIR]
+  scs-doctor rules lint [DIR]
+  scs-doctor rules schema
+
+INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
+Gzip is read transparently. Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
+`;
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+  isTTY: boolean;
+}
+
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) });
+
+function usage(message: string): never {
+  throw new ScsDoctorError('USAGE', message);
+}
+
+function logger(verbose: boolean, io: Io): Logger {
+  return pino({ level: verbose ? 'debug' : 'warn', base: undefined, redact: { paths: ['*.secret', '*.password', '*.token'], censor: '[REDACTED]' } }, pino.destination({ fd: io.stderr === process.stderr ? 2 : 2, sync: true }));
+}
+
+async function write(io: Io, text: string, output: string | undefined): Promise<void> {
+  if (output) await fs.writeFile(output, text);
+  else await new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
+}
+
+function formatOption(v: string | undefined): OutputFormat {
+  const f = v ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(f)) usage(`--format must be one of ${FORMATS.join(', ')} (got "${f}")`);
+  return f as OutputFormat;
+}
+
+async function diagnose(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      events: { type: 'string', multiple: true },
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      now: { type: 'string' },
+      'stale-after': { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'no-builtin': { type: 'boolean' },
+      'log-format': { type: 'string' },
+      redact: { type: 'string', multiple: true },
+      'max-evidence': { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+  });
+  const format = formatOption(values.format);
+  const logFormat = (values['log-format'] ?? 'auto') as LogFormatOption;
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) usage(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
+  let now: number | undefined;
+  if (values.now !== undefined) {
+    now = parseTime(values.now);
+    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
+  }
+  let staleAfterMs: number | undefined;
+  if (values['stale-after'] !== undefined) {
+    staleAfterMs = parseDuration(values['stale-after']);
+    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
+  }
+  let evidenceLimit: number | undefined;
+  if (values['max-evidence'] !== undefined) {
+    evidenceLimit = Number(values['max-evidence']);
+    if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0) usage('--max-evidence must be a whole number');
+  }
+  const redact: RegExp[] = [];
+  for (const r of values.redact ?? []) {
+    try {
+      redact.push(new RegExp(r, 'g'));
+    } catch (e) {
+      usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  if (positionals.length === 0 && !values.events?.length) usage('give at least one INPUT (a file, directory, glob or -) or --events FILE');
+  const log = logger(Boolean(values.verbose), io);
+  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
+  const pack = await loadRulePack(dirs);
+  log.debug({ rules: pack.rules.length }, 'rule pack loaded');
+  const started = Date.now();
+  const { report, lost } = await diagnoseInputs(pack, {
+    inputs: positionals,
+    events: values.events ?? [],
+    now,
+    staleAfterMs,
+    evidenceLimit,
+    redact,
+    logFormat,
+    cwd: io.cwd,
+    stdin: io.stdin,
+  });
+  log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
+  const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));
+  await write(io, render(report, format, { color }), values.output);
+  if (lost) {
+    for (const p of report.stats.problems) if (p.code !== 'EVENT_INVALID') io.stderr.write(`scs-doctor: ${formatProblem({ ...p, code: p.code as never, file: undefined })}\n`);
+    return 2;
+  }
+  return report.diagnoses.length > 0 ? 1 : 0;
+}
+
+async function merge(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } } });
+  const format = formatOption(values.format ?? 'json');
+  if (positionals.length === 0) usage('merge needs at least one report file (written by diagnose --format json)');
+  const reports: Report[] = [];
+  for (const file of positionals) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new ScsDoctorError('REPORT_INVALID', `not JSON: ${(e as Error).message}`, { file });
+    }
+    reports.push(parseReport(data, file));
+  }
+  const merged = mergeReports(reports);
+  await write(io, render(merged, format, { color: false }), values.output);
+  return merged.diagnoses.length > 0 ? 1 : 0;
+}
+
+async function rules(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' } } });
+  const dirs = positionals.length ? positionals : [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  switch (sub) {
+    case 'schema':
+      await write(io, JSON.stringify(ruleJsonSchema(), null, 2) + '\n', undefined);
+      return 0;
+    case 'list': {
+      const pack = await loadRulePack(dirs);
+      const rows = pack.rules.map((r) => [r.rule.id, r.rule.severity, r.rule.side, r.rule.title]);
+      const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
+      const out = rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
+      await write(io, out.join('\n') + `\n${rows.length} rules\n`, undefined);
+      return 0;
+    }
+    case 'lint': {
+      const { problems, files } = await loadRuleFiles(dirs);
+      for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
+      const errors = problems.filter((p) => p.severity !== 'warning').length;
+      io.stdout.write(`${files.length} rule files, ${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}\n`);
+      return errors > 0 ? 1 : 0;
+    }
+    case 'test': {
+      const pack = await loadRulePack(dirs);
+      const { results, uncovered, orphans } = await testRulePack(pack, dirs);
+      let failed = 0;
+      let passed = 0;
+      for (const r of results) {
+        for (const c of r.cases) {
+          if (c.todo) continue;
+          if (c.pass) passed++;
+          else {
+            failed++;
+            const why = c.recordLine === undefined ? 'no record follows the annotation' : c.expect === 'match' ? 'expected a match, got none' : 'expected no match, but the rule matched';
+            io.stdout.write(`${r.file}:${c.line} ${c.ruleId}: ${why}${c.recordLine ? ` (record at line ${c.recordLine})` : ''}\n`);
+          }
+        }
+        for (const t of r.fixedTodos) io.stdout.write(`${r.file}:${t.line} ${t.ruleId}: todo case now behaves; promote it\n`);
+      }
+      for (const u of uncovered) {
+        failed++;
+        io.stdout.write(`${u.file ?? u.ruleId} ${u.ruleId}: fixture lacks a ${u.missing}\n`);
+      }
+      for (const o of orphans) {
+        failed++;
+        io.stdout.write(`${o}: fixture names no rule in the pack\n`);
+      }
+      io.stdout.write(`${results.length} fixtures, ${passed} cases passed, ${failed} failed\n`);
+      return failed > 0 ? 1 : 0;
+    }
+    default:
+      usage(sub ? `unknown rules command "${sub}" (list, test, lint, schema)` : 'rules needs a command: list, test, lint or schema');
+  }
+}
+
+/** Runs the command line; returns the exit status. Never throws for user errors. */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'diagnose':
+        return await diagnose(rest, io);
+      case 'merge':
+        return await merge(rest, io);
+      case 'rules':
+        return await rules(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return 0;
+      case '--version':
+        io.stdout.write('0.1.0\n');
+        return 0;
+      case undefined:
+        io.stderr.write(USAGE);
+        return 2;
+      default:
+        usage(`unknown command "${command}" (diagnose, merge, rules, help)`);
+    }
+  } catch (e) {
+    if (isScsDoctorError(e)) {
+      if (e.problems.length > 1) for (const p of e.problems) io.stderr.write(`scs-doctor: ${formatProblem(p)}\n`);
+      else io.stderr.write(`scs-doctor: ${e.problems[0] ? formatProblem(e.problems[0]) : e.toString()}\n`);
+      if (e.code === 'USAGE') io.stderr.write(`Run "scs-doctor help" for usage.\n`);
+      return 2;
+    }
+    const err = e as { code?: string; message?: string };
+    if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`scs-doctor: USAGE ${err.message}\nRun "scs-doctor help" for usage.\n`);
+      return 2;
+    }
+    io.stderr.write(`scs-doctor: internal error: ${err.message ?? String(e)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,75 @@
+/** Stable error codes. Tools and tests depend on these strings; never rename one. */
+export type ErrorCode =
+  | 'RULE_INVALID'
+  | 'RULE_YAML'
+  | 'RULE_DUPLICATE_ID'
+  | 'RULE_ID_MISMATCH'
+  | 'RULE_REGEX'
+  | 'RULE_REGEX_UNSAFE'
+  | 'RULE_PLACEHOLDER'
+  | 'RULE_CONDITION'
+  | 'RULE_FIXTURE_MISSING'
+  | 'RULES_NOT_FOUND'
+  | 'INPUT_UNREADABLE'
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_CORRUPT'
+  | 'EVENT_INVALID'
+  | 'EVENTS_UNREADABLE'
+  | 'REPORT_INVALID'
+  | 'USAGE'
+  | 'OPTION_INVALID'
+  | 'PROBE_FAILED';
+
+/** Where a problem sits: a file and, when known, a 1-based line and column. */
+export interface Place {
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+export function formatPlace(place: Place): string {
+  if (!place.file) return '';
+  let s = place.file;
+  if (place.line !== undefined) {
+    s += `:${place.line}`;
+    if (place.column !== undefined) s += `:${place.column}`;
+  }
+  return s;
+}
+
+/** A failure with a stable `code` and, for files, a place. Findings are never errors. */
+export class ScsDoctorError extends Error {
+  readonly code: ErrorCode;
+  readonly place: Place;
+  readonly problems: readonly Problem[];
+
+  constructor(code: ErrorCode, message: string, place: Place = {}, problems: readonly Problem[] = []) {
+    super(message);
+    this.name = 'ScsDoctorError';
+    this.code = code;
+    this.place = place;
+    this.problems = problems;
+  }
+
+  /** One line: `file:line:col CODE message`. */
+  override toString(): string {
+    const where = formatPlace(this.place);
+    return `${where ? where + ' ' : ''}${this.code} ${this.message}`;
+  }
+}
+
+/** One problem found while loading or linting; many can be collected before failing. */
+export interface Problem extends Place {
+  code: ErrorCode;
+  message: string;
+  severity?: 'error' | 'warning';
+}
+
+export function formatProblem(p: Problem): string {
+  const where = formatPlace(p);
+  return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${p.message}`;
+}
+
+export function isScsDoctorError(e: unknown): e is ScsDoctorError {
+  return e instanceof ScsDoctorError;
+}

@@ -1,0 +1,94 @@
+/** Checks of a schema-valid rule that a schema cannot express. */
+import type { ErrorCode } from '../errors.js';
+import type { Rule } from '../schema/rule.js';
+import { checkConditions } from './conditions.js';
+import { unsafeRegexReason } from './safety.js';
+
+export interface RuleProblem {
+  code: ErrorCode;
+  message: string;
+  severity?: 'error' | 'warning';
+  path: (string | number)[];
+}
+
+/** Values every record offers to placeholders and `groupBy`, besides a rule's own parameters. */
+export const CONTEXT_KEYS = [
+  'side',
+  'connectionId',
+  'connectionName',
+  'sharedId',
+  'level',
+  'logger',
+  'status',
+  'probe',
+  'target',
+  'outcome',
+  'lastEventAt',
+  'age',
+  'staleAfter',
+] as const;
+
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
+
+/** Names of the named capture groups in a regex source. */
+export function groupNames(pattern: string): string[] {
+  const out: string[] = [];
+  for (const m of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) out.push(m[1]!);
+  return out;
+}
+
+export function analyzeRule(rule: Rule): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const names = new Set<string>(CONTEXT_KEYS);
+  const sig = rule.signature;
+  if (sig?.pattern !== undefined) {
+    let ok = true;
+    try {
+      new RegExp(sig.pattern, sig.flags ?? '');
+    } catch (e) {
+      ok = false;
+      problems.push({ code: 'RULE_REGEX', message: `pattern does not compile: ${(e as Error).message}`, path: ['signature', 'pattern'] });
+    }
+    for (const g of groupNames(sig.pattern)) {
+      if (FORBIDDEN_NAMES.has(g)) problems.push({ code: 'RULE_REGEX', message: `capture group name "${g}" is not allowed`, path: ['signature', 'pattern'] });
+      names.add(g);
+    }
+    if (ok) {
+      const why = unsafeRegexReason(sig.pattern);
+      if (why) problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern can backtrack catastrophically: ${why}`, path: ['signature', 'pattern'] });
+    }
+  }
+  for (const [name, spec] of Object.entries(rule.params)) {
+    if (FORBIDDEN_NAMES.has(name)) problems.push({ code: 'RULE_INVALID', message: `parameter name "${name}" is not allowed`, path: ['params', name] });
+    if (!names.has(name)) problems.push({ code: 'RULE_PLACEHOLDER', message: `params.${name} is not a capture group of the pattern`, path: ['params', name] });
+    if (spec.separator !== undefined && spec.type !== 'list') problems.push({ code: 'RULE_INVALID', message: `params.${name}: separator needs type list`, path: ['params', name] });
+  }
+  const appliesToText = rule.appliesTo.includes('log') || rule.appliesTo.includes('event');
+  if (appliesToText && (sig === undefined || sig.anchors.length === 0)) {
+    problems.push({
+      code: 'RULE_INVALID',
+      severity: 'warning',
+      message: 'no signature anchors: every record is a candidate for this rule, which slows every scan',
+      path: sig ? ['signature'] : ['id'],
+    });
+  }
+  const texts: [string, (string | number)[]][] = [
+    [rule.summary, ['summary']],
+    [rule.cause, ['cause']],
+    [rule.impact, ['impact']],
+    ...rule.remediation.map((r, i): [string, (string | number)[]] => [r, ['remediation', i]]),
+  ];
+  for (const [text, path] of texts) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      if (!names.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
+    }
+  }
+  rule.groupBy.forEach((g, i) => {
+    if (!names.has(g)) problems.push({ code: 'RULE_PLACEHOLDER', message: `groupBy "${g}" names no parameter`, path: ['groupBy', i] });
+  });
+  if (rule.conditions) {
+    for (const msg of checkConditions(rule.conditions)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
+  }
+  return problems;
+}

@@ -1,0 +1,225 @@
+/**
+ * Compiles a rule pack into a matcher. A record is matched in three steps, cheapest first:
+ * 1. one combined scan over the text for every rule's key anchor (the prefilter);
+ * 2. for the rules whose key anchor was seen: every anchor, then the pattern (parameters);
+ * 3. the rule's conditions, compiled to closures with json-rules-engine's meaning.
+ * A record that contains no key anchor cannot match any rule, so the adapters run the same
+ * scan over raw input (`rawScanner`) and skip full parsing of everything else.
+ */
+import { ScsDoctorError, type Problem } from '../errors.js';
+import type { LoadedRule, RecordKind, Rule } from '../schema/rule.js';
+import type { ParamValue } from '../schema/report.js';
+import { compileConditions, type Facts, type Predicate } from './conditions.js';
+import { analyzeRule } from './analyze.js';
+import { encodedForms, literalAlternation, utf8AsLatin1 } from './literals.js';
+
+export interface CompiledRule {
+  readonly rule: Rule;
+  readonly file: string | undefined;
+  readonly index: number;
+  readonly kinds: ReadonlySet<RecordKind>;
+  readonly anchors: readonly string[];
+  readonly keyAnchor: string | undefined;
+  readonly regex: RegExp | undefined;
+  readonly predicate: Predicate | undefined;
+}
+
+export interface RuleMatch {
+  rule: CompiledRule;
+  params: Record<string, ParamValue>;
+  /** Offset of the match in the text (the pattern's match, else the first anchor's). */
+  offset: number;
+}
+
+/**
+ * Tokens that mark a record as worth a full parse even when no rule anchors it: error-level
+ * lines and tracebacks feed the report's `unmatched` list, where new SCS errors show up first.
+ */
+export const ATTENTION_TOKENS = [
+  'ERROR',
+  'CRITICAL',
+  'FATAL',
+  'Traceback (most recent call last)',
+  '"error"',
+  '"fatal"',
+  '"critical"',
+  '"level":50',
+  '"level":60',
+  '"level": 50',
+  '"level": 60',
+  'level=error',
+  'level=fatal',
+] as const;
+
+export interface RulePack {
+  readonly rules: readonly CompiledRule[];
+  /** Global regex over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
+  readonly rawScanner: RegExp | undefined;
+  /** Matches one record's decoded text against the rules that apply to its kind. */
+  match(kind: RecordKind, text: string, facts: Facts): RuleMatch[];
+  /** Whether any rule reads records of this kind. */
+  reads(kind: RecordKind): boolean;
+}
+
+export interface CompileOptions {
+  /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS). */
+  attention?: readonly string[];
+}
+
+const MAX_REGEX_INPUT = 1 << 20;
+
+function convert(rule: Rule, groups: Record<string, string | undefined>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
+  for (const [name, raw] of Object.entries(groups)) {
+    if (raw === undefined) continue;
+    const spec = rule.params[name];
+    const type = spec?.type ?? 'string';
+    if (type === 'integer' || type === 'number') {
+      const n = type === 'integer' ? Number.parseInt(raw.replace(/[_,]/g, ''), 10) : Number.parseFloat(raw);
+      out[name] = Number.isFinite(n) ? n : raw;
+    } else if (type === 'list') {
+      const sep = spec?.separator ?? ',';
+      out[name] = raw
+        .split(sep)
+        .map((s) => s.trim().replace(/^['"[]+|['"\]]+$/g, ''))
+        .filter((s) => s !== '');
+    } else out[name] = raw;
+  }
+  return { ...out };
+}
+
+/** Which literals can hide another from a leftmost-first scan (one contains, or runs into, the other). */
+function shadowed(literals: readonly string[]): Set<string> {
+  const set = new Set(literals);
+  const prefixes = new Set<string>();
+  for (const l of set) for (let i = 1; i < l.length; i++) prefixes.add(l.slice(0, i));
+  const out = new Set<string>();
+  for (const a of set) {
+    for (let i = 0; i < a.length; i++) {
+      // a suffix of `a` that starts another literal: the two can overlap in text
+      const suf = a.slice(i);
+      if (i > 0 && prefixes.has(suf)) for (const b of set) if (b !== a && b.startsWith(suf)) out.add(b), out.add(a);
+      for (let j = i + 1; j <= a.length; j++) {
+        const sub = a.slice(i, j);
+        if (sub !== a && set.has(sub)) out.add(sub), out.add(a);
+      }
+    }
+  }
+  return out;
+}
+
+/** Compiles validated rules. Throws RULE_INVALID with every problem when a rule cannot be compiled. */
+export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: CompileOptions = {}): RulePack {
+  const problems: Problem[] = [];
+  const compiled: CompiledRule[] = [];
+  const seen = new Map<string, string | undefined>();
+  loaded.forEach((entry, index) => {
+    const { rule, file } = 'rule' in entry ? entry : { rule: entry, file: undefined };
+    const prior = seen.get(rule.id);
+    if (seen.has(rule.id)) {
+      problems.push({ code: 'RULE_DUPLICATE_ID', message: `rule id "${rule.id}" is defined twice (also in ${prior ?? 'another rule'})`, file });
+      return;
+    }
+    seen.set(rule.id, file);
+    for (const p of analyzeRule(rule)) if (p.severity !== 'warning') problems.push({ code: p.code, message: p.message, file });
+    const sig = rule.signature;
+    const anchors = sig?.anchors ?? [];
+    const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined);
+    let regex: RegExp | undefined;
+    if (sig?.pattern) {
+      try {
+        regex = new RegExp(sig.pattern, (sig.flags ?? '').replace(/[gy]/g, ''));
+      } catch {
+        /* reported by analyzeRule */
+      }
+    }
+    compiled.push({
+      rule,
+      file,
+      index,
+      kinds: new Set(rule.appliesTo),
+      anchors,
+      keyAnchor,
+      regex,
+      predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
+    });
+  });
+  if (problems.length > 0) {
+    throw new ScsDoctorError('RULE_INVALID', `${problems.length} problem(s) in the rule pack`, { file: problems[0]!.file }, problems);
+  }
+
+  const byAnchor = new Map<string, CompiledRule[]>();
+  const unanchored = new Map<RecordKind, CompiledRule[]>();
+  for (const r of compiled) {
+    if (r.keyAnchor === undefined) {
+      for (const k of r.kinds) unanchored.set(k, [...(unanchored.get(k) ?? []), r]);
+    } else byAnchor.set(r.keyAnchor, [...(byAnchor.get(r.keyAnchor) ?? []), r]);
+  }
+  const keys = [...byAnchor.keys()];
+  const risky = shadowed(keys);
+  const riskyRules = compiled.filter((r) => r.keyAnchor !== undefined && risky.has(r.keyAnchor));
+  const scanner = keys.length ? new RegExp(literalAlternation(keys), 'g') : undefined;
+
+  const rawLiterals = new Set<string>();
+  for (const k of keys) for (const f of encodedForms(k)) rawLiterals.add(utf8AsLatin1(f));
+  for (const t of options.attention ?? ATTENTION_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
+  const logUnanchored = (unanchored.get('log')?.length ?? 0) > 0;
+  const rawScanner = logUnanchored || rawLiterals.size === 0 ? undefined : new RegExp(literalAlternation([...rawLiterals]), 'g');
+
+  const kindsRead = new Set<RecordKind>(compiled.flatMap((r) => [...r.kinds]));
+
+  function match(kind: RecordKind, text: string, facts: Facts): RuleMatch[] {
+    const candidates = new Set<CompiledRule>(unanchored.get(kind) ?? []);
+    const subject = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
+    if (scanner) {
+      scanner.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      let any = false;
+      while ((m = scanner.exec(subject)) !== null) {
+        any = true;
+        for (const r of byAnchor.get(m[0]) ?? []) candidates.add(r);
+      }
+      if (any) for (const r of riskyRules) if (subject.includes(r.keyAnchor!)) candidates.add(r);
+    }
+    if (candidates.size === 0) return [];
+    const ordered = [...candidates].sort((a, b) => a.index - b.index);
+    const out: RuleMatch[] = [];
+    for (const r of ordered) {
+      if (!r.kinds.has(kind)) continue;
+      let offset = -1;
+      let ok = true;
+      for (const a of r.anchors) {
+        const at = subject.indexOf(a);
+        if (at < 0) {
+          ok = false;
+          break;
+        }
+        if (offset < 0) offset = at;
+      }
+      if (!ok) continue;
+      let params: Record<string, ParamValue> = {};
+      if (r.regex) {
+        const m = r.regex.exec(subject);
+        if (!m) continue;
+        offset = m.index;
+        if (m.groups) params = convert(r.rule, m.groups);
+      }
+      if (r.predicate) {
+        const prev = facts['params'];
+        facts['params'] = params;
+        const pass = r.predicate(facts);
+        facts['params'] = prev;
+        if (!pass) continue;
+      }
+      out.push({ rule: r, params, offset: Math.max(0, offset) });
+    }
+    return out;
+  }
+
+  return {
+    rules: compiled,
+    rawScanner,
+    match,
+    reads: (kind) => kindsRead.has(kind),
+  };
+}

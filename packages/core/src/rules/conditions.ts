@@ -1,0 +1,124 @@
+/**
+ * Compiles json-rules-engine conditions into plain closures with the same meaning.
+ *
+ * json-rules-engine is the semantics of a rule's `conditions`; evaluating it per record costs
+ * hundreds of microseconds (it is promise-based and walks JSONPath), so candidates are evaluated
+ * by these closures instead. The differential test in `conditions.test.ts` holds them to
+ * json-rules-engine's results. Only constructs whose meaning is reproduced exactly are accepted:
+ * all/any/not, the ten default operators, fact references as values, and simple paths
+ * (`$.a.b`, `$.a[0]`, `$['a-b']`).
+ */
+import type { ConditionNode } from '../schema/rule.js';
+
+export type Facts = Record<string, unknown>;
+export type Predicate = (facts: Facts) => boolean;
+
+const PATH_TOKEN = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^'\\]*)'\]|\["([^"\\]*)"\]/y;
+
+/** Parses a simple JSONPath into keys, or returns an error message. */
+export function parsePath(path: string): (string | number)[] | string {
+  if (!path.startsWith('$')) return `path "${path}" must start with $`;
+  const keys: (string | number)[] = [];
+  PATH_TOKEN.lastIndex = 1;
+  let pos = 1;
+  while (pos < path.length) {
+    PATH_TOKEN.lastIndex = pos;
+    const m = PATH_TOKEN.exec(path);
+    if (!m) return `path "${path}" uses syntax beyond $.a.b, $.a[0] and $['a']`;
+    const key = m[1] ?? m[3] ?? m[4];
+    keys.push(key !== undefined ? key : Number(m[2]));
+    pos = PATH_TOKEN.lastIndex;
+  }
+  if (keys.some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) return `path "${path}" names a forbidden key`;
+  return keys;
+}
+
+function own(obj: unknown, key: string | number): unknown {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
+}
+
+function resolver(fact: string, path: string | undefined): (facts: Facts) => unknown {
+  if (path === undefined || path === '') return (facts) => own(facts, fact);
+  const keys = parsePath(path) as (string | number)[];
+  return (facts) => {
+    const base = own(facts, fact);
+    // json-rules-engine hands a non-object fact value through unchanged when a path is given.
+    if (base === null || typeof base !== 'object') return base;
+    let v: unknown = base;
+    for (const k of keys) {
+      v = own(v, k);
+      if (v === undefined) return undefined;
+    }
+    return v;
+  };
+}
+
+const isNumeric = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
+
+type Op = (a: unknown, b: unknown) => boolean;
+const OPS: Record<string, Op> = {
+  equal: (a, b) => a === b,
+  notEqual: (a, b) => a !== b,
+  in: (a, b) => (b as unknown[]).indexOf(a) > -1,
+  notIn: (a, b) => (b as unknown[]).indexOf(a) === -1,
+  contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
+  doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
+  lessThan: (a, b) => isNumeric(a) && (a as number) < (b as number),
+  lessThanInclusive: (a, b) => isNumeric(a) && (a as number) <= (b as number),
+  greaterThan: (a, b) => isNumeric(a) && (a as number) > (b as number),
+  greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= (b as number),
+};
+
+/** Checks a condition tree; returns messages for every construct the compiler cannot honour. */
+export function checkConditions(node: ConditionNode, at = 'conditions'): string[] {
+  const out: string[] = [];
+  if ('all' in node) node.all.forEach((c, i) => out.push(...checkConditions(c, `${at}.all[${i}]`)));
+  else if ('any' in node) node.any.forEach((c, i) => out.push(...checkConditions(c, `${at}.any[${i}]`)));
+  else if ('not' in node) out.push(...checkConditions(node.not, `${at}.not`));
+  else {
+    if (node.path !== undefined) {
+      const p = parsePath(node.path);
+      if (typeof p === 'string') out.push(`${at}: ${p}`);
+    }
+    const v = node.value;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const ref = v as { path?: string };
+      if (ref.path !== undefined) {
+        const p = parsePath(ref.path);
+        if (typeof p === 'string') out.push(`${at}.value: ${p}`);
+      }
+    }
+    if ((node.operator === 'in' || node.operator === 'notIn') && !Array.isArray(v) && !(v !== null && typeof v === 'object')) {
+      out.push(`${at}: operator ${node.operator} needs a list as value`);
+    }
+  }
+  return out;
+}
+
+/** Compiles a checked condition tree into a predicate. */
+export function compileConditions(node: ConditionNode): Predicate {
+  if ('all' in node) {
+    const parts = node.all.map(compileConditions);
+    return (f) => parts.every((p) => p(f));
+  }
+  if ('any' in node) {
+    const parts = node.any.map(compileConditions);
+    // json-rules-engine treats an empty `any` as true and an empty `all` as true.
+    if (parts.length === 0) return () => true;
+    return (f) => parts.some((p) => p(f));
+  }
+  if ('not' in node) {
+    const inner = compileConditions(node.not);
+    return (f) => !inner(f);
+  }
+  const left = resolver(node.fact, node.path);
+  const op = OPS[node.operator]!;
+  const v = node.value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v) {
+    const ref = v as { fact: string; path?: string };
+    const right = resolver(ref.fact, ref.path);
+    return (f) => op(left(f), right(f));
+  }
+  return (f) => op(left(f), v);
+}

@@ -1,0 +1,87 @@
+/**
+ * Timestamp and duration handling. Every time that leaves scs-doctor is ISO-8601 UTC.
+ */
+
+const PY_LOGGING = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[,.](\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?$/;
+
+/**
+ * Parses the timestamps SCS and its log shippers write: ISO-8601 (any fraction length, with or
+ * without zone), Python logging's `2026-05-12 14:03:22,118`, epoch seconds / milliseconds /
+ * nanoseconds as numbers or numeric strings. Times without a zone are taken as UTC.
+ * Returns epoch milliseconds, or undefined when the value is not a time.
+ */
+export function parseTime(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return fromEpochNumber(value);
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (s === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(s)) return fromEpochNumber(Number(s));
+  const m = PY_LOGGING.exec(s);
+  if (m) {
+    const frac = (m[7] ?? '0').padEnd(3, '0').slice(0, 3);
+    let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +frac);
+    const zone = m[8];
+    if (zone && zone !== 'Z') {
+      const sign = zone[0] === '-' ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+    }
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function fromEpochNumber(n: number): number | undefined {
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  if (n < 1e11) return Math.round(n * 1000); // seconds (until year 5138)
+  if (n < 1e14) return Math.round(n); // milliseconds
+  if (n < 1e17) return Math.round(n / 1000); // microseconds
+  return Math.round(n / 1e6); // nanoseconds
+}
+
+export function toIso(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** Normalizes any accepted time to ISO-8601 UTC, or undefined. */
+export function normalizeTime(value: unknown): string | undefined {
+  return toIso(parseTime(value));
+}
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/**
+ * Parses a duration such as `90m`, `6h`, `2d`, `1h30m` or `500ms` into milliseconds.
+ * @example parseDuration('1h30m') // 5_400_000
+ */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(s)) return undefined;
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return total > 0 ? total : undefined;
+}
+
+/** Renders a duration the way a person says it: `3d 4h`, `2h 5m`, `45s`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(abs / 86400);
+  const h = Math.floor((abs % 86400) / 3600);
+  const m = Math.floor((abs % 3600) / 60);
+  const s = abs % 60;
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return s > 0 ? `${m}m ${s}s` : `${m}m`;
+  return `${s}s`;
+}
