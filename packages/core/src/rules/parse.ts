@@ -27,24 +27,30 @@ function baseName(file: string): string {
   return name.replace(/\.(ya?ml|json)$/i, '');
 }
 
-function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): { line: number; column: number } {
+function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
   // Walk down as far as the path exists; a missing key is reported at its parent.
   let node: unknown = doc.contents;
   let best: Node | null = isNode(node) ? (node as Node) : null;
-  for (const key of path) {
+  path.forEach((key, depth) => {
+    if (node === undefined) return;
+    const last = depth === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
-      if (!pair) break;
+      if (!pair) {
+        node = undefined;
+        return;
+      }
       // Point at the key for unknown-key problems, the value otherwise.
       node = pair.value ?? pair.key;
-      if (isNode(pair.value)) best = pair.value as Node;
+      if (last && atKey && isNode(pair.key)) best = pair.key as Node;
+      else if (isNode(pair.value)) best = pair.value as Node;
       else if (isNode(pair.key)) best = pair.key as Node;
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
       if (isNode(node)) best = node as Node;
-      else break;
-    } else break;
-  }
+      else node = undefined;
+    } else node = undefined;
+  });
   const offset = best?.range?.[0] ?? 0;
   const pos = lc.linePos(offset);
   return { line: pos.line, column: pos.col };
@@ -84,14 +90,23 @@ export function parseRuleText(text: string, file: string): ParseResult {
   const parsed = RuleSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      let path = issue.path as PropertyKey[];
-      let message = issue.message;
       if (issue.code === 'unrecognized_keys') {
-        message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-        path = [...path, issue.keys[0]!];
+        for (const key of issue.keys) {
+          const path = [...(issue.path as PropertyKey[]), key];
+          const parent = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+          problems.push({ code: 'RULE_INVALID', message: `${parent}unknown field "${key}"`, file, ...locate(doc, lc, path, true) });
+        }
+        continue;
       }
+      const path = issue.path as PropertyKey[];
       const where = path.length ? path.map(String).join('.') : '(rule)';
-      problems.push({ code: 'RULE_INVALID', message: `${where}: ${message}`, file, ...locate(doc, lc, path) });
+      problems.push({ code: 'RULE_INVALID', message: `${where}: ${issue.message}`, file, ...locate(doc, lc, path) });
+    }
+    // Problems the schema cannot see are still worth reporting in the same pass.
+    const rawId = (data as Record<string, unknown>)['id'];
+    const expectedId = baseName(file);
+    if (typeof rawId === 'string' && expectedId && rawId !== expectedId) {
+      problems.push({ code: 'RULE_ID_MISMATCH', message: `id "${rawId}" differs from the file name "${expectedId}"`, file, ...locate(doc, lc, ['id']) });
     }
     return { problems };
   }

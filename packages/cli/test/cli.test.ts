@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ReportSchema } from '@scs-doctor/core';
+import { run } from './run.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const examples = path.join(root, 'examples');
+const NOW = ['--now', '2026-05-12T12:00:00Z'];
+const tmp = mkdtempSync(path.join(tmpdir(), 'scs-doctor-cli-'));
+const write = (name: string, text: string) => {
+  const p = path.join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const invalidToken = write('sender.log', '2026-05-12 09:00:02,905 ERROR [scs.sync.sender] shared secret unavailable: InvalidToken\n2026-05-12 09:00:03,000 INFO [scs.sync.sender] sync finished\n');
+const clean = write('clean.log', '2026-05-12 09:00:02,905 INFO [scs.sync.sender] sync finished connection_id=c1\n');
+
+describe('scs-doctor diagnose', () => {
+  it('exits 1 and names the rule when something is diagnosed', async () => {
+    const r = await run(['diagnose', invalidToken, ...NOW]);
+    expect([r.code, r.stdout.includes('shared-secret-invalid-token')]).toEqual([1, true]);
+  });
+
+  it('exits 0 when nothing is diagnosed', async () => {
+    const r = await run(['diagnose', clean, ...NOW]);
+    expect(r.code).toBe(0);
+  });
+
+  it('prints only the report on stdout with --format json', async () => {
+    const r = await run(['diagnose', invalidToken, '--format', 'json', ...NOW]);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.diagnoses.map((d) => d.ruleId)).toEqual(['shared-secret-invalid-token']);
+  });
+
+  it('reads standard input for -', async () => {
+    const r = await run(['diagnose', '-', '--format', 'json', ...NOW], { stdin: '2026-05-12 09:00:00,000 ERROR connection failed (no manifest received)\n' });
+    expect(JSON.parse(r.stdout).diagnoses[0].ruleId).toBe('no-manifest-received');
+  });
+
+  it('expands a quoted glob itself', async () => {
+    const r = await run(['diagnose', path.join(tmp, '*.log'), '--format', 'json', ...NOW]);
+    expect(JSON.parse(r.stdout).stats.inputs.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('diagnoses the shipped sample data with every documented signature', async () => {
+    const r = await run(['diagnose', path.join(examples, 'logs'), '--events', path.join(examples, 'history/sync-events.json'), '--format', 'json', ...NOW]);
+    const ids = new Set(JSON.parse(r.stdout).diagnoses.map((d: { ruleId: string }) => d.ruleId));
+    expect([...ids].sort()).toEqual(
+      ['bucket-not-configured', 'control-tags-uncovered', 'file-exceeds-copy-ceiling', 'infosec-level-exceeds-max', 'manifest-key-missing', 'no-manifest-received', 'shared-secret-invalid-token', 'sync-stale'].sort(),
+    );
+  });
+
+  it.each([
+    ['markdown', '# scs-doctor report'],
+    ['html', '<!doctype html>'],
+    ['text', 'Fix:'],
+  ])('renders --format %s', async (format, marker) => {
+    const r = await run(['diagnose', invalidToken, '--format', format, ...NOW]);
+    expect(r.stdout).toContain(marker);
+  });
+
+  it('writes the report to --output and nothing to stdout', async () => {
+    const out = path.join(tmp, 'out.json');
+    const r = await run(['diagnose', invalidToken, '--format', 'json', '--output', out, ...NOW]);
+    expect([r.stdout, existsSync(out)]).toEqual(['', true]);
+  });
+
+  it('exits 2 but still reports when one input is missing', async () => {
+    const r = await run(['diagnose', invalidToken, path.join(tmp, 'nope.log'), '--format', 'json', ...NOW]);
+    const report = JSON.parse(r.stdout);
+    expect([r.code, report.diagnoses.length, report.stats.problems[0].code]).toEqual([2, 1, 'INPUT_NOT_FOUND']);
+  });
+
+  it.each([
+    [['diagnose'], 'USAGE'],
+    [['diagnose', 'x.log', '--format', 'yaml'], '--format must be one of'],
+    [['diagnose', 'x.log', '--stale-after', 'soon'], '--stale-after must be a duration'],
+    [['diagnose', 'x.log', '--now', 'later'], '--now must be an ISO-8601 time'],
+    [['diagnose', 'x.log', '--bogus'], 'USAGE'],
+    [['frobnicate'], 'unknown command'],
+    [['diagnose', 'x.log', '--rules', '/nonexistent/rules'], 'RULES_NOT_FOUND'],
+  ])('exits 2 with a one-line reason for %j', async (args, reason) => {
+    const r = await run(args);
+    expect([r.code, r.stderr.includes(reason), r.stderr.includes('    at ')]).toEqual([2, true, false]);
+  });
+});
+
+describe('scs-doctor rules', () => {
+  it('lists the built-in rules', async () => {
+    const r = await run(['rules', 'list']);
+    expect(r.stdout).toMatch(/file-exceeds-copy-ceiling\s+warning\s+sending/);
+  });
+
+  it('passes the built-in fixtures', async () => {
+    const r = await run(['rules', 'test']);
+    expect([r.code, / 0 failed/.test(r.stdout)]).toEqual([0, true]);
+  });
+
+  it('prints the rule file JSON Schema', async () => {
+    const r = await run(['rules', 'schema']);
+    expect(JSON.parse(r.stdout).properties.signature).toBeDefined();
+  });
+
+  it('lints a broken rule with file, line and code, and exits 1', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scs-doctor-lint-'));
+    writeFileSync(path.join(dir, 'bad-rule.yaml'), 'id: other-name\ntitle: T\nseverity: error\nside: sending\ncategory: c\nreferences: [r]\nsummary: s {{nope}}\ncause: c\nimpact: i\nremediation: [x]\nbogus: 1\n');
+    const r = await run(['rules', 'lint', dir]);
+    expect([r.code, /bad-rule\.yaml:\d+:\d+ RULE_INVALID unknown field "bogus"/.test(r.stdout)]).toEqual([1, true]);
+  });
+});
+
+describe('scs-doctor merge', () => {
+  it('merges two reports into their sum', async () => {
+    const a = path.join(tmp, 'a.json');
+    const b = path.join(tmp, 'b.json');
+    await run(['diagnose', invalidToken, '--format', 'json', '--output', a, ...NOW]);
+    await run(['diagnose', invalidToken, '--format', 'json', '--output', b, ...NOW]);
+    const r = await run(['merge', a, b]);
+    expect(JSON.parse(r.stdout).diagnoses[0].count).toBe(2);
+  });
+
+  it('refuses a file that is not a report', async () => {
+    const r = await run(['merge', clean]);
+    expect([r.code, r.stderr.includes('REPORT_INVALID')]).toEqual([2, true]);
+  });
+});
+
+describe('the installed command', () => {
+  const bin = path.join(root, 'packages/cli/bin/scs-doctor.js');
+  it.runIf(existsSync(path.join(root, 'packages/cli/dist/main.js')))('runs as a process and exits with the diagnosis status', async () => {
+    const p = promisify(execFile)(process.execPath, [bin, 'diagnose', invalidToken, '--format', 'json', ...NOW]);
+    const err = await p.then(() => undefined, (e: { code: number; stdout: string }) => e);
+    expect([err?.code, JSON.parse(err?.stdout ?? '{}').diagnoses?.length]).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { compileRules, DiagnosisSession, diagnose } from '../src/index.js';
+import { log, rule } from './helpers.js';
+
+const pack = compileRules([
+  rule({
+    id: 'label-missing',
+    signature: { anchors: ['No RSS object-store configuration for label'], pattern: "for label '?(?<label>[\\w-]+)'?" },
+    summary: 'Label {{label}} is missing',
+    groupBy: ['label'],
+  }),
+  rule({
+    id: 'too-big',
+    side: 'sending',
+    signature: { anchors: ['exceeds single-op copy_object ceiling'], pattern: 'size=(?<sizeBytes>\\d+)' },
+    params: { sizeBytes: { type: 'integer' } },
+    summary: 'File of {{sizeBytes}} bytes',
+  }),
+  rule({
+    id: 'errors-only',
+    signature: { anchors: ['flaky thing'] },
+    conditions: { all: [{ fact: 'levelNumber', operator: 'greaterThanInclusive', value: 50 }] },
+  }),
+  rule({
+    id: 'stale',
+    appliesTo: ['connection'],
+    conditions: { all: [{ fact: 'ageMs', operator: 'greaterThan', value: { fact: 'staleAfterMs' } }] },
+    summary: '{{connectionName}} silent for {{age}}',
+    groupBy: ['connectionId'],
+  }),
+]);
+
+describe('DiagnosisSession', () => {
+  it('splits one rule into a diagnosis per groupBy value', () => {
+    const s = new DiagnosisSession(pack);
+    s.log(log("No RSS object-store configuration for label 'outbox-a'"));
+    s.log(log("No RSS object-store configuration for label 'outbox-b'"));
+    s.log(log("No RSS object-store configuration for label 'outbox-a'"));
+    const r = s.report();
+    expect(r.diagnoses.map((d) => [d.params['label'], d.count])).toEqual([
+      ['outbox-a', 2],
+      ['outbox-b', 1],
+    ]);
+  });
+
+  it('fills the summary from extracted parameters, converted to their type', () => {
+    const r = diagnose(pack, { logs: [log('outbox write failed: Revision x size=2684354560 exceeds single-op copy_object ceiling')] });
+    expect(r.diagnoses[0]!.summary).toBe('File of 2684354560 bytes');
+    expect(r.diagnoses[0]!.params['sizeBytes']).toBe(2684354560);
+  });
+
+  it('takes the side from the record, else from a one-sided rule, else unknown', () => {
+    const r = diagnose(pack, {
+      logs: [
+        log("No RSS object-store configuration for label 'x'", { side: 'receiving' }),
+        log("No RSS object-store configuration for label 'x'"),
+        log('size=1 exceeds single-op copy_object ceiling'),
+      ],
+    });
+    const sides = r.diagnoses.map((d) => `${d.ruleId}:${d.side}`).sort();
+    expect(sides).toEqual(['label-missing:receiving', 'label-missing:unknown', 'too-big:sending']);
+  });
+
+  it('applies conditions: the same text at info level does not match', () => {
+    const r = diagnose(pack, { logs: [log('flaky thing happened', { level: 'info' }), log('flaky thing happened', { level: 'error' })] });
+    expect(r.diagnoses.find((d) => d.ruleId === 'errors-only')?.count).toBe(1);
+  });
+
+  it('accounts for every line of every record', () => {
+    const s = new DiagnosisSession(pack);
+    s.read('a.log', 7);
+    s.log({ ...log("No RSS object-store configuration for label 'x'"), source: { file: 'a.log', line: 1, endLine: 3 } });
+    s.unmatched('a.log', 2);
+    s.skip('a.log', 'blank', 2);
+    const i = s.report().stats.inputs[0]!;
+    expect([i.linesRead, i.linesMatched, i.linesUnmatched, i.linesSkipped, i.skipped['blank']]).toEqual([7, 3, 2, 2, 2]);
+  });
+
+  it('keeps a bounded evidence sample but counts every occurrence', () => {
+    const s = new DiagnosisSession(pack, { evidenceLimit: 3 });
+    for (let i = 0; i < 50; i++) s.log(log(`No RSS object-store configuration for label 'z'`, { time: `2026-05-12T10:${String(i).padStart(2, '0')}:00.000Z` }));
+    const d = s.report().diagnoses[0]!;
+    expect([d.count, d.evidence.length, d.firstSeen, d.lastSeen]).toEqual([50, 3, '2026-05-12T10:00:00.000Z', '2026-05-12T10:49:00.000Z']);
+  });
+
+  it('lists error records no rule explains, grouped by message template', () => {
+    const r = diagnose(pack, {
+      logs: [
+        log('registry call failed: 503 from host-1', { level: 'error' }),
+        log('registry call failed: 502 from host-7', { level: 'error' }),
+        log('all good', { level: 'info' }),
+      ],
+    });
+    expect(r.unmatched.map((u) => [u.template, u.count])).toEqual([['registry call failed: <n> from host-<n>', 2]]);
+  });
+
+  it('diagnoses a connection whose newest event is older than staleAfter, and not a fresh one', () => {
+    const ev = (connectionId: string, finishedAt: string) => ({ connectionId, connectionName: connectionId.toUpperCase(), status: 'success' as const, startedAt: finishedAt, finishedAt, files: [] });
+    const r = diagnose(pack, { events: [ev('old', '2026-05-10T00:00:00.000Z'), ev('fresh', '2026-05-12T11:00:00.000Z'), ev('old', '2026-05-09T00:00:00.000Z')] }, { now: '2026-05-12T12:00:00Z', staleAfterMs: 6 * 3600e3 });
+    const stale = r.diagnoses.filter((d) => d.ruleId === 'stale');
+    expect(stale.map((d) => [d.summary, d.lastSeen])).toEqual([['OLD silent for 2d 12h', '2026-05-10T00:00:00.000Z']]);
+  });
+
+  it('matches sync event messages and attributes them to the connection', () => {
+    const r = diagnose(pack, {
+      events: [{ connectionId: 'c1', connectionName: 'Partner', direction: 'receiving', status: 'failure', startedAt: '2026-05-12T10:00:00.000Z', message: "bucket not configured: No RSS object-store configuration for label 'in'", files: [] }],
+    });
+    const d = r.diagnoses[0]!;
+    expect([d.ruleId, d.side, d.connections]).toEqual(['label-missing', 'receiving', [{ id: 'c1', name: 'Partner' }]]);
+  });
+
+  it('redacts secrets in evidence and parameters', () => {
+    const r = diagnose(pack, { logs: [log("No RSS object-store configuration for label 'x' MY_SECRET=hunter2hunter2")] });
+    const json = JSON.stringify(r);
+    expect(json).not.toContain('hunter2hunter2');
+    expect(json).toContain('MY_SECRET=');
+  });
+
+  it('gives the same report when called twice', () => {
+    const s = new DiagnosisSession(pack, { now: '2026-05-12T12:00:00Z' });
+    s.event({ kind: 'event', event: { connectionId: 'c', status: 'success', startedAt: '2026-01-01T00:00:00.000Z', files: [] }, source: { file: 'h', line: 1, endLine: 1 } });
+    expect(s.report()).toEqual(s.report());
+  });
+});
