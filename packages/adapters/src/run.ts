@@ -1,6 +1,6 @@
 /** The main job: read every input and sync history into one session and return the report. */
-import { DiagnosisSession, isScsDoctorError, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
-import { readEventsText } from './events.js';
+import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { readEventsStream } from './events.js';
 import { readLogStream, type ReadOptions } from './reader.js';
 import { expandInputs, openInput } from './sources.js';
 
@@ -11,6 +11,11 @@ export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions {
   events?: readonly string[] | undefined;
   cwd?: string | undefined;
   stdin?: NodeJS.ReadableStream | undefined;
+  /**
+   * Deployment checks to run after the history is read; receives the Shared IDs of the receiving
+   * connections seen in it (for manifest checks). See `probeDeployment`.
+   */
+  probe?: ((receivingSharedIds: string[]) => Promise<readonly ProbeRecord[]>) | undefined;
 }
 
 export interface DiagnoseInputsResult {
@@ -19,18 +24,13 @@ export interface DiagnoseInputsResult {
   lost: boolean;
 }
 
-async function readAll(stream: AsyncIterable<Buffer>): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const c of stream) parts.push(c);
-  return Buffer.concat(parts).toString('utf8');
-}
-
 /**
  * Diagnoses log files and sync histories.
  * @example const { report } = await diagnoseInputs(pack, { inputs: ['logs/'], events: ['history.json'] });
  */
 export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOptions): Promise<DiagnoseInputsResult> {
   const session = new DiagnosisSession(pack, options);
+  const receivingSharedIds = new Set<string>();
   let lost = false;
   const cwd = options.cwd ?? process.cwd();
   const logs = await expandInputs(options.inputs ?? [], cwd);
@@ -55,13 +55,19 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
   }
   for (const input of events.inputs) {
     try {
-      const text = await readAll(await openInput(input, options.stdin));
-      readEventsText(text, input.name, session);
+      const r = await readEventsStream(await openInput(input, options.stdin), input.name, session, {
+        onEvent: (e) => {
+          if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
+        },
+      });
+      // Not a sync history at all, or cut short: an input error (invalid events are not).
+      if (r.unreadable) lost = true;
     } catch (e) {
       lost = true;
       const code = isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE';
       session.problem({ code, message: (e as Error).message, file: input.name }, input.name);
     }
   }
+  if (options.probe) for (const p of await options.probe([...receivingSharedIds].sort())) session.probe(p);
   return { report: session.report(), lost };
 }

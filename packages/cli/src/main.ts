@@ -19,14 +19,15 @@ import {
   type OutputFormat,
   type Report,
 } from '@scs-doctor/core';
-import { diagnoseInputs, LOG_FORMATS, loadRuleFiles, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputs, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:
   scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
-                      [--redact REGEX]... [--max-evidence N] [--color|--no-color] [--verbose]
+                      [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json]
+                      [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
   scs-doctor rules list [--rules DIR]... [--no-builtin]
   scs-doctor rules test [DIR]
@@ -34,7 +35,8 @@ export const USAGE = `Usage:
   scs-doctor rules schema
 
 INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
-Gzip is read transparently. Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
+Gzip is read transparently. --config runs read-only deployment checks (S3 buckets,
+Inbox manifests, Master Key fingerprints) described by a deployment snapshot file. Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
 `;
 
 export interface Io {
@@ -82,6 +84,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       'log-format': { type: 'string' },
       redact: { type: 'string', multiple: true },
       'max-evidence': { type: 'string' },
+      config: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -113,7 +116,9 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
     }
   }
-  if (positionals.length === 0 && !values.events?.length) usage('give at least one INPUT (a file, directory, glob or -) or --events FILE');
+  if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
+  // Read (and refuse) the deployment config before any input is read.
+  const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
   const log = logger(Boolean(values.verbose), io);
   const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
@@ -130,6 +135,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     logFormat,
     cwd: io.cwd,
     stdin: io.stdin,
+    probe: config ? (sharedIds) => probeDeployment(config, { sharedIds }) : undefined,
   });
   log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));

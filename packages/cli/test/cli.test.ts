@@ -90,6 +90,23 @@ describe('scs-doctor diagnose', () => {
   });
 });
 
+describe('scs-doctor diagnose --config', () => {
+  it('compares the Master Keys by fingerprint and never prints them', async () => {
+    write('scs.env', 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=scs-value-7d1f0a9e4c\n');
+    write('registry.env', 'FILE_SERVICE_REMOTE_MASTER_SECRET=registry-value-2b8e6c3a51\n');
+    const config = write('deployment.json', JSON.stringify({ env: { scs: 'scs.env', registry: 'registry.env' } }));
+    const r = await run(['diagnose', '--config', config, '--format', 'json', ...NOW]);
+    const ids = JSON.parse(r.stdout).diagnoses.map((d: { ruleId: string }) => d.ruleId);
+    expect([r.code, ids, /scs-value|registry-value/.test(r.stdout + r.stderr)]).toEqual([1, ['master-secret-mismatch'], false]);
+  });
+
+  it('refuses a config that holds a credential, without echoing it', async () => {
+    const config = write('bad-deployment.json', JSON.stringify({ s3: { region: 'us-east-1', buckets: [{ name: 'b', role: 'inbox' }], secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }));
+    const r = await run(['diagnose', '--config', config]);
+    expect([r.code, r.stderr.includes('wJalrXUtnFEMI'), r.stderr.length > 0]).toEqual([2, false, true]);
+  });
+});
+
 describe('scs-doctor rules', () => {
   it('lists the built-in rules', async () => {
     const r = await run(['rules', 'list']);

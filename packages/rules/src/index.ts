@@ -16,6 +16,9 @@ export const BUILTIN_RULE_IDS = [
   'control-tags-uncovered',
   'infosec-level-exceeds-max',
   'sync-stale',
+  'master-secret-mismatch',
+  'bucket-unreachable',
+  'inbox-manifest-missing',
 ] as const;
 
 /** The id of a built-in rule. */

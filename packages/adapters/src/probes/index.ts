@@ -1,0 +1,24 @@
+/** Read-only probes of a deployment: S3 buckets and manifests, the Master Key, and the config that names them. */
+import type { ProbeRecord } from '@scs-doctor/core';
+
+/**
+ * A probe: one source of deployment checks. `run()` returns one record per check, `ok` ones too;
+ * a failed check is a record, never an exception.
+ */
+export interface Probe {
+  name: string;
+  run(): Promise<ProbeRecord[]>;
+}
+
+export { createS3Probe, READ_ONLY_COMMANDS, S3_BUCKET_PROBE, S3_MANIFEST_PROBE, type S3ProbeOptions, type S3BucketTarget, type S3Credentials, type BucketRole } from './s3.js';
+export {
+  createSecretsProbe,
+  readEnvSnapshot,
+  fingerprint,
+  MASTER_SECRET_PROBE,
+  SCS_MASTER_SECRET_ENV,
+  REGISTRY_MASTER_SECRET_ENV,
+  type SecretsProbeOptions,
+  type EnvSnapshot,
+} from './secrets.js';
+export { loadDeploymentConfig, probeDeployment, deploymentProbes, DeploymentConfigSchema, type DeploymentConfig, type ProbeDeploymentOptions } from './config.js';
