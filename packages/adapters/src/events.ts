@@ -1,8 +1,12 @@
 /**
  * The sync-history reader. Accepts a JSON array of events, an object with an `events` array, or
- * NDJSON (one event a line). Each event is validated; an invalid one is counted with its place and
- * reason and the rest go on. Every line of the file is accounted for in the input's stats.
+ * NDJSON (one event a line), streamed: the file never has to fit in memory, and a file cut short
+ * still gives the events before the cut. Each event is validated; an invalid one is counted with
+ * its place and reason and the rest go on. Every line of the file is accounted for in the input's
+ * stats: an event's lines are matched or unmatched, the rest (brackets, blank lines, comments)
+ * skipped with the reason.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
 
 const STATUSES = new Set(['success', 'warning', 'failure']);
@@ -55,134 +59,494 @@ export function toSyncEvent(raw: unknown): { event: SyncEvent } | { error: strin
   return { error: `invalid sync event: ${where}${issue.message}` };
 }
 
-/** Line numbers (1-based) where each element object of the events array starts. */
-function elementLines(text: string, top: 'array' | 'object'): number[] {
-  const out: number[] = [];
-  let depth = 0;
-  let line = 1;
-  let inString = false;
-  let arrayDepth = top === 'array' ? 1 : -1;
-  let lastKey = '';
-  let keyStart = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) line++;
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) {
-        inString = false;
-        if (depth === 1 && keyStart >= 0) lastKey = text.slice(keyStart, i);
+export interface EventReadOptions {
+  /** Called for each valid event before it reaches the session (hosts may collect them). */
+  onEvent?: (event: SyncEvent) => void;
+  /** Longest event (or NDJSON line) read, in characters (default 16 MiB). */
+  maxEventChars?: number;
+}
+
+export interface EventReadResult {
+  /** Valid events handed to the session. */
+  events: number;
+  /** Events that failed validation or JSON parsing (counted, located, skipped). */
+  invalid: number;
+  /** The file is not a sync history at all, or its JSON is cut short: an input error. */
+  unreadable: boolean;
+}
+
+const DEFAULT_MAX_EVENT_CHARS = 16 << 20;
+/** How much of a `{` file is looked at to tell NDJSON from one JSON object. */
+const SNIFF_CHARS = 1 << 20;
+
+type Mode = 'sniff' | 'ndjson' | 'doc' | 'unreadable';
+
+/**
+ * Incremental reader: feed text with `push`, then call `end`. Line numbers are 1-based; a line is
+ * counted once, by the first event that has a character on it.
+ */
+export class EventsReader {
+  private readonly session: DiagnosisSession;
+  private readonly name: string;
+  private readonly options: EventReadOptions;
+  private readonly maxChars: number;
+  private readonly result: EventReadResult = { events: 0, invalid: 0, unreadable: false };
+  private mode: Mode = 'sniff';
+  private first = true;
+  private bytes = 0;
+  /** Text not yet consumed (sniffing; NDJSON: the unfinished line). */
+  private pending = '';
+  /** Lines fully read so far, and lines handed over as part of an event or a skip. */
+  private line = 1;
+  private counted = 0;
+  private lastCountedLine = 0;
+
+  // Document scanner state.
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** Depth of the array whose elements are events (1: a top-level array, 2: `{"events": [...]}`). */
+  private arrDepth = -1;
+  /** The top-level value is an object: buffered until we know it is not an `events` envelope. */
+  private topObject: string[] | undefined;
+  private topObjectChars = 0;
+  private topObjectLine = 0;
+  private stringStart = -1;
+  private stringParts: string[] = [];
+  private stringChars = 0;
+  private lastString = '';
+  private pendingKey: string | undefined;
+  /** The event being read: its text pieces, first line, last line with a character of it. */
+  private elem: string[] | undefined;
+  private elemChars = 0;
+  private elemLine = 0;
+  private elemEndLine = 0;
+  private elemScalar = false;
+  private elemTooLong = false;
+
+  constructor(session: DiagnosisSession, name: string, options: EventReadOptions = {}) {
+    this.session = session;
+    this.name = name;
+    this.options = options;
+    this.maxChars = options.maxEventChars ?? DEFAULT_MAX_EVENT_CHARS;
+    session.input(name, 'events');
+  }
+
+  push(text: string, bytes = Buffer.byteLength(text)): void {
+    this.bytes += bytes;
+    let t = text;
+    if (this.first && t.length > 0) {
+      this.first = false;
+      if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    }
+    if (this.mode === 'sniff') {
+      this.pending += t;
+      this.sniff(false);
+      return;
+    }
+    this.feed(t);
+  }
+
+  end(): EventReadResult {
+    if (this.mode === 'sniff') this.sniff(true);
+    if (this.mode === 'ndjson') {
+      if (this.pending.length > 0) this.ndjsonLine(this.pending, false);
+      this.pending = '';
+    } else if (this.mode === 'doc') this.endDoc();
+    else if (this.mode === 'unreadable') this.pending = '';
+    // A last line without a newline is a line too.
+    const total = this.line - (this.lastCharWasNewline ? 1 : 0);
+    // Lines outside any event: brackets and keys of a document, blank lines; all of a file that is not a history.
+    const nothingRead = this.result.unreadable && this.result.events === 0 && this.result.invalid === 0;
+    const reason = this.mode === 'unreadable' || (this.mode === 'doc' && nothingRead) ? 'invalid-json' : this.mode === 'doc' ? 'structure' : 'blank';
+    if (total > this.counted) this.session.skip(this.name, reason, total - this.counted);
+    this.session.read(this.name, total, this.bytes);
+    return this.result;
+  }
+
+  private lastCharWasNewline = true;
+
+  /** Decides the layout from the first characters, then feeds what was held. */
+  private sniff(atEnd: boolean): void {
+    const text = this.pending;
+    const at = text.search(/\S/);
+    if (at < 0) {
+      if (!atEnd) return;
+      // Nothing but whitespace: every line is blank.
+      this.mode = 'ndjson';
+      this.pending = '';
+      this.feed(text);
+      return;
+    }
+    const c = text[at]!;
+    let mode: Mode;
+    if (c === '[') mode = 'doc';
+    else if (c === '#' || c === '/') mode = 'ndjson';
+    else if (c !== '{') mode = 'unreadable';
+    else {
+      // `{`: NDJSON unless the first line alone is not a whole JSON value (a pretty-printed
+      // document) or is an `events` envelope. A broken first line followed by a line that is a
+      // whole object is NDJSON with one bad line.
+      const lines = nonBlankLines(text, 2, atEnd);
+      if (lines === undefined && text.length < SNIFF_CHARS && !atEnd) return;
+      const [l1, l2] = lines ?? [];
+      const v1 = l1 === undefined ? undefined : tryParse(l1);
+      if (v1 !== undefined && v1 !== null && typeof v1 === 'object' && !Array.isArray(v1)) {
+        mode = Array.isArray((v1 as Record<string, unknown>)['events']) ? 'doc' : 'ndjson';
+      } else if (v1 === undefined && l2 !== undefined) {
+        const v2 = tryParse(l2);
+        mode = v2 !== null && typeof v2 === 'object' && !Array.isArray(v2) ? 'ndjson' : 'doc';
+      } else mode = v1 === undefined ? 'doc' : 'ndjson';
+    }
+    this.mode = mode;
+    this.pending = '';
+    if (mode === 'unreadable') {
+      this.result.unreadable = true;
+      this.session.problem({ code: 'EVENTS_UNREADABLE', message: `${this.name}: not a sync history (expected a JSON array of sync events, an object with an "events" array, or NDJSON)`, file: this.name, line: lineOf(text, at) }, this.name);
+    }
+    this.feed(text);
+  }
+
+  private feed(t: string): void {
+    if (t.length === 0) return;
+    this.lastCharWasNewline = t.charCodeAt(t.length - 1) === 10;
+    if (this.mode === 'ndjson') this.feedNdjson(t);
+    else if (this.mode === 'doc') this.feedDoc(t);
+    else this.line += countNewlines(t);
+  }
+
+  // NDJSON ----------------------------------------------------------------------------------
+
+  private feedNdjson(t: string): void {
+    let text = this.pending + t;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.ndjsonLine(text.slice(start, nl), true);
+      start = nl + 1;
+    }
+    text = text.slice(start);
+    if (text.length > this.maxChars) {
+      // A line longer than any event: report it once, count it when it ends.
+      this.pending = text.slice(0, this.maxChars);
+      return;
+    }
+    this.pending = text;
+  }
+
+  private ndjsonLine(raw: string, complete: boolean): void {
+    const lineNo = this.line;
+    if (complete) this.line++;
+    this.counted++;
+    this.lastCountedLine = lineNo;
+    const t = raw.trim();
+    if (t === '') return this.session.skip(this.name, 'blank');
+    if (t.startsWith('#') || t.startsWith('//')) return this.session.skip(this.name, 'comment');
+    let value: unknown;
+    try {
+      value = JSON.parse(t);
+    } catch (e) {
+      this.invalid(lineNo, lineNo, `not valid JSON: ${(e as Error).message}`);
+      return;
+    }
+    this.give(value, lineNo, lineNo);
+  }
+
+  // JSON document --------------------------------------------------------------------------
+
+  private feedDoc(t: string): void {
+    const n = t.length;
+    // Pieces of `t` that belong to the current event (or to the buffered top-level object).
+    let elemFrom = this.elem ? 0 : -1;
+    let topFrom = this.topObject ? 0 : -1;
+    let i = 0;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (this.inString) {
+        // Jump to the next quote or backslash.
+        let j = i;
+        while (j < n) {
+          const d = t.charCodeAt(j);
+          if (this.escape) this.escape = false;
+          else if (d === 92) this.escape = true;
+          else if (d === 34) break;
+          else if (d === 10) this.line++;
+          j++;
+        }
+        if (this.elem && j > i) this.elemEndLine = this.line;
+        if (this.stringStart >= 0) {
+          // Keys are short: a long string at depth 1 is a value, not worth keeping.
+          if (this.stringChars + j - this.stringStart <= 64) this.stringParts.push(t.slice(this.stringStart, j));
+          this.stringChars += j - this.stringStart;
+        }
+        if (j >= n) {
+          if (this.stringStart >= 0) this.stringStart = 0;
+          i = n;
+          break;
+        }
+        this.inString = false;
+        if (this.stringStart >= 0) this.lastString = this.stringChars <= 64 ? this.stringParts.join('') : '';
+        this.stringParts = [];
+        this.stringStart = -1;
+        i = j + 1;
+        if (this.elem) this.elemEndLine = this.line;
+        if (this.elemScalar && this.depth === this.arrDepth) elemFrom = this.endElement(t, elemFrom, i);
+        continue;
       }
-      continue;
+      if (c === 10) {
+        this.line++;
+        i++;
+        continue;
+      }
+      if (c === 32 || c === 9 || c === 13) {
+        if (this.elemScalar && this.depth === this.arrDepth) elemFrom = this.endElement(t, elemFrom, i);
+        i++;
+        continue;
+      }
+      // A character that is not whitespace.
+      if (this.depth === this.arrDepth) {
+        if (!this.elem && c !== 44 /* , */ && c !== 93 /* ] */) {
+          // An element: an object (an event), or anything else (an invalid one).
+          this.startElement(c !== 123 && c !== 91);
+          elemFrom = i;
+        } else if (this.elemScalar && c === 44) {
+          elemFrom = this.endElement(t, elemFrom, i);
+          i++;
+          continue;
+        }
+      }
+      if (this.elem) this.elemEndLine = this.line;
+      if (c === 34) {
+        this.inString = true;
+        // Only keys at depth 1 matter (finding "events"); short keys are kept, long strings not.
+        this.stringStart = this.depth === 1 ? i + 1 : -1;
+        this.stringParts = [];
+        this.stringChars = 0;
+        i++;
+        continue;
+      }
+      if (c === 123 || c === 91) {
+        if (this.depth === 0) {
+          this.arrDepth = c === 91 ? 1 : -1;
+          if (c === 123) {
+            this.topObject = [];
+            this.topObjectChars = 0;
+            this.topObjectLine = this.line;
+            topFrom = i;
+          }
+        } else if (this.depth === 1 && c === 91 && this.topObject && this.pendingKey === 'events' && this.arrDepth < 0) {
+          // `{"events": [` — an envelope: its elements are the events; stop buffering it.
+          this.arrDepth = 2;
+          this.topObject = undefined;
+          topFrom = -1;
+        }
+        this.depth++;
+        this.pendingKey = undefined;
+        i++;
+        continue;
+      }
+      if (c === 125 || c === 93) {
+        if (this.elemScalar && this.depth === this.arrDepth) elemFrom = this.endElement(t, elemFrom, i);
+        this.depth--;
+        i++;
+        if (this.elem && this.depth === this.arrDepth) elemFrom = this.endElement(t, elemFrom, i);
+        else if (this.depth === this.arrDepth - 1) this.arrDepth = -1; // the events array is done
+        if (this.depth === 0 && this.topObject) {
+          topFrom = this.endTopObject(t, topFrom, i);
+        }
+        if (this.depth < 0) this.depth = 0;
+        continue;
+      }
+      if (c === 58 /* : */ && this.depth === 1) this.pendingKey = this.lastString;
+      else if (c === 44 && this.depth === 1) this.pendingKey = undefined;
+      i++;
     }
-    if (c === 34) {
-      inString = true;
-      keyStart = i + 1;
-    } else if (c === 123 || c === 91) {
-      depth++;
-      if (c === 91 && top === 'object' && depth === 2 && lastKey === 'events' && arrayDepth < 0) arrayDepth = 2;
-      if (c === 123 && depth === arrayDepth + 1) out.push(line);
-    } else if (c === 125 || c === 93) {
-      depth--;
+    if (this.elem && elemFrom >= 0) this.keepElement(t.slice(elemFrom));
+    if (this.topObject && topFrom >= 0) this.keepTop(t.slice(topFrom));
+  }
+
+  private startElement(scalar: boolean): void {
+    this.elem = [];
+    this.elemChars = 0;
+    this.elemLine = this.line;
+    this.elemEndLine = this.line;
+    this.elemScalar = scalar;
+    this.elemTooLong = false;
+  }
+
+  private keepElement(piece: string): void {
+    if (this.elemTooLong) return;
+    if (this.elemChars + piece.length > this.maxChars) {
+      this.elemTooLong = true;
+      this.elem = [];
+      return;
     }
+    this.elem!.push(piece);
+    this.elemChars += piece.length;
+  }
+
+  private keepTop(piece: string): void {
+    if (!this.topObject) return;
+    if (this.topObjectChars + piece.length > this.maxChars) {
+      // Too big to be one event, and no `events` array so far: keep scanning, stop buffering.
+      this.topObject = [];
+      this.topObjectChars = Number.POSITIVE_INFINITY;
+      return;
+    }
+    this.topObject.push(piece);
+    this.topObjectChars += piece.length;
+  }
+
+  /** Ends the current event at `to` (exclusive); returns the new start of the event text in `t` (none). */
+  private endElement(t: string, from: number, to: number): number {
+    if (from >= 0) this.keepElement(t.slice(from, to));
+    const text = (this.elem ?? []).join('');
+    const tooLong = this.elemTooLong;
+    const line = this.elemLine;
+    const endLine = this.elemEndLine;
+    this.elem = undefined;
+    this.elemScalar = false;
+    if (tooLong) {
+      this.invalid(line, endLine, `event longer than ${this.maxChars} characters`);
+      return -1;
+    }
+    const value = tryParse(text.trim());
+    if (value === undefined) {
+      let reason = 'not valid JSON';
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        reason = `not valid JSON: ${(e as Error).message}`;
+      }
+      this.invalid(line, endLine, reason);
+      return -1;
+    }
+    this.give(value, line, endLine);
+    return -1;
+  }
+
+  private endTopObject(t: string, from: number, to: number): number {
+    if (from >= 0) this.keepTop(t.slice(from, to));
+    const parts = this.topObject!;
+    const tooBig = this.topObjectChars === Number.POSITIVE_INFINITY;
+    const line = this.topObjectLine;
+    this.topObject = undefined;
+    const value = tooBig ? undefined : tryParse(parts.join(''));
+    // One object that is not an envelope: a single event, pretty-printed.
+    if (value !== undefined && value !== null && typeof value === 'object' && !('events' in value)) {
+      const r = toSyncEvent(value);
+      if ('event' in r) {
+        this.give(value, line, this.line);
+        return -1;
+      }
+    }
+    this.unreadable(line, value === undefined && !tooBig ? 'not valid JSON' : 'expected a JSON array of sync events or an object with an "events" array');
+    return -1;
+  }
+
+  private endDoc(): void {
+    if (this.elem) {
+      const line = this.elemLine;
+      this.elem = undefined;
+      this.invalid(line, this.elemEndLine, 'cut short: the file ends inside this event');
+    }
+    if (this.depth > 0 || this.inString) this.unreadable(this.line, 'the JSON ends before its closing bracket (file cut short?)');
+    this.topObject = undefined;
+  }
+
+  // Both ------------------------------------------------------------------------------------
+
+  /** The lines [line, endLine] not yet counted by an earlier event. */
+  private claim(line: number, endLine: number): { from: number; lines: number } {
+    const from = Math.max(line, this.lastCountedLine + 1);
+    const lines = Math.max(0, endLine - from + 1);
+    if (lines > 0) this.lastCountedLine = endLine;
+    this.counted += lines;
+    return { from, lines };
+  }
+
+  private give(raw: unknown, line: number, endLine: number): void {
+    const r = toSyncEvent(raw);
+    if ('error' in r) {
+      this.invalid(line, endLine, r.error);
+      return;
+    }
+    const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
+    this.result.events++;
+    this.options.onEvent?.(r.event);
+    // The session counts an event's lines from its span: an event on a line counted already spans none.
+    this.session.event({ kind: 'event', event: r.event, source: { file: this.name, line, endLine: line + lines - 1 } });
+  }
+
+  private invalid(line: number, endLine: number, reason: string): void {
+    const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
+    this.result.invalid++;
+    this.session.invalidEvent(this.name, line, reason, lines);
+  }
+
+  private unreadable(line: number, reason: string): void {
+    this.result.unreadable = true;
+    this.session.problem({ code: 'EVENTS_UNREADABLE', message: `${this.name}: ${reason}`, file: this.name, line }, this.name);
+  }
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function countNewlines(t: string): number {
+  let n = 0;
+  for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function lineOf(text: string, at: number): number {
+  return countNewlines(text.slice(0, at)) + 1;
+}
+
+/** The first `n` non-blank complete lines (a last line without newline only at the end), or undefined while unknown. */
+function nonBlankLines(text: string, n: number, atEnd: boolean): string[] | undefined {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < n) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      if (!atEnd) return undefined;
+      const last = text.slice(start);
+      if (last.trim() !== '') out.push(last);
+      return out;
+    }
+    const l = text.slice(start, nl);
+    if (l.trim() !== '') out.push(l);
+    start = nl + 1;
   }
   return out;
 }
 
-export interface EventReadOptions {
-  /** Called for each valid event before it reaches the session (hosts may collect them). */
-  onEvent?: (event: SyncEvent) => void;
+/** Reads a sync history held in memory (the whole file's text). */
+export function readEventsText(text: string, name: string, session: DiagnosisSession, options: EventReadOptions = {}): EventReadResult {
+  const reader = new EventsReader(session, name, options);
+  reader.push(text);
+  return reader.end();
 }
 
-/** Reads a sync history held in memory (the whole file's text). */
-export function readEventsText(text: string, name: string, session: DiagnosisSession, options: EventReadOptions = {}): void {
-  const input = session.input(name, 'events');
-  input.bytesRead += Buffer.byteLength(text);
-  const trimmed = text.replace(/^\uFEFF/, '');
-  const firstChar = /\S/.exec(trimmed)?.[0];
-  const lines = trimmed.split('\n');
-  const totalLines = trimmed.endsWith('\n') ? lines.length - 1 : lines.length;
-  session.read(name, totalLines, 0);
-  if (firstChar === undefined) {
-    if (totalLines > 0) session.skip(name, 'blank', totalLines);
-    return;
-  }
-  const give = (raw: unknown, line: number, endLine: number) => {
-    const r = toSyncEvent(raw);
-    if ('error' in r) {
-      session.invalidEvent(name, line, r.error, endLine - line + 1);
-      return;
+/** Reads a sync history from a stream of bytes (UTF-8), in flat memory. */
+export async function readEventsStream(stream: AsyncIterable<Buffer | string>, name: string, session: DiagnosisSession, options: EventReadOptions = {}): Promise<EventReadResult> {
+  const reader = new EventsReader(session, name, options);
+  const decoder = new StringDecoder('utf8');
+  let ended = false;
+  try {
+    for await (const chunk of stream) {
+      if (typeof chunk === 'string') reader.push(chunk);
+      else reader.push(decoder.write(chunk), chunk.length);
     }
-    options.onEvent?.(r.event);
-    session.event({ kind: 'event', event: r.event, source: { file: name, line, endLine } });
-  };
-  let doc: unknown;
-  let isDoc = firstChar === '[';
-  if (firstChar === '{') {
-    // NDJSON, unless the first line alone is not a whole JSON value or is an envelope object.
-    const firstLine = lines.find((l) => l.trim() !== '') ?? '';
-    try {
-      const v = JSON.parse(firstLine) as Record<string, unknown>;
-      isDoc = Array.isArray(v['events']);
-    } catch {
-      isDoc = true;
-    }
-  }
-  if (isDoc) {
-    try {
-      doc = JSON.parse(trimmed);
-    } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const line = m ? trimmed.slice(0, Number(m[1])).split('\n').length : 1;
-      session.skip(name, 'invalid-json', totalLines);
-      session.problem({ code: 'EVENTS_UNREADABLE', message: `not valid JSON: ${(e as Error).message}`, file: name, line }, name);
-      return;
-    }
-    const arr = Array.isArray(doc) ? doc : (doc as Record<string, unknown>)['events'];
-    if (!Array.isArray(arr)) {
-      session.skip(name, 'invalid-json', totalLines);
-      session.problem({ code: 'EVENTS_UNREADABLE', message: 'expected a JSON array of sync events or an object with an "events" array', file: name, line: 1 }, name);
-      return;
-    }
-    const starts = elementLines(trimmed, Array.isArray(doc) ? 'array' : 'object');
-    let covered = 0;
-    arr.forEach((raw, i) => {
-      const line = starts[i] ?? starts[starts.length - 1] ?? 1;
-      if (i > 0 && (starts[i - 1] ?? -1) >= line) {
-        // Several events on one line: the line is counted with the first of them.
-        const r = toSyncEvent(raw);
-        if ('error' in r) session.invalidEvent(name, line, r.error, 0);
-        else session.event({ kind: 'event', event: r.event, source: { file: name, line, endLine: line - 1 } });
-        return;
-      }
-      const next = starts[i + 1];
-      // An element's lines run to the line before the next element; the last one to its own line.
-      const endLine = next !== undefined ? Math.max(line, next - 1) : line;
-      covered += endLine - line + 1;
-      give(raw, line, endLine);
-    });
-    const rest = totalLines - covered;
-    if (rest > 0) session.skip(name, 'structure', rest);
-    return;
-  }
-  for (let i = 0; i < totalLines; i++) {
-    const l = lines[i]!;
-    const t = l.trim();
-    if (t === '') {
-      session.skip(name, 'blank');
-      continue;
-    }
-    if (t.startsWith('#') || t.startsWith('//')) {
-      session.skip(name, 'comment');
-      continue;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(t);
-    } catch (e) {
-      session.invalidEvent(name, i + 1, `not valid JSON: ${(e as Error).message}`);
-      continue;
-    }
-    give(raw, i + 1, i + 1);
+    reader.push(decoder.end(), 0);
+    ended = true;
+    return reader.end();
+  } finally {
+    if (!ended) reader.end();
   }
 }

@@ -4,4 +4,7 @@ export { expandInputs, openInput, type InputRef, type ExpandResult } from './sou
 export { loadRuleFiles, loadRulePack, findRuleFiles, RULE_GLOB, type LoadResult } from './rules-loader.js';
 export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js';
 export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
+export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
+export type { DiagnoseInputsResult } from './run.js';
 export * from './probes/index.js';
+export { enableRegexBudget } from './regex-budget.js';

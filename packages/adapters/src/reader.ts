@@ -5,8 +5,11 @@
  * 1. lines: split on LF (CRLF and lone CR too), cap very long lines, skip binary ones;
  * 2. envelopes: Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
  *    unwrapped, and their partial lines (CRI `P`, Docker entries without a trailing newline) are
- *    joined into one logical line;
- * 3. records: a Python traceback and other continuation lines join the record they follow;
+ *    joined into one logical line. Runtimes write stdout and stderr from separate goroutines, so
+ *    the two streams' lines interleave: each stream has its own lane (partials, open record);
+ *    a `kubectl logs --timestamps` prefix is taken off the same way;
+ * 3. records: a Python traceback, indented lines and, after a line that starts like a log line
+ *    (time, level), the lines that do not, join the record they follow;
  * 4. prefilter: the rule pack's raw scanner runs once over the whole chunk. A record with no hit
  *    cannot match any rule and is counted without being decoded or parsed; only candidates are
  *    decoded (UTF-8, JSON) and handed to the engine as `LogRecord`s.
@@ -14,10 +17,10 @@
  * Input is kept as one-byte strings (latin1) until a record is a candidate: that keeps the scan
  * at memory speed, and the scanner's literals are encoded the same way.
  */
-import { normalizeTime, type DiagnosisSession, type LogRecord } from '@scs-doctor/core';
+import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject } from './formats/json.js';
-import { parseTextHeader } from './formats/text.js';
+import { parseTextHeader, type TextHeader } from './formats/text.js';
 
 export const LOG_FORMATS = ['auto', 'python', 'plain', 'json', 'cri', 'docker'] as const;
 export type LogFormatOption = (typeof LOG_FORMATS)[number];
@@ -49,6 +52,8 @@ interface Logical {
   hit: boolean;
   line: number;
   endLine: number;
+  /** Physical lines it was read from: a CRI/Docker line cut into partials is several. */
+  count: number;
   envelope: 'cri' | 'docker' | undefined;
   envTime: string | undefined;
 }
@@ -57,11 +62,89 @@ interface OpenRecord {
   lines: Logical[];
   line: number;
   endLine: number;
+  /** Physical lines of the record: fewer than its span when lines of another stream fell inside it. */
+  count: number;
+  /** Payload characters kept; continuation lines past the cap are counted, not kept. */
+  size: number;
   hit: boolean;
   json: boolean;
+  /** The first line starts like a log line (a time, a level): a line that does not is its continuation. */
+  headed: boolean;
   envelope: 'cri' | 'docker' | undefined;
   /** 0: plain, 1: in a traceback's frames, 2: just after the exception line. */
   tb: 0 | 1 | 2;
+}
+
+/**
+ * The state one stream of an input keeps between its lines. Container runtimes write stdout and
+ * stderr from separate goroutines into one file, so lines (and partial lines) of the two streams
+ * interleave: each stream joins its own partials and continuation lines.
+ */
+interface Lane {
+  /** The first piece of a line cut into partials, until its last piece arrives. */
+  partial: Logical | undefined;
+  parts: string[];
+  partSize: number;
+  /** The partial line went past the line cap: the rest of its pieces are counted, not kept. */
+  cut: boolean;
+  open: OpenRecord | undefined;
+  /** Blank lines held until we know whether the open record goes on after them. */
+  blanks: number;
+  /** Lines of this stream start like log lines (a time, a level): a record's end can be told. */
+  headers: boolean;
+}
+
+const newLane = (): Lane => ({ partial: undefined, parts: [], partSize: 0, cut: false, open: undefined, blanks: 0, headers: false });
+
+/** Most blank lines a record may hold between two of its lines (chained tracebacks hold one each). */
+const MAX_BLANKS_IN_RECORD = 20;
+const DOCKER_TIME = '"time":"';
+const SYSLOG_HEAD = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /;
+const LEVEL_HEAD = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\]?(?::|\s)/;
+const DATE_HEAD = /^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d/;
+const LOGFMT_HEAD = /^(?:time|ts|timestamp|level|lvl)=/;
+const LEADING_ANSI = /^(?:\x1b\[[0-9;]*m)+/;
+const ANSI = /\x1b\[[0-9;]*m/g;
+/** `kubectl logs --timestamps`: the kubelet's fixed nine-digit RFC3339 time and a space before each line. */
+const KUBECTL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d) /;
+
+/** Length of a `kubectl logs --timestamps` prefix (with its space), or 0. */
+function kubectlPrefix(s: string): number {
+  if (s.length < 31 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 46) return 0;
+  const z = s.charCodeAt(29);
+  const end = z === 90 ? 30 : z === 43 || z === 45 ? 35 : 0;
+  return end > 0 && s.charCodeAt(end) === 32 && KUBECTL_TIME.test(s) ? end + 1 : 0;
+}
+
+/** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
+function looksLikeHeader(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c === 27) return looksLikeHeader(s.replace(LEADING_ANSI, '')); // colored console output
+  if (c >= 48 && c <= 57) return DATE_HEAD.test(s); // digit
+  if (c === 91) return DATE_HEAD.test(s) || LEVEL_HEAD.test(s); // [
+  if (c === 123) return true; // {
+  if (c >= 65 && c <= 90) return LEVEL_HEAD.test(s) || SYSLOG_HEAD.test(s); // A-Z
+  if (c === 108 || c === 116) return LOGFMT_HEAD.test(s); // l, t
+  return false;
+}
+
+/** Whether a JSON-escaped text ends with the escape `\<ch>` (an odd run of backslashes before it). */
+function endsWithEscape(s: string, ch: string): boolean {
+  if (s.length < 2 || s[s.length - 1] !== ch) return false;
+  let i = s.length - 2;
+  while (i >= 0 && s.charCodeAt(i) === 92) i--;
+  return (s.length - 2 - i) % 2 === 1;
+}
+
+/** Bytes decoded per string in `push` (whole lines; a longer line makes a longer slice). */
+const DECODE_SLICE = 1 << 16;
+
+/**
+ * A copy of a line that does not keep its chunk alive: V8 slices share their parent, and a
+ * candidate's text ends up in the report (evidence, parameters) until the run ends.
+ */
+function detach(line: string): string {
+  return line.length < 16 ? line : Buffer.from(line, 'latin1').toString('latin1');
 }
 
 function utf8(latin1: string): string {
@@ -69,7 +152,7 @@ function utf8(latin1: string): string {
 }
 
 function isCriStart(s: string): number {
-  // 2026-05-12T14:03:22.118234567Z stdout F text  → index of the text, or -1
+  // 2026-05-12T14:03:22.118234567Z stdout F text  → index of the tag, or -1
   if (s.length < 30 || s.charCodeAt(4) !== 45 || s.charCodeAt(10) !== 84) return -1;
   const sp = s.indexOf(' ', 19);
   if (sp < 0 || sp > 40) return -1;
@@ -86,7 +169,9 @@ function isCriStart(s: string): number {
 export class LogReader {
   private readonly session: DiagnosisSession;
   private readonly name: string;
-  private readonly scanner: RegExp | undefined;
+  private readonly scanner: LiteralScanner | undefined;
+  /** Reused per chunk: positions of prefilter hits. */
+  private readonly hitBuf: number[] = [];
   private readonly force: LogFormatOption;
   private readonly maxLine: number;
   private readonly maxRecordLines: number;
@@ -95,17 +180,15 @@ export class LogReader {
   private bytes = 0;
   private carry: Buffer | undefined;
   private discarding = false;
-  private pendingCr = false;
-  private partial: Logical | undefined;
-  private partialParts: string[] = [];
-  private open: OpenRecord | undefined;
-  private blanks = 0;
-  private blankStart = 0;
+  /** Lines outside any container envelope. */
+  private readonly plain: Lane = newLane();
+  /** One lane per envelope stream (`cri:stdout`, `docker:stderr`, …), created on first use. */
+  private readonly lanes = new Map<string, Lane>();
 
   constructor(session: DiagnosisSession, name: string, options: ReadOptions = {}) {
     this.session = session;
     this.name = name;
-    this.scanner = session.pack.rawScanner && !options.everyRecord ? new RegExp(session.pack.rawScanner.source, 'g') : undefined;
+    this.scanner = options.everyRecord ? undefined : session.pack.rawFilter;
     this.force = options.logFormat ?? 'auto';
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
@@ -123,8 +206,17 @@ export class LogReader {
       buf = buf.subarray(nl + 1);
     }
     if (this.carry) {
-      buf = Buffer.concat([this.carry, buf]);
+      // Finish the carried line on its own rather than copying the whole chunk behind it.
+      const nl = buf.indexOf(10);
+      const carry = this.carry;
       this.carry = undefined;
+      if (nl < 0) {
+        this.keepCarry(Buffer.concat([carry, buf]));
+        return;
+      }
+      // One flat string (a concatenation would be a rope, slower to scan).
+      this.lines(Buffer.concat([carry, buf.subarray(0, nl + 1)]).toString('latin1'));
+      buf = buf.subarray(nl + 1);
     }
     const last = buf.lastIndexOf(10);
     if (last < 0) {
@@ -132,7 +224,17 @@ export class LogReader {
       return;
     }
     if (last + 1 < buf.length) this.keepCarry(buf.subarray(last + 1));
-    this.lines(buf.toString('latin1', 0, last + 1));
+    // Decode in slices of whole lines: strings this small live on the V8 heap and die young,
+    // where a 1 MiB one is allocated outside it and lingers until a full GC.
+    for (let from = 0; from <= last; ) {
+      let to = last + 1;
+      if (to - from > DECODE_SLICE) {
+        const nl = buf.indexOf(10, from + DECODE_SLICE);
+        if (nl >= 0 && nl < last) to = nl + 1;
+      }
+      this.lines(buf.toString('latin1', from, to));
+      from = to;
+    }
   }
 
   private keepCarry(rest: Buffer): void {
@@ -150,10 +252,7 @@ export class LogReader {
   end(): void {
     if (this.carry && this.carry.length > 0) this.lines(this.carry.toString('latin1') + '\n');
     this.carry = undefined;
-    this.flushPartial();
-    this.close();
-    if (this.blanks > 0) this.session.skip(this.name, 'blank', this.blanks);
-    this.blanks = 0;
+    this.settle();
     this.session.read(this.name, this.lineNo, this.bytes);
   }
 
@@ -162,11 +261,9 @@ export class LogReader {
     const hasNul = s.indexOf('\0') >= 0;
     let hits: number[] | undefined;
     if (this.scanner) {
-      hits = [];
-      const re = this.scanner;
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(s)) !== null) hits.push(m.index);
+      hits = this.hitBuf;
+      hits.length = 0;
+      this.scanner.positions(s, hits);
     }
     let h = 0;
     let start = 0;
@@ -179,8 +276,9 @@ export class LogReader {
         while (h < hits.length && hits[h]! < start) h++;
         hit = h < hits.length && hits[h]! < end;
       }
-      if (hasCr || hasNul) this.special(s.slice(start, end), hit);
-      else this.physical(s.slice(start, end), hit);
+      const line = hit && hits ? detach(s.slice(start, end)) : s.slice(start, end);
+      if (hasCr || hasNul) this.special(line, hit);
+      else this.physical(line, hit);
       start = end + 1;
     }
   }
@@ -188,8 +286,7 @@ export class LogReader {
   private special(line: string, hit: boolean): void {
     if (line.indexOf('\0') >= 0) {
       this.lineNo++;
-      this.flushPartial();
-      this.close();
+      this.settle();
       this.session.skip(this.name, 'binary');
       return;
     }
@@ -204,9 +301,7 @@ export class LogReader {
   }
 
   private test(s: string): boolean {
-    const re = this.scanner!;
-    re.lastIndex = 0;
-    return re.test(s);
+    return this.scanner!.test(s);
   }
 
   private physical(raw: string, hit: boolean): void {
@@ -216,7 +311,9 @@ export class LogReader {
       const tagAt = isCriStart(raw);
       if (tagAt > 0) {
         const partial = raw.charCodeAt(tagAt) === 80;
-        this.envelopeLine(raw.slice(tagAt + 2), false, partial, hit, lineNo, 'cri', raw.slice(0, raw.indexOf(' ')));
+        // The stream name's fourth letter: stdout, stderr.
+        const lane = this.laneOf(raw.charCodeAt(tagAt - 4) === 101 ? 'cri:stderr' : 'cri:stdout');
+        this.envelopeLine(lane, raw.slice(tagAt + 2), false, partial, hit, lineNo, 'cri', raw.slice(0, tagAt - 8));
         return;
       }
     }
@@ -224,97 +321,153 @@ export class LogReader {
       const endAt = raw.indexOf(DOCKER_STREAM, DOCKER_HEAD.length);
       if (endAt > 0) {
         let payload = raw.slice(DOCKER_HEAD.length, endAt);
-        const complete = payload.endsWith('\\n') && !payload.endsWith('\\\\n');
-        if (complete) payload = payload.slice(0, -2);
-        if (payload.endsWith('\\r')) payload = payload.slice(0, -2);
-        const t = /"time":"([^"]+)"/.exec(raw.slice(endAt));
-        this.envelopeLine(payload, true, !complete, hit, lineNo, 'docker', t?.[1]);
+        // Docker appends '\n' to the last piece of a line only; the pieces before it are partial.
+        const complete = endsWithEscape(payload, 'n');
+        if (complete) {
+          payload = payload.slice(0, -2);
+          if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
+        }
+        const lane = this.laneOf(raw.charCodeAt(endAt + DOCKER_STREAM.length + 3) === 101 ? 'docker:stderr' : 'docker:stdout');
+        const t = raw.lastIndexOf(DOCKER_TIME);
+        const envTime = t > endAt ? raw.slice(t + DOCKER_TIME.length, raw.indexOf('"', t + DOCKER_TIME.length)) : undefined;
+        this.envelopeLine(lane, payload, true, !complete, hit, lineNo, 'docker', envTime);
         return;
       }
     }
-    this.flushPartial();
-    this.logical({ payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, envelope: undefined, envTime: undefined });
+    const k = kubectlPrefix(raw);
+    if (k > 0) {
+      this.logical(this.plain, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
+      return;
+    }
+    this.logical(this.plain, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
   }
 
-  private envelopeLine(payload: string, escaped: boolean, partial: boolean, hit: boolean, lineNo: number, envelope: 'cri' | 'docker', envTime: string | undefined): void {
-    const p = this.partial;
+  private laneOf(key: string): Lane {
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = newLane();
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  private envelopeLine(lane: Lane, payload: string, escaped: boolean, partial: boolean, hit: boolean, lineNo: number, envelope: 'cri' | 'docker', envTime: string | undefined): void {
+    const p = lane.partial;
     if (p) {
-      this.partialParts.push(payload);
       p.endLine = lineNo;
+      p.count++;
       p.hit ||= hit;
-      if (partial && this.partialBytes() < this.maxLine) return;
-      const joined = this.partialParts.join('');
-      this.partial = undefined;
-      this.partialParts = [];
-      if (partial) this.session.truncated(this.name);
-      // A signature may straddle the split: scan the joined text again.
-      this.logical({ ...p, payload: joined, hit: p.hit || !this.scanner || this.test(joined) });
+      if (lane.partSize + payload.length <= this.maxLine) {
+        lane.parts.push(payload);
+        lane.partSize += payload.length;
+      } else if (!lane.cut) {
+        // Past the line cap: keep what fits, count the rest of the pieces without keeping them.
+        lane.parts.push(payload.slice(0, this.maxLine - lane.partSize));
+        lane.partSize = this.maxLine;
+        lane.cut = true;
+      }
+      if (!partial) this.finishPartial(lane);
       return;
     }
-    const l: Logical = { payload, escaped, hit, line: lineNo, endLine: lineNo, envelope, envTime };
+    const l: Logical = { payload, escaped, hit, line: lineNo, endLine: lineNo, count: 1, envelope, envTime };
     if (partial) {
-      this.partial = l;
-      this.partialParts = [payload];
+      lane.partial = l;
+      lane.parts = [payload];
+      lane.partSize = payload.length;
+      lane.cut = false;
       return;
     }
-    this.logical(l);
+    this.logical(lane, l);
   }
 
-  private partialBytes(): number {
-    let n = 0;
-    for (const p of this.partialParts) n += p.length;
-    return n;
-  }
-
-  private flushPartial(): void {
-    const p = this.partial;
+  /** Joins a lane's partial pieces into one logical line. */
+  private finishPartial(lane: Lane): void {
+    const p = lane.partial;
     if (!p) return;
-    this.partial = undefined;
-    const joined = this.partialParts.join('');
-    this.partialParts = [];
-    this.logical({ ...p, payload: joined, hit: p.hit || !this.scanner || this.test(joined) });
+    lane.partial = undefined;
+    const joined = lane.parts.length === 1 ? lane.parts[0]! : lane.parts.join('');
+    lane.parts = [];
+    lane.partSize = 0;
+    if (lane.cut) this.session.truncated(this.name);
+    lane.cut = false;
+    // A signature may straddle a cut: scan the joined text again.
+    this.logical(lane, { ...p, payload: joined, hit: p.hit || !this.scanner || this.test(joined) });
   }
 
-  private logical(l: Logical): void {
+  /** Ends every lane: joins open partials, hands over open records, skips held blank lines. */
+  private settle(): void {
+    const lanes = [this.plain, ...this.lanes.values()];
+    for (const lane of lanes) this.finishPartial(lane);
+    for (const lane of lanes) {
+      this.close(lane);
+      if (lane.blanks > 0) this.session.skip(this.name, 'blank', lane.blanks);
+      lane.blanks = 0;
+    }
+  }
+
+  private logical(lane: Lane, l: Logical): void {
     const s = l.payload;
     const c0 = s.charCodeAt(0);
     // Blank: held until we know whether the record goes on after it.
-    if (s.length === 0 || (c0 <= 32 && s.trim() === '') || (l.escaped && /^(?:\s|\\[tnr])*$/.test(s))) {
-      if (this.blanks === 0) this.blankStart = l.line;
-      this.blanks += l.endLine - l.line + 1;
+    if (s.length === 0 || (c0 <= 32 && s.trim() === '') || (l.escaped && c0 === 92 && /^(?:\s|\\[tnr]|\\u0009)*$/.test(s))) {
+      lane.blanks += l.count;
       return;
     }
-    const o = this.open;
+    const o = lane.open;
     const json = this.force === 'json' || (this.force !== 'python' && this.force !== 'plain' && c0 === 123 /* { */);
-    if (o && !json && !o.json && o.lines.length < this.maxRecordLines && this.continues(o, s, l.escaped)) {
-      if (this.blanks > 0) {
-        this.blanks = 0;
+    const header = !json && looksLikeHeader(s);
+    if (header) lane.headers = true;
+    if (o && !json && !o.json && o.count < this.maxRecordLines && lane.blanks <= MAX_BLANKS_IN_RECORD && this.continues(o, s, l.escaped, header, lane.blanks > 0, lane.headers)) {
+      if (lane.blanks > 0) {
+        // Blank lines inside a record (between chained tracebacks) stay in its message.
+        for (let i = 0; i < lane.blanks; i++) o.lines.push({ ...l, payload: '', hit: false, count: 1 });
+        o.count += lane.blanks;
+        lane.blanks = 0;
       }
-      o.lines.push(l);
+      if (o.size + s.length <= this.maxLine) {
+        o.lines.push(l);
+        o.size += s.length;
+      } else if (o.size < this.maxLine) {
+        // The record is past what the engine searches (the line cap): count the rest, keep none of it.
+        this.session.truncated(this.name);
+        o.size = this.maxLine;
+      }
       o.endLine = l.endLine;
+      o.count += l.count;
       o.hit ||= l.hit;
       return;
     }
-    this.close();
-    if (this.blanks > 0) {
-      this.session.skip(this.name, 'blank', this.blanks);
-      this.blanks = 0;
+    this.close(lane);
+    if (lane.blanks > 0) {
+      this.session.skip(this.name, 'blank', lane.blanks);
+      lane.blanks = 0;
     }
-    this.open = {
+    lane.open = {
       lines: [l],
       line: l.line,
       endLine: l.endLine,
+      count: l.count,
+      size: s.length,
       hit: l.hit,
       json,
+      headed: header,
       envelope: l.envelope,
       tb: s.startsWith(TRACEBACK) ? 1 : 0,
     };
   }
 
-  private continues(o: OpenRecord, s: string, escaped: boolean): boolean {
+  /**
+   * Whether a line continues the open record: a traceback (header, indented frames, the exception
+   * line, chained tracebacks), an indented line, or, after a line that starts like a log line, any
+   * line that does not (a multi-line message). After a blank line only a traceback goes on.
+   * `headers`: the stream has log-line headers, so a line without one after an exception line is
+   * more of the exception's text; in plain text it is the next line.
+   */
+  private continues(o: OpenRecord, s: string, escaped: boolean, header: boolean, afterBlank: boolean, headers: boolean): boolean {
     const c0 = s.charCodeAt(0);
-    const indented = c0 === 32 || c0 === 9 || (escaped && s.startsWith('\\t'));
+    const indented = c0 === 32 || c0 === 9 || (escaped && (s.startsWith('\\t') || s.startsWith('\\u0009')));
     if (o.tb === 1) {
+      if (header) return false; // frames cut short: a new log line
       if (!indented && !s.startsWith(TRACEBACK)) o.tb = 2; // the exception line ends the frames
       return true;
     }
@@ -324,23 +477,19 @@ export class LogReader {
     }
     if (o.tb === 2 && (s.startsWith(CHAIN_1) || s.startsWith(CHAIN_2))) return true;
     if (indented) return true;
-    if (o.tb === 2) {
-      // botocore/Python exception messages can run over several lines; a line that does not
-      // start like a new log line still belongs to the exception.
-      return !/^(?:\d{4}-\d\d-\d\d|\[\d{4}-|[A-Z]{4,9}:|\{)/.test(s);
-    }
-    return false;
+    if (afterBlank || header) return false;
+    // A Python exception message can run over several lines, and a logged message too.
+    return o.headed || (o.tb === 2 && headers);
   }
 
-  private close(): void {
-    const o = this.open;
+  private close(lane: Lane): void {
+    const o = lane.open;
     if (!o) return;
-    this.open = undefined;
-    const lines = o.endLine - o.line + 1;
+    lane.open = undefined;
     const fmtBase = o.json ? 'json' : 'text';
     const fmt = o.envelope ? `${o.envelope}+${fmtBase}` : fmtBase;
     if (!o.hit) {
-      this.session.unmatched(this.name, lines, 1, fmt);
+      this.session.unmatched(this.name, o.count, 1, fmt);
       return;
     }
     this.session.log(this.toRecord(o));
@@ -358,7 +507,9 @@ export class LogReader {
 
   private toRecord(o: OpenRecord): LogRecord {
     const first = o.lines[0]!;
-    const source = { file: this.name, line: o.line, endLine: o.endLine };
+    // The session counts a record's lines from its span; when lines of another stream fell inside
+    // it, the span is narrowed to the lines the record holds so that every line is counted once.
+    const source = { file: this.name, line: o.line, endLine: o.line + o.count - 1 };
     const envTime = normalizeTime(first.envTime);
     const base = { kind: 'log' as const, source, ...(o.envelope ? { envelope: o.envelope } : {}) };
     if (o.json) {
@@ -387,8 +538,11 @@ export class LogReader {
       // Not JSON after all (truncated, or braces in text): searched as plain text.
       return { ...base, format: 'plain', message: text, fields: {}, ...(envTime ? { time: envTime } : {}) };
     }
-    const texts = o.lines.map((l) => this.decode(l));
-    const header = parseTextHeader(texts[0]!);
+    const texts = o.lines.map((l) => {
+      const t = this.decode(l);
+      return t.indexOf('\x1b[') >= 0 ? t.replace(ANSI, '') : t;
+    });
+    const header: TextHeader = this.force === 'plain' ? { format: 'plain', message: texts[0]! } : parseTextHeader(texts[0]!);
     const message = texts.length > 1 ? `${header.message}\n${texts.slice(1).join('\n')}` : header.message;
     const fields = keyValues(header.message);
     const time = normalizeTime(header.time) ?? envTime;
@@ -418,6 +572,8 @@ export async function readLogStream(stream: AsyncIterable<Buffer | string>, name
 /** Reads log text already in memory (tests, fixtures, embedding hosts). */
 export function readLogText(text: string | Buffer, name: string, session: DiagnosisSession, options: ReadOptions = {}): void {
   const reader = new LogReader(session, name, options);
-  reader.push(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // A UTF-8 byte-order mark (Windows editors) is not part of the first line.
+  reader.push(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
   reader.end();
 }

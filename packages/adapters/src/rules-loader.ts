@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
+import { enableRegexBudget } from './regex-budget.js';
 import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core';
 
 export const RULE_GLOB = '**/*.{yaml,yml,json}';
@@ -70,6 +71,7 @@ export async function loadRuleFiles(dirs: readonly string[]): Promise<LoadResult
 
 /** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
 export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
+  enableRegexBudget();
   const { rules, problems } = await loadRuleFiles(dirs);
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {

@@ -85,12 +85,16 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
     const found = await fg(pattern, { cwd, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true, absolute: true });
     found.sort();
     if (found.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: the pattern matches no file` });
-    for (const f of found) add(path.relative(cwd, f) || f, f);
+    // Names as the user wrote the pattern: relative to cwd, or absolute for an absolute pattern.
+    for (const f of found) add(path.isAbsolute(arg) ? f : path.relative(cwd, f) || f, f);
   }
   return { inputs, missing };
 }
 
-/** Opens an input as a stream of bytes, gunzipping when it starts with the gzip magic. */
+/**
+ * Opens an input as a stream of UTF-8 bytes: gunzipped when it starts with the gzip magic (any
+ * name), a byte-order mark dropped, UTF-16 (PowerShell's `>` writes it) converted.
+ */
 export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<AsyncIterable<Buffer>> {
   const raw: Readable = input.path === undefined ? Readable.from(stdin as AsyncIterable<Buffer>) : createReadStream(input.path, { highWaterMark: 1 << 20 });
   if (input.path !== undefined) {
@@ -103,27 +107,54 @@ export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = 
       throw new ScsDoctorError(errno(e) === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `${input.name}: ${describe(e)}`, { file: input.name });
     }
   }
-  return sniffGzip(raw, input.name);
+  return textOf(decompress(raw, input.name), input.name);
 }
 
-async function* sniffGzip(raw: Readable, name: string): AsyncGenerator<Buffer> {
-  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+/** Compressions recognised by their magic bytes but not read: the user must decompress first. */
+const UNSUPPORTED: { name: string; magic: number[] }[] = [
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68] },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+];
+
+/** Reads the first `n` bytes (fewer at the end of the stream); returns them and the rest of the stream. */
+async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onClose?: () => void): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
-  // Collect at least two bytes to look at the magic number.
-  while (head.length < 2) {
+  while (head.length < n) {
     let r: IteratorResult<Buffer>;
     try {
       r = await it.next();
     } catch (e) {
+      if (e instanceof ScsDoctorError) throw e;
       throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${describe(e)}`, { file: name });
     }
     if (r.done) break;
     head = head.length ? Buffer.concat([head, r.value]) : Buffer.from(r.value);
   }
   const rest: AsyncIterable<Buffer> = {
-    [Symbol.asyncIterator]: () => ({ next: () => it.next(), return: async () => (raw.destroy(), { done: true, value: undefined }) }),
+    [Symbol.asyncIterator]: () => ({
+      next: () => it.next(),
+      return: async () => {
+        onClose?.();
+        await it.return?.();
+        return { done: true, value: undefined };
+      },
+    }),
   };
+  return { head, rest };
+}
+
+async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> {
+  const { head, rest } = await peek(raw, 6, name, () => raw.destroy());
+  for (const u of UNSUPPORTED) {
+    if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) {
+      raw.destroy();
+      throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: compressed with ${u.name}, which scs-doctor does not read; decompress it first`, { file: name });
+    }
+  }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    // Concatenated members (`cat a.gz b.gz`) are read one after another, as gunzip does.
     const gunzip = createGunzip();
     const feed = (async () => {
       try {
@@ -139,6 +170,7 @@ async function* sniffGzip(raw: Readable, name: string): AsyncGenerator<Buffer> {
     } catch (e) {
       throw new ScsDoctorError('INPUT_CORRUPT', `${name}: gzip data is damaged or cut short (${(e as Error).message})`, { file: name });
     } finally {
+      raw.destroy();
       await feed.catch(() => undefined);
     }
     return;
@@ -149,4 +181,22 @@ async function* sniffGzip(raw: Readable, name: string): AsyncGenerator<Buffer> {
   } catch (e) {
     throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${describe(e)}`, { file: name });
   }
+}
+
+/** Drops a UTF-8 byte-order mark; converts UTF-16 (told by its byte-order mark) to UTF-8. */
+async function* textOf(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  const { head, rest } = await peek(bytes, 3, name);
+  const utf16 = head.length >= 2 && head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head.length >= 2 && head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    const decoder = new TextDecoder(utf16); // drops the BOM
+    yield Buffer.from(decoder.decode(head, { stream: true }), 'utf8');
+    for await (const chunk of rest) yield Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
+    const tail = decoder.decode();
+    if (tail) yield Buffer.from(tail, 'utf8');
+    return;
+  }
+  const bom = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  const first = bom ? head.subarray(3) : head;
+  if (first.length) yield first;
+  yield* rest;
 }

@@ -38,6 +38,7 @@ export {
 export { parseRuleText, type ParseResult } from './rules/parse.js';
 export { compileRules, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, type Facts, type Predicate } from './rules/conditions.js';
+export { literalScanner, type LiteralScanner } from './rules/literals.js';
 export { unsafeRegexReason } from './rules/safety.js';
 export { ruleJsonSchema } from './rules/json-schema.js';
 export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions } from './engine/session.js';

@@ -11,6 +11,12 @@ const PY_LOGGING = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[,.](\d{1,9
  * Returns epoch milliseconds, or undefined when the value is not a time.
  */
 export function parseTime(value: unknown): number | undefined {
+  if (typeof value === 'string' && value.length === 24) {
+    // The canonical form (toISOString, and every sync event): the same Date.UTC call as below,
+    // without the regex (sync histories hold millions of these).
+    const ms = canonicalIso(value);
+    if (ms !== undefined) return ms;
+  }
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return fromEpochNumber(value);
   if (typeof value !== 'string') return undefined;
@@ -30,6 +36,17 @@ export function parseTime(value: unknown): number | undefined {
     return Number.isFinite(ms) ? ms : undefined;
   }
   const ms = Date.parse(s);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` to epoch milliseconds, or undefined for any other string. */
+function canonicalIso(s: string): number | undefined {
+  const d = (i: number) => {
+    const c = s.charCodeAt(i) - 48;
+    return c >= 0 && c <= 9 ? c : NaN;
+  };
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+  const ms = Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6) - 1, d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18), d(20) * 100 + d(21) * 10 + d(22));
   return Number.isFinite(ms) ? ms : undefined;
 }
 

@@ -20,6 +20,8 @@ const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime
 const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module'];
 const EXCEPTION_KEYS = ['exc_info', 'exception', 'exc_text', 'stack', 'stack_trace', 'traceback', 'error.stack_trace'];
 
+const PRINTF = /%(?:\([\w.]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac%]/;
+
 function pickKey(o: Record<string, unknown>, keys: readonly string[]): string | undefined {
   for (const k of keys) {
     const v = o[k];
@@ -28,9 +30,26 @@ function pickKey(o: Record<string, unknown>, keys: readonly string[]): string | 
   return undefined;
 }
 
+/** structlog's `dict_tracebacks`: `[{exc_type, exc_value, frames: [{filename, lineno, name}]}]`, oldest first. */
+function dictTraceback(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((e) => e && typeof e === 'object' && 'exc_type' in e)) return undefined;
+  const out: string[] = [];
+  for (const e of v as Record<string, unknown>[]) {
+    if (out.length) out.push('');
+    out.push('Traceback (most recent call last):');
+    if (Array.isArray(e['frames'])) {
+      for (const f of e['frames'] as Record<string, unknown>[]) if (f && typeof f === 'object') out.push(`  File "${String(f['filename'])}", line ${String(f['lineno'])}, in ${String(f['name'])}`);
+    }
+    out.push(`${String(e['exc_type'])}: ${String(e['exc_value'] ?? '')}`);
+  }
+  return out.join('\n');
+}
+
 function text(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
+  const tb = dictTraceback(v);
+  if (tb !== undefined) return tb;
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     // pino's `err: {type, message, stack}` and ECS's `error: {message, stack_trace}`
@@ -46,15 +65,18 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
   const obj = o as Record<string, unknown>;
   const fields: Record<string, unknown> = { ...obj };
-  const mk = pickKey(obj, MESSAGE_KEYS);
+  let mk = pickKey(obj, MESSAGE_KEYS);
+  // A dump of Python's LogRecord holds `msg`, the format string, beside `message`, the text.
+  if (mk === 'msg' && typeof obj['message'] === 'string' && typeof obj['msg'] === 'string' && PRINTF.test(obj['msg'])) mk = 'message';
   let message = mk ? text(obj[mk]) : '';
   if (mk) delete fields[mk];
   // pino puts an error under `err` beside `msg`; keep its text searchable too.
   if (mk !== 'err' && obj['err'] && typeof obj['err'] === 'object') message += '\n' + text(obj['err']);
   else if (mk !== 'error' && obj['error'] && typeof obj['error'] === 'object') message += '\n' + text(obj['error']);
   const ek = pickKey(obj, EXCEPTION_KEYS);
-  if (ek && typeof obj[ek] === 'string') {
-    message += (message ? '\n' : '') + (obj[ek] as string).replace(/\n+$/, '');
+  const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? (obj[ek] as string) : dictTraceback(obj[ek]);
+  if (ek !== undefined && exc !== undefined) {
+    message += (message ? '\n' : '') + exc.replace(/\n+$/, '');
     delete fields[ek];
   }
   const out: JsonLog = { message: message.replace(/\r\n/g, '\n'), fields };
@@ -69,5 +91,10 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   if (tk) out.time = obj[tk];
   const gk = pickKey(obj, LOGGER_KEYS);
   if (gk && typeof obj[gk] === 'string') out.logger = obj[gk] as string;
+  else {
+    // ECS nests it: `"log": {"logger": "scs.sync.sender"}`.
+    const log = obj['log'];
+    if (log && typeof log === 'object' && typeof (log as Record<string, unknown>)['logger'] === 'string') out.logger = (log as Record<string, string>)['logger'];
+  }
   return out;
 }

@@ -14,21 +14,27 @@ export interface TextHeader {
 }
 
 const LEVEL_WORD = '(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL|EXCEPTION|trace|debug|info|warn(?:ing)?|error|critical|fatal|exception)';
-const TS = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)';
+// A zone may follow the time with a space (gunicorn: `[2026-05-12 14:03:22 +0000]`).
+const TS = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?: ?(?:Z|[+-]\\d\\d:?\\d\\d))?)';
+const NAME = '[\\w.$<>-]{1,120}';
 
-const LAYOUTS: { re: RegExp; time?: number; level: number; logger?: number; msg: number }[] = [
-  // 2026-05-12 14:03:22,118 ERROR [scs.sync.sender] message   |   ... ERROR scs.sync.sender: message
-  { re: new RegExp(`^\\[?${TS}\\]?\\s+\\[?(${LEVEL_WORD})\\]?\\s*(?:\\[([^\\]]{1,120})\\]|([\\w.$<>-]{1,120}):)?\\s*(?:[-:|]\\s+)?(.*)$`), time: 1, level: 2, logger: 3, msg: 5 },
-  // 2026-05-12 14:03:22,118 - scs.sync.sender - ERROR - message
-  { re: new RegExp(`^\\[?${TS}\\]?\\s*[-|]\\s*([\\w.$<>-]{1,120})\\s*[-|]\\s*(${LEVEL_WORD})\\s*[-|:]\\s?(.*)$`), time: 1, logger: 2, level: 3, msg: 4 },
+/** Group numbers: `logger2` is a second spelling of the logger (`[name]` or `name:`). */
+const LAYOUTS: { re: RegExp; time?: number; level: number; logger?: number; logger2?: number; msg: number }[] = [
   // [2026-05-12 14:03:22,118] ERROR in sender: message   (Flask)  /  [time] [pid] [ERROR] message (gunicorn)
-  { re: new RegExp(`^\\[${TS}\\]\\s+(?:\\[\\d+\\]\\s+)?\\[?(${LEVEL_WORD})\\]?(?:\\s+in\\s+([\\w.$<>-]+))?:?\\s+(.*)$`), time: 1, level: 2, logger: 3, msg: 4 },
+  { re: new RegExp(`^\\[${TS}\\]\\s+(?:\\[\\d+\\]\\s+)?\\[?(${LEVEL_WORD})\\]?(?:\\s+in\\s+(${NAME}))?:?\\s+(.*)$`), time: 1, level: 2, logger: 3, msg: 4 },
+  // 2026-05-12 14:03:22,118 ERROR [scs.sync.sender] message   |   ... ERROR scs.sync.sender: message
+  // also `[threadName]` before the level, and structlog's console `[error    ]`
+  { re: new RegExp(`^\\[?${TS}\\]?\\s+(?:\\[[\\w.-]{1,60}\\]\\s+)?\\[?(${LEVEL_WORD})\\s*\\]?\\s*(?:\\[([^\\]]{1,120})\\]|(${NAME}):)?\\s*(?:[-:|]\\s+)?(.*)$`), time: 1, level: 2, logger: 3, logger2: 4, msg: 5 },
+  // 2026-05-12 14:03:22,118 - scs.sync.sender - ERROR - message
+  { re: new RegExp(`^\\[?${TS}\\]?\\s*[-|]\\s*(${NAME})\\s*[-|]\\s*(${LEVEL_WORD})\\s*[-|:]\\s?(.*)$`), time: 1, logger: 2, level: 3, msg: 4 },
+  // 2026-05-12 14:03:22.118 | ERROR    | scs.sync.sender:run:42 - message   (loguru)
+  { re: new RegExp(`^${TS}\\s*\\|\\s*(${LEVEL_WORD})\\s*\\|\\s*(${NAME}?)(?::[\\w.$<>-]*:\\d+)?\\s+-\\s(.*)$`), time: 1, level: 2, logger: 3, msg: 4 },
+  // ERROR 2026-05-12 14:03:22,118 [scs.sync.sender] message   (level first)
+  { re: new RegExp(`^\\[?(${LEVEL_WORD})\\]?\\s+\\[?${TS}\\]?\\s+(?:\\[([^\\]]{1,120})\\]|(${NAME}):)?\\s*(.*)$`), level: 1, time: 2, logger: 3, logger2: 4, msg: 5 },
   // ERROR:scs.sync.sender:message   (logging.basicConfig default)
   { re: new RegExp(`^(${LEVEL_WORD}):([\\w.$<>-]*):(.*)$`), level: 1, logger: 2, msg: 3 },
   // INFO:     127.0.0.1 - "GET /health/liveness HTTP/1.1" 200   (uvicorn)
   { re: new RegExp(`^(${LEVEL_WORD}):\\s+(.*)$`), level: 1, msg: 2 },
-  // 2026-05-12 14:03:22 [error    ] message key=value   (structlog console)
-  { re: new RegExp(`^${TS}\\s+\\[(${LEVEL_WORD})\\s*\\]\\s+(.*)$`), time: 1, level: 2, msg: 3 },
   // 2026-05-12T14:03:22Z message   (time only)
   { re: new RegExp(`^\\[?${TS}\\]?\\s+(.*)$`), time: 1, level: -1, msg: 2 },
 ];
@@ -39,7 +45,7 @@ const LOGFMT_MSG = /(?:^|\s)(?:msg|message|event)=("(?:[^"\\]|\\.)*"|\S+)/;
 const LOGFMT_LOGGER = /(?:^|\s)(?:logger|name)=("?)([^\s"]+)\1(?=\s|$)/;
 
 /** Parses the first line of a text record. */
-export function parseTextHeader(line: string): TextHeader {
+export function parseTextHeader(line: string, depth = 0): TextHeader {
   for (const l of LAYOUTS) {
     const m = l.re.exec(line);
     if (!m) continue;
@@ -49,10 +55,15 @@ export function parseTextHeader(line: string): TextHeader {
       const lv = toLevel(m[l.level]);
       if (lv) out.level = lv;
     }
-    const logger = l.logger !== undefined ? (m[l.logger] ?? m[l.logger + 1]) : undefined;
-    if (logger && l.logger !== undefined) out.logger = logger;
+    const logger = (l.logger !== undefined ? m[l.logger] : undefined) || (l.logger2 !== undefined ? m[l.logger2] : undefined);
+    if (logger) out.logger = logger;
     if (l.level < 0) {
-      // A time without a level word: perhaps logfmt after the time.
+      // A time without a level word: a prefix added by a shipper or `kubectl logs --timestamps`
+      // before a Python header, or logfmt after the time.
+      if (depth === 0) {
+        const inner = parseTextHeader(out.message, 1);
+        if (inner.format === 'python') return { ...inner, time: inner.time ?? out.time! };
+      }
       const lf = parseLogfmt(out.message);
       if (lf) return { ...lf, time: lf.time ?? out.time! };
       out.format = 'plain';

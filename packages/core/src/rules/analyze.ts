@@ -38,6 +38,34 @@ export function groupNames(pattern: string): string[] {
   return out;
 }
 
+/**
+ * Constructs that V8's linear-time regex engine does not support. Rule patterns avoid them so that
+ * a pattern which backtracks too much falls back to that engine instead of stalling the scan.
+ */
+export function budgetlessConstruct(pattern: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if (!inClass && /[1-9]/.test(n)) return 'a backreference';
+      if (!inClass && n === 'k' && pattern[i + 2] === '<') return 'a named backreference';
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(' && pattern[i + 1] === '?') {
+      const kind = pattern.slice(i + 2, i + 4);
+      if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') return 'a lookaround';
+    }
+  }
+  return undefined;
+}
+
 export function analyzeRule(rule: Rule): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Set<string>(CONTEXT_KEYS);
@@ -53,6 +81,10 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     for (const g of groupNames(sig.pattern)) {
       if (FORBIDDEN_NAMES.has(g)) problems.push({ code: 'RULE_REGEX', message: `capture group name "${g}" is not allowed`, path: ['signature', 'pattern'] });
       names.add(g);
+    }
+    const budgetless = budgetlessConstruct(sig.pattern);
+    if (ok && budgetless) {
+      problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern uses ${budgetless}, which the linear-time fallback cannot run, so no backtracking budget would apply`, path: ['signature', 'pattern'] });
     }
     if (ok) {
       const why = unsafeRegexReason(sig.pattern);

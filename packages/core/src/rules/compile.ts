@@ -4,14 +4,14 @@
  * 2. for the rules whose key anchor was seen: every anchor, then the pattern (parameters);
  * 3. the rule's conditions, compiled to closures with json-rules-engine's meaning.
  * A record that contains no key anchor cannot match any rule, so the adapters run the same
- * scan over raw input (`rawScanner`) and skip full parsing of everything else.
+ * scan over raw input (`rawFilter`) and skip full parsing of everything else.
  */
 import { ScsDoctorError, type Problem } from '../errors.js';
 import type { LoadedRule, RecordKind, Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
 import { compileConditions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
-import { encodedForms, literalAlternation, utf8AsLatin1 } from './literals.js';
+import { encodedForms, literalAlternation, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
   readonly rule: Rule;
@@ -53,7 +53,9 @@ export const ATTENTION_TOKENS = [
 
 export interface RulePack {
   readonly rules: readonly CompiledRule[];
-  /** Global regex over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
+  /** Scanner over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
+  readonly rawFilter: LiteralScanner | undefined;
+  /** The same literal set as one global regex (slower than `rawFilter`; built on first use). */
   readonly rawScanner: RegExp | undefined;
   /** Matches one record's decoded text against the rules that apply to its kind. */
   match(kind: RecordKind, text: string, facts: Facts): RuleMatch[];
@@ -62,6 +64,11 @@ export interface RulePack {
 }
 
 export interface CompileOptions {
+  /**
+   * Accept patterns the backtracking check refuses (the caller vouches for them). They still run
+   * under the budget that `enableRegexBudget` sets; patterns the budget cannot cover stay refused.
+   */
+  trustPatterns?: boolean;
   /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS). */
   attention?: readonly string[];
 }
@@ -88,26 +95,6 @@ function convert(rule: Rule, groups: Record<string, string | undefined>): Record
   return { ...out };
 }
 
-/** Which literals can hide another from a leftmost-first scan (one contains, or runs into, the other). */
-function shadowed(literals: readonly string[]): Set<string> {
-  const set = new Set(literals);
-  const prefixes = new Set<string>();
-  for (const l of set) for (let i = 1; i < l.length; i++) prefixes.add(l.slice(0, i));
-  const out = new Set<string>();
-  for (const a of set) {
-    for (let i = 0; i < a.length; i++) {
-      // a suffix of `a` that starts another literal: the two can overlap in text
-      const suf = a.slice(i);
-      if (i > 0 && prefixes.has(suf)) for (const b of set) if (b !== a && b.startsWith(suf)) out.add(b), out.add(a);
-      for (let j = i + 1; j <= a.length; j++) {
-        const sub = a.slice(i, j);
-        if (sub !== a && set.has(sub)) out.add(sub), out.add(a);
-      }
-    }
-  }
-  return out;
-}
-
 /** Compiles validated rules. Throws RULE_INVALID with every problem when a rule cannot be compiled. */
 export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: CompileOptions = {}): RulePack {
   const problems: Problem[] = [];
@@ -121,7 +108,10 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       return;
     }
     seen.set(rule.id, file);
-    for (const p of analyzeRule(rule)) if (p.severity !== 'warning') problems.push({ code: p.code, message: p.message, file });
+    for (const p of analyzeRule(rule)) {
+      if (p.severity === 'warning' || (options.trustPatterns && p.code === 'RULE_REGEX_UNSAFE' && !p.message.includes('linear-time'))) continue;
+      problems.push({ code: p.code, message: p.message, file });
+    }
     const sig = rule.signature;
     const anchors = sig?.anchors ?? [];
     const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined);
@@ -145,7 +135,8 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     });
   });
   if (problems.length > 0) {
-    throw new ScsDoctorError('RULE_INVALID', `${problems.length} problem(s) in the rule pack`, { file: problems[0]!.file }, problems);
+    const only = problems.length === 1 ? problems[0]!.message : `${problems.length} problems in the rule pack`;
+    throw new ScsDoctorError('RULE_INVALID', only, { file: problems[0]!.file }, problems);
   }
 
   const byAnchor = new Map<string, CompiledRule[]>();
@@ -156,30 +147,26 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     } else byAnchor.set(r.keyAnchor, [...(byAnchor.get(r.keyAnchor) ?? []), r]);
   }
   const keys = [...byAnchor.keys()];
-  const risky = shadowed(keys);
-  const riskyRules = compiled.filter((r) => r.keyAnchor !== undefined && risky.has(r.keyAnchor));
-  const scanner = keys.length ? new RegExp(literalAlternation(keys), 'g') : undefined;
+  // Every occurrence of every key anchor is reported, overlapping ones included.
+  const keyScanner = keys.length ? literalScanner(keys) : undefined;
+  const rulesOfKey = keyScanner ? keyScanner.literals.map((k) => byAnchor.get(k)!) : [];
 
   const rawLiterals = new Set<string>();
   for (const k of keys) for (const f of encodedForms(k)) rawLiterals.add(utf8AsLatin1(f));
   for (const t of options.attention ?? ATTENTION_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
   const logUnanchored = (unanchored.get('log')?.length ?? 0) > 0;
-  const rawScanner = logUnanchored || rawLiterals.size === 0 ? undefined : new RegExp(literalAlternation([...rawLiterals]), 'g');
+  const rawFilter = logUnanchored || rawLiterals.size === 0 ? undefined : literalScanner([...rawLiterals]);
+  let rawScanner: RegExp | undefined;
 
   const kindsRead = new Set<RecordKind>(compiled.flatMap((r) => [...r.kinds]));
 
   function match(kind: RecordKind, text: string, facts: Facts): RuleMatch[] {
     const candidates = new Set<CompiledRule>(unanchored.get(kind) ?? []);
     const subject = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
-    if (scanner) {
-      scanner.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let any = false;
-      while ((m = scanner.exec(subject)) !== null) {
-        any = true;
-        for (const r of byAnchor.get(m[0]) ?? []) candidates.add(r);
-      }
-      if (any) for (const r of riskyRules) if (subject.includes(r.keyAnchor!)) candidates.add(r);
+    if (keyScanner) {
+      keyScanner.each(subject, (k) => {
+        for (const r of rulesOfKey[k]!) candidates.add(r);
+      });
     }
     if (candidates.size === 0) return [];
     const ordered = [...candidates].sort((a, b) => a.index - b.index);
@@ -218,7 +205,11 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
 
   return {
     rules: compiled,
-    rawScanner,
+    rawFilter,
+    get rawScanner() {
+      if (rawFilter && !rawScanner) rawScanner = new RegExp(literalAlternation([...rawFilter.literals]), 'g');
+      return rawScanner;
+    },
     match,
     reads: (kind) => kindsRead.has(kind),
   };

@@ -70,7 +70,8 @@ export const RuleSchema = z
           .default([])
           .describe('Literal, case-sensitive strings that must all occur in the message.'),
         pattern: z.string().min(1).optional().describe('A regular expression; named groups become parameters.'),
-        flags: z.string().regex(/^[isu]*$/, 'allowed flags: i, s, u').optional(),
+        // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
+        flags: z.string().regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)').optional(),
       })
       .optional(),
     params: z.record(paramName, ParamSpecSchema).default({}),

@@ -1,0 +1,174 @@
+/**
+ * `--jobs N`: log files spread over worker threads.
+ *
+ * Each worker loads the rule pack from the same rule directories (rules cross as paths, not as
+ * compiled regexes), takes files from a shared queue, reads each with the normal reader into a
+ * session of its own and posts back that file's Report. The main thread reads standard input and
+ * the sync history itself (staleness needs every event of a connection in one place) and merges
+ * the reports in input order with mergeReports, so the result is the report of one sequential run.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { readLogStream, type ReadOptions } from './reader.js';
+import { loadRulePack } from './rules-loader.js';
+import { diagnoseInputs, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
+import { expandInputs, openInput, type InputRef } from './sources.js';
+
+export interface ParallelOptions extends DiagnoseInputsOptions {
+  /** Worker threads reading log files; 1 (or a single log file) reads everything in this thread. */
+  jobs: number;
+  /** The pack this thread already loaded from the same directories, if any (loaded otherwise). */
+  pack?: RulePack | undefined;
+  /** Compile options, as given to loadRulePack (each worker compiles the pack itself). */
+  compile?: CompileOptions | undefined;
+}
+
+const MARK = 'scsDoctorParallelWorker';
+
+/** What crosses to a worker: plain, structured-cloneable values only. */
+interface WorkerSetup {
+  [MARK]: true;
+  ruleDirs: readonly string[];
+  compile: CompileOptions;
+  session: SessionOptions;
+  read: ReadOptions;
+}
+
+type ToWorker = { type: 'file'; index: number; input: InputRef } | { type: 'stop' };
+type FromWorker = { type: 'ready' } | { type: 'report'; index: number; report: Report; lost: boolean } | { type: 'failed'; message: string; code?: string };
+
+/**
+ * Node options for a worker: the parent's, less export conditions. The worker runs the built
+ * JavaScript; a condition that sends the parent to TypeScript sources (as in the tests) would
+ * send the worker there too.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--conditions' || a === '-C') i++;
+    else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) out.push(a);
+  }
+  return out;
+}
+
+/** Reads one log input into its own session, as diagnoseInputs reads each input. */
+async function readOne(pack: RulePack, input: InputRef, session: SessionOptions, read: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<{ report: Report; lost: boolean }> {
+  const s = new DiagnosisSession(pack, session);
+  let lost = false;
+  try {
+    await readLogStream(await openInput(input, stdin), input.name, s, read);
+  } catch (e) {
+    lost = true;
+    if (isScsDoctorError(e)) s.problem({ code: e.code, message: e.message, file: input.name }, input.name);
+    else s.problem({ code: 'INPUT_UNREADABLE', message: `${input.name}: ${(e as Error).message}`, file: input.name }, input.name);
+  }
+  return { report: s.report(), lost };
+}
+
+/**
+ * Diagnoses log files on `jobs` worker threads and sync histories in this thread; the report is
+ * the one diagnoseInputs gives for the same options. Rules are loaded from `ruleDirs` in every
+ * thread. A redactor given as a function cannot cross threads: then everything is read here.
+ * @example const { report } = await diagnoseInputsParallel([rulesDir], { inputs: ['logs/'], events: ['history.ndjson'], jobs: 4 });
+ */
+export async function diagnoseInputsParallel(ruleDirs: readonly string[], options: ParallelOptions): Promise<DiagnoseInputsResult> {
+  const { jobs, pack: given, compile = {}, ...rest } = options;
+  const pack = given ?? (await loadRulePack(ruleDirs, compile));
+  // One clock for every thread, so that all sessions judge time alike.
+  const now = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : (parseTime(rest.now) ?? rest.now);
+  const opts: DiagnoseInputsOptions = { ...rest, now };
+  const cwd = opts.cwd ?? process.cwd();
+  const logs = await expandInputs(opts.inputs ?? [], cwd);
+  const files = logs.inputs.filter((i) => i.path !== undefined);
+  const workers = Math.min(Math.max(1, Math.floor(jobs)), files.length);
+  if (workers <= 1 || typeof opts.redact === 'function') return diagnoseInputs(pack, opts);
+
+  const session: SessionOptions = { now, staleAfterMs: opts.staleAfterMs, evidenceLimit: opts.evidenceLimit, redact: opts.redact as SessionOptions['redact'] };
+  const read: ReadOptions = { logFormat: opts.logFormat, maxLineBytes: opts.maxLineBytes, maxRecordLines: opts.maxRecordLines, everyRecord: opts.everyRecord };
+  // Per input, every unmatched template is kept; the merge cuts the list to the limit, as one run would.
+  const perInput: SessionOptions = { ...session, unmatchedLimit: Number.MAX_SAFE_INTEGER };
+
+  // In input order: problems of missing log arguments, each log input, then the sync history.
+  const head = new DiagnosisSession(pack, session);
+  let lost = false;
+  for (const m of logs.missing) {
+    lost = true;
+    head.problem({ code: m.code, message: m.message, file: m.arg }, m.arg);
+  }
+  const reports: (Report | undefined)[] = logs.inputs.map(() => undefined);
+  const queue = logs.inputs.map((input, index) => ({ input, index })).filter((q) => q.input.path !== undefined);
+
+  const setup: WorkerSetup = { [MARK]: true, ruleDirs: [...ruleDirs], compile, session: perInput, read };
+  await new Promise<void>((resolve, reject) => {
+    let running = workers;
+    let failed = false;
+    for (let w = 0; w < workers; w++) {
+      // The worker runs the built module: from src/ (tests) and dist/ alike, that is ../dist/parallel.js.
+      const worker = new Worker(new URL('../dist/parallel.js', import.meta.url), { workerData: setup, execArgv: workerExecArgv() });
+      const next = () => {
+        const job = queue.shift();
+        worker.postMessage(job ? ({ type: 'file', index: job.index, input: job.input } satisfies ToWorker) : ({ type: 'stop' } satisfies ToWorker));
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') next();
+        else if (m.type === 'report') {
+          reports[m.index] = m.report;
+          lost ||= m.lost;
+          next();
+        } else {
+          failed = true;
+          void worker.terminate();
+          reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+        }
+      });
+      worker.on('error', (e) => {
+        failed = true;
+        reject(e);
+      });
+      worker.on('exit', () => {
+        if (--running === 0 && !failed) resolve();
+      });
+    }
+  });
+  // Standard input is read here, in its place among the inputs.
+  for (const [index, input] of logs.inputs.entries()) {
+    if (input.path !== undefined) continue;
+    const r = await readOne(pack, input, perInput, read, opts.stdin);
+    reports[index] = r.report;
+    lost ||= r.lost;
+  }
+  const tail = await diagnoseInputs(pack, { ...opts, inputs: [] });
+  lost ||= tail.lost;
+  const report = mergeReports([head.report(), ...reports.filter((r): r is Report => r !== undefined), tail.report], {
+    ...(opts.evidenceLimit !== undefined ? { evidence: opts.evidenceLimit } : {}),
+    ...(opts.unmatchedLimit !== undefined ? { unmatched: opts.unmatchedLimit } : {}),
+  });
+  return { report, lost };
+}
+
+/** The worker side: load the pack, then read files until told to stop. */
+async function workerMain(setup: WorkerSetup): Promise<void> {
+  const port = parentPort!;
+  let pack: RulePack;
+  try {
+    pack = await loadRulePack(setup.ruleDirs, setup.compile);
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: (e as Error).message, ...(isScsDoctorError(e) ? { code: e.code } : {}) } satisfies FromWorker);
+    return;
+  }
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'stop') {
+      port.close();
+      return;
+    }
+    void readOne(pack, m.input, setup.session, setup.read).then(
+      ({ report, lost }) => port.postMessage({ type: 'report', index: m.index, report, lost } satisfies FromWorker),
+      (e: unknown) => port.postMessage({ type: 'failed', message: (e as Error).message } satisfies FromWorker),
+    );
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+if (!isMainThread && (workerData as Partial<WorkerSetup> | null)?.[MARK] === true) void workerMain(workerData as WorkerSetup);

@@ -1,0 +1,186 @@
+/**
+ * Sync history (`--events`): every accepted layout, validation with the rest going on, rules on
+ * event messages attributed to the connection, staleness per connection, streaming.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiagnosisSession, type Report } from '@scs-doctor/core';
+import { rulesDir } from '@scs-doctor/rules';
+import { diagnoseInputs, loadRulePack, readEventsStream, readEventsText } from '../src/index.js';
+import { countsByRule, summaries, unbalanced } from './helpers/compare.js';
+import { gzip } from './helpers/producers.js';
+
+const pack = await loadRulePack([rulesDir]);
+const NOW = '2026-05-12T12:00:00Z';
+
+/** Two connections: a sender failing on InvalidToken, a receiver that last synced two days ago. */
+const EVENTS = [
+  { id: 'ev-1', connectionId: 'c-7f3a1e', connectionName: 'Acme → Globex', direction: 'sending', sharedId: 'acme-to-globex', status: 'failure', startedAt: '2026-05-12T09:00:02Z', finishedAt: '2026-05-12T09:00:03Z', message: 'shared secret unavailable: InvalidToken', files: [] },
+  { id: 'ev-2', connectionId: 'r-22c0f9', connectionName: 'Globex → Acme', direction: 'receiving', sharedId: 'globex-to-acme', status: 'failure', startedAt: '2026-05-10T08:00:00Z', finishedAt: '2026-05-10T08:00:03Z', message: 'connection failed (no manifest received)', files: [] },
+  { id: 'ev-3', connectionId: 'c-7f3a1e', connectionName: 'Acme → Globex', direction: 'sending', sharedId: 'acme-to-globex', status: 'failure', startedAt: '2026-05-12T11:30:02Z', finishedAt: '2026-05-12T11:30:03Z', message: 'shared secret unavailable: cryptography.fernet.InvalidToken', files: [] },
+  { id: 'ev-4', connectionId: 'r-22c0f9', connectionName: 'Globex → Acme', direction: 'receiving', sharedId: 'globex-to-acme', status: 'success', startedAt: '2026-05-09T08:00:00Z', finishedAt: '2026-05-09T08:00:21Z', files: [{ resourceId: 'res-1', revisionId: 'rev-1', sizeBytes: 1024, outcome: 'transferred' }] },
+];
+
+function report(text: string, name = 'history.json'): Report {
+  const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 100 });
+  readEventsText(text, name, session);
+  return session.report();
+}
+
+const LAYOUTS: [string, string][] = [
+  ['a JSON array, pretty-printed', JSON.stringify(EVENTS, null, 2)],
+  ['a JSON array on one line', JSON.stringify(EVENTS)],
+  ['an object with an events array', JSON.stringify({ generatedAt: NOW, events: EVENTS, page: { next: null } }, null, 2)],
+  ['an object with an events array, on one line', JSON.stringify({ events: EVENTS })],
+  ['NDJSON', EVENTS.map((e) => JSON.stringify(e)).join('\n') + '\n'],
+  ['NDJSON with blank and comment lines', '# exported 2026-05-12\n\n' + EVENTS.map((e) => JSON.stringify(e)).join('\n\n') + '\n'],
+  ['NDJSON with CRLF line endings and no final newline', EVENTS.map((e) => JSON.stringify(e)).join('\r\n')],
+  ['a pretty-printed array with CRLF line endings and a byte-order mark', '\ufeff' + JSON.stringify(EVENTS, null, 2).replace(/\n/g, '\r\n')],
+];
+
+describe('accepted layouts', () => {
+  const expected = summaries(report(JSON.stringify(EVENTS, null, 2)));
+
+  it('the pretty-printed array gives both signatures and the stale receiver', () => {
+    expect(countsByRule(report(JSON.stringify(EVENTS, null, 2)))).toEqual({ 'shared-secret-invalid-token': 2, 'no-manifest-received': 1, 'sync-stale': 1 });
+  });
+
+  it.each(LAYOUTS)('%s: same diagnoses', (_name, text) => {
+    expect(summaries(report(text))).toEqual(expected);
+  });
+
+  it.each(LAYOUTS)('%s: every line accounted for', (_name, text) => {
+    const r = report(text);
+    expect([unbalanced(r), r.stats.events.valid]).toEqual([[], 4]);
+  });
+});
+
+describe('event messages are matched by the log rules and attributed to the connection', () => {
+  const r = report(JSON.stringify(EVENTS, null, 2));
+  const d = r.diagnoses.find((x) => x.ruleId === 'shared-secret-invalid-token')!;
+
+  it('the connection, with its name, and its shared id', () => {
+    expect([d.connections, d.sharedIds]).toEqual([[{ id: 'c-7f3a1e', name: 'Acme → Globex' }], ['acme-to-globex']]);
+  });
+
+  it('the side from the event direction', () => {
+    expect(r.diagnoses.map((x) => [x.ruleId, x.side]).sort()).toEqual([
+      ['no-manifest-received', 'receiving'],
+      ['shared-secret-invalid-token', 'sending'],
+      ['sync-stale', 'receiving'],
+    ]);
+  });
+
+  it('first and last seen from the events’ finish times', () => {
+    expect([d.firstSeen, d.lastSeen]).toEqual(['2026-05-12T09:00:03.000Z', '2026-05-12T11:30:03.000Z']);
+  });
+
+  it('evidence names the event and its line', () => {
+    expect(d.evidence.map((e) => [e.eventId, e.line])).toEqual([
+      ['ev-1', 2],
+      ['ev-3', 26],
+    ]);
+  });
+});
+
+describe('invalid events are counted with their reason, the rest go on', () => {
+  const good = JSON.stringify(EVENTS[0]);
+  const CASES: [string, string, { valid: number; invalid: number; problem: string; line: number }][] = [
+    ['no connection id', `${good}\n{"id":"x","status":"failure","startedAt":"${NOW}"}\n`, { valid: 1, invalid: 1, problem: 'connectionId', line: 2 }],
+    ['an unknown status', `${good}\n{"connectionId":"c","status":"exploded","startedAt":"${NOW}"}\n`, { valid: 1, invalid: 1, problem: 'status', line: 2 }],
+    ['a time that is not one', `{"connectionId":"c","status":"failure","startedAt":"yesterday"}\n${good}\n`, { valid: 1, invalid: 1, problem: 'startedAt', line: 1 }],
+    ['an NDJSON line that is not JSON', `${good}\n{"connectionId": "c", status}\n${good}\n`, { valid: 2, invalid: 1, problem: 'not valid JSON', line: 2 }],
+    ['an array element that is not JSON', `[\n${good},\n{"id": oops},\n${good}\n]\n`, { valid: 2, invalid: 1, problem: 'not valid JSON', line: 3 }],
+    ['an array element that is not an object', `[${good}, 42]`, { valid: 1, invalid: 1, problem: 'expected object', line: 1 }],
+  ];
+  it.each(CASES)('%s', (_name, text, want) => {
+    const r = report(text);
+    const p = r.stats.problems.find((x) => x.code === 'EVENT_INVALID');
+    expect({ valid: r.stats.events.valid, invalid: r.stats.events.invalid, problem: p?.message.includes(want.problem) ? want.problem : p?.message, line: p?.line }).toEqual(want);
+  });
+
+  it.each(CASES)('%s: every line accounted for', (_name, text) => {
+    expect(unbalanced(report(text))).toEqual([]);
+  });
+
+  it('snake_case, Python times and other status words are accepted', () => {
+    const text = '{"id": "e1", "connection_id": "c-9", "direction": "outbound", "status": "failed", "started_at": "2026-05-12 09:00:00,118", "error": "shared secret unavailable: InvalidToken"}\n';
+    const d = report(text).diagnoses[0]!;
+    expect([d.ruleId, d.side, d.connections, d.firstSeen]).toEqual(['shared-secret-invalid-token', 'sending', [{ id: 'c-9' }], '2026-05-12T09:00:00.118Z']);
+  });
+});
+
+describe('files through diagnoseInputs', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'scs-events-'));
+    writeFileSync(path.join(dir, 'history.json'), JSON.stringify(EVENTS, null, 2));
+    writeFileSync(path.join(dir, 'history.ndjson.gz'), gzip(EVENTS.map((e) => JSON.stringify(e)).join('\n') + '\n'));
+    writeFileSync(path.join(dir, 'cut.json'), JSON.stringify(EVENTS, null, 2).slice(0, -60));
+    writeFileSync(path.join(dir, 'not-history.log'), '2026-05-12 09:00:00,001 INFO [scs] hello\n');
+    writeFileSync(path.join(dir, 'first.ndjson'), EVENTS.slice(0, 2).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'second.ndjson'), EVENTS.slice(2).map((e) => JSON.stringify(e)).join('\n') + '\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (events: string[], staleAfterMs?: number) => diagnoseInputs(pack, { events: events.map((e) => path.join(dir, e)), now: NOW, staleAfterMs, evidenceLimit: 100 });
+
+  it('a stale connection and failed events: sync-stale and the signature diagnoses', async () => {
+    const { report: r, lost } = await run(['history.json']);
+    expect([lost, countsByRule(r)]).toEqual([false, { 'shared-secret-invalid-token': 2, 'no-manifest-received': 1, 'sync-stale': 1 }]);
+  });
+
+  it('sync-stale names the connection whose newest event is too old', async () => {
+    const { report: r } = await run(['history.json']);
+    expect(r.diagnoses.filter((d) => d.ruleId === 'sync-stale').map((d) => [d.connections, d.lastSeen])).toEqual([[[{ id: 'r-22c0f9', name: 'Globex → Acme' }], '2026-05-10T08:00:03.000Z']]);
+  });
+
+  it('a longer --stale-after clears the stale connection', async () => {
+    const { report: r } = await run(['history.json'], 3 * 86_400_000);
+    expect(countsByRule(r)['sync-stale']).toBeUndefined();
+  });
+
+  it('gzipped NDJSON gives the same diagnoses', async () => {
+    const [a, b] = await Promise.all([run(['history.json']), run(['history.ndjson.gz'])]);
+    expect(summaries(b.report)).toEqual(summaries(a.report));
+  });
+
+  it('--events is repeatable: two files are one history', async () => {
+    const [a, b] = await Promise.all([run(['history.json']), run(['first.ndjson', 'second.ndjson'])]);
+    expect(summaries(b.report)).toEqual(summaries(a.report));
+  });
+
+  it('a file cut short: the events before the cut are read, and the input is reported lost', async () => {
+    const { report: r, lost } = await run(['cut.json']);
+    expect([lost, r.stats.events.valid, r.stats.problems.map((p) => p.code).sort()]).toEqual([true, 3, ['EVENTS_UNREADABLE', 'EVENT_INVALID']]);
+  });
+
+  it('a file that is not a sync history is an input error', async () => {
+    const { report: r, lost } = await run(['not-history.log']);
+    expect([lost, r.stats.problems.map((p) => p.code), unbalanced(r)]).toEqual([true, ['EVENTS_UNREADABLE'], []]);
+  });
+});
+
+describe('streaming', () => {
+  const text = JSON.stringify({ events: EVENTS }, null, 2);
+  const whole = report(text);
+
+  it('any cut of the bytes into chunks gives the report of the whole', async () => {
+    const bytes = Buffer.from(text, 'utf8');
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 30 }), async (cuts) => {
+        const points = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
+        const chunks = points.slice(1).map((to, i) => bytes.subarray(points[i], to));
+        const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 100 });
+        await readEventsStream(Readable.from(chunks), 'history.json', session);
+        const r = session.report();
+        expect([summaries(r), r.stats.linesRead, r.stats.linesSkipped]).toEqual([summaries(whole), whole.stats.linesRead, whole.stats.linesSkipped]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
