@@ -122,3 +122,14 @@ describe('DiagnosisSession', () => {
     expect(s.report()).toEqual(s.report());
   });
 });
+
+describe('DiagnosisSession bounds', () => {
+  it('caps the groups of one rule and counts the rest in one overflow group', async () => {
+    const { MAX_GROUPS_PER_RULE } = await import('../src/engine/session.js');
+    const s = new DiagnosisSession(pack);
+    const n = MAX_GROUPS_PER_RULE + 5;
+    for (let i = 0; i < n; i++) s.log(log(`No RSS object-store configuration for label 'l${i}'`));
+    const ds = s.report().diagnoses;
+    expect([ds.length, ds.reduce((sum, d) => sum + d.count, 0), ds.some((d) => d.params['label'] === '(more values)')]).toEqual([MAX_GROUPS_PER_RULE + 1, n, true]);
+  });
+});

@@ -54,6 +54,8 @@ interface ConnectionState {
 }
 
 const MAX_TEMPLATES = 2000;
+/** Distinct groups one rule may open; further occurrences are counted in one overflow group. */
+export const MAX_GROUPS_PER_RULE = 1000;
 const TRACEBACK = 'Traceback (most recent call last)';
 
 function levelOfStatus(status: SyncEvent['status']): Level {
@@ -72,6 +74,7 @@ export class DiagnosisSession {
   private readonly evidenceLimit: number;
   private readonly unmatchedLimit: number;
   private readonly groups = new Map<string, Group>();
+  private readonly groupsPerRule = new Map<string, number>();
   private readonly templates = new Map<string, Unmatched>();
   private readonly inputs = new Map<string, InputStats>();
   private readonly connections = new Map<string, ConnectionState>();
@@ -267,7 +270,7 @@ export class DiagnosisSession {
   invalidEvent(file: string, line: number, reason: string, lines = 1): void {
     this.stats.events.read++;
     this.stats.events.invalid++;
-    this.skip(file, 'invalid-event', lines);
+    if (lines > 0) this.skip(file, 'invalid-event', lines);
     this.problem({ code: 'EVENT_INVALID', message: reason, file, line });
   }
 
@@ -324,9 +327,16 @@ export class DiagnosisSession {
     for (const [k, v] of Object.entries(m.params)) params[k] = Array.isArray(v) ? v.map(this.redact) : typeof v === 'string' ? this.redact(v) : v;
     const values: Record<string, ParamValue | undefined> = { ...ctx, side, ...params };
     const groupValues = rule.groupBy.map((g) => values[g] ?? null);
-    const key = `${rule.id}|${side}${groupValues.length ? '|' + JSON.stringify(groupValues) : ''}`;
+    let key = `${rule.id}|${side}${groupValues.length ? '|' + JSON.stringify(groupValues) : ''}`;
     let g = this.groups.get(key);
+    if (!g && groupValues.length > 0 && (this.groupsPerRule.get(rule.id) ?? 0) >= MAX_GROUPS_PER_RULE) {
+      // Memory stays bounded on logs with millions of distinct values: the rest share one group.
+      key = `${rule.id}|${side}|(more)`;
+      g = this.groups.get(key);
+      if (!g) for (const name of rule.groupBy) values[name] = params[name] = '(more values)';
+    }
     if (!g) {
+      this.groupsPerRule.set(rule.id, (this.groupsPerRule.get(rule.id) ?? 0) + 1);
       for (const gname of rule.groupBy) if (values[gname] !== undefined && params[gname] === undefined) params[gname] = values[gname]!;
       g = {
         diagnosis: {
