@@ -53,8 +53,9 @@ function usage(message: string): never {
   throw new ScsDoctorError('USAGE', message);
 }
 
+/** Diagnostic logs go to standard error as pino JSON lines; they never carry record text. */
 function logger(verbose: boolean, io: Io): Logger {
-  return pino({ level: verbose ? 'debug' : 'warn', base: undefined, redact: { paths: ['*.secret', '*.password', '*.token'], censor: '[REDACTED]' } }, pino.destination({ fd: io.stderr === process.stderr ? 2 : 2, sync: true }));
+  return pino({ level: verbose ? 'debug' : 'warn', base: undefined }, io.stderr as unknown as pino.DestinationStream);
 }
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
