@@ -245,7 +245,7 @@ export class EventsReader {
     try {
       value = JSON.parse(t);
     } catch (e) {
-      this.invalid(lineNo, lineNo, `not valid JSON: ${(e as Error).message}`);
+      this.invalid(lineNo, lineNo, `not valid JSON: ${jsonError(e)}`);
       return;
     }
     this.give(value, lineNo, lineNo);
@@ -272,7 +272,8 @@ export class EventsReader {
           else if (d === 10) this.line++;
           j++;
         }
-        if (this.elem && j > i) this.elemEndLine = this.line;
+        // The event reaches the line of its last character: not the next line when that is a newline.
+        if (this.elem && j > i) this.elemEndLine = t.charCodeAt(j - 1) === 10 ? this.line - 1 : this.line;
         if (this.stringStart >= 0) {
           // Keys are short: a long string at depth 1 is a value, not worth keeping.
           if (this.stringChars + j - this.stringStart <= 64) this.stringParts.push(t.slice(this.stringStart, j));
@@ -415,7 +416,7 @@ export class EventsReader {
       try {
         JSON.parse(text);
       } catch (e) {
-        reason = `not valid JSON: ${(e as Error).message}`;
+        reason = `not valid JSON: ${jsonError(e)}`;
       }
       this.invalid(line, endLine, reason);
       return -1;
@@ -487,6 +488,15 @@ export class EventsReader {
     this.result.unreadable = true;
     this.session.problem({ code: 'EVENTS_UNREADABLE', message: `${this.name}: ${reason}`, file: this.name, line }, this.name);
   }
+}
+
+/**
+ * A JSON.parse error without the piece of input V8 quotes in it (`Unexpected token 'A', "{"k":
+ * AKIAQ7W3"... is not valid JSON`): a quote cut short can hold part of a secret that redaction no
+ * longer recognises. The line is reported beside it.
+ */
+function jsonError(e: unknown): string {
+  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
 }
 
 function tryParse(text: string): unknown {

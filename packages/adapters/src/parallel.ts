@@ -8,7 +8,7 @@
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
 import { readLogStream, type ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
 import { diagnoseInputs, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
@@ -38,19 +38,28 @@ type ToWorker = { type: 'file'; index: number; input: InputRef } | { type: 'stop
 type FromWorker = { type: 'ready' } | { type: 'report'; index: number; report: Report; lost: boolean } | { type: 'failed'; message: string; code?: string };
 
 /**
- * Node options for a worker: the parent's, less export conditions. The worker runs the built
- * JavaScript; a condition that sends the parent to TypeScript sources (as in the tests) would
- * send the worker there too.
+ * Starts a worker on the built module. It inherits the parent's Node options, less export
+ * conditions: the worker runs the built JavaScript, and a condition that sends the parent to
+ * TypeScript sources (as in the tests) would send the worker there too. Options a worker may not
+ * be given explicitly (--expose-gc, heap sizes) make Node refuse the list: then it gets none.
  */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
+function startWorker(setup: WorkerSetup): Worker {
+  // From src/ (tests) and dist/ alike, the built module is ../dist/parallel.js.
+  const url = new URL('../dist/parallel.js', import.meta.url);
   const argv = process.execArgv;
+  const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--conditions' || a === '-C') i++;
-    else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) out.push(a);
+    else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) kept.push(a);
   }
-  return out;
+  if (kept.length === argv.length) return new Worker(url, { workerData: setup });
+  try {
+    return new Worker(url, { workerData: setup, execArgv: kept });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(url, { workerData: setup, execArgv: [] });
+  }
 }
 
 /** Reads one log input into its own session, as diagnoseInputs reads each input. */
@@ -77,7 +86,8 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const { jobs, pack: given, compile = {}, ...rest } = options;
   const pack = given ?? (await loadRulePack(ruleDirs, compile));
   // One clock for every thread, so that all sessions judge time alike.
-  const now = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : (parseTime(rest.now) ?? rest.now);
+  const nowMs = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : parseTime(rest.now);
+  const now = nowMs === undefined ? rest.now : toIso(nowMs);
   const opts: DiagnoseInputsOptions = { ...rest, now };
   const cwd = opts.cwd ?? process.cwd();
   const logs = await expandInputs(opts.inputs ?? [], cwd);
@@ -102,13 +112,22 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
 
   const setup: WorkerSetup = { [MARK]: true, ruleDirs: [...ruleDirs], compile, session: perInput, read };
   await new Promise<void>((resolve, reject) => {
+    const pool: Worker[] = [];
     let running = workers;
     let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of pool) void w.terminate();
+      reject(e);
+    };
     for (let w = 0; w < workers; w++) {
-      // The worker runs the built module: from src/ (tests) and dist/ alike, that is ../dist/parallel.js.
-      const worker = new Worker(new URL('../dist/parallel.js', import.meta.url), { workerData: setup, execArgv: workerExecArgv() });
+      const worker = startWorker(setup);
+      pool.push(worker);
+      let current: InputRef | undefined;
       const next = () => {
         const job = queue.shift();
+        current = job?.input;
         worker.postMessage(job ? ({ type: 'file', index: job.index, input: job.input } satisfies ToWorker) : ({ type: 'stop' } satisfies ToWorker));
       };
       worker.on('message', (m: FromWorker) => {
@@ -117,18 +136,13 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
           reports[m.index] = m.report;
           lost ||= m.lost;
           next();
-        } else {
-          failed = true;
-          void worker.terminate();
-          reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
-        }
+        } else fail(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
       });
-      worker.on('error', (e) => {
-        failed = true;
-        reject(e);
-      });
-      worker.on('exit', () => {
-        if (--running === 0 && !failed) resolve();
+      worker.on('error', (e) => fail(e));
+      worker.on('exit', (code) => {
+        // A worker that ends with a file in hand (killed, out of memory) fails the run: no input goes missing silently.
+        if (current !== undefined) fail(new Error(`worker reading ${current.name} ended (exit code ${code})`));
+        else if (--running === 0 && !failed) resolve();
       });
     }
   });

@@ -119,7 +119,12 @@ function kubectlPrefix(s: string): number {
 /** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
 function looksLikeHeader(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (c === 27) return looksLikeHeader(s.replace(LEADING_ANSI, '')); // colored console output
+  if (c === 27) {
+    // Colored console output. A lone ESC that starts no color code is not a header (and must not
+    // recurse forever on the same text).
+    const t = s.replace(LEADING_ANSI, '');
+    return t !== s && looksLikeHeader(t);
+  }
   if (c >= 48 && c <= 57) return DATE_HEAD.test(s); // digit
   if (c === 91) return DATE_HEAD.test(s) || LEVEL_HEAD.test(s); // [
   if (c === 123) return true; // {
@@ -179,7 +184,8 @@ export class LogReader {
   private lineNo = 0;
   private bytes = 0;
   private carry: Buffer | undefined;
-  private discarding = false;
+  /** The rest of a line past the cap is being dropped; `cr`: it ended with a CR, an LF may follow. */
+  private discarding: false | 'line' | 'cr' = false;
   /** Lines outside any container envelope. */
   private readonly plain: Lane = newLane();
   /** One lane per envelope stream (`cri:stdout`, `docker:stderr`, …), created on first use. */
@@ -200,10 +206,9 @@ export class LogReader {
     this.bytes += chunk.length;
     let buf = chunk;
     if (this.discarding) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) return;
-      this.discarding = false;
-      buf = buf.subarray(nl + 1);
+      const next = this.dropRest(buf);
+      if (next < 0) return;
+      buf = buf.subarray(next);
     }
     if (this.carry) {
       // Finish the carried line on its own rather than copying the whole chunk behind it.
@@ -223,7 +228,6 @@ export class LogReader {
       this.keepCarry(buf);
       return;
     }
-    if (last + 1 < buf.length) this.keepCarry(buf.subarray(last + 1));
     // Decode in slices of whole lines: strings this small live on the V8 heap and die young,
     // where a 1 MiB one is allocated outside it and lingers until a full GC.
     for (let from = 0; from <= last; ) {
@@ -232,20 +236,54 @@ export class LogReader {
         const nl = buf.indexOf(10, from + DECODE_SLICE);
         if (nl >= 0 && nl < last) to = nl + 1;
       }
-      this.lines(buf.toString('latin1', from, to));
+      this.lines(buf.toString('latin1', from, to), buf, from);
       from = to;
     }
+    // After the lines before it: keepCarry hands over a tail past the cap at once.
+    if (last + 1 < buf.length) this.keepCarry(buf.subarray(last + 1));
   }
 
   private keepCarry(rest: Buffer): void {
     if (rest.length > this.maxLine) {
-      // A line past the cap: search its first maxLine bytes, drop the rest up to the newline.
+      // Lone CRs end lines too (old Mac files, progress bars): hand over the lines they end. A CR
+      // in the last byte stays, as an LF may follow it in the next chunk.
+      const cr = rest.lastIndexOf(13, rest.length - 2);
+      if (cr >= 0) {
+        this.lines(rest.toString('latin1', 0, cr + 1) + '\n');
+        rest = rest.subarray(cr + 1);
+      }
+    }
+    const endsWithCr = rest.length > 0 && rest[rest.length - 1] === 13;
+    if (rest.length - (endsWithCr ? 1 : 0) > this.maxLine) {
+      // A line past the cap: search its first maxLine bytes, drop the rest up to its end.
       this.session.truncated(this.name);
       this.lines(rest.toString('latin1', 0, this.maxLine) + '\n');
-      this.discarding = true;
+      this.discarding = endsWithCr ? 'cr' : 'line';
       return;
     }
     this.carry = Buffer.from(rest);
+  }
+
+  /** Drops the rest of a line past the cap, up to its LF, CR or CRLF; returns where the next line starts, or -1. */
+  private dropRest(buf: Buffer): number {
+    if (buf.length === 0) return -1;
+    if (this.discarding === 'cr') {
+      this.discarding = false;
+      return buf[0] === 10 ? 1 : 0;
+    }
+    const nl = buf.indexOf(10);
+    const cr = buf.indexOf(13, 0);
+    if (cr >= 0 && (nl < 0 || cr < nl)) {
+      if (cr + 1 === buf.length) {
+        this.discarding = 'cr';
+        return -1;
+      }
+      this.discarding = false;
+      return buf[cr + 1] === 10 ? cr + 2 : cr + 1;
+    }
+    if (nl < 0) return -1;
+    this.discarding = false;
+    return nl + 1;
   }
 
   /** Ends the input: flushes a last line without newline, open partials and records. */
@@ -256,14 +294,15 @@ export class LogReader {
     this.session.read(this.name, this.lineNo, this.bytes);
   }
 
-  private lines(s: string): void {
+  /** Handles whole lines; `bytes` from `offset` on, when given, hold `s` as bytes (the scanner prefers them). */
+  private lines(s: string, bytes?: Uint8Array, offset?: number): void {
     const hasCr = s.indexOf('\r') >= 0;
     const hasNul = s.indexOf('\0') >= 0;
     let hits: number[] | undefined;
     if (this.scanner) {
       hits = this.hitBuf;
       hits.length = 0;
-      this.scanner.positions(s, hits);
+      this.scanner.positions(s, hits, bytes, offset);
     }
     let h = 0;
     let start = 0;
@@ -284,28 +323,35 @@ export class LogReader {
   }
 
   private special(line: string, hit: boolean): void {
-    if (line.indexOf('\0') >= 0) {
-      this.lineNo++;
-      this.settle();
-      this.session.skip(this.name, 'binary');
-      return;
-    }
     let l = line;
     if (l.endsWith('\r')) l = l.slice(0, -1);
-    if (l.indexOf('\r') < 0) {
-      this.physical(l, hit);
-      return;
+    // Lone CR separates lines too (old Mac files, progress output), in binary text as well.
+    const parts = l.indexOf('\r') < 0 ? [l] : l.split('\r');
+    for (const part of parts) {
+      // Binary when a NUL is within the cap: what lies past it is never looked at (see keepCarry).
+      const nul = part.indexOf('\0');
+      if (nul >= 0 && nul < this.maxLine) {
+        this.lineNo++;
+        if (part.length > this.maxLine) this.session.truncated(this.name);
+        this.settle();
+        this.session.skip(this.name, 'binary');
+      } else this.physical(part, parts.length === 1 ? hit : hit && (!this.scanner || this.test(part)));
     }
-    // Lone CR separates lines too (old Mac files, progress output).
-    for (const part of l.split('\r')) this.physical(part, hit && (!this.scanner || this.test(part)));
   }
 
   private test(s: string): boolean {
     return this.scanner!.test(s);
   }
 
-  private physical(raw: string, hit: boolean): void {
+  private physical(line: string, hit: boolean): void {
     const lineNo = ++this.lineNo;
+    let raw = line;
+    if (raw.length > this.maxLine) {
+      // Past the cap within one chunk (a line cut across chunks is capped in keepCarry).
+      this.session.truncated(this.name);
+      raw = raw.slice(0, this.maxLine);
+      if (hit && this.scanner) hit = this.test(raw);
+    }
     const f = this.force;
     if (f === 'auto' || f === 'cri') {
       const tagAt = isCriStart(raw);

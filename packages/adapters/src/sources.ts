@@ -40,8 +40,65 @@ function describe(e: unknown): string {
       return 'too many levels of symbolic links (a link loop)';
     case 'EISDIR':
       return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory (a part of the path is a file)';
+    case 'ENXIO':
+      return 'not a regular file (a socket or a device without a reader)';
     default:
       return (e as Error).message ?? code;
+  }
+}
+
+/**
+ * The files under a directory, links followed, sorted. A directory reached twice (a link back up
+ * the tree: `dir/link -> dir`) is walked once; a broken or looping link and a directory that
+ * cannot be listed are returned with their error instead of being passed over. Dot files,
+ * sockets, FIFOs and devices are not inputs.
+ */
+async function walk(root: string): Promise<{ files: string[]; bad: { path: string; why: string }[] }> {
+  const files: string[] = [];
+  const bad: { path: string; why: string }[] = [];
+  const walked = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      const real = await fs.realpath(dir);
+      if (walked.has(real)) return;
+      walked.add(real);
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      bad.push({ path: dir, why: describe(e) });
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = await fs.stat(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (e) {
+          bad.push({ path: p, why: errno(e) === 'ENOENT' ? 'a link to a file that does not exist' : describe(e) });
+          continue;
+        }
+      }
+      if (isDir) await visit(p);
+      else if (isFile) files.push(p);
+    }
+  };
+  await visit(root);
+  return { files: files.sort(), bad: bad.sort((a, b) => (a.path < b.path ? -1 : 1)) };
+}
+
+/** The file a path names after links are followed, to read each file once however it is named. */
+async function identity(abs: string): Promise<string> {
+  try {
+    return await fs.realpath(abs);
+  } catch {
+    return abs;
   }
 }
 
@@ -50,9 +107,10 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
   const inputs: InputRef[] = [];
   const missing: ExpandResult['missing'] = [];
   const seen = new Set<string>();
-  const add = (name: string, abs: string) => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
+  const add = async (name: string, abs: string) => {
+    const id = await identity(abs);
+    if (seen.has(id)) return;
+    seen.add(id);
     inputs.push({ name, path: abs });
   };
   for (const arg of args) {
@@ -71,22 +129,32 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
       }
     }
     if (stat?.isDirectory()) {
-      const found = await fg('**/*', { cwd: abs, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true, absolute: true });
-      found.sort();
-      if (found.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: directory holds no files` });
-      for (const f of found) add(path.join(arg, path.relative(abs, f)), f);
+      const { files, bad } = await walk(abs);
+      if (files.length === 0 && bad.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: directory holds no files` });
+      for (const b of bad) {
+        const name = path.join(arg, path.relative(abs, b.path));
+        missing.push({ arg: name, code: 'INPUT_UNREADABLE', message: `${name}: ${b.why}` });
+      }
+      for (const f of files) await add(path.join(arg, path.relative(abs, f)), f);
       continue;
     }
     if (stat) {
-      add(arg, abs);
+      await add(arg, abs);
       continue;
     }
     const pattern = arg.split(path.sep).join('/');
     const found = await fg(pattern, { cwd, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true, absolute: true });
     found.sort();
     if (found.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: the pattern matches no file` });
+    // A link loop under `**` names one file many times (`d/x`, `d/link/x`, …): keep its shortest name.
+    const shortest = new Map<string, string>();
+    for (const f of [...found].sort((a, b) => a.length - b.length)) {
+      const id = await identity(f);
+      if (!shortest.has(id)) shortest.set(id, f);
+    }
+    const kept = new Set(shortest.values());
     // Names as the user wrote the pattern: relative to cwd, or absolute for an absolute pattern.
-    for (const f of found) add(path.isAbsolute(arg) ? f : path.relative(cwd, f) || f, f);
+    for (const f of found) if (kept.has(f)) await add(path.isAbsolute(arg) ? f : path.relative(cwd, f) || f, f);
   }
   return { inputs, missing };
 }
@@ -96,17 +164,17 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
  * name), a byte-order mark dropped, UTF-16 (PowerShell's `>` writes it) converted.
  */
 export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<AsyncIterable<Buffer>> {
-  const raw: Readable = input.path === undefined ? Readable.from(stdin as AsyncIterable<Buffer>) : createReadStream(input.path, { highWaterMark: 1 << 20 });
   if (input.path !== undefined) {
-    // Fail here, with a reason, rather than inside the stream.
+    // Fail here, with a reason, rather than inside the stream. The stream is made after this
+    // check: one made before it opens the file too, and its 'error' has no listener (a crash).
     try {
       const fh = await fs.open(input.path, 'r');
       await fh.close();
     } catch (e) {
-      raw.destroy();
       throw new ScsDoctorError(errno(e) === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `${input.name}: ${describe(e)}`, { file: input.name });
     }
   }
+  const raw: Readable = input.path === undefined ? Readable.from(stdin as AsyncIterable<Buffer>) : createReadStream(input.path, { highWaterMark: 1 << 20 });
   return textOf(decompress(raw, input.name), input.name);
 }
 

@@ -43,13 +43,32 @@ function only(records: ProbeRecord[], probeName: string, target: string): ProbeR
   return found[0]!;
 }
 
+/**
+ * Swift answers its healthcheck before its account and container servers take writes; a fresh
+ * server can answer 404 to the first writes for a few seconds. Retry set-up writes until it settles.
+ */
+async function settled<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 beforeAll(async () => {
   const s3 = writer();
-  await s3.send(new CreateBucketCommand({ Bucket: inbox }));
-  await s3.send(new CreateBucketCommand({ Bucket: outbox }));
-  await s3.send(new PutObjectCommand({ Bucket: inbox, Key: `${present}/shard0/manifest`, Body: '{"files":[]}' }));
+  await settled(() => s3.send(new CreateBucketCommand({ Bucket: inbox })));
+  await settled(() => s3.send(new CreateBucketCommand({ Bucket: outbox })));
+  await settled(() => s3.send(new PutObjectCommand({ Bucket: inbox, Key: `${present}/shard0/manifest`, Body: '{"files":[]}' })));
+  await settled(async () => {
+    const probed = await probe({ buckets: [{ name: inbox, role: 'inbox' }], sharedIds: [present] });
+    if (probed.some((r) => r.outcome !== 'ok')) throw new Error('the server has not settled yet');
+  });
   s3.destroy();
-});
+}, 60_000);
 
 describe('bucket checks', () => {
   test('an existing bucket is ok', async () => {

@@ -19,14 +19,14 @@ import {
   type OutputFormat,
   type Report,
 } from '@scs-doctor/core';
-import { diagnoseInputs, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:
   scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
-                      [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json]
+                      [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
   scs-doctor rules list [--rules DIR]... [--no-builtin]
@@ -86,6 +86,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       redact: { type: 'string', multiple: true },
       'max-evidence': { type: 'string' },
       config: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -109,6 +110,11 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     evidenceLimit = Number(values['max-evidence']);
     if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0) usage('--max-evidence must be a whole number');
   }
+  let jobs = 1;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) usage(`--jobs must be a whole number from 1 to 256 (got "${values.jobs}")`);
+  }
   const redact: RegExp[] = [];
   for (const r of values.redact ?? []) {
     try {
@@ -126,7 +132,9 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const pack = await loadRulePack(dirs);
   log.debug({ rules: pack.rules.length }, 'rule pack loaded');
   const started = Date.now();
-  const { report, lost } = await diagnoseInputs(pack, {
+  const { report, lost } = await diagnoseInputsParallel(dirs, {
+    jobs,
+    pack,
     inputs: positionals,
     events: values.events ?? [],
     now,

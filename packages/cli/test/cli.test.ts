@@ -64,6 +64,13 @@ describe('scs-doctor diagnose', () => {
     expect(r.stdout).toContain(marker);
   });
 
+  it('gives the same report with --jobs 2 as with one thread', async () => {
+    const args = ['diagnose', path.join(examples, 'logs'), invalidToken, '--events', path.join(examples, 'history/sync-events.json'), '--format', 'json', ...NOW];
+    const one = JSON.parse((await run(args)).stdout);
+    const two = JSON.parse((await run([...args, '--jobs', '2'])).stdout);
+    expect(two.diagnoses.map((d: { key: string; count: number }) => [d.key, d.count])).toEqual(one.diagnoses.map((d: { key: string; count: number }) => [d.key, d.count]));
+  });
+
   it('writes the report to --output and nothing to stdout', async () => {
     const out = path.join(tmp, 'out.json');
     const r = await run(['diagnose', invalidToken, '--format', 'json', '--output', out, ...NOW]);
@@ -81,6 +88,7 @@ describe('scs-doctor diagnose', () => {
     [['diagnose', 'x.log', '--format', 'yaml'], '--format must be one of'],
     [['diagnose', 'x.log', '--stale-after', 'soon'], '--stale-after must be a duration'],
     [['diagnose', 'x.log', '--now', 'later'], '--now must be an ISO-8601 time'],
+    [['diagnose', 'x.log', '--jobs', '0'], '--jobs must be a whole number'],
     [['diagnose', 'x.log', '--bogus'], 'USAGE'],
     [['frobnicate'], 'unknown command'],
     [['diagnose', 'x.log', '--rules', '/nonexistent/rules'], 'RULES_NOT_FOUND'],

@@ -1,7 +1,14 @@
 /**
  * Redaction of secrets before anything leaves the engine. Every excerpt, parameter, summary,
  * unmatched sample and error message passes through a Redactor.
+ *
+ * Every default pattern runs in linear time on a line of any length: each one starts only at a
+ * boundary, and a scan that can run far either ends the match or fails once (no scan is repeated
+ * from every position). `test/redact.test.ts` holds them to that with 1 MB adversarial lines and
+ * to `unsafeRegexReason`; user patterns are checked by the same function when a redactor is made.
  */
+import { ScsDoctorError } from './errors.js';
+import { unsafeRegexReason } from './rules/safety.js';
 
 export interface RedactionPattern {
   name: string;
@@ -11,25 +18,74 @@ export interface RedactionPattern {
 
 const MASK = '[REDACTED]';
 
+/*
+ * Names whose value is a secret: `*_SECRET`, `*_PASSWORD`, `*_TOKEN`, `*_KEY`, their lower and
+ * camelCase forms, and qualified keys (`api_key`, `privateKey`, `SecretAccessKey`, `X-Auth-Token`).
+ * Case matters, so that the exception names in SCS errors stay readable:
+ * `cryptography.fernet.InvalidToken` and `botocore.errorfactory.NoSuchKey: An error occurred …`
+ * name no secret, and neither does a plain `key` (an S3 object key such as `<SHARED_ID>/shard0/manifest`).
+ */
+const KEY_QUALIFIER = String.raw`(?:[Aa]pi|API|[Pp]rivate|[Aa]ccess|[Ss]ecret|[Mm]aster|[Ss]igning|[Ee]ncryption|[Cc]lient|[Ss]hared|[Aa]uth|[Ss]ession|[Ss]sh|SSH|[Hh]mac|HMAC)`;
+// `Id` only where a word starts: InvalidToken is an error name, IdToken a secret.
+const TOKEN_QUALIFIER = String.raw`(?:[Ss]ession|[Ss]ecurity|[Aa]ccess|[Rr]efresh|(?<![a-z])[Ii]d|ID|[Aa]uth|[Aa]pi|API|[Bb]earer|[Cc]lient|[Cc]srf|CSRF|[Xx]srf|XSRF)`;
+const SECRET_SUFFIX = [
+  String.raw`(?<![\w.-])[a-z][A-Za-z0-9]*Token`, // camelCase: accessToken, githubToken (not InvalidToken)
+  'SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|_KEY|-KEY|APIKEY',
+  '[Ss]ecret|[Pp]assword|[Pp]asswd|[Pp]assphrase|token|apikey',
+  String.raw`${KEY_QUALIFIER}(?:[_.-]?key|-?Key)`,
+  String.raw`${TOKEN_QUALIFIER}-?Token|-Token`,
+].join('|');
+
+/**
+ * A name (a run of `[\w.-]`) that ends with a secret suffix and is followed by `=`, `:` or `=>`,
+ * perhaps after its closing quote. The run is taken whole before the suffix is checked, so a long
+ * word costs one pass.
+ */
+const SECRET_NAME = String.raw`(?<![\w.-])[\w.-]+(?=\\?["']?[ \t]*(?:=>|[:=]))(?<=${SECRET_SUFFIX})\\?["']?[ \t]*(?:=>|[:=])[ \t]*`;
+
+/**
+ * A quoted value: `"…"`, `'…'`, Python bytes `b'…'`, or `\"…\"` inside a JSON string. The value
+ * runs to the same quote (backslash escapes included) or to the end of the line.
+ */
+const QUOTE_OPEN = String.raw`b?(?<esc>\\?)(?<q>["'])`;
+const QUOTED_BODY = String.raw`(?:(?!\k<esc>\k<q>|\k<q>)(?:\\[^\n]|[^\\\n]))*`;
+/** An unquoted value: up to white space, a quote, `,`, `;`, `&` or `}`; `null`, `None`, `true`, `false` are left alone. */
+const BARE_VALUE = String.raw`(?!(?:null|None|nil|true|True|false|False)(?![\w.-]))(?<secret>[^\s"'\\\[{,;&}](?:[^\s"'\\,;&}]|\\(?![nrt"']))*)`;
+
+const AUTH_HEADER = String.raw`(?<![\w-])(?:proxy-authorization|authorization|set-cookie|cookie)`;
+// One blank after the scheme: the value that follows can take blanks too, and two repetitions over
+// the same blanks in a row is what unsafeRegexReason refuses.
+const AUTH_SCHEME = String.raw`(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256|AWS)[ \t])?`;
+
 export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
-  { name: 'pem-private-key', regex: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-  { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
-  { name: 'authorization-header', regex: /(?<=\bauthorization["']?\s*[:=]\s*["']?)(?<secret>(?:(?:Bearer|Basic|Token|Digest|AWS4-HMAC-SHA256)\s+)?[^\s"',;]+(?:[^"'\n]*)?)/gi },
-  { name: 'bearer-token', regex: /(?<=\bBearer\s+)(?<secret>[A-Za-z0-9._~+/=-]{8,})/g },
-  { name: 'aws-access-key-id', regex: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g },
   {
-    name: 'aws-secret-access-key',
-    regex: /(?<=\b(?:aws_?secret_?access_?key|secret_?access_?key|SecretAccessKey)["']?\s*[:=]\s*["']?)(?<secret>[A-Za-z0-9/+=]{16,})/gi,
+    // Multi-line, or one line with `\n` escapes inside a JSON string; to the end when the END line is cut off.
+    name: 'pem-private-key',
+    regex: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----(?<secret>[\s\S]*?)(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----|$)/g,
+  },
+  { name: 'jwt', regex: /(?<![\w-])eyJ[\w-]+\.eyJ[\w-]+(?:\.[\w-]+)?/g },
+  {
+    // "authorization": "Bearer …", 'Authorization': b'AWS4-HMAC-SHA256 Credential=…, Signature=…'
+    name: 'authorization-quoted',
+    regex: new RegExp(String.raw`${AUTH_HEADER}\\?["']?[ \t]*[:=][ \t]*${QUOTE_OPEN}${AUTH_SCHEME}(?<secret>${QUOTED_BODY})`, 'gi'),
   },
   {
+    // Authorization: Bearer …  (the header's value, to the end of the line)
+    name: 'authorization-header',
+    regex: new RegExp(String.raw`${AUTH_HEADER}[ \t]*[:=][ \t]*(?!b?\\?["'])${AUTH_SCHEME}(?<secret>[^\s"'\\](?:[^\r\n"'\\]|\\(?![nr"']))*)`, 'gi'),
+  },
+  { name: 'bearer-token', regex: /(?<![\w-])[Bb]earer[ \t]+(?<secret>[\w.~+/-]+=*)/g },
+  { name: 'aws-access-key-id', regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  {
+    // Query parameters of presigned URLs (SigV4 and the legacy SigV2), also URL-encoded or HTML-escaped.
     name: 's3-presigned',
-    regex: /(?<=[?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId|x-amz-security-token)=)(?<secret>[^&\s"'<>]+)/gi,
+    regex: /(?:[?&]|&amp;|%26|%3F)(?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId)(?:=|%3D)(?<secret>[^&\s"'<>#]+)/gi,
   },
-  { name: 'url-credentials', regex: /(?<=[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+:)(?<secret>[^\s@/"']+)(?=@)/gi },
-  {
-    name: 'secret-assignment',
-    regex: /(?<=\b[A-Za-z0-9_.-]*(?:SECRET|PASSWORD|PASSWD|TOKEN|_KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)["']?\s*[:=]\s*["']?)(?<secret>[^\s"',;}&]+)/gi,
-  },
+  // botocore's debug log prints `Signature:` and the hex signature on the next line.
+  { name: 'aws-signature', regex: /(?<![\w-])Signature[ \t]*[:=]\s*(?<secret>[0-9a-f]{32,})/gi },
+  { name: 'url-credentials', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/g },
+  { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },
+  { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
 ];
 
 export interface Redactor {
@@ -37,38 +93,104 @@ export interface Redactor {
   readonly patterns: readonly RedactionPattern[];
 }
 
-/** Builds a redactor from the defaults plus the user's patterns (strings are regex sources). */
+function refuse(what: string, why: string): ScsDoctorError {
+  return new ScsDoctorError('OPTION_INVALID', `redaction pattern ${what} ${why}`);
+}
+
+/** A user pattern as a checked RedactionPattern; a bad or catastrophic regex is an OPTION_INVALID error. */
+function userPattern(p: RedactionPattern | string | RegExp, index: number): RedactionPattern {
+  const name = typeof p === 'object' && !(p instanceof RegExp) ? p.name : `user-${index + 1}`;
+  let regex: RegExp;
+  if (typeof p === 'string') {
+    try {
+      regex = new RegExp(p, 'g');
+    } catch (e) {
+      throw refuse(JSON.stringify(p), `does not compile: ${(e as Error).message}`);
+    }
+  } else regex = p instanceof RegExp ? p : p.regex;
+  const why = unsafeRegexReason(regex.source, regex.flags);
+  if (why) throw refuse(`/${regex.source}/`, `can backtrack catastrophically: ${why}`);
+  return { name, regex };
+}
+
+/** The working copy of a pattern: global, with match indices for the `secret` group. */
+function working(p: RedactionPattern): RegExp {
+  const flags = p.regex.flags.replace(/[gyd]/g, '');
+  return new RegExp(p.regex.source, `${flags}gd`);
+}
+
+function apply(text: string, re: RegExp): string {
+  re.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      // An empty match masks nothing; step over it (a whole code point under the u and v flags).
+      const cp = text.codePointAt(m.index) ?? 0;
+      re.lastIndex = m.index + (cp > 0xffff && (re.unicode || re.flags.includes('v')) ? 2 : 1);
+      continue;
+    }
+    const groups = m.indices?.groups;
+    let span: [number, number] = [m.index, m.index + m[0].length];
+    if (groups && 'secret' in groups) {
+      const s = groups['secret'];
+      if (!s || s[0] === s[1]) continue;
+      span = s;
+    }
+    out += text.slice(last, span[0]) + MASK;
+    last = span[1];
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/**
+ * Builds a redactor from the defaults plus the user's patterns (strings are regex sources).
+ * A user pattern that does not compile or can backtrack catastrophically throws OPTION_INVALID.
+ * @example createRedactor(['customer-[0-9]+'])('customer-42 failed') // '[REDACTED] failed'
+ */
 export function createRedactor(extra: readonly (RedactionPattern | string | RegExp)[] = []): Redactor {
-  const patterns: RedactionPattern[] = [...DEFAULT_PATTERNS];
-  extra.forEach((p, i) => {
-    if (typeof p === 'string') patterns.push({ name: `user-${i + 1}`, regex: new RegExp(p, 'g') });
-    else if (p instanceof RegExp) patterns.push({ name: `user-${i + 1}`, regex: new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g') });
-    else patterns.push(p);
-  });
+  const patterns: readonly RedactionPattern[] = Object.freeze([...DEFAULT_PATTERNS, ...extra.map(userPattern)]);
+  const compiled = patterns.map(working);
   const fn = ((text: string) => {
     let out = text;
-    for (const p of patterns) {
-      p.regex.lastIndex = 0;
-      out = out.replace(p.regex, (...args: unknown[]) => {
-        const groups = args[args.length - 1];
-        if (groups && typeof groups === 'object' && 'secret' in groups) return MASK;
-        return MASK;
-      });
-    }
+    for (const re of compiled) out = apply(out, re);
     return out;
   }) as Redactor;
   Object.defineProperty(fn, 'patterns', { value: patterns });
   return fn;
 }
 
-/** Redacts every string inside a JSON-like value. */
+const NAME = /^[\w.-]+$/;
+const NAME_WITH_SECRET_SUFFIX = new RegExp(String.raw`(?<=${SECRET_SUFFIX})$`);
+const HEADER_NAME = /^(?:proxy-authorization|authorization|set-cookie|cookie)$/i;
+
+const isSecretKey = (key: string) => NAME.test(key) && (NAME_WITH_SECRET_SUFFIX.test(key) || HEADER_NAME.test(key));
+
+/**
+ * Redacts every string inside a JSON-like value, and masks the value of every secret-named key
+ * and everything under it (`{ password: 'x' }` gives `{ password: '[REDACTED]' }`). Keys are kept.
+ */
 export function redactDeep<T>(value: T, redact: (s: string) => string): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
-  if (value !== null && typeof value === 'object') {
+  const seen = new WeakMap<object, unknown>();
+  const walk = (v: unknown, secretKey: boolean): unknown => {
+    if (typeof v === 'string') return secretKey && v !== '' ? MASK : redact(v);
+    if (secretKey && (typeof v === 'number' || typeof v === 'bigint')) return MASK;
+    if (v === null || typeof v !== 'object') return v;
+    const done = seen.get(v);
+    if (done !== undefined) return done;
+    if (Array.isArray(v)) {
+      const arr: unknown[] = [];
+      seen.set(v, arr);
+      for (const item of v) arr.push(walk(item, secretKey));
+      return arr;
+    }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
-    return out as T;
-  }
-  return value;
+    seen.set(v, out);
+    for (const [k, item] of Object.entries(v)) {
+      // defineProperty: a `__proto__` key stays a plain key instead of replacing the prototype
+      Object.defineProperty(out, k, { value: walk(item, secretKey || isSecretKey(k)), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return walk(value, false) as T;
 }

@@ -41,13 +41,35 @@ export function parseTime(value: unknown): number | undefined {
 
 /** `YYYY-MM-DDTHH:MM:SS.mmmZ` to epoch milliseconds, or undefined for any other string. */
 function canonicalIso(s: string): number | undefined {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+  let bad = 0;
   const d = (i: number) => {
     const c = s.charCodeAt(i) - 48;
-    return c >= 0 && c <= 9 ? c : NaN;
+    bad |= c >>> 31 | (9 - c) >>> 31; // negative or above 9: not a digit
+    return c;
   };
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
-  const ms = Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6) - 1, d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18), d(20) * 100 + d(21) * 10 + d(22));
-  return Number.isFinite(ms) ? ms : undefined;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const time = ((d(11) * 10 + d(12)) * 60 + d(14) * 10 + d(15)) * 60_000 + (d(17) * 10 + d(18)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
+  if (bad !== 0) return undefined;
+  // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99 and
+  // carries months past 12, so those take it.
+  if (year < 100 || month < 1 || month > 12) {
+    const ms = Date.UTC(year, month - 1, day, 0, 0, 0, time);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  return (daysFromCivil(year, month) + day - 1) * 86_400_000 + time;
+}
+
+/** Days from 1970-01-01 to the first of a month (proleptic Gregorian; H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5);
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 function fromEpochNumber(n: number): number | undefined {

@@ -57,6 +57,10 @@ const MAX_TEMPLATES = 2000;
 /** Distinct groups one rule may open; further occurrences are counted in one overflow group. */
 export const MAX_GROUPS_PER_RULE = 1000;
 const TRACEBACK = 'Traceback (most recent call last)';
+/** Longest excerpt (evidence, unmatched sample), as `excerptAt` cuts it. */
+const EXCERPT_CHARS = 300;
+/** Characters either side of a match that are redacted together before an excerpt is cut from them. */
+const REDACT_AROUND = 16_384;
 
 function levelOfStatus(status: SyncEvent['status']): Level {
   return status === 'failure' ? 'error' : status === 'warning' ? 'warn' : 'info';
@@ -177,7 +181,7 @@ export class DiagnosisSession {
     this.stats.recordsMatched++;
     const timeMs = parseTime(record.time);
     for (const m of matches) {
-      const { excerpt, lineDelta } = excerptAt(record.message, m.offset);
+      const { excerpt, lineDelta } = this.excerpt(record.message, m.offset);
       this.add(m, record.side, timeMs, {
         connectionId: record.connectionId,
         connectionName: str(record.fields['connection_name'] ?? record.fields['connectionName']),
@@ -252,7 +256,7 @@ export class DiagnosisSession {
     this.stats.events.matched++;
     const timeMs = parseTime(e.finishedAt ?? e.startedAt);
     for (const m of matches) {
-      const { excerpt } = excerptAt(message, m.offset);
+      const { excerpt } = this.excerpt(message, m.offset);
       this.add(m, e.direction, timeMs, { connectionId: e.connectionId, connectionName: e.connectionName, sharedId: e.sharedId, status: e.status, level }, {
         source: 'event',
         file: rec.source.file,
@@ -300,8 +304,32 @@ export class DiagnosisSession {
     return matches.length;
   }
 
+  /**
+   * The excerpt of a record at a match, redacted before it is cut: a cut can part a secret from
+   * what marks it as one (`Authorization: Bearer`, `scheme://user:`, a JWT's first segment), and
+   * the part left over would no longer be recognised.
+   */
+  private excerpt(text: string, offset: number): { excerpt: string; lineDelta: number } {
+    const { excerpt: line, lineDelta } = excerptAt(text, offset, Number.POSITIVE_INFINITY);
+    // A line that fits is not cut: `add` redacts it whole, as it redacts every excerpt.
+    if (line.length <= EXCERPT_CHARS) return { excerpt: line, lineDelta };
+    const rel = offset - (text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1);
+    // Far from the match nothing is shown: a line of a megabyte is redacted only around it.
+    const from = Math.max(0, rel - REDACT_AROUND);
+    const to = Math.min(line.length, rel + REDACT_AROUND);
+    const around = line.slice(from, to);
+    const redacted = this.redact(around);
+    let cut = redacted;
+    if (redacted.length > EXCERPT_CHARS) cut = excerptAt(redacted, Math.min(this.redact(around.slice(0, rel - from)).length, redacted.length), EXCERPT_CHARS).excerpt;
+    const excerpt = `${from > 0 && !cut.startsWith('…') ? '…' : ''}${cut}${to < line.length && !cut.endsWith('…') ? '…' : ''}`;
+    return { excerpt, lineDelta };
+  }
+
   private noteUnmatched(message: string, level: string | undefined, time: string | undefined, sample: Omit<Evidence, 'excerpt'>): void {
-    const template = this.redact(messageTemplate(message));
+    // Redacted before it is templated and cut (see `excerpt`); only the first line is shown.
+    const nl = message.indexOf('\n');
+    const first = this.redact((nl < 0 ? message : message.slice(0, nl)).slice(0, REDACT_AROUND));
+    const template = messageTemplate(first);
     const prev = this.templates.get(template);
     if (prev) {
       prev.count++;
@@ -310,7 +338,7 @@ export class DiagnosisSession {
       return;
     }
     if (this.templates.size >= MAX_TEMPLATES) return;
-    const excerpt = this.redact(excerptAt(message, 0).excerpt);
+    const excerpt = excerptAt(first, 0, EXCERPT_CHARS).excerpt;
     this.templates.set(template, {
       template,
       count: 1,

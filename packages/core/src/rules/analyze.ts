@@ -87,7 +87,7 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
       problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern uses ${budgetless}, which the linear-time fallback cannot run, so no backtracking budget would apply`, path: ['signature', 'pattern'] });
     }
     if (ok) {
-      const why = unsafeRegexReason(sig.pattern);
+      const why = unsafeRegexReason(sig.pattern, sig.flags ?? '');
       if (why) problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern can backtrack catastrophically: ${why}`, path: ['signature', 'pattern'] });
     }
   }

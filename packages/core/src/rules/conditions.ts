@@ -3,17 +3,28 @@
  *
  * json-rules-engine is the semantics of a rule's `conditions`; evaluating it per record costs
  * hundreds of microseconds (it is promise-based and walks JSONPath), so candidates are evaluated
- * by these closures instead. The differential test in `conditions.test.ts` holds them to
- * json-rules-engine's results. Only constructs whose meaning is reproduced exactly are accepted:
- * all/any/not, the ten default operators, fact references as values, and simple paths
- * (`$.a.b`, `$.a[0]`, `$['a-b']`).
+ * by these closures instead. The differential test (`packages/core/test/differential.test.ts`)
+ * holds them to json-rules-engine's results on generated trees and facts. Only constructs whose
+ * meaning is reproduced exactly are accepted: all/any/not, the ten default operators, fact
+ * references as values, and simple paths (`$.a.b`, `$.a[0]`, `$['a-b']`).
+ *
+ * Where json-rules-engine would reject a run (an operator throws, as `in` does when its list is a
+ * fact that is missing), the rule does not match the record: json-rules-engine evaluates every
+ * condition of a tree before combining them, so one throwing leaf fails the whole rule, whatever
+ * the other leaves say.
  */
 import type { ConditionNode } from '../schema/rule.js';
 
 export type Facts = Record<string, unknown>;
 export type Predicate = (facts: Facts) => boolean;
 
-const PATH_TOKEN = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\['([^'\\]*)'\]|\["([^"\\]*)"\]/y;
+/**
+ * The path steps whose meaning in jsonpath-plus (json-rules-engine's resolver) is a plain property
+ * read: names of letters, digits and `_`; canonical indices; quoted names of letters, digits,
+ * `_`, `-` and spaces. Other characters can turn a step into an operator there (`$`, `*`, `..`,
+ * `~`, `^`, `,`, `:`, `@`, `(`), `[01]` reads nothing, and `["a"]` is not parsed as a name.
+ */
+const PATH_TOKEN = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(0|[1-9]\d{0,8})\]|\['([A-Za-z0-9_ -]+)'\]/y;
 
 /** Parses a simple JSONPath into keys, or returns an error message. */
 export function parsePath(path: string): (string | number)[] | string {
@@ -24,8 +35,8 @@ export function parsePath(path: string): (string | number)[] | string {
   while (pos < path.length) {
     PATH_TOKEN.lastIndex = pos;
     const m = PATH_TOKEN.exec(path);
-    if (!m) return `path "${path}" uses syntax beyond $.a.b, $.a[0] and $['a']`;
-    const key = m[1] ?? m[3] ?? m[4];
+    if (!m) return `path "${path}" uses syntax beyond $.a.b, $.a[0] and $['a-b'] (names of letters, digits, _, - and spaces)`;
+    const key = m[1] ?? m[3];
     keys.push(key !== undefined ? key : Number(m[2]));
     pos = PATH_TOKEN.lastIndex;
   }
@@ -33,12 +44,14 @@ export function parsePath(path: string): (string | number)[] | string {
   return keys;
 }
 
+/** One path step as jsonpath-plus takes it: an own property of any truthy value (so `length` and indices of a string too). */
 function own(obj: unknown, key: string | number): unknown {
-  if (obj === null || typeof obj !== 'object') return undefined;
-  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
+  if (!obj) return undefined;
+  return Object.hasOwn(obj as object, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
 }
 
-function resolver(fact: string, path: string | undefined): (facts: Facts) => unknown {
+/** Reads a fact, and a path into it, as json-rules-engine's almanac does (exported for the differential test). */
+export function factReader(fact: string, path: string | undefined): (facts: Facts) => unknown {
   if (path === undefined || path === '') return (facts) => own(facts, fact);
   const keys = parsePath(path) as (string | number)[];
   return (facts) => {
@@ -96,28 +109,48 @@ export function checkConditions(node: ConditionNode, at = 'conditions'): string[
   return out;
 }
 
-/** Compiles a checked condition tree into a predicate. */
+/** Compiles a checked condition tree into a predicate; false where json-rules-engine would reject the run. */
 export function compileConditions(node: ConditionNode): Predicate {
+  const run = compileNode(node);
+  return (facts) => {
+    try {
+      return run(facts);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** Every child is evaluated (no short cut), so that a throwing leaf throws as it would there. */
+function compileNode(node: ConditionNode): Predicate {
   if ('all' in node) {
-    const parts = node.all.map(compileConditions);
-    return (f) => parts.every((p) => p(f));
+    const parts = node.all.map(compileNode);
+    return (f) => {
+      let ok = true;
+      for (const p of parts) if (!p(f)) ok = false;
+      return ok;
+    };
   }
   if ('any' in node) {
-    const parts = node.any.map(compileConditions);
+    const parts = node.any.map(compileNode);
     // json-rules-engine treats an empty `any` as true and an empty `all` as true.
     if (parts.length === 0) return () => true;
-    return (f) => parts.some((p) => p(f));
+    return (f) => {
+      let ok = false;
+      for (const p of parts) if (p(f)) ok = true;
+      return ok;
+    };
   }
   if ('not' in node) {
-    const inner = compileConditions(node.not);
+    const inner = compileNode(node.not);
     return (f) => !inner(f);
   }
-  const left = resolver(node.fact, node.path);
+  const left = factReader(node.fact, node.path);
   const op = OPS[node.operator]!;
   const v = node.value;
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v) {
     const ref = v as { fact: string; path?: string };
-    const right = resolver(ref.fact, ref.path);
+    const right = factReader(ref.fact, ref.path);
     return (f) => op(left(f), right(f));
   }
   return (f) => op(left(f), v);

@@ -62,7 +62,7 @@ export function parseRuleText(text: string, file: string): ParseResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0];
+    const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0]);
     problems.push({ code: 'RULE_YAML', message: err.message.split('\n')[0] ?? err.message, file, line: pos?.line, column: pos?.col });
   }
   if (problems.length > 0) return { problems };
@@ -86,6 +86,18 @@ export function parseRuleText(text: string, file: string): ParseResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     problems.push({ code: 'RULE_INVALID', message: 'a rule file holds one mapping (id, title, signature, …)', file, line: 1, column: 1 });
     return { problems };
+  }
+  // A record key such as `__proto__` would vanish inside the schema's record type: refuse it here.
+  const paramsNode = doc.get('params', true);
+  if (isMap(paramsNode)) {
+    for (const pair of paramsNode.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        const pos = lc.linePos((pair.key as Node).range?.[0] ?? 0);
+        problems.push({ code: 'RULE_INVALID', message: `params: parameter name "${key}" is not allowed`, file, line: pos.line, column: pos.col });
+      }
+    }
+    if (problems.length > 0) return { problems };
   }
   const parsed = RuleSchema.safeParse(data);
   if (!parsed.success) {

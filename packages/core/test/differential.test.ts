@@ -1,0 +1,457 @@
+/**
+ * The compiled rule pack against plain json-rules-engine (DESIGN.md › Rules: "The compiled path
+ * and json-rules-engine must agree; a test proves it").
+ *
+ * The reference is what a user of json-rules-engine would write: one Engine per rule, the rule's
+ * anchors and pattern as custom operators over the `message` fact, its `conditions` as they are,
+ * and `allowUndefinedFacts`. Every call the engine makes to `pack.match` is recorded with its
+ * facts and replayed through the reference; the rule ids must be the same, and the diagnoses of
+ * the DiagnosisSession must count exactly the reference's matches. Inputs: every rule fixture,
+ * generated records, and generated condition trees over generated facts.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import fg from 'fast-glob';
+import { Engine } from 'json-rules-engine';
+import { describe, expect, it } from 'vitest';
+import { fixtureReader, loadRuleFiles } from '@scs-doctor/adapters';
+import { rulesDir } from '@scs-doctor/rules';
+import {
+  compileConditions,
+  compileRules,
+  DiagnosisSession,
+  parseDuration,
+  type ConditionNode,
+  type Facts,
+  type LogRecord,
+  type ParamValue,
+  type RecordKind,
+  type Rule,
+  type RulePack,
+  type SyncEventRecord,
+} from '../src/index.js';
+import { checkConditions, factReader, parsePath } from '../src/rules/conditions.js';
+import { rule } from './helpers.js';
+
+// ---------------------------------------------------------------------------------------------
+// The reference: json-rules-engine as its users write it.
+
+/** The documented conversion of captured text to a parameter (`params.<name>.type`). */
+function extractParams(r: Rule, message: string): Record<string, ParamValue> {
+  const sig = r.signature;
+  if (!sig?.pattern) return {};
+  const m = new RegExp(sig.pattern, sig.flags ?? '').exec(message);
+  const out: Record<string, ParamValue> = {};
+  for (const [name, raw] of Object.entries(m?.groups ?? {})) {
+    if (raw === undefined) continue;
+    const spec = r.params[name];
+    if (spec?.type === 'integer') {
+      const n = Number.parseInt(raw.replace(/[_,]/g, ''), 10);
+      out[name] = Number.isFinite(n) ? n : raw;
+    } else if (spec?.type === 'number') {
+      const n = Number.parseFloat(raw);
+      out[name] = Number.isFinite(n) ? n : raw;
+    } else if (spec?.type === 'list') {
+      out[name] = raw
+        .split(spec.separator ?? ',')
+        .map((s) => s.trim().replace(/^['"[]+|['"\]]+$/g, ''))
+        .filter((s) => s !== '');
+    } else out[name] = raw;
+  }
+  return out;
+}
+
+interface Reference {
+  rule: Rule;
+  engine: Engine;
+}
+
+function referenceOf(r: Rule): Reference {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  const flags = r.signature?.flags ?? '';
+  engine.addOperator('containsEvery', (message: unknown, anchors: string[]) => typeof message === 'string' && anchors.every((a) => message.includes(a)));
+  engine.addOperator('matchesPattern', (message: unknown, source: string) => typeof message === 'string' && new RegExp(source, flags).test(message));
+  const all: unknown[] = [{ fact: 'kind', operator: 'in', value: r.appliesTo }];
+  const anchors = r.signature?.anchors ?? [];
+  if (anchors.length > 0) all.push({ fact: 'message', operator: 'containsEvery', value: anchors });
+  if (r.signature?.pattern) all.push({ fact: 'message', operator: 'matchesPattern', value: r.signature.pattern });
+  if (r.conditions) all.push(r.conditions);
+  engine.addRule({ conditions: { all } as never, event: { type: r.id } });
+  return { rule: r, engine };
+}
+
+/** The ids of the rules json-rules-engine says match these facts. */
+async function referenceMatch(refs: readonly Reference[], facts: Facts): Promise<string[]> {
+  const ids: string[] = [];
+  for (const ref of refs) {
+    const message = typeof facts['message'] === 'string' ? facts['message'] : '';
+    const { events } = await ref.engine.run({ ...facts, params: extractParams(ref.rule, message) });
+    if (events.length > 0) ids.push(ref.rule.id);
+  }
+  return ids.sort();
+}
+
+interface Call {
+  kind: RecordKind;
+  text: string;
+  facts: Facts;
+  ids: string[];
+}
+
+/** The pack, with every `match` call the engine makes recorded (facts copied before matching). */
+function recording(pack: RulePack): { pack: RulePack; calls: Call[] } {
+  const calls: Call[] = [];
+  const spy: RulePack = {
+    rules: pack.rules,
+    rawFilter: pack.rawFilter,
+    rawScanner: undefined,
+    reads: (kind) => pack.reads(kind),
+    match(kind, text, facts) {
+      const copy = structuredClone(facts);
+      const found = pack.match(kind, text, facts);
+      calls.push({ kind, text, facts: copy, ids: found.map((m) => m.rule.rule.id).sort() });
+      return found;
+    },
+  };
+  return { pack: spy, calls };
+}
+
+/** Compares every recorded call with the reference, and the session's counts with the reference's matches. */
+async function expectAgreement(refs: readonly Reference[], calls: readonly Call[], counts: Map<string, number>, where: string): Promise<void> {
+  const expected = new Map<string, number>();
+  for (const c of calls) {
+    const ids = await referenceMatch(refs, c.facts);
+    expect(c.ids, `${where}: ${c.kind} "${c.text.slice(0, 120)}"`).toEqual(ids);
+    for (const id of ids) expected.set(id, (expected.get(id) ?? 0) + 1);
+  }
+  expect(Object.fromEntries([...counts].sort()), `${where}: diagnosis counts`).toEqual(Object.fromEntries([...expected].sort()));
+}
+
+function countsOf(session: DiagnosisSession): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of session.report().diagnoses) out.set(d.ruleId, (out.get(d.ruleId) ?? 0) + d.count);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in pack, plus rules that exercise conditions on parameters, fields and levels.
+
+const loaded = await loadRuleFiles([rulesDir]);
+const extraRules: Rule[] = [
+  rule({
+    id: 'big-file-over-3gb',
+    signature: { anchors: ['exceeds single-op copy_object ceiling'], pattern: 'size=(?<sizeBytes>\\d[\\d_,]{0,30})' },
+    params: { sizeBytes: { type: 'integer' } },
+    conditions: { all: [{ fact: 'params', path: '$.sizeBytes', operator: 'greaterThan', value: 3_000_000_000 }] },
+  }),
+  rule({
+    id: 'tags-with-itar',
+    signature: { anchors: ['uncovered by any transformation predicate'], pattern: 'predicate: \\[?(?<tags>[^\\]\\n]{1,200})' },
+    params: { tags: { type: 'list' } },
+    conditions: { any: [{ fact: 'params', path: '$.tags', operator: 'contains', value: 'ITAR' }, { fact: 'params', path: '$.tags[0]', operator: 'equal', value: 'CUI' }] },
+  }),
+  rule({
+    id: 'error-without-connection',
+    signature: { anchors: ['failed'] },
+    conditions: { all: [{ fact: 'levelNumber', operator: 'greaterThanInclusive', value: 50 }, { not: { fact: 'fields', path: '$.connection_id', operator: 'notEqual', value: null } }] },
+  }),
+  rule({
+    id: 'receiver-logger',
+    appliesTo: ['log'],
+    signature: { anchors: ['manifest'] },
+    conditions: { all: [{ fact: 'logger', operator: 'in', value: ['scs.sync.receiver', 'scs.receiver'] }, { fact: 'side', operator: 'notIn', value: ['sending'] }] },
+  }),
+  rule({
+    id: 'failed-event',
+    appliesTo: ['event'],
+    conditions: { all: [{ fact: 'status', operator: 'equal', value: 'failure' }, { fact: 'fields', path: '$.files', operator: 'doesNotContain', value: 'x' }] },
+  }),
+];
+const builtinPack = compileRules(loaded.rules);
+const builtinRefs = loaded.rules.map((l) => referenceOf(l.rule));
+const widePack = compileRules([...loaded.rules.map((l) => l.rule), ...extraRules]);
+const wideRefs = [...loaded.rules.map((l) => l.rule), ...extraRules].map(referenceOf);
+
+const fixtureFiles = (await fg('**/*.test.{log,ndjson,json}', { cwd: rulesDir })).sort();
+const DIRECTIVE = /^\s*#\s*(now|stale-after)\s*:\s*(.+?)\s*$/;
+
+/** Runs one fixture through the reader and a session over the recording pack. */
+async function runFixtureFile(pack: RulePack, rel: string): Promise<{ calls: Call[]; counts: Map<string, number> }> {
+  const file = path.join(rulesDir, rel);
+  const text = await fs.readFile(file, 'utf8');
+  let now: string | undefined;
+  let staleAfterMs: number | undefined;
+  // Annotations and directives are blanked, as the rule-test harness does, keeping line numbers.
+  const blanked = text
+    .split('\n')
+    .map((l) => {
+      const d = DIRECTIVE.exec(l);
+      if (d) {
+        if (d[1] === 'now') now = d[2];
+        else staleAfterMs = parseDuration(d[2]!);
+      }
+      return /^\s*#/.test(l) ? '' : l;
+    })
+    .join('\n');
+  const records = await fixtureReader(pack)(blanked, rel);
+  const { pack: spy, calls } = recording(pack);
+  const session = new DiagnosisSession(spy, { now, staleAfterMs, evidenceLimit: 1000 });
+  for (const r of records.logs ?? []) session.log(r);
+  for (const e of records.events ?? []) session.event(e);
+  for (const p of records.probes ?? []) session.probe(p);
+  return { calls, counts: countsOf(session) };
+}
+
+describe('compiled pack = json-rules-engine, on every rule fixture', () => {
+  it('finds the fixtures', () => {
+    expect(fixtureFiles.length).toBeGreaterThanOrEqual(loaded.rules.length);
+  });
+
+  it.each(fixtureFiles)('%s (built-in pack)', async (rel) => {
+    const { calls, counts } = await runFixtureFile(builtinPack, rel);
+    expect(calls.length).toBeGreaterThan(0);
+    await expectAgreement(builtinRefs, calls, counts, rel);
+  });
+
+  it.each(fixtureFiles)('%s (with condition rules)', async (rel) => {
+    const { calls, counts } = await runFixtureFile(widePack, rel);
+    await expectAgreement(wideRefs, calls, counts, rel);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generated records: fixture messages cut, spliced and mixed with near-miss fragments.
+
+const fixtureMessages: string[] = [];
+for (const rel of fixtureFiles) {
+  const { calls } = await runFixtureFile(builtinPack, rel);
+  for (const c of calls) if (c.text) fixtureMessages.push(c.text);
+}
+const FRAGMENTS = [
+  'shared secret unavailable: ',
+  'InvalidToken',
+  'cryptography.fernet.InvalidToken',
+  'bucket not configured: ',
+  'No RSS object-store configuration for label ',
+  "'outbox-eu'",
+  'outbox write failed: Revision ',
+  '3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c',
+  ' size=',
+  '2684354560',
+  '4,294,967,296',
+  '3500000000',
+  ' exceeds single-op copy_object ceiling',
+  'properties read failed: ',
+  'botocore.errorfactory.NoSuchKey: ',
+  'An error occurred (NoSuchKey) when calling the GetObject operation',
+  'connection failed (no manifest received)',
+  'connection failed (no manifest produced)',
+  'manifest control tag(s) uncovered by any transformation predicate: ',
+  "['CUI', 'ITAR']",
+  'frozenset({',
+  "manifest max infosec level 'SECRET' (order=4)",
+  ' exceeds local platform max',
+  'manifest received',
+  '\n  File "x.py", line 1, in f\n',
+  'Traceback (most recent call last):',
+  ' ',
+  ': ',
+  '.',
+  "'",
+  '"',
+  'é',
+];
+
+const messageArb = fc.oneof(
+  fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')),
+  fc.tuple(fc.constantFrom(...fixtureMessages), fc.nat(), fc.nat(), fc.constantFrom(...FRAGMENTS)).map(([m, a, b, frag]) => {
+    // Cut a piece out of a real message and put a fragment in its place.
+    const i = a % (m.length + 1);
+    const j = i + (b % 12);
+    return m.slice(0, i) + (b % 3 === 0 ? '' : frag) + m.slice(j);
+  }),
+  fc.tuple(fc.constantFrom(...fixtureMessages), fc.constantFrom(...fixtureMessages)).map(([x, y]) => `${x} ${y}`),
+);
+const levelArb = fc.constantFrom(undefined, 'debug', 'info', 'warn', 'error', 'fatal' as const);
+const fieldsArb = fc.record(
+  { connection_id: fc.constantFrom('c-1', 'r-2', null, 7), shared_id: fc.constantFrom('acme-to-globex', ''), files: fc.constantFrom([], ['x'], ['y', 'x'], 'x') },
+  { requiredKeys: [] },
+);
+const recordArb = fc.record({
+  message: messageArb,
+  level: levelArb,
+  logger: fc.constantFrom(undefined, 'scs.sync.receiver', 'scs.sync.sender', 'scs.receiver'),
+  side: fc.constantFrom(undefined, 'sending', 'receiving' as const),
+  fields: fieldsArb,
+});
+
+type GeneratedRecord = typeof recordArb extends fc.Arbitrary<infer T> ? T : never;
+let genLine = 0;
+function logRecord(g: GeneratedRecord): LogRecord {
+  genLine++;
+  return {
+    kind: 'log',
+    message: g.message,
+    fields: g.fields as Record<string, unknown>,
+    format: 'python',
+    source: { file: 'generated.log', line: genLine, endLine: genLine },
+    ...(g.level ? { level: g.level } : {}),
+    ...(g.logger ? { logger: g.logger } : {}),
+    ...(g.side ? { side: g.side } : {}),
+  };
+}
+
+describe('compiled pack = json-rules-engine, on generated records', () => {
+  it('agrees on generated log records', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArb, { minLength: 1, maxLength: 6 }), async (gens) => {
+        const { pack, calls } = recording(widePack);
+        const session = new DiagnosisSession(pack);
+        for (const g of gens) session.log(logRecord(g));
+        await expectAgreement(wideRefs, calls, countsOf(session), 'generated logs');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('agrees on generated sync events', async () => {
+    const eventArb = fc.record({
+      message: fc.option(messageArb, { nil: undefined }),
+      status: fc.constantFrom('success', 'warning', 'failure' as const),
+      direction: fc.constantFrom(undefined, 'sending', 'receiving' as const),
+      ageH: fc.integer({ min: 0, max: 72 }),
+      conn: fc.constantFrom('conn-a', 'conn-b', 'conn-c'),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 5 }), async (gens) => {
+        const { pack, calls } = recording(widePack);
+        const now = Date.parse('2026-05-12T12:00:00Z');
+        const session = new DiagnosisSession(pack, { now, staleAfterMs: 6 * 3_600_000 });
+        gens.forEach((g, i) => {
+          const at = new Date(now - g.ageH * 3_600_000).toISOString();
+          const rec: SyncEventRecord = {
+            kind: 'event',
+            event: { connectionId: g.conn, status: g.status, startedAt: at, finishedAt: at, files: [], ...(g.message !== undefined ? { message: g.message } : {}), ...(g.direction ? { direction: g.direction } : {}) },
+            source: { file: 'generated.ndjson', line: i + 1, endLine: i + 1 },
+          };
+          session.event(rec);
+        });
+        await expectAgreement(wideRefs, calls, countsOf(session), 'generated events');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generated condition trees over generated facts: compileConditions against json-rules-engine.
+
+const FACTS = ['a', 'b', 'c', 'missing'] as const;
+const KEYS = ['x', 'y', 'k-1', 'a b', 'length', '0', '1'];
+const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const;
+const PATHS = ['$', '$.x', '$.y', '$.x.y', '$.x[0]', '$.x[1]', '$[0]', '$[1]', "$['k-1']", "$['a b']", '$.length', '$.x.length', '$.y[0].x', "$.x['0']", '$.x[0].y[1]'];
+
+const scalarArb = fc.oneof(
+  fc.constantFrom('', 'x', 'y', 'abc', '1', '2.5', '-3', '0', ' 4', '1e3', 'NaN', 'Infinity', 'true', 'null'),
+  fc.integer({ min: -3, max: 3 }),
+  fc.constantFrom(0.5, -0, Number.NaN, Number.POSITIVE_INFINITY),
+  fc.boolean(),
+);
+const { json: jsonArb } = fc.letrec<{ json: unknown }>((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { arbitrary: scalarArb, weight: 3 },
+    { arbitrary: fc.constant(null), weight: 1 },
+    { arbitrary: fc.array(tie('json'), { maxLength: 3 }), weight: 2 },
+    { arbitrary: fc.dictionary(fc.constantFrom(...KEYS), tie('json'), { maxKeys: 4, noNullPrototype: true }), weight: 3 },
+  ),
+}));
+/** Facts are mostly objects, so that paths have something to walk. */
+const factArb = fc.oneof(fc.dictionary(fc.constantFrom(...KEYS), jsonArb, { minKeys: 1, maxKeys: 4, noNullPrototype: true }), fc.array(jsonArb, { minLength: 1, maxLength: 3 }), jsonArb);
+const factsArb = fc.record({ a: factArb, b: factArb, c: factArb }, { requiredKeys: [] });
+
+const factRefArb = fc.record({ fact: fc.constantFrom(...FACTS), path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact'] });
+const valueArb = fc.oneof(scalarArb, fc.constant(null), fc.array(scalarArb, { maxLength: 3 }), factRefArb);
+const leafArb = fc
+  .record({ fact: fc.constantFrom(...FACTS), operator: fc.constantFrom(...OPERATORS), value: valueArb, path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact', 'operator', 'value'] })
+  .map((l) => l as ConditionNode);
+const { node: nodeArb } = fc.letrec<{ node: ConditionNode }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leafArb,
+    fc.array(tie('node'), { maxLength: 3 }).map((all) => ({ all })),
+    fc.array(tie('node'), { maxLength: 3 }).map((any) => ({ any })),
+    tie('node').map((not) => ({ not })),
+  ),
+}));
+const rootArb = fc.oneof(
+  fc.array(nodeArb, { maxLength: 4 }).map((all): ConditionNode => ({ all })),
+  fc.array(nodeArb, { maxLength: 4 }).map((any): ConditionNode => ({ any })),
+  nodeArb.map((not): ConditionNode => ({ not })),
+);
+
+/** json-rules-engine's verdict: true, false, or 'error' when the run rejects. */
+async function jre(tree: ConditionNode, facts: Facts): Promise<boolean | 'error'> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  engine.addRule({ conditions: structuredClone(tree) as never, event: { type: 'hit' } });
+  try {
+    const { events } = await engine.run(structuredClone(facts));
+    return events.length > 0;
+  } catch {
+    return 'error';
+  }
+}
+
+describe('compileConditions = json-rules-engine, on generated trees and facts', () => {
+  it('gives the same verdict (a rejected run is no match)', async () => {
+    await fc.assert(
+      fc.asyncProperty(rootArb, factsArb, async (tree, facts) => {
+        fc.pre(checkConditions(tree).length === 0);
+        const expected = await jre(tree, facts);
+        expect(compileConditions(tree)(facts)).toBe(expected === true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads every accepted path as jsonpath-plus does', async () => {
+    // Paths from a wider grammar than the accepted one: whatever parsePath lets through must read
+    // the same value (the very same, by identity) as json-rules-engine's path resolver.
+    const unit = fc.oneof({ arbitrary: fc.constantFrom('x', 'y', 'a', 'Z', '_', '0', '1'), weight: 6 }, { arbitrary: fc.constantFrom(...'-$ .~*^@,:(`\'"'.split('')), weight: 1 });
+    const nameArb = fc.oneof({ arbitrary: fc.constantFrom('x', 'y', 'length', '0', '1', 'a b', 'k-1'), weight: 3 }, { arbitrary: fc.string({ unit, minLength: 0, maxLength: 3 }), weight: 2 });
+    const stepArb = fc.oneof(
+      nameArb.map((n) => `.${n}`),
+      fc.constantFrom('0', '1', '2', '01', '00', '-1', '1:2', '*', '0,1').map((n) => `[${n}]`),
+      nameArb.map((n) => `['${n}']`),
+      nameArb.map((n) => `["${n}"]`),
+    );
+    const pathArb = fc.array(stepArb, { minLength: 0, maxLength: 3 }).map((steps) => `$${steps.join('')}`);
+    const keyedArb = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        { arbitrary: scalarArb, weight: 2 },
+        { arbitrary: fc.constantFrom('abc', 'x', ''), weight: 2 },
+        { arbitrary: fc.constant(null), weight: 1 },
+        { arbitrary: fc.array(tie('v'), { minLength: 1, maxLength: 3 }), weight: 3 },
+        { arbitrary: fc.dictionary(nameArb, tie('v'), { minKeys: 1, maxKeys: 4, noNullPrototype: true }), weight: 4 },
+      ),
+    })).v;
+    const rootArb2 = fc.oneof(fc.dictionary(nameArb, keyedArb, { minKeys: 1, maxKeys: 4, noNullPrototype: true }), fc.array(keyedArb, { minLength: 1, maxLength: 3 }), keyedArb);
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(pathArb, rootArb2, async (p, a) => {
+        fc.pre(typeof parsePath(p) !== 'string');
+        compared++;
+        let seen: unknown = 'not evaluated';
+        const engine = new Engine([], { allowUndefinedFacts: true });
+        engine.addOperator('capture', (lhs: unknown) => ((seen = lhs), true));
+        engine.addRule({ conditions: { all: [{ fact: 'a', path: p, operator: 'capture', value: null }] }, event: { type: 'hit' } });
+        await engine.run({ a });
+        expect(factReader('a', p)({ a })).toBe(seen);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(compared).toBeGreaterThan(1000);
+  });
+});
