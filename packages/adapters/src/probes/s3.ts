@@ -7,7 +7,8 @@
  * client refuses any other command before it is signed. Every check yields one record, `ok` ones
  * too, so the report's probe count says how much was checked; rules match only the failures.
  */
-import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+// Type-only at load: the SDK is imported when a probe runs, so diagnosing logs does not pay for it.
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ProbeRecord } from '@scs-doctor/core';
 import type { Probe } from './index.js';
 
@@ -180,6 +181,7 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
   return {
     name: 's3',
     async run(): Promise<ProbeRecord[]> {
+      const { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } = await import('@aws-sdk/client-s3');
       const config: S3ClientConfig = {
         region: options.region,
         forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,

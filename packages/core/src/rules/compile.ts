@@ -49,6 +49,13 @@ export const ATTENTION_TOKENS = [
   '"level": 60',
   'level=error',
   'level=fatal',
+  'EXCEPTION',
+  '[error',
+  '[critical',
+  'lvl=error',
+  'severity=error',
+  '"levelno": 40',
+  '"levelno": 50',
 ] as const;
 
 export interface RulePack {
