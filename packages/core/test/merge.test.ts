@@ -26,6 +26,12 @@ describe('mergeReports', () => {
     expect(merged.stats.linesMatched).toBe(whole.stats.linesMatched);
   });
 
+  it('does not depend on the order of the shards, samples and words included', () => {
+    const whole = diagnose(pack, { logs: [...records].reverse() });
+    const merged = mergeReports([diagnose(pack, { logs: records.slice(3) }), diagnose(pack, { logs: records.slice(0, 3) })]);
+    expect([merged.diagnoses, merged.unmatched]).toEqual([whole.diagnoses, whole.unmatched]);
+  });
+
   it('widens first and last seen', () => {
     const merged = mergeReports([diagnose(pack, { logs: [records[1]!] }), diagnose(pack, { logs: [records[5]!] })]);
     expect([merged.diagnoses[0]!.firstSeen, merged.diagnoses[0]!.lastSeen, merged.diagnoses[0]!.count]).toEqual(['2026-05-12T09:00:00.000Z', '2026-05-12T13:00:00.000Z', 2]);

@@ -26,7 +26,8 @@ function maxTime(a: string | undefined, b: string | undefined) {
   return a > b ? a : b;
 }
 
-function evidenceOrder(a: Evidence, b: Evidence): number {
+/** Earliest first: by time, then file, then line. */
+export function evidenceOrder(a: Evidence, b: Evidence): number {
   const ta = a.time ?? '\uffff';
   const tb = b.time ?? '\uffff';
   if (ta !== tb) return ta < tb ? -1 : 1;

@@ -12,7 +12,7 @@ import type { Facts } from '../rules/conditions.js';
 import { LEVEL_NUMBER, type Level, type LogRecord, type ProbeRecord, type Side, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
 import { SCHEMA_VERSION, type Diagnosis, type Evidence, type InputStats, type ParamValue, type Report, type Unmatched } from '../schema/report.js';
 import { formatDuration, parseTime, toIso } from '../time.js';
-import { DEFAULT_LIMITS, boundEvidence, emptyStats, mergeReports, sortDiagnoses, sortUnmatched } from './merge.js';
+import { DEFAULT_LIMITS, boundEvidence, evidenceOrder, emptyStats, mergeReports, sortDiagnoses, sortUnmatched } from './merge.js';
 import { excerptAt, messageTemplate } from './normalize.js';
 import { fillTemplate } from './template.js';
 
@@ -335,6 +335,9 @@ export class DiagnosisSession {
       prev.count++;
       if (time && (!prev.firstSeen || time < prev.firstSeen)) prev.firstSeen = time;
       if (time && (!prev.lastSeen || time > prev.lastSeen)) prev.lastSeen = time;
+      // Keep the earliest sample, as a merge of shards does, so that merges are exact.
+      const candidate: Evidence = { ...sample, excerpt: '' };
+      if (evidenceOrder(candidate, prev.sample) < 0) prev.sample = { ...sample, excerpt: excerptAt(first, 0, EXCERPT_CHARS).excerpt };
       return;
     }
     if (this.templates.size >= MAX_TEMPLATES) return;
@@ -346,6 +349,18 @@ export class DiagnosisSession {
       ...(time ? { firstSeen: time, lastSeen: time } : {}),
       sample: { ...sample, excerpt },
     });
+  }
+
+  /** The diagnosis text of one occurrence: templates filled from its values, then redacted. */
+  private words(rule: RuleMatch['rule']['rule'], values: Record<string, ParamValue | undefined>, params: Record<string, ParamValue>) {
+    for (const gname of rule.groupBy) if (values[gname] !== undefined && params[gname] === undefined) params[gname] = values[gname]!;
+    return {
+      summary: this.redact(fillTemplate(rule.summary, values)),
+      cause: this.redact(fillTemplate(rule.cause, values)),
+      impact: this.redact(fillTemplate(rule.impact, values)),
+      remediation: rule.remediation.map((r) => this.redact(fillTemplate(r, values))),
+      params,
+    };
   }
 
   private add(m: RuleMatch, recordSide: Side | undefined, timeMs: number | undefined, ctx: Record<string, ParamValue | undefined>, ev: Evidence): void {
@@ -365,7 +380,6 @@ export class DiagnosisSession {
     }
     if (!g) {
       this.groupsPerRule.set(rule.id, (this.groupsPerRule.get(rule.id) ?? 0) + 1);
-      for (const gname of rule.groupBy) if (values[gname] !== undefined && params[gname] === undefined) params[gname] = values[gname]!;
       g = {
         diagnosis: {
           key,
@@ -374,13 +388,9 @@ export class DiagnosisSession {
           severity: rule.severity,
           side,
           category: rule.category,
-          summary: this.redact(fillTemplate(rule.summary, values)),
-          cause: this.redact(fillTemplate(rule.cause, values)),
-          impact: this.redact(fillTemplate(rule.impact, values)),
-          remediation: rule.remediation.map((r) => this.redact(fillTemplate(r, values))),
+          ...this.words(rule, values, params),
           references: [...rule.references],
           count: 0,
-          params,
           connections: [],
           sharedIds: [],
           evidence: [],
@@ -392,6 +402,9 @@ export class DiagnosisSession {
         lastMs: undefined,
       };
       this.groups.set(key, g);
+    } else if (timeMs !== undefined && g.firstMs !== undefined && timeMs < g.firstMs) {
+      // The words and parameters are those of the earliest occurrence, as a merge of shards keeps them.
+      Object.assign(g.diagnosis, this.words(rule, values, params));
     }
     g.diagnosis.count++;
     if (timeMs !== undefined) {
