@@ -72,7 +72,8 @@ const node = (script, spec) => run(process.execPath, [path.join(ROOT, 'bench', s
 const library = (spec) => node('library.js', spec).then((r) => ({ ...r, wall: r.ms / 1000, cpu: r.cpuMs / 1000 }));
 const fmtCpu = (s) => (s === undefined ? '–' : `${s.toFixed(2)} s`);
 
-const cli = (args) => run(process.execPath, [CLI, 'diagnose', ...args, '--format', 'json', '--now', NOW]);
+// The same node flags as the installed command's shebang line (packages/cli/bin/scs-doctor.js).
+const cli = (args) => run(process.execPath, ['--max-semi-space-size=8', CLI, 'diagnose', ...args, '--format', 'json', '--now', NOW]);
 
 // ---------------------------------------------------------------------------------------------
 // Formatting
