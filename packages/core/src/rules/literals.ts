@@ -334,7 +334,9 @@ class IndexOfScanner implements LiteralScanner {
     const found: number[] = [];
     this.each(s, (_i, start) => found.push(start));
     found.sort((a, b) => a - b);
-    for (const p of found) if (out.length === 0 || out[out.length - 1] !== p) out.push(p);
+    // De-duplicate among this call's positions only: `out` may already hold a caller's positions.
+    const from = out.length;
+    for (const p of found) if (out.length === from || out[out.length - 1] !== p) out.push(p);
     return out;
   }
 
