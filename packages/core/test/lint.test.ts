@@ -45,7 +45,7 @@ remediation:
 const CASES: [file: string, expected: ReturnType<typeof problems>][] = [
   ['yaml-syntax.yaml', problems(['RULE_YAML', 2, 42, 'Missing closing "quote'])],
   ['unknown-field.yaml', problems(['RULE_INVALID', 6, 1, 'unknown field "notes"'])],
-  ['missing-field.yaml', problems(['RULE_INVALID', 1, 1, 'impact: Invalid input'])],
+  ['missing-field.yaml', problems(['RULE_INVALID', 1, 1, 'impact: required field is missing'])],
   ['id-mismatch.yaml', problems(['RULE_ID_MISMATCH', 1, 5, 'id "shared-secret-invalid-token" differs from the file name "id-mismatch"'])],
   ['placeholder-unknown.yaml', problems(['RULE_PLACEHOLDER', 15, 10, 'placeholder {{connectionLabel}} names no parameter'])],
   ['regex-invalid.yaml', problems(['RULE_REGEX', 11, 12, 'pattern does not compile'])],
@@ -61,7 +61,7 @@ const CASES: [file: string, expected: ReturnType<typeof problems>][] = [
   [
     'several-schema-problems.yaml',
     problems(
-      ['RULE_INVALID', 1, 1, 'impact: Invalid input'],
+      ['RULE_INVALID', 1, 1, 'impact: required field is missing'],
       ['RULE_INVALID', 3, 11, 'severity: Invalid option'],
       ['RULE_INVALID', 6, 1, 'unknown field "owner"'],
     ),

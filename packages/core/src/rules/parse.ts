@@ -112,7 +112,8 @@ export function parseRuleText(text: string, file: string): ParseResult {
       }
       const path = issue.path as PropertyKey[];
       const where = path.length ? path.map(String).join('.') : '(rule)';
-      problems.push({ code: 'RULE_INVALID', message: `${where}: ${issue.message}`, file, ...locate(doc, lc, path) });
+      const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+      problems.push({ code: 'RULE_INVALID', message: `${where}: ${missing ? 'required field is missing' : issue.message}`, file, ...locate(doc, lc, path) });
     }
     // Problems the schema cannot see are still worth reporting in the same pass.
     const rawId = (data as Record<string, unknown>)['id'];
