@@ -10,6 +10,8 @@ describe('text headers', () => {
   const HEADERS: [string, string, TextHeader][] = [
     ['Python: time level [logger]', `2026-05-12 14:03:22,118 ERROR [scs.sync.receiver] ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],
     ['Python: time - logger - level -', `2026-05-12 14:03:22,118 - scs.sync.receiver - ERROR - ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],
+    ['Python: time level dotted.logger (no colon)', `2026-05-12 14:03:22,118 ERROR scs.sync.receiver ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],
+    ['Python: time level message (no logger)', `2026-05-12 14:03:22,118 ERROR ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', message: M }],
     ['Python: time level logger:', `2026-05-12 14:03:22,118 ERROR scs.sync.receiver: ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],
     ['Python: padded level and [threadName]', `2026-05-12 14:03:22,118 [MainThread] WARNING  scs.sync.receiver: ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'warn', logger: 'scs.sync.receiver', message: M }],
     ['Python: level first', `ERROR 2026-05-12 14:03:22,118 [scs.sync.receiver] ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],

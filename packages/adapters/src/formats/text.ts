@@ -19,12 +19,13 @@ const TS = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?: ?(?:Z|
 const NAME = '[\\w.$<>-]{1,120}';
 
 /** Group numbers: `logger2` is a second spelling of the logger (`[name]` or `name:`). */
-const LAYOUTS: { re: RegExp; time?: number; level: number; logger?: number; logger2?: number; msg: number }[] = [
+const LAYOUTS: { re: RegExp; time?: number; level: number; logger?: number; logger2?: number; logger3?: number; msg: number }[] = [
   // [2026-05-12 14:03:22,118] ERROR in sender: message   (Flask)  /  [time] [pid] [ERROR] message (gunicorn)
   { re: new RegExp(`^\\[${TS}\\]\\s+(?:\\[\\d+\\]\\s+)?\\[?(${LEVEL_WORD})\\]?(?:\\s+in\\s+(${NAME}))?:?\\s+(.*)$`), time: 1, level: 2, logger: 3, msg: 4 },
   // 2026-05-12 14:03:22,118 ERROR [scs.sync.sender] message   |   ... ERROR scs.sync.sender: message
   // also `[threadName]` before the level, and structlog's console `[error    ]`
-  { re: new RegExp(`^\\[?${TS}\\]?\\s+(?:\\[[\\w.-]{1,60}\\]\\s+)?\\[?(${LEVEL_WORD})\\s*\\]?\\s*(?:\\[([^\\]]{1,120})\\]|(${NAME}):)?\\s*(?:[-:|]\\s+)?(.*)$`), time: 1, level: 2, logger: 3, logger2: 4, msg: 5 },
+  // and `%(asctime)s %(levelname)s %(name)s %(message)s`: a dotted lower-case module name, no colon
+  { re: new RegExp(`^\\[?${TS}\\]?\\s+(?:\\[[\\w.-]{1,60}\\]\\s+)?\\[?(${LEVEL_WORD})\\s*\\]?\\s*(?:\\[([^\\]]{1,120})\\]|(${NAME}):|([a-z_][a-z0-9_]*(?:\\.[a-z0-9_]+)+)\\s)?\\s*(?:[-:|]\\s+)?(.*)$`), time: 1, level: 2, logger: 3, logger2: 4, logger3: 5, msg: 6 },
   // 2026-05-12 14:03:22,118 - scs.sync.sender - ERROR - message
   { re: new RegExp(`^\\[?${TS}\\]?\\s*[-|]\\s*(${NAME})\\s*[-|]\\s*(${LEVEL_WORD})\\s*[-|:]\\s?(.*)$`), time: 1, logger: 2, level: 3, msg: 4 },
   // 2026-05-12 14:03:22.118 | ERROR    | scs.sync.sender:run:42 - message   (loguru)
@@ -55,7 +56,7 @@ export function parseTextHeader(line: string, depth = 0): TextHeader {
       const lv = toLevel(m[l.level]);
       if (lv) out.level = lv;
     }
-    const logger = (l.logger !== undefined ? m[l.logger] : undefined) || (l.logger2 !== undefined ? m[l.logger2] : undefined);
+    const logger = (l.logger !== undefined ? m[l.logger] : undefined) || (l.logger2 !== undefined ? m[l.logger2] : undefined) || (l.logger3 !== undefined ? m[l.logger3] : undefined);
     if (logger) out.logger = logger;
     if (l.level < 0) {
       // A time without a level word: a prefix added by a shipper or `kubectl logs --timestamps`
