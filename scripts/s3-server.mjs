@@ -2,8 +2,8 @@
 /**
  * A real S3-compatible server on loopback for the adapters' tests: OpenStack Swift with its s3api
  * layer, configured into a temporary folder (nothing under /etc is edited; Swift reads the
- * packaged /etc/swift/swift.conf as it is). See docs: /work/shared/reference/toolchain.md,
- * "A real S3-compatible server on loopback". Install it with scripts/install-s3-server.sh.
+ * packaged /etc/swift/swift.conf as it is): one ring per server with one device, a proxy whose
+ * pipeline holds s3api and tempauth. Install it with scripts/install-s3-server.sh.
  *
  *   node scripts/s3-server.mjs [--port 9000] [--dir DIR] [--keep]
  *

@@ -27,7 +27,7 @@ severity: error
 side: sending
 category: crypto
 references:
-  - debugging-secure-connections.txt#shared-secret-unavailable
+  - "Debugging Secure Connections › Sending Side Checks › Sync Failures"
 signature:
   anchors:
     - "shared secret unavailable"
