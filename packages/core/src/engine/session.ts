@@ -210,27 +210,41 @@ export class DiagnosisSession {
     s.records++;
     const endMs = parseTime(e.finishedAt) ?? parseTime(e.startedAt) ?? 0;
     const conn = this.connections.get(e.connectionId);
-    if (!conn || endMs >= conn.lastMs) {
+    if (!conn) {
       this.connections.set(e.connectionId, {
         id: e.connectionId,
-        name: e.connectionName ?? conn?.name,
-        side: e.direction ?? conn?.side,
-        sharedId: e.sharedId ?? conn?.sharedId,
+        name: e.connectionName,
+        side: e.direction,
+        sharedId: e.sharedId,
         lastMs: endMs,
         lastStatus: e.status,
         lastEventId: e.id,
-        events: (conn?.events ?? 0) + 1,
-        failures: (conn?.failures ?? 0) + (e.status === 'failure' ? 1 : 0),
+        events: 1,
+        failures: e.status === 'failure' ? 1 : 0,
         source: { file: rec.source.file, line: rec.source.line },
       });
     } else {
+      // Updated in place: a history holds many events per connection.
       conn.events++;
       if (e.status === 'failure') conn.failures++;
-      conn.name ??= e.connectionName;
+      if (endMs >= conn.lastMs) {
+        if (e.connectionName !== undefined) conn.name = e.connectionName;
+        if (e.direction !== undefined) conn.side = e.direction;
+        if (e.sharedId !== undefined) conn.sharedId = e.sharedId;
+        conn.lastMs = endMs;
+        conn.lastStatus = e.status;
+        conn.lastEventId = e.id;
+        conn.source = { file: rec.source.file, line: rec.source.line };
+      } else conn.name ??= e.connectionName;
     }
     const lines = rec.source.endLine - rec.source.line + 1;
     const level = levelOfStatus(e.status);
     const message = e.message ?? '';
+    if (message === '') {
+      // Nothing to match: only the bookkeeping above (most events of a healthy history).
+      s.linesUnmatched += lines;
+      return 0;
+    }
     const facts: Facts = {
       kind: 'event',
       message,
@@ -244,7 +258,7 @@ export class DiagnosisSession {
       fields: { files: e.files, startedAt: e.startedAt, finishedAt: e.finishedAt, id: e.id },
       params: {},
     };
-    const matches = message ? this.pack.match('event', message, facts) : [];
+    const matches = this.pack.match('event', message, facts);
     if (matches.length === 0) {
       s.linesUnmatched += lines;
       if (message && e.status !== 'success') {
