@@ -10,6 +10,17 @@ import { StringDecoder } from 'node:string_decoder';
 import { SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
 
 const STATUSES = new Set(['success', 'warning', 'failure']);
+/**
+ * Keys under which an envelope object holds its events: `{"events": [...]}` as DESIGN.md names it,
+ * and the names paginated APIs and exports commonly use for the same list.
+ */
+export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['events', 'syncEvents', 'sync_events', 'items', 'data', 'results', 'records']);
+
+function isEnvelope(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  for (const k of ENVELOPE_KEYS) if (Array.isArray((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
 const DIRECTIONS = new Set(['sending', 'receiving']);
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z$/;
 
@@ -192,7 +203,7 @@ export class EventsReader {
       const [l1, l2] = lines ?? [];
       const v1 = l1 === undefined ? undefined : tryParse(l1);
       if (v1 !== undefined && v1 !== null && typeof v1 === 'object' && !Array.isArray(v1)) {
-        mode = Array.isArray((v1 as Record<string, unknown>)['events']) ? 'doc' : 'ndjson';
+        mode = isEnvelope(v1) ? 'doc' : 'ndjson';
       } else if (v1 === undefined && l2 !== undefined) {
         const v2 = tryParse(l2);
         mode = v2 !== null && typeof v2 === 'object' && !Array.isArray(v2) ? 'ndjson' : 'doc';
@@ -334,7 +345,7 @@ export class EventsReader {
             this.topObjectLine = this.line;
             topFrom = i;
           }
-        } else if (this.depth === 1 && c === 91 && this.topObject && this.pendingKey === 'events' && this.arrDepth < 0) {
+        } else if (this.depth === 1 && c === 91 && this.topObject && this.pendingKey !== undefined && ENVELOPE_KEYS.has(this.pendingKey) && this.arrDepth < 0) {
           // `{"events": [` — an envelope: its elements are the events; stop buffering it.
           this.arrDepth = 2;
           this.topObject = undefined;
@@ -433,7 +444,7 @@ export class EventsReader {
     this.topObject = undefined;
     const value = tooBig ? undefined : tryParse(parts.join(''));
     // One object that is not an envelope: a single event, pretty-printed.
-    if (value !== undefined && value !== null && typeof value === 'object' && !('events' in value)) {
+    if (value !== undefined && value !== null && typeof value === 'object' && !isEnvelope(value)) {
       const r = toSyncEvent(value);
       if ('event' in r) {
         this.give(value, line, this.line);
