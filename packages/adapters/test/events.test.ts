@@ -117,6 +117,22 @@ describe('invalid events are counted with their reason, the rest go on', () => {
   });
 });
 
+describe('status words as producers write them', () => {
+  it.each([
+    ['Completed with warnings', 'warning'],
+    ['COMPLETED_WITH_WARNINGS', 'warning'],
+    ['partially-failed', 'warning'],
+    ['FAILED', 'failure'],
+    ['Succeeded', 'success'],
+  ])('%s → %s', (status, want) => {
+    const text = JSON.stringify({ connectionId: 'c-1', status, startedAt: '2026-05-12T09:00:00Z', message: 'shared secret unavailable: InvalidToken' }) + '\n';
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const seen: string[] = [];
+    readEventsText(text, 'h.ndjson', session, { onEvent: (e) => seen.push(e.status) });
+    expect(seen).toEqual([want]);
+  });
+});
+
 describe('files through diagnoseInputs', () => {
   let dir: string;
   beforeAll(() => {

@@ -43,6 +43,7 @@ export type LogRecord = z.infer<typeof LogRecordSchema>;
 const STATUS_ALIASES: Record<string, 'success' | 'warning' | 'failure'> = {
   success: 'success', succeeded: 'success', successful: 'success', ok: 'success', green: 'success', completed: 'success', complete: 'success',
   warning: 'warning', warn: 'warning', yellow: 'warning', partial: 'warning', partial_success: 'warning',
+  warnings: 'warning', completed_with_warnings: 'warning', succeeded_with_warnings: 'warning', success_with_warnings: 'warning', partial_failure: 'warning', partially_failed: 'warning',
   failure: 'failure', failed: 'failure', fail: 'failure', error: 'failure', errored: 'failure', red: 'failure',
 };
 const DIRECTION_ALIASES: Record<string, Side> = {
@@ -56,7 +57,8 @@ const OUTCOME_ALIASES: Record<string, 'transferred' | 'excluded' | 'failed'> = {
 };
 
 function alias<T extends string>(table: Record<string, T>) {
-  return (v: unknown) => (typeof v === 'string' ? (table[v.trim().toLowerCase()] ?? v) : v);
+  // `Completed with warnings`, `COMPLETED-WITH-WARNINGS` and `completed_with_warnings` are one word.
+  return (v: unknown) => (typeof v === 'string' ? (table[v.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? v) : v);
 }
 
 /** First present value among several spellings a producer may use. */
