@@ -117,6 +117,20 @@ describe('invalid events are counted with their reason, the rest go on', () => {
   });
 });
 
+describe('connections without an id', () => {
+  it.each([
+    ['a name only', { connectionName: 'Partner A' }, 'Partner A'],
+    ['a bare connection string', { connection: 'conn-7' }, 'conn-7'],
+    ['a connection object', { connection: { id: 'conn-8', name: 'B' } }, 'conn-8'],
+  ])('%s', (_name, who, want) => {
+    const text = JSON.stringify({ ...who, status: 'failure', startedAt: '2026-05-12T09:00:00Z', message: 'shared secret unavailable: InvalidToken' }) + '\n';
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const seen: string[] = [];
+    readEventsText(text, 'h.ndjson', session, { onEvent: (e) => seen.push(e.connectionId) });
+    expect(seen).toEqual([want]);
+  });
+});
+
 describe('status words as producers write them', () => {
   it.each([
     ['Completed with warnings', 'warning'],

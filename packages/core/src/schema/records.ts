@@ -110,7 +110,13 @@ export const SyncEventSchema = z.preprocess(
     const conn = (o['connection'] && typeof o['connection'] === 'object' ? o['connection'] : {}) as Record<string, unknown>;
     return {
       id: pick(o, 'id', 'eventId', 'event_id', 'syncId', 'sync_id'),
-      connectionId: pick(o, 'connectionId', 'connection_id') ?? pick(conn, 'id'),
+      // A history without ids still identifies its connections by name (or a bare `connection` string).
+      connectionId:
+        pick(o, 'connectionId', 'connection_id', 'connId', 'conn_id') ??
+        pick(conn, 'id') ??
+        (typeof o['connection'] === 'string' ? o['connection'] : undefined) ??
+        pick(o, 'connectionName', 'connection_name') ??
+        pick(conn, 'name'),
       connectionName: pick(o, 'connectionName', 'connection_name') ?? pick(conn, 'name'),
       direction: pick(o, 'direction', 'side', 'type') ?? pick(conn, 'direction', 'type'),
       sharedId: pick(o, 'sharedId', 'shared_id') ?? pick(conn, 'sharedId', 'shared_id'),
