@@ -108,6 +108,9 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 /** `kubectl logs --timestamps`: the kubelet's fixed nine-digit RFC3339 time and a space before each line. */
 const KUBECTL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d) /;
 
+/** `kubectl logs --prefix`: `[pod/<pod>/<container>] ` before each line. */
+const KUBECTL_POD = '[pod/';
+
 /** Length of a `kubectl logs --timestamps` prefix (with its space), or 0. */
 function kubectlPrefix(s: string): number {
   if (s.length < 31 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 46) return 0;
@@ -380,12 +383,22 @@ export class LogReader {
         return;
       }
     }
+    // `kubectl logs --prefix` (several pods at once): each pod/container is its own lane, so a
+    // traceback stays one record however the pods' lines interleave.
+    let lane = this.plain;
+    if (f === 'auto' && raw.charCodeAt(0) === 91 && raw.startsWith(KUBECTL_POD)) {
+      const close = raw.indexOf('] ', KUBECTL_POD.length);
+      if (close > 0 && close < 512 && raw.indexOf('/', KUBECTL_POD.length) < close) {
+        lane = this.laneOf(raw.slice(0, close + 1));
+        raw = raw.slice(close + 2);
+      }
+    }
     const k = kubectlPrefix(raw);
     if (k > 0) {
-      this.logical(this.plain, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
+      this.logical(lane, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
       return;
     }
-    this.logical(this.plain, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
+    this.logical(lane, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
   }
 
   private laneOf(key: string): Lane {

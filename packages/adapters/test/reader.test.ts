@@ -314,3 +314,34 @@ describe('chunk boundaries do not change the result', () => {
     );
   });
 });
+
+describe('kubectl logs --prefix (several pods in one stream)', () => {
+  const A = '[pod/scs-7d9f4c-abcde/scs]';
+  const B = '[pod/scs-7d9f4c-fghij/scs]';
+  const text = [
+    `${A} 2026-05-12 14:35:01,442 ERROR [scs.sync.receiver] properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.`,
+    `${A} Traceback (most recent call last):`,
+    `${B} 2026-05-12 14:35:01,500 INFO [uvicorn.access] 10.42.0.17:51344 - "GET /health/liveness HTTP/1.1" 200`,
+    `${A}   File "/app/scs/sync/receiver.py", line 212, in read_properties`,
+    `${A}     obj = self._s3.get_object(Bucket=self._bucket, Key=key)`,
+    `${B} 2026-05-12 14:35:02,000 ERROR [scs.sync.sender] shared secret unavailable: InvalidToken`,
+    `${A} botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.`,
+    '',
+  ].join('\n');
+
+  it('keeps each pod\'s traceback one record: one occurrence per logged failure', () => {
+    const { report } = readAll(pack, text, 'kubectl-prefix.log');
+    expect(countsByRule(report)).toEqual({ 'manifest-key-missing': 1, 'shared-secret-invalid-token': 1 });
+  });
+
+  it('reads time, level and logger behind the prefix', () => {
+    const { report } = readAll(pack, text, 'kubectl-prefix.log');
+    const d = report.diagnoses.find((x) => x.ruleId === 'shared-secret-invalid-token')!;
+    expect([d.firstSeen, d.side]).toEqual(['2026-05-12T14:35:02.000Z', 'sending']);
+  });
+
+  it('accounts for every line', () => {
+    const { report } = readAll(pack, text, 'kubectl-prefix.log');
+    expect(unbalanced(report)).toEqual([]);
+  });
+});
