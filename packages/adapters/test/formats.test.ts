@@ -35,6 +35,8 @@ describe('JSON log shapes', () => {
   const TB = 'Traceback (most recent call last):\n  File "/app/r.py", line 1, in f\nKeyError: x';
   const SHAPES: [string, Record<string, unknown>, { message: string; level?: string; time?: unknown; logger?: string }][] = [
     ['python-json-logger', { asctime: '2026-05-12 14:03:22,118', levelname: 'ERROR', name: 'scs.sync.receiver', message: 'm', exc_info: TB + '\n' }, { message: `m\n${TB}`, level: 'error', time: '2026-05-12 14:03:22,118', logger: 'scs.sync.receiver' }],
+    ['Loki logcli jsonl export', { labels: { app: 'scs' }, line: 'm', timestamp: '2026-05-12T14:03:22.118Z' }, { message: 'm', time: '2026-05-12T14:03:22.118Z' }],
+    ['Cloud Logging textPayload', { textPayload: 'm', severity: 'ERROR', timestamp: '2026-05-12T14:03:22.118Z' }, { message: 'm', level: 'error', time: '2026-05-12T14:03:22.118Z' }],
     ['structlog JSONRenderer', { event: 'm', level: 'error', logger: 'scs.sync.receiver', timestamp: '2026-05-12T14:03:22.118000Z', exception: TB }, { message: `m\n${TB}`, level: 'error', time: '2026-05-12T14:03:22.118000Z', logger: 'scs.sync.receiver' }],
     [
       'structlog dict_tracebacks',

@@ -14,7 +14,8 @@ export interface JsonLog {
   fields: Record<string, unknown>;
 }
 
-const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'text', '@message'];
+// Structured loggers (msg, message, event), shippers and log stores (log, line: Loki; textPayload: Cloud Logging; @message: CloudWatch).
+const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'line', 'text', 'textPayload', '@message'];
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', '@level', 'levelno'];
 const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime', 'date', 't', 'created'];
 const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module'];
