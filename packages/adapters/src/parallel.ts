@@ -9,10 +9,10 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
-import { readLogStream, type ReadOptions } from './reader.js';
+import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
-import { diagnoseInputs, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
-import { expandInputs, openInput, type InputRef } from './sources.js';
+import { diagnoseInputs, noteMissing, readLogInput, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
+import { expandInputs, type InputRef } from './sources.js';
 
 export interface ParallelOptions extends DiagnoseInputsOptions {
   /** Worker threads reading log files; 1 (or a single log file) reads everything in this thread. */
@@ -65,14 +65,7 @@ function startWorker(setup: WorkerSetup): Worker {
 /** Reads one log input into its own session, as diagnoseInputs reads each input. */
 async function readOne(pack: RulePack, input: InputRef, session: SessionOptions, read: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<{ report: Report; lost: boolean }> {
   const s = new DiagnosisSession(pack, session);
-  let lost = false;
-  try {
-    await readLogStream(await openInput(input, stdin), input.name, s, read);
-  } catch (e) {
-    lost = true;
-    if (isScsDoctorError(e)) s.problem({ code: e.code, message: e.message, file: input.name }, input.name);
-    else s.problem({ code: 'INPUT_UNREADABLE', message: `${input.name}: ${(e as Error).message}`, file: input.name }, input.name);
-  }
+  const lost = await readLogInput(s, input, read, stdin);
   return { report: s.report(), lost };
 }
 
@@ -102,11 +95,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
 
   // In input order: problems of missing log arguments, each log input, then the sync history.
   const head = new DiagnosisSession(pack, session);
-  let lost = false;
-  for (const m of logs.missing) {
-    lost = true;
-    head.problem({ code: m.code, message: m.message, file: m.arg }, m.arg);
-  }
+  let lost = noteMissing(head, logs.missing);
   const reports: (Report | undefined)[] = logs.inputs.map(() => undefined);
   const queue = logs.inputs.map((input, index) => ({ input, index })).filter((q) => q.input.path !== undefined);
 

@@ -2,7 +2,7 @@
 import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
 import { readEventsStream } from './events.js';
 import { readLogStream, type ReadOptions } from './reader.js';
-import { expandInputs, openInput } from './sources.js';
+import { expandInputs, openInput, type ExpandResult, type InputRef } from './sources.js';
 
 export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions {
   /** Log inputs: files, directories, globs, `-` for standard input. */
@@ -24,6 +24,25 @@ export interface DiagnoseInputsResult {
   lost: boolean;
 }
 
+/** Puts arguments that named nothing readable into the session's problems; true when there were any. */
+export function noteMissing(session: DiagnosisSession, missing: ExpandResult['missing']): boolean {
+  for (const m of missing) session.problem({ code: m.code, message: m.message, file: m.arg }, m.arg);
+  return missing.length > 0;
+}
+
+/** Reads one log input into the session; true when the input was lost (its problem is in the session). */
+export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
+  try {
+    await readLogStream(await openInput(input, stdin), input.name, session, options);
+    return false;
+  } catch (e) {
+    const code = isScsDoctorError(e) ? e.code : 'INPUT_UNREADABLE';
+    const message = isScsDoctorError(e) ? e.message : `${input.name}: ${(e as Error).message}`;
+    session.problem({ code, message, file: input.name }, input.name);
+    return true;
+  }
+}
+
 /**
  * Diagnoses log files and sync histories.
  * @example const { report } = await diagnoseInputs(pack, { inputs: ['logs/'], events: ['history.json'] });
@@ -31,28 +50,12 @@ export interface DiagnoseInputsResult {
 export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOptions): Promise<DiagnoseInputsResult> {
   const session = new DiagnosisSession(pack, options);
   const receivingSharedIds = new Set<string>();
-  let lost = false;
   const cwd = options.cwd ?? process.cwd();
   const logs = await expandInputs(options.inputs ?? [], cwd);
-  for (const m of logs.missing) {
-    lost = true;
-    session.problem({ code: m.code, message: m.message, file: m.arg }, m.arg);
-  }
-  for (const input of logs.inputs) {
-    try {
-      const stream = await openInput(input, options.stdin);
-      await readLogStream(stream, input.name, session, options);
-    } catch (e) {
-      lost = true;
-      if (isScsDoctorError(e)) session.problem({ code: e.code, message: e.message, file: input.name }, input.name);
-      else session.problem({ code: 'INPUT_UNREADABLE', message: `${input.name}: ${(e as Error).message}`, file: input.name }, input.name);
-    }
-  }
+  let lost = noteMissing(session, logs.missing);
+  for (const input of logs.inputs) if (await readLogInput(session, input, options, options.stdin)) lost = true;
   const events = await expandInputs(options.events ?? [], cwd);
-  for (const m of events.missing) {
-    lost = true;
-    session.problem({ code: m.code, message: m.message, file: m.arg }, m.arg);
-  }
+  if (noteMissing(session, events.missing)) lost = true;
   for (const input of events.inputs) {
     try {
       const r = await readEventsStream(await openInput(input, options.stdin), input.name, session, {
