@@ -208,7 +208,9 @@ export class DiagnosisSession {
     this.stats.events.valid++;
     const s = this.input(rec.source.file, 'events');
     s.records++;
-    const endMs = parseTime(e.finishedAt) ?? parseTime(e.startedAt) ?? 0;
+    // The schema has normalized both times to ISO-8601: the end of the attempt, else its start.
+    const when = e.finishedAt ?? e.startedAt;
+    const endMs = parseTime(when) ?? 0;
     const conn = this.connections.get(e.connectionId);
     if (!conn) {
       this.connections.set(e.connectionId, {
@@ -261,21 +263,20 @@ export class DiagnosisSession {
     const matches = this.pack.match('event', message, facts);
     if (matches.length === 0) {
       s.linesUnmatched += lines;
-      if (message && e.status !== 'success') {
-        this.noteUnmatched(message, level, e.finishedAt ?? e.startedAt, { source: 'event', file: rec.source.file, line: rec.source.line, time: e.finishedAt ?? e.startedAt, ...(e.id ? { eventId: e.id } : {}), connectionId: e.connectionId });
+      if (e.status !== 'success') {
+        this.noteUnmatched(message, level, when, { source: 'event', file: rec.source.file, line: rec.source.line, time: when, ...(e.id ? { eventId: e.id } : {}), connectionId: e.connectionId });
       }
       return 0;
     }
     s.linesMatched += lines;
     this.stats.events.matched++;
-    const timeMs = parseTime(e.finishedAt ?? e.startedAt);
     for (const m of matches) {
       const { excerpt } = this.excerpt(message, m.offset);
-      this.add(m, e.direction, timeMs, { connectionId: e.connectionId, connectionName: e.connectionName, sharedId: e.sharedId, status: e.status, level }, {
+      this.add(m, e.direction, endMs, { connectionId: e.connectionId, connectionName: e.connectionName, sharedId: e.sharedId, status: e.status, level }, {
         source: 'event',
         file: rec.source.file,
         line: rec.source.line,
-        ...(e.finishedAt ?? e.startedAt ? { time: (e.finishedAt ?? e.startedAt)! } : {}),
+        time: when,
         excerpt,
         ...(e.id ? { eventId: e.id } : {}),
         connectionId: e.connectionId,
@@ -308,7 +309,7 @@ export class DiagnosisSession {
     const matches = this.pack.match('probe', rec.message, facts);
     const timeMs = parseTime(rec.time) ?? this.nowMs;
     for (const m of matches) {
-      this.add(m, rec.side, timeMs, { probe: rec.probe, target: rec.target, outcome: rec.outcome, ...m.params }, {
+      this.add(m, rec.side, timeMs, { probe: rec.probe, target: rec.target, outcome: rec.outcome }, {
         source: 'probe',
         ...(rec.source ? { file: rec.source.file, line: rec.source.line } : {}),
         time: toIso(timeMs)!,
