@@ -105,7 +105,6 @@ function recording(pack: RulePack): { pack: RulePack; calls: Call[] } {
   const spy: RulePack = {
     rules: pack.rules,
     rawFilter: pack.rawFilter,
-    rawScanner: undefined,
     reads: (kind) => pack.reads(kind),
     match(kind, text, facts) {
       const copy = structuredClone(facts);

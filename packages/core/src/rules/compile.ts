@@ -11,7 +11,7 @@ import type { LoadedRule, RecordKind, Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
 import { compileConditions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
-import { encodedForms, literalAlternation, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
+import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
   readonly rule: Rule;
@@ -62,8 +62,6 @@ export interface RulePack {
   readonly rules: readonly CompiledRule[];
   /** Scanner over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
   readonly rawFilter: LiteralScanner | undefined;
-  /** The same literal set as one global regex (slower than `rawFilter`; built on first use). */
-  readonly rawScanner: RegExp | undefined;
   /** Matches one record's decoded text against the rules that apply to its kind. */
   match(kind: RecordKind, text: string, facts: Facts): RuleMatch[];
   /** Whether any rule reads records of this kind. */
@@ -163,7 +161,6 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   for (const t of options.attention ?? ATTENTION_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
   const logUnanchored = (unanchored.get('log')?.length ?? 0) > 0;
   const rawFilter = logUnanchored || rawLiterals.size === 0 ? undefined : literalScanner([...rawLiterals]);
-  let rawScanner: RegExp | undefined;
 
   const kindsRead = new Set<RecordKind>(compiled.flatMap((r) => [...r.kinds]));
 
@@ -213,10 +210,6 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   return {
     rules: compiled,
     rawFilter,
-    get rawScanner() {
-      if (rawFilter && !rawScanner) rawScanner = new RegExp(literalAlternation([...rawFilter.literals]), 'g');
-      return rawScanner;
-    },
     match,
     reads: (kind) => kindsRead.has(kind),
   };

@@ -5,49 +5,8 @@
  * table over two-character blocks) whose cost per byte does not grow with the number of
  * literals, so a pack of 1,000 rules scans nearly as fast as a pack of ten. A V8 regex over
  * a large alternation does not scale that way (measured: 290 MB/s for 10 rules, 13 MB/s for
- * 1,000; docs/benchmarks.md). `literalAlternation` remains for callers that want a regex.
+ * 1,000; docs/benchmarks.md).
  */
-
-export function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-}
-
-interface Trie {
-  [ch: string]: Trie | true;
-}
-
-function emit(node: Trie): string {
-  const keys = Object.keys(node).filter((k) => k !== '');
-  const end = Object.prototype.hasOwnProperty.call(node, '');
-  const alts = keys.map((k) => escapeRegex(k) + emit(node[k] as Trie));
-  if (alts.length === 0) return '';
-  // A literal ending here and a longer one continuing: the shorter is enough for a hit.
-  if (end) return '';
-  if (alts.length === 1) return alts[0]!;
-  return `(?:${alts.join('|')})`;
-}
-
-/**
- * Builds one regex source matching any of the literals, factored as a trie so that V8 does not
- * retry every alternative at every position.
- */
-export function literalAlternation(literals: readonly string[]): string {
-  const root: Trie = Object.create(null) as Trie;
-  for (const lit of new Set(literals)) {
-    if (lit === '') continue;
-    let node = root;
-    for (const ch of lit) {
-      let next = node[ch];
-      if (next === undefined || next === true) {
-        next = Object.create(null) as Trie;
-        node[ch] = next;
-      }
-      node = next;
-    }
-    node[''] = true;
-  }
-  return emit(root);
-}
 
 /**
  * Go's encoding/json, as Docker's json-file driver writes the `log` field: `<`, `>`, `&`,
@@ -186,8 +145,19 @@ class WuManber implements LiteralScanner {
 
   positions(s: string, out: number[] = [], bytes?: Uint8Array, offset = 0): number[] {
     if (bytes !== undefined && offset + s.length <= bytes.length) return this.positionsInBytes(bytes, offset, offset + s.length, out);
-    const { shift, head, candNext, candBack } = this;
-    const lits = this.literals;
+    this.scanString(s, (i, block) => {
+      if (this.firstInString(s, i, block) >= 0) out.push(i);
+      return false;
+    });
+    return out;
+  }
+
+  /**
+   * Walks the windows of `s` with the skip table; `visit(i, block)` is called where the window
+   * ending at `i` holds candidates, and stops the walk by returning true.
+   */
+  private scanString(s: string, visit: (i: number, block: number) => boolean): void {
+    const shift = this.shift;
     const n = s.length;
     let i = this.m - 1;
     while (i < n) {
@@ -197,16 +167,19 @@ class WuManber implements LiteralScanner {
         i += sh;
         continue;
       }
-      for (let c = head[b]!; c !== 0; c = candNext[c - 1]!) {
-        const start = i - candBack[c - 1]!;
-        if (start >= 0 && s.startsWith(lits[c - 1]!, start)) {
-          out.push(i);
-          break;
-        }
-      }
+      if (this.head[b] !== 0 && visit(i, b)) return;
       i++;
     }
-    return out;
+  }
+
+  /** Index of the first candidate of `block` that occurs in `s` with its window ending at `i`, or -1. */
+  private firstInString(s: string, i: number, block: number, from = this.head[block]!): number {
+    const { candNext, candBack } = this;
+    for (let c = from; c !== 0; c = candNext[c - 1]!) {
+      const start = i - candBack[c - 1]!;
+      if (start >= 0 && s.startsWith(this.literals[c - 1]!, start)) return c - 1;
+    }
+    return -1;
   }
 
   /** Character codes of each literal, for comparing with bytes. */
@@ -285,44 +258,17 @@ class WuManber implements LiteralScanner {
   }
 
   test(s: string): boolean {
-    const { shift, head, candNext, candBack } = this;
-    const lits = this.literals;
-    const n = s.length;
-    let i = this.m - 1;
-    while (i < n) {
-      const b = ((s.charCodeAt(i - 1) & 255) << 8) | (s.charCodeAt(i) & 255);
-      const sh = shift[b]!;
-      if (sh !== 0) {
-        i += sh;
-        continue;
-      }
-      for (let c = head[b]!; c !== 0; c = candNext[c - 1]!) {
-        const start = i - candBack[c - 1]!;
-        if (start >= 0 && s.startsWith(lits[c - 1]!, start)) return true;
-      }
-      i++;
-    }
-    return false;
+    let found = false;
+    this.scanString(s, (i, block) => (found = this.firstInString(s, i, block) >= 0));
+    return found;
   }
 
   each(s: string, fn: (index: number, start: number) => void): void {
-    const { shift, head, candNext, candBack } = this;
-    const lits = this.literals;
-    const n = s.length;
-    let i = this.m - 1;
-    while (i < n) {
-      const b = ((s.charCodeAt(i - 1) & 255) << 8) | (s.charCodeAt(i) & 255);
-      const sh = shift[b]!;
-      if (sh !== 0) {
-        i += sh;
-        continue;
-      }
-      for (let c = head[b]!; c !== 0; c = candNext[c - 1]!) {
-        const start = i - candBack[c - 1]!;
-        if (start >= 0 && s.startsWith(lits[c - 1]!, start)) fn(c - 1, start);
-      }
-      i++;
-    }
+    this.scanString(s, (i, block) => {
+      // Every candidate that occurs, not only the first: overlapping literals are all reported.
+      for (let li = this.firstInString(s, i, block); li >= 0; li = this.firstInString(s, i, block, this.candNext[li]!)) fn(li, i - this.candBack[li]!);
+      return false;
+    });
   }
 }
 
