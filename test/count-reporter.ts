@@ -1,6 +1,7 @@
 /**
  * Prints the run's totals as one plain line, `N passed, N failed, N skipped`, which CI reads.
- * A test module that fails to load, and an error outside any test, count as one failure each.
+ * A test module that failed by itself (it did not load, or a hook failed) while none of its tests
+ * did, and an error outside any test, count as one failure each.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -10,16 +11,15 @@ export default class CountReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const m of modules) {
-      let any = false;
+      let testsFailed = 0;
       for (const t of m.children.allTests()) {
-        any = true;
         const s = t.result().state;
         if (s === 'passed') passed++;
-        else if (s === 'failed') failed++;
+        else if (s === 'failed') testsFailed++;
         else skipped++;
       }
-      if (!any && m.state() === 'failed') failed++;
-      else if (m.errors().length > 0 && m.state() === 'failed' && any === false) failed++;
+      failed += testsFailed;
+      if (testsFailed === 0 && m.state() === 'failed') failed++;
     }
     // A failed global setup or an error outside any test is a failure too.
     failed += unhandledErrors.length;
