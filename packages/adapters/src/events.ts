@@ -8,8 +8,8 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
+import { blockEnd, CanonicalLines, canonicalObject } from './events-canonical.js';
 
-const STATUSES = new Set(['success', 'warning', 'failure']);
 /**
  * Keys under which an envelope object holds its events: `{"events": [...]}` as DESIGN.md names it,
  * and the names paginated APIs and exports commonly use for the same list.
@@ -21,47 +21,20 @@ function isEnvelope(v: unknown): boolean {
   for (const k of ENVELOPE_KEYS) if (Array.isArray((v as Record<string, unknown>)[k])) return true;
   return false;
 }
-const DIRECTIONS = new Set(['sending', 'receiving']);
-const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z$/;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 /**
  * Validates one event. Events already in the canonical shape take a direct path (the history of a
  * busy installation is millions of events); anything else goes through the full schema, which also
- * accepts snake_case, other status words and other time formats.
+ * accepts snake_case and other aliases, other status words and other time formats.
  */
 export function toSyncEvent(raw: unknown): { event: SyncEvent } | { error: string } {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-    const o = raw as Record<string, unknown>;
-    const id = o['id'];
-    const cid = o['connectionId'];
-    const status = o['status'];
-    const started = o['startedAt'];
-    const finished = o['finishedAt'];
-    const files = o['files'];
-    const dir = o['direction'];
-    const msg = o['message'];
-    if (
-      typeof cid === 'string' && cid !== '' &&
-      typeof status === 'string' && STATUSES.has(status) &&
-      typeof started === 'string' && ISO_UTC.test(started) && (started.length === 24 || started.length === 20) &&
-      (finished === undefined || (typeof finished === 'string' && ISO_UTC.test(finished) && (finished.length === 24 || finished.length === 20))) &&
-      (id === undefined || (typeof id === 'string' && id !== '')) &&
-      (dir === undefined || (typeof dir === 'string' && DIRECTIONS.has(dir))) &&
-      (msg === undefined || typeof msg === 'string') &&
-      (o['connectionName'] === undefined || typeof o['connectionName'] === 'string') &&
-      (o['sharedId'] === undefined || (typeof o['sharedId'] === 'string' && o['sharedId'] !== '')) &&
-      (files === undefined || (Array.isArray(files) && files.length === 0)) &&
-      Object.keys(o).length <= 10
-    ) {
-      const e: SyncEvent = { connectionId: cid, status: status as SyncEvent['status'], startedAt: started.length === 20 ? started.slice(0, 19) + '.000Z' : started, files: [] };
-      if (id !== undefined) e.id = id as string;
-      if (o['connectionName'] !== undefined) e.connectionName = o['connectionName'] as string;
-      if (dir !== undefined) e.direction = dir as SyncEvent['direction'];
-      if (o['sharedId'] !== undefined) e.sharedId = o['sharedId'] as string;
-      if (finished !== undefined) e.finishedAt = finished.length === 20 ? finished.slice(0, 19) + '.000Z' : finished;
-      if (msg !== undefined) e.message = msg;
-      return { event: e };
-    }
+  if (isPlainObject(raw)) {
+    const event = canonicalObject(raw);
+    if (event) return { event };
   }
   const r = SyncEventSchema.safeParse(raw);
   if (r.success) return { event: r.data };
@@ -87,6 +60,7 @@ export interface EventReadResult {
 }
 
 const DEFAULT_MAX_EVENT_CHARS = 16 << 20;
+const EMPTY = Buffer.alloc(0);
 /** How much of a `{` file is looked at to tell NDJSON from one JSON object. */
 const SNIFF_CHARS = 1 << 20;
 
@@ -159,6 +133,13 @@ export class EventsReader {
   }
 
   end(): EventReadResult {
+    if (this.lane) {
+      if (this.pendingBytes.length > 0) this.pending = this.pendingBytes.toString('utf8');
+      this.pendingBytes = EMPTY;
+    } else if (this.decoder) {
+      this.push(this.decoder.end(), 0);
+      this.decoder = undefined;
+    }
     if (this.mode === 'sniff') this.sniff(true);
     if (this.mode === 'ndjson') {
       if (this.pending.length > 0) this.ndjsonLine(this.pending, false);
@@ -176,6 +157,46 @@ export class EventsReader {
   }
 
   private lastCharWasNewline = true;
+
+  // Bytes (readEventsStream): the layout is sniffed from decoded text; NDJSON then stays in bytes.
+  private decoder: StringDecoder | undefined;
+  /** While sniffing: the bytes after the last newline so far (the unfinished line, undecoded). */
+  private rawTail: Buffer = EMPTY;
+  /** NDJSON in bytes: the unfinished line. */
+  private pendingBytes: Buffer = EMPTY;
+  /** Set once NDJSON is read from bytes: canonical lines go through it without JSON.parse. */
+  private lane: CanonicalLines | undefined;
+
+  /**
+   * Feeds bytes (UTF-8). NDJSON is read from the bytes themselves: lines in the canonical shape
+   * are recognised in place, others are decoded and take the full path. Do not mix with `push`.
+   */
+  pushBytes(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.lane) {
+      this.bytes += chunk.length;
+      this.lastCharWasNewline = chunk[chunk.length - 1] === 10;
+      this.feedNdjsonBytes(chunk);
+      return;
+    }
+    const size = chunk.length;
+    let c = chunk;
+    if (this.first && c.length >= 3 && c[0] === 0xef && c[1] === 0xbb && c[2] === 0xbf) c = c.subarray(3);
+    this.decoder ??= new StringDecoder('utf8');
+    const sniffing = this.mode === 'sniff';
+    this.push(this.decoder.write(c), size);
+    if (!sniffing && this.mode !== 'ndjson') return;
+    const nl = c.lastIndexOf(10);
+    this.rawTail = nl >= 0 ? Buffer.from(c.subarray(nl + 1)) : Buffer.concat([this.rawTail, c]);
+    if (this.mode === 'ndjson') {
+      // The text path has read every complete line so far; the unfinished one continues in bytes.
+      this.lane = new CanonicalLines();
+      this.pending = '';
+      this.pendingBytes = this.rawTail;
+      this.rawTail = EMPTY;
+      this.decoder = undefined;
+    }
+  }
 
   /** Decides the layout from the first characters, then feeds what was held. */
   private sniff(atEnd: boolean): void {
@@ -244,6 +265,59 @@ export class EventsReader {
     this.pending = text;
   }
 
+  /** NDJSON from bytes: whole lines through the lane (or the full path), the unfinished one kept. */
+  private feedNdjsonBytes(chunk: Buffer): void {
+    let start = 0;
+    if (this.pendingBytes.length > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        // Kept whole up to the longest event in UTF-8 (3 bytes a character at most), then cut.
+        if (this.pendingBytes.length <= this.maxChars * 3) this.pendingBytes = Buffer.concat([this.pendingBytes, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.pendingBytes, chunk.subarray(0, nl)]);
+      this.pendingBytes = EMPTY;
+      this.ndjsonLine(line.toString('utf8'), true);
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) this.ndjsonBytes(chunk, start, last + 1);
+    const rest = Math.max(start, last + 1);
+    if (rest < chunk.length) this.pendingBytes = Buffer.from(chunk.subarray(rest));
+  }
+
+  /** Whole lines `bytes[from, to)` (ending with a newline). */
+  private ndjsonBytes(bytes: Buffer, from: number, to: number): void {
+    for (let start = from; start < to; ) {
+      const end = blockEnd(bytes, start, to);
+      this.ndjsonBlock(bytes, start, end);
+      start = end;
+    }
+  }
+
+  private ndjsonBlock(bytes: Buffer, from: number, to: number): void {
+    const lane = this.lane!;
+    const text = bytes.toString('latin1', from, to);
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const event = lane.active ? lane.read(text, i, bytes, from) : undefined;
+      if (event !== undefined) {
+        const lineNo = this.line++;
+        this.counted++;
+        this.lastCountedLine = lineNo;
+        this.result.events++;
+        this.options.onEvent?.(event);
+        this.session.event({ kind: 'event', event, source: { file: this.name, line: lineNo, endLine: lineNo }, endMs: lane.endMs });
+        i = lane.next;
+        continue;
+      }
+      const nl = text.indexOf('\n', i);
+      this.ndjsonLine(bytes.toString('utf8', from + i, from + nl), true);
+      i = nl + 1;
+    }
+  }
+
   private ndjsonLine(raw: string, complete: boolean): void {
     const lineNo = this.line;
     if (complete) this.line++;
@@ -258,6 +332,15 @@ export class EventsReader {
     } catch (e) {
       this.invalid(lineNo, lineNo, `not valid JSON: ${jsonError(e)}`);
       return;
+    }
+    if (this.lane && isPlainObject(value)) {
+      const event = canonicalObject(value);
+      if (event) {
+        // A canonical line the lane did not know: it learns the key order for the lines to come.
+        this.lane.learn(value, t);
+        this.accept(event, lineNo, lineNo);
+        return;
+      }
     }
     this.give(value, lineNo, lineNo);
   }
@@ -482,11 +565,15 @@ export class EventsReader {
       this.invalid(line, endLine, r.error);
       return;
     }
+    this.accept(r.event, line, endLine);
+  }
+
+  private accept(event: SyncEvent, line: number, endLine: number): void {
     const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
     this.result.events++;
-    this.options.onEvent?.(r.event);
+    this.options.onEvent?.(event);
     // The session counts an event's lines from its span: an event on a line counted already spans none.
-    this.session.event({ kind: 'event', event: r.event, source: { file: this.name, line, endLine: line + lines - 1 } });
+    this.session.event({ kind: 'event', event, source: { file: this.name, line, endLine: line + lines - 1 } });
   }
 
   private invalid(line: number, endLine: number, reason: string): void {
@@ -557,14 +644,9 @@ export function readEventsText(text: string, name: string, session: DiagnosisSes
 /** Reads a sync history from a stream of bytes (UTF-8), in flat memory. */
 export async function readEventsStream(stream: AsyncIterable<Buffer | string>, name: string, session: DiagnosisSession, options: EventReadOptions = {}): Promise<EventReadResult> {
   const reader = new EventsReader(session, name, options);
-  const decoder = new StringDecoder('utf8');
   let ended = false;
   try {
-    for await (const chunk of stream) {
-      if (typeof chunk === 'string') reader.push(chunk);
-      else reader.push(decoder.write(chunk), chunk.length);
-    }
-    reader.push(decoder.end(), 0);
+    for await (const chunk of stream) reader.pushBytes(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     ended = true;
     return reader.end();
   } finally {

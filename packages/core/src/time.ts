@@ -39,20 +39,25 @@ export function parseTime(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** The digit at `i` of `s`, or a value that makes any sum of digits negative. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -100_000;
+}
+
 /** `YYYY-MM-DDTHH:MM:SS.mmmZ` to epoch milliseconds, or undefined for any other string. */
 function canonicalIso(s: string): number | undefined {
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
-  let bad = 0;
-  const d = (i: number) => {
-    const c = s.charCodeAt(i) - 48;
-    bad |= c >>> 31 | (9 - c) >>> 31; // negative or above 9: not a digit
-    return c;
-  };
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const month = d(5) * 10 + d(6);
-  const day = d(8) * 10 + d(9);
-  const time = ((d(11) * 10 + d(12)) * 60 + d(14) * 10 + d(15)) * 60_000 + (d(17) * 10 + d(18)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
-  if (bad !== 0) return undefined;
+  const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
+  const month = digitAt(s, 5) * 10 + digitAt(s, 6);
+  const day = digitAt(s, 8) * 10 + digitAt(s, 9);
+  const hour = digitAt(s, 11) * 10 + digitAt(s, 12);
+  const minute = digitAt(s, 14) * 10 + digitAt(s, 15);
+  const second = digitAt(s, 17) * 10 + digitAt(s, 18);
+  const milli = digitAt(s, 20) * 100 + digitAt(s, 21) * 10 + digitAt(s, 22);
+  // A non-digit makes its field negative (no field of nine or fewer digits reaches 100,000).
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0) return undefined;
+  const time = ((hour * 60 + minute) * 60 + second) * 1000 + milli;
   // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99 and
   // carries months past 12, so those take it.
   if (year < 100 || month < 1 || month > 12) {

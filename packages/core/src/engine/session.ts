@@ -210,7 +210,7 @@ export class DiagnosisSession {
     s.records++;
     // The schema has normalized both times to ISO-8601: the end of the attempt, else its start.
     const when = e.finishedAt ?? e.startedAt;
-    const endMs = parseTime(when) ?? 0;
+    const endMs = rec.endMs ?? parseTime(when) ?? 0;
     const conn = this.connections.get(e.connectionId);
     if (!conn) {
       this.connections.set(e.connectionId, {

@@ -147,6 +147,11 @@ export interface SyncEventRecord {
   kind: 'event';
   event: SyncEvent;
   source: Source;
+  /**
+   * The event's end (`finishedAt`, else `startedAt`) in epoch milliseconds, when the reader has
+   * read it already from the bytes; the session parses the time itself otherwise.
+   */
+  endMs?: number;
 }
 
 /**

@@ -1,0 +1,381 @@
+/**
+ * Sync events in the canonical shape (the camelCase keys DESIGN.md gives, string values, ISO-8601
+ * UTC times, no files), and the fast lane that reads NDJSON lines of that shape straight from the
+ * bytes. A busy installation's history is millions of such lines; the full path (JSON.parse, then
+ * the schema with its aliases) costs about 2.5 µs a line, the lane about a third of that.
+ *
+ * The lane never decides anything the full path would decide differently: a line it does not
+ * recognise exactly, or whose values are not canonical, goes down the full path. The differential
+ * test in events-fast.test.ts holds the two to the same report.
+ */
+import type { SyncEvent, SyncFile } from '@scs-doctor/core';
+
+/**
+ * The canonical keys. An object with any other key takes the full schema, which knows the
+ * aliases (`error` for `message`, `state` for `status`, …): the canonical reading would ignore them.
+ */
+export const CANONICAL_KEYS: readonly string[] = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'];
+const CANONICAL_KEY_SET: ReadonlySet<string> = new Set(CANONICAL_KEYS);
+const OUTCOMES: ReadonlySet<string> = new Set(['transferred', 'excluded', 'failed']);
+const FILE_KEYS: ReadonlySet<string> = new Set(['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name']);
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+}
+
+function pair(s: string, i: number): number {
+  return digit(s, i) * 10 + digit(s, i + 1);
+}
+
+/**
+ * True when `s` is `YYYY-MM-DDTHH:MM:SS.mmmZ` or `YYYY-MM-DDTHH:MM:SSZ` naming a real instant that
+ * the schema's normalization (parse, then toISOString) gives back unchanged (after the `.000`
+ * a 20-character form gains). Anything else (Feb 30, 24:00, two-digit years, other zones) takes
+ * the schema, which normalizes it.
+ */
+export function isCanonicalIso(s: string): boolean {
+  const n = s.length;
+  if (n !== 24 && n !== 20) return false;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(n - 1) !== 90) return false;
+  if (n === 24 && (s.charCodeAt(19) !== 46 || pair(s, 20) < 0 || digit(s, 22) < 0)) return false;
+  const year = pair(s, 0) * 100 + pair(s, 2);
+  const month = pair(s, 5);
+  const day = pair(s, 8);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!)) return false;
+  const h = pair(s, 11);
+  const m = pair(s, 14);
+  const sec = pair(s, 17);
+  return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
+}
+
+/**
+ * The event for canonical values, or undefined when any value is not canonical (the schema then
+ * decides). Times of 20 characters gain `.000` as the schema's normalization gives them.
+ */
+export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: unknown, sharedId: unknown, status: unknown, started: unknown, finished: unknown, msg: unknown, files: SyncFile[] = []): SyncEvent | undefined {
+  if (
+    typeof cid !== 'string' || cid === '' ||
+    (status !== 'success' && status !== 'failure' && status !== 'warning') ||
+    typeof started !== 'string' || !isCanonicalIso(started) ||
+    (finished !== undefined && (typeof finished !== 'string' || !isCanonicalIso(finished))) ||
+    (id !== undefined && (typeof id !== 'string' || id === '')) ||
+    (dir !== undefined && dir !== 'sending' && dir !== 'receiving') ||
+    (msg !== undefined && typeof msg !== 'string') ||
+    (name !== undefined && typeof name !== 'string') ||
+    (sharedId !== undefined && (typeof sharedId !== 'string' || sharedId === ''))
+  ) {
+    return undefined;
+  }
+  const e: SyncEvent = { connectionId: cid, status: status as SyncEvent['status'], startedAt: started.length === 20 ? started.slice(0, 19) + '.000Z' : started, files };
+  if (id !== undefined) e.id = id as string;
+  if (name !== undefined) e.connectionName = name as string;
+  if (dir !== undefined) e.direction = dir as SyncEvent['direction'];
+  if (sharedId !== undefined) e.sharedId = sharedId as string;
+  if (finished !== undefined) e.finishedAt = (finished as string).length === 20 ? (finished as string).slice(0, 19) + '.000Z' : (finished as string);
+  if (msg !== undefined) e.message = msg as string;
+  return e;
+}
+
+/**
+ * The files of an event when each is canonical (string ids, a whole non-negative size, an outcome
+ * word the schema keeps as it is), shaped as the schema gives them; else undefined.
+ */
+export function canonicalFiles(files: unknown): SyncFile[] | undefined {
+  if (files === undefined) return [];
+  if (!Array.isArray(files)) return undefined;
+  const out: SyncFile[] = [];
+  for (const f of files) {
+    if (f === null || typeof f !== 'object' || Array.isArray(f)) return undefined;
+    const o = f as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!FILE_KEYS.has(k)) return undefined;
+    const { resourceId, revisionId, sizeBytes, outcome, name } = o;
+    if (
+      (resourceId !== undefined && (typeof resourceId !== 'string' || resourceId === '')) ||
+      (revisionId !== undefined && (typeof revisionId !== 'string' || revisionId === '')) ||
+      (sizeBytes !== undefined && !(Number.isSafeInteger(sizeBytes) && (sizeBytes as number) >= 0)) ||
+      (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome))) ||
+      (name !== undefined && typeof name !== 'string')
+    ) {
+      return undefined;
+    }
+    out.push({ resourceId, revisionId, sizeBytes, outcome, name } as SyncFile);
+  }
+  return out;
+}
+
+/** The canonical reading of a parsed object, or undefined when the schema must decide. */
+export function canonicalObject(o: Record<string, unknown>): SyncEvent | undefined {
+  for (const k of Object.keys(o)) if (!CANONICAL_KEY_SET.has(k)) return undefined;
+  const files = canonicalFiles(o['files']);
+  if (files === undefined) return undefined;
+  return canonicalEvent(o['id'], o['connectionId'], o['connectionName'], o['direction'], o['sharedId'], o['status'], o['startedAt'], o['finishedAt'], o['message'], files);
+}
+
+// The NDJSON fast lane -------------------------------------------------------------------------
+
+/** Field slots, in canonicalEvent's argument order; `files` last. */
+const SLOT: Record<string, number> = { id: 0, connectionId: 1, connectionName: 2, direction: 3, sharedId: 4, status: 5, startedAt: 6, finishedAt: 7, message: 8, files: 9 };
+const ID = 0, CID = 1, NAME = 2, DIR = 3, SHARED = 4, STATUS = 5, STARTED = 6, FINISHED = 7, MESSAGE = 8, FILES = 9;
+/** The status word's second capture (the `f` of failure). */
+const STATUS_F = 10;
+/**
+ * Characters of a JSON string without escapes, control characters or bytes outside printable
+ * ASCII (read as latin1, a byte is a character: a line with UTF-8 in a value takes the full path).
+ */
+const PLAIN = '[^"\\\\\\x00-\\x1f\\x7f-\\xff]';
+const TIME = '"(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{3})?Z)"';
+/**
+ * The value each slot accepts, as canonicalEvent would: non-empty ids, the status and direction
+ * words, ISO-8601 UTC times with real fields (a day past the 28th is checked after), a files
+ * array without nested arrays (JSON.parse then reads it; 5 % of lines carry one). The words are
+ * known, so a one-letter capture (V8 keeps those, nothing is cut) tells which.
+ */
+const VALUE: string[] = [
+  `"(${PLAIN}+)"`,
+  `"(${PLAIN}+)"`,
+  `"(${PLAIN}*)"`,
+  '"(?:(s)ending|receiving)"',
+  `"(${PLAIN}+)"`,
+  '"(?:(s)uccess|(f)ailure|warning)"',
+  TIME,
+  TIME,
+  `"(${PLAIN}*)"`,
+  '(?:\\[\\]|(\\[[^\\[\\]\\x00-\\x1f\\x7f-\\xff]*\\]))',
+];
+const MAX_TEMPLATES = 4;
+const SHARED_CACHE = 1024;
+/** V8 copies a substring shorter than this; a longer one refers to the string it was cut from. */
+const SLICE_MIN = 13;
+/** Text is cut from the bytes in blocks of about this size: a cut value a host keeps keeps one alive. */
+const BLOCK = 64 * 1024;
+
+type Latin1 = (this: Buffer, start: number, end: number) => string;
+const latin1Slice: Latin1 = (Buffer.prototype as unknown as { latin1Slice?: Latin1 }).latin1Slice ?? function (this: Buffer, start, end) {
+  return this.toString('latin1', start, end);
+};
+
+/** One key order, compiled: a sticky regex that matches a whole line of that shape, newline included. */
+interface Template {
+  re: RegExp;
+  /** Capture i + 1 holds slot slots[i]. */
+  slots: number[];
+  /** Characters of literal pattern text before capture i (after the previous capture). */
+  gaps: number[];
+}
+
+/** The template of a parsed line's key order, when every key is canonical. */
+function templateOf(o: Record<string, unknown>): Template | undefined {
+  const keys = Object.keys(o);
+  let src = '\\{';
+  let literal = 1;
+  const slots: number[] = [];
+  const gaps: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const slot = SLOT[k];
+    if (slot === undefined) return undefined;
+    const sep = i === 0 ? '' : ',';
+    src += `${sep}"${k}":${VALUE[slot]}`;
+    // Before the value: the separator, the quoted key, the colon, and a string's opening quote.
+    gaps.push(literal + sep.length + k.length + 3 + (slot === FILES ? 0 : 1));
+    literal = slot === FILES ? 0 : 1;
+    slots.push(slot);
+    if (slot === STATUS) {
+      slots.push(STATUS_F);
+      gaps.push(0);
+    }
+  }
+  return { re: new RegExp(src + '\\}\\r?\\n', 'y'), slots, gaps };
+}
+
+function digits2(b: Buffer, i: number): number {
+  return (b[i]! - 48) * 10 + b[i + 1]! - 48;
+}
+
+/**
+ * False when the day of a time the pattern accepted does not exist (it allows up to the 31st),
+ * or its year is one the schema would not keep as written: the full path then decides.
+ */
+function realDay(b: Buffer, pos: number): boolean {
+  if (b[pos] === 48 && b[pos + 1] === 48) return false; // years 0-99: Date.UTC reads them as 1900-1999
+  const day = digits2(b, pos + 8);
+  if (day <= 28) return true;
+  const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
+  const month = digits2(b, pos + 5);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/** Epoch milliseconds of a time the pattern accepted and realDay passed (`len` 24 or 20), as Date.UTC gives them. */
+function timeAt(b: Buffer, pos: number, len: number): number {
+  const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
+  const month = digits2(b, pos + 5);
+  // Days from 1970-01-01 to the first of the month (proleptic Gregorian; H. Hinnant's days_from_civil).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5);
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468 + digits2(b, pos + 8) - 1;
+  const milli = len === 24 ? (b[pos + 20]! - 48) * 100 + digits2(b, pos + 21) : 0;
+  return days * 86_400_000 + ((digits2(b, pos + 11) * 60 + digits2(b, pos + 14)) * 60 + digits2(b, pos + 17)) * 1000 + milli;
+}
+
+/**
+ * Recognises canonical NDJSON lines in latin1 text (one character a byte) and builds their events,
+ * as canonicalEvent would. It learns a key order from a line the full path read as canonical
+ * (`learn`) and keeps the few most recently used (a history has one or two: with and without
+ * `message`).
+ */
+export class CanonicalLines {
+  /** Where the line `read` recognised ends (after its newline), and its end time. */
+  next = 0;
+  endMs = 0;
+  private templates: Template[] = [];
+  /** Strings that repeat (connection ids, names, shared ids), by a cheap hash of their bytes. */
+  private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
+
+  get active(): boolean {
+    return this.templates.length > 0;
+  }
+
+  /** Offers a line the full path read as a canonical event; keeps its key order when it is plain. */
+  learn(o: Record<string, unknown>, line: string): void {
+    const t = templateOf(o);
+    if (!t) return;
+    // The order must match the very line it came from (integer-like keys reorder, spaces, escapes…).
+    t.re.lastIndex = 0;
+    if (!t.re.test(line + '\n')) return;
+    if (this.templates.some((x) => x.re.source === t.re.source)) return;
+    this.templates.unshift(t);
+    if (this.templates.length > MAX_TEMPLATES) this.templates.length = MAX_TEMPLATES;
+  }
+
+  /**
+   * Reads the line starting at `at` in `text`, the latin1 reading of `bytes` from `base` on.
+   * Returns its event (and sets `next` and `endMs`), or undefined when the full path must read it.
+   */
+  read(text: string, at: number, bytes: Buffer, base: number): SyncEvent | undefined {
+    const ts = this.templates;
+    for (let t = 0; t < ts.length; t++) {
+      const tpl = ts[t]!;
+      const re = tpl.re;
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (m === null) continue;
+      const { slots, gaps } = tpl;
+      let pos = base + at;
+      let id: string | undefined;
+      let cid = '';
+      let name: string | undefined;
+      let dir: SyncEvent['direction'];
+      let sharedId: string | undefined;
+      let status: SyncEvent['status'] = 'success';
+      let started = '';
+      let finished: string | undefined;
+      let startedPos = 0;
+      let finishedPos = 0;
+      let message: string | undefined;
+      let files: SyncFile[] | undefined = [];
+      for (let i = 0; i < slots.length; i++) {
+        const s = m[i + 1];
+        pos += gaps[i]!;
+        // A capture of 13 characters or more refers to the block's text: values a session keeps
+        // (one per connection) are shared copies; the rest is dropped with the line.
+        switch (slots[i]) {
+          case ID:
+            // Kept as its connection's newest event.
+            id = s!.length < SLICE_MIN ? s! : latin1Slice.call(bytes, pos, pos + s!.length);
+            break;
+          case CID:
+            cid = this.share(s!, bytes, pos);
+            break;
+          case NAME:
+            name = this.share(s!, bytes, pos);
+            break;
+          case SHARED:
+            sharedId = this.share(s!, bytes, pos);
+            break;
+          case STARTED:
+            started = s!;
+            startedPos = pos;
+            if (!realDay(bytes, pos)) return undefined;
+            break;
+          case FINISHED:
+            finished = s!;
+            finishedPos = pos;
+            if (!realDay(bytes, pos)) return undefined;
+            break;
+          case MESSAGE:
+            message = s!.length < SLICE_MIN ? s! : latin1Slice.call(bytes, pos, pos + s!.length);
+            break;
+          case DIR:
+            dir = s === undefined ? 'receiving' : 'sending';
+            pos += s === undefined ? 9 : 7;
+            continue;
+          case STATUS:
+            status = s === undefined ? 'warning' : 'success';
+            continue;
+          case STATUS_F:
+            if (s !== undefined) status = 'failure';
+            pos += 7;
+            continue;
+          default:
+            if (s !== undefined) files = canonicalFiles(JSON.parse(s));
+            pos += s === undefined ? 2 : s.length;
+            continue;
+        }
+        pos += s!.length;
+      }
+      if (files === undefined) return undefined;
+      if (message !== undefined) {
+        // A failure's times may be kept as evidence: copies that refer to nothing else.
+        started = latin1Slice.call(bytes, startedPos, startedPos + started.length);
+        if (finished !== undefined) finished = latin1Slice.call(bytes, finishedPos, finishedPos + finished.length);
+      }
+      // One shape for every event (absent values undefined, as the schema gives them): one allocation.
+      const e: SyncEvent = {
+        id,
+        connectionId: cid,
+        connectionName: name,
+        direction: dir,
+        sharedId,
+        status,
+        startedAt: started.length === 20 ? started.slice(0, 19) + '.000Z' : started,
+        finishedAt: finished === undefined || finished.length === 24 ? finished : finished.slice(0, 19) + '.000Z',
+        message,
+        files,
+      };
+      if (t > 0) {
+        ts.splice(t, 1);
+        ts.unshift(tpl);
+      }
+      this.next = re.lastIndex;
+      this.endMs = finished === undefined ? timeAt(bytes, startedPos, started.length) : timeAt(bytes, finishedPos, finished.length);
+      return e;
+    }
+    return undefined;
+  }
+
+  /** The shared copy of a repeating value: a direct-mapped cache, checked by content. */
+  private share(s: string, bytes: Buffer, pos: number): string {
+    const n = s.length;
+    // Hashed from the bytes: reading the characters of a cut string costs more.
+    const h = n === 0 ? 0 : (n * 31 + bytes[pos]! * 7 + bytes[pos + (n >> 1)]! * 5 + bytes[pos + n - 1]! * 3 + bytes[pos + ((n * 3) >> 2)]!) & (SHARED_CACHE - 1);
+    const known = this.shared[h];
+    if (known === s) return known;
+    const copy = n < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + n);
+    this.shared[h] = copy;
+    return copy;
+  }
+}
+
+/** Where to end the block of text that starts at `from`: after a newline, about BLOCK bytes on. */
+export function blockEnd(bytes: Buffer, from: number, to: number): number {
+  if (to - from <= BLOCK * 2) return to;
+  const nl = bytes.lastIndexOf(10, from + BLOCK);
+  return nl >= from ? nl + 1 : to;
+}
