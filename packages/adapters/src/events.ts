@@ -160,12 +160,20 @@ export class EventsReader {
 
   // Bytes (readEventsStream): the layout is sniffed from decoded text; NDJSON then stays in bytes.
   private decoder: StringDecoder | undefined;
-  /** While sniffing: the bytes after the last newline so far (the unfinished line, undecoded). */
-  private rawTail: Buffer = EMPTY;
+  /** While sniffing bytes: what was pushed, undecoded (NDJSON is then read from these). */
+  private sniffRaw: Buffer[] = [];
+  /** Sniffing for pushBytes: an NDJSON decision leaves the text unread (the bytes are read instead). */
+  private holdNdjson = false;
   /** NDJSON in bytes: the unfinished line. */
   private pendingBytes: Buffer = EMPTY;
   /** Set once NDJSON is read from bytes: canonical lines go through it without JSON.parse. */
   private lane: CanonicalLines | undefined;
+  private laneLines = 0;
+
+  /** Lines read by the canonical lane (from bytes, without JSON.parse); the rest took the full path. */
+  get canonicalLines(): number {
+    return this.laneLines;
+  }
 
   /**
    * Feeds bytes (UTF-8). NDJSON is read from the bytes themselves: lines in the canonical shape
@@ -183,18 +191,24 @@ export class EventsReader {
     let c = chunk;
     if (this.first && c.length >= 3 && c[0] === 0xef && c[1] === 0xbb && c[2] === 0xbf) c = c.subarray(3);
     this.decoder ??= new StringDecoder('utf8');
-    const sniffing = this.mode === 'sniff';
+    if (this.mode !== 'sniff') {
+      this.push(this.decoder.write(c), size);
+      return;
+    }
+    this.sniffRaw.push(c);
+    this.holdNdjson = true;
     this.push(this.decoder.write(c), size);
-    if (!sniffing && this.mode !== 'ndjson') return;
-    const nl = c.lastIndexOf(10);
-    this.rawTail = nl >= 0 ? Buffer.from(c.subarray(nl + 1)) : Buffer.concat([this.rawTail, c]);
-    if (this.mode === 'ndjson') {
-      // The text path has read every complete line so far; the unfinished one continues in bytes.
-      this.lane = new CanonicalLines();
-      this.pending = '';
-      this.pendingBytes = this.rawTail;
-      this.rawTail = EMPTY;
-      this.decoder = undefined;
+    this.holdNdjson = false;
+    if (this.mode === 'sniff') return;
+    const raw = Buffer.concat(this.sniffRaw);
+    this.sniffRaw = [];
+    if (this.mode !== 'ndjson') return;
+    // NDJSON: nothing has been read yet; from here on, bytes.
+    this.lane = new CanonicalLines();
+    this.decoder = undefined;
+    if (raw.length > 0) {
+      this.lastCharWasNewline = raw[raw.length - 1] === 10;
+      this.feedNdjsonBytes(raw);
     }
   }
 
@@ -207,7 +221,7 @@ export class EventsReader {
       // Nothing but whitespace: every line is blank.
       this.mode = 'ndjson';
       this.pending = '';
-      this.feed(text);
+      if (!this.holdNdjson) this.feed(text);
       return;
     }
     const c = text[at]!;
@@ -236,6 +250,7 @@ export class EventsReader {
       this.result.unreadable = true;
       this.session.problem({ code: 'EVENTS_UNREADABLE', message: `${this.name}: not a sync history (expected a JSON array of sync events, an object with an "events" array, or NDJSON)`, file: this.name, line: lineOf(text, at) }, this.name);
     }
+    if (mode === 'ndjson' && this.holdNdjson) return;
     this.feed(text);
   }
 
@@ -306,6 +321,7 @@ export class EventsReader {
         const lineNo = this.line++;
         this.counted++;
         this.lastCountedLine = lineNo;
+        this.laneLines++;
         this.result.events++;
         this.options.onEvent?.(event);
         this.session.event({ kind: 'event', event, source: { file: this.name, line: lineNo, endLine: lineNo }, endMs: lane.endMs });

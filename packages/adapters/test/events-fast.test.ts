@@ -1,0 +1,283 @@
+/**
+ * The canonical fast lane of the sync-history reader, held to the full path.
+ *
+ * - The direct reading of a parsed object (canonicalObject) gives what the schema gives, or
+ *   steps aside: on generated objects with canonical keys, their aliases and other keys.
+ * - NDJSON read from bytes (the lane: learned key-order patterns, no JSON.parse) gives the same
+ *   report and the same events as the text path (JSON.parse and the schema for every line), on
+ *   generated histories whose lines mostly share a key order, cut into chunks anywhere.
+ * - The lane is really taken: canonical lines are not handed to JSON.parse.
+ */
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DiagnosisSession, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
+import { rulesDir } from '@scs-doctor/rules';
+import { canonicalObject, isCanonicalIso } from '../src/events-canonical.js';
+import { EventsReader, loadRulePack, readEventsStream, readEventsText, toSyncEvent } from '../src/index.js';
+
+const pack = await loadRulePack([rulesDir]);
+const NOW = '2026-05-12T12:00:00Z';
+const RUNS = Number(process.env['SCS_PROPERTY_RUNS'] ?? 300);
+
+/** An event as a host sees it: keys whose value is undefined dropped (the schema keeps them, the direct path leaves them out). */
+function plain(e: SyncEvent): unknown {
+  return JSON.parse(JSON.stringify(e));
+}
+
+// Values: mostly canonical, with the near misses that must take the full path.
+const TIMES = [
+  '2026-05-12T09:00:02.123Z', '2026-05-12T09:00:03Z', '2024-02-29T23:59:59.999Z', '2026-02-28T00:00:00.000Z', '2026-01-31T12:00:00.000Z',
+  '2026-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-05-12T24:00:00.000Z', '2026-05-12T09:60:00.000Z', '0099-05-12T09:00:00.000Z',
+  '1900-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2026-05-12 09:00:02,118', '2026-05-12T09:00:02+02:00', '2026-05-12T09:00:02.1234Z',
+  '2026-13-01T00:00:00.000Z', 'yesterday', '', '1715504402', '2026-05-12T09:00:02.000z',
+];
+const timeArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...TIMES.slice(0, 5)) }, { weight: 3, arbitrary: fc.constantFrom(...TIMES) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()) });
+const textArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'initech-to-globex (sending)', 'acme-to-hooli-16', 'a-connection-id-longer-than-13') },
+  { weight: 1, arbitrary: fc.constantFrom('', 'ünïcode → name', 'quote " inside', 'back\\slash', 'tab\there', 'bracket ] [', '\u2028', 'del\u007f') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+);
+const messageArb = fc.oneof(
+  fc.constantFrom(
+    'shared secret unavailable: InvalidToken',
+    'connection failed (no manifest received)',
+    'properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation',
+    'outbox write failed: Revision r-1 size=2684354560 exceeds single-op copy_object ceiling',
+    'Timed out after 30s — “retrying”',
+    'unknown failure with a secret AKIAIOSFODNN7EXAMPLE in it',
+  ),
+  textArb,
+);
+const fileArb = fc.oneof(
+  fc.record({ resourceId: fc.constantFrom('res-1', 'res-22'), revisionId: fc.constantFrom('rev-1', 'b7e1c3d0-0000-4000-8000-000000000001'), sizeBytes: fc.nat(), outcome: fc.constantFrom('transferred', 'excluded', 'failed') }, { requiredKeys: [] }),
+  fc.record({ resourceId: fc.constantFrom('', 5), sizeBytes: fc.constantFrom(-1, 1.5, '10', 2 ** 60), outcome: fc.constantFrom('sent', 'ok', 'Transferred'), name: fc.string({ maxLength: 6 }), status: fc.constant('ok') }, { requiredKeys: [] }),
+);
+const VALUES: Record<string, fc.Arbitrary<unknown>> = {
+  id: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`) }, { weight: 1, arbitrary: fc.oneof(fc.uuid(), fc.constantFrom('', 7, null)) }),
+  connectionId: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'c-e3779b', 'a-connection-id-longer-than-13') }, { weight: 1, arbitrary: fc.constantFrom('', 42, null) }),
+  connectionName: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('initech-to-globex (sending)', 'soylent-to-initech-29 (receiving)', 'x') }, { weight: 1, arbitrary: textArb }),
+  direction: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sending', 'receiving') }, { weight: 1, arbitrary: fc.constantFrom('Sending', 'outbound', 'sideways', '') }),
+  sharedId: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('initech-to-globex', 'acme-to-hooli-16', 'zz') }, { weight: 1, arbitrary: fc.constantFrom('', 3) }),
+  status: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('success', 'failure', 'warning') }, { weight: 1, arbitrary: fc.constantFrom('Completed with warnings', 'failed', 'ok', 'SUCCESS', '') }),
+  startedAt: timeArb,
+  finishedAt: timeArb,
+  message: fc.oneof({ weight: 5, arbitrary: messageArb }, { weight: 1, arbitrary: fc.constantFrom(null, 5, { code: 'E' }) }),
+  files: fc.oneof({ weight: 6, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(fileArb, { maxLength: 2 }) }, { weight: 1, arbitrary: fc.constantFrom('a', null, [[]], ['a']) }),
+};
+/** Canonical values only: the lines the lane must read. */
+const CLEAN: Record<string, fc.Arbitrary<unknown>> = {
+  id: fc.oneof(fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`), fc.uuid()),
+  connectionId: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'c-e3779b', 'a-connection-id-longer-than-13'),
+  connectionName: fc.constantFrom('initech-to-globex (sending)', 'soylent-to-initech-29 (receiving)', 'x', ''),
+  direction: fc.constantFrom('sending', 'receiving'),
+  sharedId: fc.constantFrom('initech-to-globex', 'acme-to-hooli-16', 'zz'),
+  status: fc.constantFrom('success', 'failure', 'warning'),
+  startedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString())),
+  finishedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z'))),
+  message: fc.constantFrom('shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'retry later', ''),
+  files: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fileArb, { maxLength: 2 }) }),
+};
+const CANONICAL = Object.keys(VALUES);
+const ALIASES = ['error', 'state', 'result', 'side', 'type', 'event_id', 'connection_id', 'started_at', 'timestamp', 'items', 'connection', 'detail', 'durationMs'];
+const aliasValue = fc.oneof(fc.constantFrom('InvalidToken', 'failed', 'receiving', 'c-9', '2026-05-12T09:00:00.000Z', 12), fc.constant({ id: 'c-1', name: 'n' }));
+
+/** A key order: the canonical keys an event carries (connectionId, status and startedAt nearly always), shuffled. */
+const shapeArb = fc
+  .tuple(fc.subarray(CANONICAL, { minLength: 3 }), fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), fc.double({ min: 0, max: 1, noNaN: true }))
+  .map(([keys, required, seed]) => {
+    const set = new Set(keys);
+    if (required) for (const k of ['connectionId', 'status', 'startedAt']) set.add(k);
+    const out = [...set];
+    // A seeded shuffle: shapes differ in order as well as in keys.
+    let s = Math.floor(seed * 2 ** 31);
+    for (let i = out.length - 1; i > 0; i--) {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      const j = s % (i + 1);
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  });
+
+function objectArb(keys: string[], values = VALUES): fc.Arbitrary<Record<string, unknown>> {
+  return fc.tuple(...keys.map((k) => values[k]!)).map((vals) => {
+    const o: Record<string, unknown> = {};
+    keys.forEach((k, i) => (o[k] = vals[i]));
+    return o;
+  });
+}
+
+/** A line of a history: an event of the history's shape (most lines), of another shape, or something else. */
+function lineArb(shape: string[]): fc.Arbitrary<string> {
+  const event = objectArb(shape).map((o) => JSON.stringify(o));
+  return fc.oneof(
+    { weight: 16, arbitrary: objectArb(shape, CLEAN).map((o) => JSON.stringify(o)) },
+    { weight: 6, arbitrary: event },
+    { weight: 1, arbitrary: shapeArb.chain(objectArb).map((o) => JSON.stringify(o)) },
+    { weight: 1, arbitrary: fc.tuple(objectArb(shape), fc.constantFrom(...ALIASES), aliasValue).map(([o, k, v]) => JSON.stringify({ ...o, [k]: v })) },
+    { weight: 1, arbitrary: objectArb(shape).map((o) => JSON.stringify(o, null, 1).replace(/\n/g, ' ')) },
+    { weight: 1, arbitrary: event.map((l) => ` ${l}\t`) },
+    { weight: 1, arbitrary: event.map((l) => l.slice(0, Math.max(1, l.length - 3))) },
+    { weight: 1, arbitrary: fc.constantFrom('', '   ', '# exported 2026-05-12', '// page 2', '[]', '{}', 'null', '"text"', '{"connectionId":"c-1",}', '\u00ff\u00fe') },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)) },
+  );
+}
+
+const historyArb = shapeArb.chain((shape) =>
+  fc.record({
+    lines: fc.array(lineArb(shape), { minLength: 1, maxLength: 60, size: 'medium' }),
+    crlf: fc.boolean(),
+    lastNewline: fc.boolean(),
+    bom: fc.boolean(),
+    cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+  }),
+);
+
+interface Read {
+  report: string;
+  events: unknown[];
+  result: unknown;
+}
+
+function viaText(text: string): Read {
+  const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
+  const events: unknown[] = [];
+  const result = readEventsText(text, 'history.ndjson', session, { onEvent: (e) => events.push(plain(e)) });
+  return { report: JSON.stringify(session.report()), events, result };
+}
+
+async function viaBytes(bytes: Buffer, cuts: number[]): Promise<Read> {
+  const at = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const c of [...at, bytes.length]) {
+    if (c > from) chunks.push(bytes.subarray(from, c));
+    from = Math.max(from, c);
+  }
+  const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
+  const events: unknown[] = [];
+  const reader = new EventsReader(session, 'history.ndjson', { onEvent: (e) => events.push(plain(e)) });
+  for (const c of chunks) reader.pushBytes(c);
+  const result = reader.end();
+  const report = session.report();
+  lane.lines += report.stats.linesRead;
+  lane.canonical += reader.canonicalLines;
+  return { report: JSON.stringify(report), events, result };
+}
+
+/** Lines read from bytes, and those of them the lane read. */
+const lane = { lines: 0, canonical: 0 };
+
+describe('the canonical reading of a parsed event', () => {
+  it('gives what the schema gives, or leaves the event to it', () => {
+    const raw = fc.oneof(
+      shapeArb.chain(objectArb),
+      fc.tuple(shapeArb.chain(objectArb), fc.constantFrom(...ALIASES), aliasValue).map(([o, k, v]) => ({ ...o, [k]: v })),
+    );
+    let direct = 0;
+    fc.assert(
+      fc.property(raw, (o) => {
+        const schema = SyncEventSchema.safeParse(o);
+        const canonical = canonicalObject(o);
+        if (canonical) {
+          direct++;
+          expect(schema.success).toBe(true);
+          expect(plain(canonical)).toEqual(plain(schema.data!));
+        }
+        const r = toSyncEvent(o);
+        if (schema.success) expect('event' in r && plain(r.event)).toEqual(plain(schema.data));
+        else expect('error' in r).toBe(true);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+    // The property says something about the direct path only if it was taken.
+    expect(direct).toBeGreaterThan(RUNS / 10);
+  });
+
+  it('reads an error under an alias key (the schema path), not as an event without a message', () => {
+    const r = toSyncEvent({ connectionId: 'c-1', status: 'failure', startedAt: '2026-05-12T09:00:00.000Z', error: 'shared secret unavailable: InvalidToken' });
+    expect('event' in r && r.event.message).toBe('shared secret unavailable: InvalidToken');
+    const text = JSON.stringify({ connectionId: 'c-1', status: 'failure', startedAt: '2026-05-12T09:00:00.000Z', finishedAt: '2026-05-12T09:00:01.000Z', error: 'shared secret unavailable: InvalidToken' });
+    const read = viaText(`${text}\n${text}\n`);
+    expect(JSON.parse(read.report).diagnoses.map((d: { ruleId: string; count: number }) => [d.ruleId, d.count])).toContainEqual(['shared-secret-invalid-token', 2]);
+  });
+
+  it('takes exactly the times the schema keeps as written', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString())), (t) => {
+        const parsed = SyncEventSchema.safeParse({ connectionId: 'c', status: 'success', startedAt: t });
+        const kept = parsed.success && parsed.data.startedAt === (t.length === 20 ? t.slice(0, 19) + '.000Z' : t);
+        if (isCanonicalIso(t)) expect(kept).toBe(true);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
+describe('NDJSON from bytes (the canonical lane) against the text path', () => {
+  it('gives the same report, events and counts on generated histories cut anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(historyArb, async ({ lines, crlf, lastNewline, bom, cuts }) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const text = lines.join(eol) + (lastNewline ? eol : '');
+        const bytes = Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+        // The text path counts the bytes of the text it is given: the mark too.
+        const expected = viaText(bom ? `\ufeff${text}` : text);
+        const actual = await viaBytes(bytes, cuts);
+        expect(actual.result).toEqual(expected.result);
+        expect(actual.events).toEqual(expected.events);
+        expect(actual.report).toBe(expected.report);
+      }),
+      { numRuns: RUNS },
+    );
+    // The property speaks of the lane only if the lane read a good share of the events.
+    expect(lane.canonical).toBeGreaterThan(lane.lines / 4);
+  });
+
+  it('reads a long history of one shape the same way, in 1 MiB chunks as files are read', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const failed = i % 997 === 0;
+      lines.push(JSON.stringify({
+        id: `ev-${i}`,
+        connectionId: `c-${i % 7}`,
+        connectionName: `conn-${i % 7} (sending)`,
+        direction: failed || i % 2 ? 'sending' : 'receiving',
+        sharedId: `shared-${i % 7}`,
+        status: failed ? 'failure' : i % 50 === 0 ? 'warning' : 'success',
+        startedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000).toISOString(),
+        finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000 + 1234).toISOString().replace(/\.\d{3}Z$/, (m) => (i % 3 ? m : 'Z')),
+        ...(failed ? { message: 'shared secret unavailable: InvalidToken' } : {}),
+        files: i % 20 === 0 ? [{ resourceId: `res-${i}`, sizeBytes: i, outcome: 'transferred' }] : [],
+      }));
+    }
+    const text = lines.join('\n') + '\n';
+    const bytes = Buffer.from(text);
+    const expected = viaText(text);
+    const actual = await viaBytes(bytes, [0.1, 0.3, 0.5000001, 0.9]);
+    expect(actual.result).toEqual({ events: 20_000, invalid: 0, unreadable: false });
+    expect(actual.events).toEqual(expected.events);
+    expect(actual.report).toBe(expected.report);
+    expect(JSON.parse(actual.report).diagnoses.find((d: { ruleId: string }) => d.ruleId === 'shared-secret-invalid-token').count).toBe(21);
+  });
+});
+
+describe('the lane is taken', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('parses only the lines that teach it a key order (and the files arrays), not every line', async () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const e: Record<string, unknown> = { id: `ev-${i}`, connectionId: `c-${i % 3}`, status: i % 1000 === 1 ? 'failure' : 'success', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), files: [] };
+      if (e['status'] === 'failure') e['message'] = 'connection failed (no manifest received)';
+      lines.push(JSON.stringify(e));
+    }
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const r = await readEventsStream(Readable.from([Buffer.from(lines.join('\n') + '\n')]), 'h.ndjson', session);
+    expect(r.events).toBe(5000);
+    // The sniffing of the first lines, one line per key order (with and without message).
+    expect(parse.mock.calls.length).toBeLessThan(10);
+    expect(session.report().diagnoses.find((d) => d.ruleId === 'no-manifest-received')?.count).toBe(5);
+  });
+});
