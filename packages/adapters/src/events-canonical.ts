@@ -127,7 +127,8 @@ const STATUS_F = 10;
  * ASCII (read as latin1, a byte is a character: a line with UTF-8 in a value takes the full path).
  */
 const PLAIN = '[^"\\\\\\x00-\\x1f\\x7f-\\xff]';
-const TIME = '"(\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{3})?Z)"';
+/** The digits and separators of a time; its fields' ranges are checked from the bytes (validTime). */
+const TIME = '"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{3})?Z)"';
 /**
  * The value each slot accepts, as canonicalEvent would: non-empty ids, the status and direction
  * words, ISO-8601 UTC times with real fields (a day past the 28th is checked after), a files
@@ -167,8 +168,14 @@ interface Template {
   gaps: number[];
 }
 
-/** The template of a parsed line's key order, when every key is canonical. */
-function templateOf(o: Record<string, unknown>): Template | undefined {
+/**
+ * How producers separate members: compact (JavaScript's JSON.stringify, Go, Jackson) and
+ * Python's json.dumps default (`", "` and `": "`), and the two mixed.
+ */
+const SEPARATORS: [string, string][] = [[',', ':'], [', ', ': '], [',', ': '], [', ', ':']];
+
+/** The template of a parsed line's key order and separators, when every key is canonical. */
+function templateOf(o: Record<string, unknown>, item: string, colon: string): Template | undefined {
   const keys = Object.keys(o);
   let src = '\\{';
   let literal = 1;
@@ -178,10 +185,10 @@ function templateOf(o: Record<string, unknown>): Template | undefined {
     const k = keys[i]!;
     const slot = SLOT[k];
     if (slot === undefined) return undefined;
-    const sep = i === 0 ? '' : ',';
-    src += `${sep}"${k}":${VALUE[slot]}`;
+    const sep = i === 0 ? '' : item;
+    src += `${sep}"${k}"${colon}${VALUE[slot]}`;
     // Before the value: the separator, the quoted key, the colon, and a string's opening quote.
-    gaps.push(literal + sep.length + k.length + 3 + (slot === FILES ? 0 : 1));
+    gaps.push(literal + sep.length + k.length + 2 + colon.length + (slot === FILES ? 0 : 1));
     literal = slot === FILES ? 0 : 1;
     slots.push(slot);
     if (slot === STATUS) {
@@ -197,20 +204,21 @@ function digits2(b: Buffer, i: number): number {
 }
 
 /**
- * False when the day of a time the pattern accepted does not exist (it allows up to the 31st),
- * or its year is one the schema would not keep as written: the full path then decides.
+ * True when a time the pattern accepted names a real instant the schema keeps as written: month,
+ * day, hour, minute and second in range, a year from 100 on (Date.UTC reads 0-99 as 1900-1999).
  */
-function realDay(b: Buffer, pos: number): boolean {
-  if (b[pos] === 48 && b[pos + 1] === 48) return false; // years 0-99: Date.UTC reads them as 1900-1999
+function validTime(b: Buffer, pos: number): boolean {
+  if (b[pos] === 48 && b[pos + 1] === 48) return false;
+  const month = digits2(b, pos + 5);
   const day = digits2(b, pos + 8);
+  if (month < 1 || month > 12 || day < 1 || digits2(b, pos + 11) > 23 || digits2(b, pos + 14) > 59 || digits2(b, pos + 17) > 59) return false;
   if (day <= 28) return true;
   const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
-  const month = digits2(b, pos + 5);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
 }
 
-/** Epoch milliseconds of a time the pattern accepted and realDay passed (`len` 24 or 20), as Date.UTC gives them. */
+/** Epoch milliseconds of a time the pattern accepted and validTime passed (`len` 24 or 20), as Date.UTC gives them. */
 function timeAt(b: Buffer, pos: number, len: number): number {
   const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
   const month = digits2(b, pos + 5);
@@ -244,14 +252,17 @@ export class CanonicalLines {
 
   /** Offers a line the full path read as a canonical event; keeps its key order when it is plain. */
   learn(o: Record<string, unknown>, line: string): void {
-    const t = templateOf(o);
-    if (!t) return;
-    // The order must match the very line it came from (integer-like keys reorder, spaces, escapes…).
-    t.re.lastIndex = 0;
-    if (!t.re.test(line + '\n')) return;
-    if (this.templates.some((x) => x.re.source === t.re.source)) return;
-    this.templates.unshift(t);
-    if (this.templates.length > MAX_TEMPLATES) this.templates.length = MAX_TEMPLATES;
+    for (const [item, colon] of SEPARATORS) {
+      const t = templateOf(o, item, colon);
+      if (!t) return;
+      // The template must match the very line it came from (integer-like keys reorder, spacing, escapes…).
+      t.re.lastIndex = 0;
+      if (!t.re.test(line + '\n')) continue;
+      if (this.templates.some((x) => x.re.source === t.re.source)) return;
+      this.templates.unshift(t);
+      if (this.templates.length > MAX_TEMPLATES) this.templates.length = MAX_TEMPLATES;
+      return;
+    }
   }
 
   /**
@@ -302,12 +313,12 @@ export class CanonicalLines {
           case STARTED:
             started = s!;
             startedPos = pos;
-            if (!realDay(bytes, pos)) return undefined;
+            if (!validTime(bytes, pos)) return undefined;
             break;
           case FINISHED:
             finished = s!;
             finishedPos = pos;
-            if (!realDay(bytes, pos)) return undefined;
+            if (!validTime(bytes, pos)) return undefined;
             break;
           case MESSAGE:
             message = s!.length < SLICE_MIN ? s! : latin1Slice.call(bytes, pos, pos + s!.length);

@@ -123,9 +123,27 @@ function lineArb(shape: string[]): fc.Arbitrary<string> {
   );
 }
 
+/** JSON as Python's json.dumps writes it by default: `", "` between members, `": "` after keys. */
+function pythonStyle(line: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    out += c;
+    if (inString) {
+      if (c === '\\') out += line[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ',' || c === ':') out += ' ';
+  }
+  return out;
+}
+
 const historyArb = shapeArb.chain((shape) =>
   fc.record({
-    lines: fc.array(lineArb(shape), { minLength: 1, maxLength: 60, size: 'medium' }),
+    lines: fc.tuple(fc.array(lineArb(shape), { minLength: 1, maxLength: 60, size: 'medium' }), fc.constantFrom('compact', 'python', 'mixed')).map(([lines, style]) =>
+      style === 'compact' ? lines : lines.map((l, i) => (style === 'python' || i % 3 === 0 ? pythonStyle(l) : l)),
+    ),
     crlf: fc.boolean(),
     lastNewline: fc.boolean(),
     bom: fc.boolean(),
@@ -279,5 +297,21 @@ describe('the lane is taken', () => {
     // The sniffing of the first lines, one line per key order (with and without message).
     expect(parse.mock.calls.length).toBeLessThan(10);
     expect(session.report().diagnoses.find((d) => d.ruleId === 'no-manifest-received')?.count).toBe(5);
+  });
+
+  it('reads Python json.dumps lines (", " and ": ") through the lane too', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      lines.push(pythonStyle(JSON.stringify({ id: `ev-${i}`, connectionId: `c-${i % 4}`, direction: 'receiving', status: 'success', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000 + 500).toISOString(), files: i % 10 ? [] : [{ resourceId: 'res-1', sizeBytes: 10, outcome: 'transferred' }] })));
+    }
+    expect(lines[0]).toContain('"id": "ev-0", "connectionId": "c-0"');
+    const text = lines.join('\n') + '\n';
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const reader = new EventsReader(session, 'history.ndjson');
+    reader.pushBytes(Buffer.from(text));
+    expect(reader.end().events).toBe(3000);
+    // All but the lines read to decide the layout and to learn the key order.
+    expect(reader.canonicalLines).toBeGreaterThan(2990);
+    expect(JSON.stringify(session.report())).toBe(viaText(text).report);
   });
 });
