@@ -183,9 +183,19 @@ function readText(f) {
   return readFileSync(f, 'utf8');
 }
 
-/** An NDJSON sync history of `count` events (0.2 % failures, 5 % "with updates" carrying files). */
-export function eventsCorpus(count, seed = 7) {
-  const file = path.join(CORPUS_DIR, `history-${count}-g${GENERATOR}-s${seed}.ndjson`);
+/** JSON as Python's json.dumps writes it by default: `", "` between members, `": "` after keys. */
+function pythonJson(v) {
+  if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * An NDJSON sync history of `count` events (0.2 % failures, 5 % "with updates" carrying files).
+ * `style` 'python' writes each line as Python's json.dumps does by default (`", "` and `": "`).
+ */
+export function eventsCorpus(count, seed = 7, style = 'compact') {
+  const file = path.join(CORPUS_DIR, `history-${count}-g${GENERATOR}-s${seed}${style === 'compact' ? '' : `-${style}`}.ndjson`);
   const meta = file + '.json';
   if (existsSync(file) && existsSync(meta)) return { file, ...JSON.parse(readText(meta)) };
   const r = rng(seed);
@@ -207,7 +217,7 @@ export function eventsCorpus(count, seed = 7) {
       } else if (x < 0.05) {
         e.files = [{ resourceId: `res-${(r() * 900) | 0}`, revisionId: uuid(r), sizeBytes: (r() * 1e8) | 0, outcome: 'transferred' }];
       }
-      buf += JSON.stringify(e) + '\n';
+      buf += (style === 'python' ? pythonJson(e) : JSON.stringify(e)) + '\n';
       if (buf.length > 1 << 20) {
         write(buf);
         buf = '';
