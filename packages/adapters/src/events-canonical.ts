@@ -1,23 +1,36 @@
 /**
- * Sync events in the canonical shape (the camelCase keys DESIGN.md gives, string values, ISO-8601
- * UTC times, no files), and the fast lane that reads NDJSON lines of that shape straight from the
- * bytes. A busy installation's history is millions of such lines; the full path (JSON.parse, then
+ * Sync events in the canonical shape (one key per field, camelCase as DESIGN.md gives it or one of
+ * the schema's aliases such as snake_case; string values; the status and direction words; ISO-8601
+ * UTC times; files with canonical values), and the fast lane that reads NDJSON lines of that shape
+ * straight from the bytes. A busy installation's history is millions of such lines; the full path (JSON.parse, then
  * the schema with its aliases) costs about 2.5 µs a line, the lane about a third of that.
  *
  * The lane never decides anything the full path would decide differently: a line it does not
  * recognise exactly, or whose values are not canonical, goes down the full path. The differential
  * test in events-fast.test.ts holds the two to the same report.
  */
-import type { SyncEvent, SyncFile } from '@scs-doctor/core';
+import { SYNC_EVENT_KEYS, SYNC_FILE_KEYS, type SyncEvent, type SyncFile } from '@scs-doctor/core';
 
+/** Field slots, in canonicalEvent's argument order; `files` last. */
+const FIELDS = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'] as const;
+const ID = 0, CID = 1, NAME = 2, DIR = 3, SHARED = 4, STATUS = 5, STARTED = 6, FINISHED = 7, MESSAGE = 8, FILES = 9;
+
+/** Each key the schema reads a field from (SYNC_EVENT_KEYS), to the field's slot. */
+function slotsOf(table: Record<string, readonly string[]>, fields: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  fields.forEach((f, slot) => {
+    for (const k of table[f]!) m.set(k, slot);
+  });
+  return m;
+}
 /**
- * The canonical keys. An object with any other key takes the full schema, which knows the
- * aliases (`error` for `message`, `state` for `status`, …): the canonical reading would ignore them.
+ * A key outside this map (`connection`, or anything the schema does not read) sends the event to
+ * the schema: the canonical reading does not know what it would make of it.
  */
-export const CANONICAL_KEYS: readonly string[] = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'];
-const CANONICAL_KEY_SET: ReadonlySet<string> = new Set(CANONICAL_KEYS);
+const EVENT_SLOT = slotsOf(SYNC_EVENT_KEYS, FIELDS);
+const FILE_FIELDS = ['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name'] as const;
+const FILE_SLOT = slotsOf(SYNC_FILE_KEYS, FILE_FIELDS);
 const OUTCOMES: ReadonlySet<string> = new Set(['transferred', 'excluded', 'failed']);
-const FILE_KEYS: ReadonlySet<string> = new Set(['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name']);
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digit(s: string, i: number): number {
@@ -90,9 +103,16 @@ export function canonicalFiles(files: unknown): SyncFile[] | undefined {
   const out: SyncFile[] = [];
   for (const f of files) {
     if (f === null || typeof f !== 'object' || Array.isArray(f)) return undefined;
-    const o = f as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!FILE_KEYS.has(k)) return undefined;
-    const { resourceId, revisionId, sizeBytes, outcome, name } = o;
+    const v: unknown[] = [undefined, undefined, undefined, undefined, undefined];
+    let seen = 0;
+    for (const [k, x] of Object.entries(f as Record<string, unknown>)) {
+      const slot = FILE_SLOT.get(k);
+      // One key per field: with two, which one the schema takes depends on their values.
+      if (slot === undefined || seen & (1 << slot)) return undefined;
+      seen |= 1 << slot;
+      v[slot] = x;
+    }
+    const [resourceId, revisionId, sizeBytes, outcome, name] = v;
     if (
       (resourceId !== undefined && (typeof resourceId !== 'string' || resourceId === '')) ||
       (revisionId !== undefined && (typeof revisionId !== 'string' || revisionId === '')) ||
@@ -109,17 +129,21 @@ export function canonicalFiles(files: unknown): SyncFile[] | undefined {
 
 /** The canonical reading of a parsed object, or undefined when the schema must decide. */
 export function canonicalObject(o: Record<string, unknown>): SyncEvent | undefined {
-  for (const k of Object.keys(o)) if (!CANONICAL_KEY_SET.has(k)) return undefined;
-  const files = canonicalFiles(o['files']);
+  const v: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  let seen = 0;
+  for (const [k, x] of Object.entries(o)) {
+    const slot = EVENT_SLOT.get(k);
+    if (slot === undefined || seen & (1 << slot)) return undefined;
+    seen |= 1 << slot;
+    v[slot] = x;
+  }
+  const files = canonicalFiles(v[FILES]);
   if (files === undefined) return undefined;
-  return canonicalEvent(o['id'], o['connectionId'], o['connectionName'], o['direction'], o['sharedId'], o['status'], o['startedAt'], o['finishedAt'], o['message'], files);
+  return canonicalEvent(v[ID], v[CID], v[NAME], v[DIR], v[SHARED], v[STATUS], v[STARTED], v[FINISHED], v[MESSAGE], files);
 }
 
 // The NDJSON fast lane -------------------------------------------------------------------------
 
-/** Field slots, in canonicalEvent's argument order; `files` last. */
-const SLOT: Record<string, number> = { id: 0, connectionId: 1, connectionName: 2, direction: 3, sharedId: 4, status: 5, startedAt: 6, finishedAt: 7, message: 8, files: 9 };
-const ID = 0, CID = 1, NAME = 2, DIR = 3, SHARED = 4, STATUS = 5, STARTED = 6, FINISHED = 7, MESSAGE = 8, FILES = 9;
 /** The status word's second capture (the `f` of failure). */
 const STATUS_F = 10;
 /**
@@ -183,7 +207,7 @@ function templateOf(o: Record<string, unknown>, item: string, colon: string): Te
   const gaps: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    const slot = SLOT[k];
+    const slot = EVENT_SLOT.get(k);
     if (slot === undefined) return undefined;
     const sep = i === 0 ? '' : item;
     src += `${sep}"${k}"${colon}${VALUE[slot]}`;

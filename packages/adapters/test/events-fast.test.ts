@@ -11,7 +11,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DiagnosisSession, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
+import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
 import { rulesDir } from '@scs-doctor/rules';
 import { canonicalObject, isCanonicalIso } from '../src/events-canonical.js';
 import { EventsReader, loadRulePack, readEventsStream, readEventsText, toSyncEvent } from '../src/index.js';
@@ -78,19 +78,47 @@ const CLEAN: Record<string, fc.Arbitrary<unknown>> = {
   message: fc.constantFrom('shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'retry later', ''),
   files: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fileArb, { maxLength: 2 }) }),
 };
-const CANONICAL = Object.keys(VALUES);
-const ALIASES = ['error', 'state', 'result', 'side', 'type', 'event_id', 'connection_id', 'started_at', 'timestamp', 'items', 'connection', 'detail', 'durationMs'];
+const FIELDS = Object.keys(VALUES);
+/** Keys outside the schema's alias table, or that it reads in its own way (`connection`). */
+const OTHER_KEYS = ['connection', 'durationMs', 'trigger', 'Status'];
+/** The field each key the schema reads stands for. */
+const FIELD_OF = new Map<string, string>(Object.entries(SYNC_EVENT_KEYS).flatMap(([f, keys]) => keys.map((k): [string, string] => [k, f])));
+const ALIASES = [...FIELD_OF.keys(), ...OTHER_KEYS];
 const aliasValue = fc.oneof(fc.constantFrom('InvalidToken', 'failed', 'receiving', 'c-9', '2026-05-12T09:00:00.000Z', 12), fc.constant({ id: 'c-1', name: 'n' }));
 
-/** A key order: the canonical keys an event carries (connectionId, status and startedAt nearly always), shuffled. */
+/**
+ * A key order: the fields an event carries (connectionId, status and startedAt nearly always),
+ * under camelCase keys, snake_case ones or any of the schema's aliases, now and then one field
+ * under two keys; shuffled.
+ */
 const shapeArb = fc
-  .tuple(fc.subarray(CANONICAL, { minLength: 3 }), fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), fc.double({ min: 0, max: 1, noNaN: true }))
-  .map(([keys, required, seed]) => {
-    const set = new Set(keys);
+  .tuple(
+    fc.subarray(FIELDS, { minLength: 3 }),
+    fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.constantFrom('camel', 'camel', 'snake', 'any'),
+    fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  )
+  .map(([fields, required, seed, naming, twice]) => {
+    const set = new Set(fields);
     if (required) for (const k of ['connectionId', 'status', 'startedAt']) set.add(k);
-    const out = [...set];
-    // A seeded shuffle: shapes differ in order as well as in keys.
     let s = Math.floor(seed * 2 ** 31);
+    const next = (n: number) => {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      return s % n;
+    };
+    const keysOf = (f: string) => SYNC_EVENT_KEYS[f as keyof typeof SYNC_EVENT_KEYS] as readonly string[];
+    const out = [...set].map((f) => {
+      const keys = keysOf(f);
+      if (naming === 'camel') return keys[0]!;
+      if (naming === 'snake') return keys.find((k) => k.includes('_')) ?? keys[0]!;
+      return keys[next(keys.length)]!;
+    });
+    if (twice) {
+      const keys = keysOf(FIELD_OF.get(out[0]!)!);
+      if (keys.length > 1) out.push(keys.find((k) => k !== out[0])!);
+    }
+    // A seeded shuffle: shapes differ in order as well as in keys.
     for (let i = out.length - 1; i > 0; i--) {
       s = (s * 1103515245 + 12345) & 0x7fffffff;
       const j = s % (i + 1);
@@ -100,7 +128,7 @@ const shapeArb = fc
   });
 
 function objectArb(keys: string[], values = VALUES): fc.Arbitrary<Record<string, unknown>> {
-  return fc.tuple(...keys.map((k) => values[k]!)).map((vals) => {
+  return fc.tuple(...keys.map((k) => values[FIELD_OF.get(k)!]!)).map((vals) => {
     const o: Record<string, unknown> = {};
     keys.forEach((k, i) => (o[k] = vals[i]));
     return o;
@@ -313,5 +341,22 @@ describe('the lane is taken', () => {
     // All but the lines read to decide the layout and to learn the key order.
     expect(reader.canonicalLines).toBeGreaterThan(2990);
     expect(JSON.stringify(session.report())).toBe(viaText(text).report);
+  });
+
+  it('reads snake_case lines through the lane, as the schema reads them', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const failed = i % 500 === 7;
+      lines.push(JSON.stringify({ event_id: `ev-${i}`, connection_id: `c-${i % 4}`, connection_name: `conn ${i % 4}`, direction: 'sending', shared_id: `s-${i % 4}`, status: failed ? 'failure' : 'success', started_at: new Date(Date.UTC(2026, 4, 12) + i * 1000).toISOString(), finished_at: new Date(Date.UTC(2026, 4, 12) + i * 1000 + 500).toISOString(), ...(failed ? { error_message: 'shared secret unavailable: InvalidToken' } : {}), files: [] }));
+    }
+    const text = lines.join('\n') + '\n';
+    const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
+    const reader = new EventsReader(session, 'history.ndjson');
+    reader.pushBytes(Buffer.from(text));
+    expect(reader.end().events).toBe(3000);
+    expect(reader.canonicalLines).toBeGreaterThan(2990);
+    const report = session.report();
+    expect(report.diagnoses.find((d) => d.ruleId === 'shared-secret-invalid-token')?.count).toBe(6);
+    expect(JSON.stringify(report)).toBe(viaText(text).report);
   });
 });

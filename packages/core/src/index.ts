@@ -7,6 +7,8 @@ export {
   LogRecordSchema,
   SyncEventSchema,
   SyncFileSchema,
+  SYNC_EVENT_KEYS,
+  SYNC_FILE_KEYS,
   ProbeRecordSchema,
   SideSchema,
   type Level,

@@ -62,7 +62,7 @@ function alias<T extends string>(table: Record<string, T>) {
 }
 
 /** First present value among several spellings a producer may use. */
-function pick(o: Record<string, unknown>, ...keys: string[]): unknown {
+function pick(o: Record<string, unknown>, ...keys: readonly string[]): unknown {
   for (const k of keys) if (o[k] !== undefined && o[k] !== null) return o[k];
   return undefined;
 }
@@ -77,16 +77,43 @@ const isoTime = z.unknown().transform((v, ctx) => {
   return iso;
 });
 
+/**
+ * The keys each field of a sync event may come under, in the order they are looked for (the first
+ * present and not null wins): camelCase, snake_case and the names exports commonly use.
+ */
+export const SYNC_EVENT_KEYS = {
+  id: ['id', 'eventId', 'event_id', 'syncId', 'sync_id'],
+  connectionId: ['connectionId', 'connection_id', 'connId', 'conn_id'],
+  connectionName: ['connectionName', 'connection_name'],
+  direction: ['direction', 'side', 'type'],
+  sharedId: ['sharedId', 'shared_id'],
+  status: ['status', 'state', 'result'],
+  startedAt: ['startedAt', 'started_at', 'start', 'startTime', 'start_time', 'time', 'timestamp'],
+  finishedAt: ['finishedAt', 'finished_at', 'endedAt', 'ended_at', 'end', 'endTime', 'end_time', 'completedAt', 'completed_at'],
+  message: ['message', 'error', 'errorMessage', 'error_message', 'detail', 'details'],
+  files: ['files', 'items', 'resources'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The same for each file of an event. */
+export const SYNC_FILE_KEYS = {
+  resourceId: ['resourceId', 'resource_id', 'resource'],
+  revisionId: ['revisionId', 'revision_id', 'revision'],
+  sizeBytes: ['sizeBytes', 'size_bytes', 'size'],
+  outcome: ['outcome', 'status', 'result'],
+  name: ['name', 'fileName', 'file_name'],
+} as const satisfies Record<string, readonly string[]>;
+
 export const SyncFileSchema = z.preprocess(
   (raw) => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
     const o = raw as Record<string, unknown>;
+    const k = SYNC_FILE_KEYS;
     return {
-      resourceId: pick(o, 'resourceId', 'resource_id', 'resource'),
-      revisionId: pick(o, 'revisionId', 'revision_id', 'revision'),
-      sizeBytes: pick(o, 'sizeBytes', 'size_bytes', 'size'),
-      outcome: pick(o, 'outcome', 'status', 'result'),
-      name: pick(o, 'name', 'fileName', 'file_name'),
+      resourceId: pick(o, ...k.resourceId),
+      revisionId: pick(o, ...k.revisionId),
+      sizeBytes: pick(o, ...k.sizeBytes),
+      outcome: pick(o, ...k.outcome),
+      name: pick(o, ...k.name),
     };
   },
   z.object({
@@ -108,23 +135,24 @@ export const SyncEventSchema = z.preprocess(
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
     const o = raw as Record<string, unknown>;
     const conn = (o['connection'] && typeof o['connection'] === 'object' ? o['connection'] : {}) as Record<string, unknown>;
+    const k = SYNC_EVENT_KEYS;
     return {
-      id: pick(o, 'id', 'eventId', 'event_id', 'syncId', 'sync_id'),
+      id: pick(o, ...k.id),
       // A history without ids still identifies its connections by name (or a bare `connection` string).
       connectionId:
-        pick(o, 'connectionId', 'connection_id', 'connId', 'conn_id') ??
+        pick(o, ...k.connectionId) ??
         pick(conn, 'id') ??
         (typeof o['connection'] === 'string' ? o['connection'] : undefined) ??
-        pick(o, 'connectionName', 'connection_name') ??
+        pick(o, ...k.connectionName) ??
         pick(conn, 'name'),
-      connectionName: pick(o, 'connectionName', 'connection_name') ?? pick(conn, 'name'),
-      direction: pick(o, 'direction', 'side', 'type') ?? pick(conn, 'direction', 'type'),
-      sharedId: pick(o, 'sharedId', 'shared_id') ?? pick(conn, 'sharedId', 'shared_id'),
-      status: pick(o, 'status', 'state', 'result'),
-      startedAt: pick(o, 'startedAt', 'started_at', 'start', 'startTime', 'start_time', 'time', 'timestamp'),
-      finishedAt: pick(o, 'finishedAt', 'finished_at', 'endedAt', 'ended_at', 'end', 'endTime', 'end_time', 'completedAt', 'completed_at'),
-      message: pick(o, 'message', 'error', 'errorMessage', 'error_message', 'detail', 'details'),
-      files: pick(o, 'files', 'items', 'resources'),
+      connectionName: pick(o, ...k.connectionName) ?? pick(conn, 'name'),
+      direction: pick(o, ...k.direction) ?? pick(conn, 'direction', 'type'),
+      sharedId: pick(o, ...k.sharedId) ?? pick(conn, 'sharedId', 'shared_id'),
+      status: pick(o, ...k.status),
+      startedAt: pick(o, ...k.startedAt),
+      finishedAt: pick(o, ...k.finishedAt),
+      message: pick(o, ...k.message),
+      files: pick(o, ...k.files),
     };
   },
   z.object({
