@@ -183,19 +183,24 @@ function readText(f) {
   return readFileSync(f, 'utf8');
 }
 
-/** JSON as Python's json.dumps writes it by default: `", "` between members, `": "` after keys. */
+/**
+ * JSON as Python's json.dumps writes it by default (`", "` between members, `": "` after keys),
+ * with times as datetime.isoformat() writes an aware UTC time (microseconds, `+00:00`).
+ */
 function pythonJson(v) {
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
   if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)) return JSON.stringify(v.replace('Z', '000+00:00'));
   return JSON.stringify(v);
 }
 
 /**
  * An NDJSON sync history of `count` events (0.2 % failures, 5 % "with updates" carrying files).
- * `style` 'python' writes each line as Python's json.dumps does by default (`", "` and `": "`).
+ * `style` 'python' writes each line as Python's json.dumps does by default (`", "` and `": "`),
+ * times as isoformat() does.
  */
 export function eventsCorpus(count, seed = 7, style = 'compact') {
-  const file = path.join(CORPUS_DIR, `history-${count}-g${GENERATOR}-s${seed}${style === 'compact' ? '' : `-${style}`}.ndjson`);
+  const file = path.join(CORPUS_DIR, `history-${count}-g${GENERATOR}-s${seed}${style === 'compact' ? '' : `-${style}-isoformat`}.ndjson`);
   const meta = file + '.json';
   if (existsSync(file) && existsSync(meta)) return { file, ...JSON.parse(readText(meta)) };
   const r = rng(seed);

@@ -66,15 +66,33 @@ export function isCanonicalIso(s: string): boolean {
 }
 
 /**
+ * Times as Python writes them (`isoformat()`: microseconds, `+00:00`; `str()`: a space, no zone;
+ * logging's comma), which the schema reads as UTC and normalizes to `YYYY-MM-DDTHH:MM:SS.mmmZ`
+ * (the fraction cut to milliseconds). Other offsets take the schema.
+ */
+const WIDE_TIME = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d{1,9}))?(?:Z|[+-]00:?00)?$/;
+
+/** The schema's normalization of `s` when it is a canonical time or one of the forms above, else undefined. */
+export function canonicalTime(s: string): string | undefined {
+  if (s.length === 24 && isCanonicalIso(s)) return s;
+  const m = WIDE_TIME.exec(s);
+  if (m === null) return undefined;
+  const iso = `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  return isCanonicalIso(iso) ? iso : undefined;
+}
+
+/**
  * The event for canonical values, or undefined when any value is not canonical (the schema then
- * decides). Times of 20 characters gain `.000` as the schema's normalization gives them.
+ * decides). Times are normalized as the schema normalizes them.
  */
 export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: unknown, sharedId: unknown, status: unknown, started: unknown, finished: unknown, msg: unknown, files: SyncFile[] = []): SyncEvent | undefined {
+  const startedAt = typeof started === 'string' ? canonicalTime(started) : undefined;
+  const finishedAt = typeof finished === 'string' ? canonicalTime(finished) : undefined;
   if (
     typeof cid !== 'string' || cid === '' ||
     (status !== 'success' && status !== 'failure' && status !== 'warning') ||
-    typeof started !== 'string' || !isCanonicalIso(started) ||
-    (finished !== undefined && (typeof finished !== 'string' || !isCanonicalIso(finished))) ||
+    startedAt === undefined ||
+    (finished !== undefined && finishedAt === undefined) ||
     (id !== undefined && (typeof id !== 'string' || id === '')) ||
     (dir !== undefined && dir !== 'sending' && dir !== 'receiving') ||
     (msg !== undefined && typeof msg !== 'string') ||
@@ -83,12 +101,12 @@ export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: un
   ) {
     return undefined;
   }
-  const e: SyncEvent = { connectionId: cid, status: status as SyncEvent['status'], startedAt: started.length === 20 ? started.slice(0, 19) + '.000Z' : started, files };
+  const e: SyncEvent = { connectionId: cid, status, startedAt, files };
   if (id !== undefined) e.id = id as string;
   if (name !== undefined) e.connectionName = name as string;
   if (dir !== undefined) e.direction = dir as SyncEvent['direction'];
   if (sharedId !== undefined) e.sharedId = sharedId as string;
-  if (finished !== undefined) e.finishedAt = (finished as string).length === 20 ? (finished as string).slice(0, 19) + '.000Z' : (finished as string);
+  if (finishedAt !== undefined) e.finishedAt = finishedAt;
   if (msg !== undefined) e.message = msg as string;
   return e;
 }
@@ -105,12 +123,12 @@ export function canonicalFiles(files: unknown): SyncFile[] | undefined {
     if (f === null || typeof f !== 'object' || Array.isArray(f)) return undefined;
     const v: unknown[] = [undefined, undefined, undefined, undefined, undefined];
     let seen = 0;
-    for (const [k, x] of Object.entries(f as Record<string, unknown>)) {
+    for (const k of Object.keys(f)) {
       const slot = FILE_SLOT.get(k);
       // One key per field: with two, which one the schema takes depends on their values.
       if (slot === undefined || seen & (1 << slot)) return undefined;
       seen |= 1 << slot;
-      v[slot] = x;
+      v[slot] = (f as Record<string, unknown>)[k];
     }
     const [resourceId, revisionId, sizeBytes, outcome, name] = v;
     if (
@@ -151,8 +169,11 @@ const STATUS_F = 10;
  * ASCII (read as latin1, a byte is a character: a line with UTF-8 in a value takes the full path).
  */
 const PLAIN = '[^"\\\\\\x00-\\x1f\\x7f-\\xff]';
-/** The digits and separators of a time; its fields' ranges are checked from the bytes (validTime). */
-const TIME = '"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{3})?Z)"';
+/**
+ * The digits and separators of a time in the forms canonicalTime takes; its fields' ranges are
+ * checked from the bytes (validTime).
+ */
+const TIME = '"(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?(?:Z|[+-]00:?00)?)"';
 /**
  * The value each slot accepts, as canonicalEvent would: non-empty ids, the status and direction
  * words, ISO-8601 UTC times with real fields (a day past the 28th is checked after), a files
@@ -242,8 +263,34 @@ function validTime(b: Buffer, pos: number): boolean {
   return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
 }
 
-/** Epoch milliseconds of a time the pattern accepted and validTime passed (`len` 24 or 20), as Date.UTC gives them. */
-function timeAt(b: Buffer, pos: number, len: number): number {
+/** The milliseconds of a time the pattern accepted: the fraction's first three digits, padded on the right. */
+function milliAt(b: Buffer, pos: number): number {
+  let milli = 0;
+  const sep = b[pos + 19];
+  if (sep === 46 || sep === 44) {
+    for (let i = 0, scale = 100; i < 3; i++, scale /= 10) {
+      const d = b[pos + 20 + i]! - 48;
+      if (d < 0 || d > 9) break;
+      milli += d * scale;
+    }
+  }
+  return milli;
+}
+
+/** `.000Z` to `.999Z`: the end of a normalized time. */
+const MILLIS = Array.from({ length: 1000 }, (_, i) => `.${String(i).padStart(3, '0')}Z`);
+
+/**
+ * A time the pattern accepted in another form (`2026-05-12 09:00:02`, `…T09:00:02.123456+00:00`),
+ * written as the schema normalizes it. `copy`: the result must not refer to the block's text.
+ */
+function normalizedTime(s: string, b: Buffer, pos: number, copy: boolean): string {
+  const head = b[pos + 10] !== 84 ? `${latin1Slice.call(b, pos, pos + 10)}T${latin1Slice.call(b, pos + 11, pos + 19)}` : copy ? latin1Slice.call(b, pos, pos + 19) : s.slice(0, 19);
+  return head + MILLIS[milliAt(b, pos)]!;
+}
+
+/** Epoch milliseconds of a time the pattern accepted and validTime passed, as the schema reads it (a fraction cut to milliseconds). */
+function timeAt(b: Buffer, pos: number): number {
   const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
   const month = digits2(b, pos + 5);
   // Days from 1970-01-01 to the first of the month (proleptic Gregorian; H. Hinnant's days_from_civil).
@@ -252,8 +299,13 @@ function timeAt(b: Buffer, pos: number, len: number): number {
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5);
   const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468 + digits2(b, pos + 8) - 1;
-  const milli = len === 24 ? (b[pos + 20]! - 48) * 100 + digits2(b, pos + 21) : 0;
+  const milli = milliAt(b, pos);
   return days * 86_400_000 + ((digits2(b, pos + 11) * 60 + digits2(b, pos + 14)) * 60 + digits2(b, pos + 17)) * 1000 + milli;
+}
+
+/** True when the time at `pos` is written as the schema writes it: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
+function isNormalized(b: Buffer, pos: number, len: number): boolean {
+  return len === 24 && b[pos + 10] === 84 && b[pos + 19] === 46 && b[pos + 23] === 90;
 }
 
 /**
@@ -366,10 +418,21 @@ export class CanonicalLines {
         pos += s!.length;
       }
       if (files === undefined) return undefined;
-      if (message !== undefined) {
-        // A failure's times may be kept as evidence: copies that refer to nothing else.
-        started = latin1Slice.call(bytes, startedPos, startedPos + started.length);
-        if (finished !== undefined) finished = latin1Slice.call(bytes, finishedPos, finishedPos + finished.length);
+      // A time already in the normalized form is the capture; a failure's times may be kept as
+      // evidence, so they are copies that refer to nothing else. Any other form is normalized.
+      // The end time (finished, else started) goes to the session as milliseconds.
+      let endMs: number;
+      if (isNormalized(bytes, startedPos, started.length)) {
+        if (message !== undefined) started = latin1Slice.call(bytes, startedPos, startedPos + 24);
+        endMs = finished === undefined ? timeAt(bytes, startedPos) : NaN;
+      } else {
+        endMs = timeAt(bytes, startedPos);
+        started = normalizedTime(started, bytes, startedPos, message !== undefined);
+      }
+      if (finished !== undefined) {
+        endMs = timeAt(bytes, finishedPos);
+        if (!isNormalized(bytes, finishedPos, finished.length)) finished = normalizedTime(finished, bytes, finishedPos, message !== undefined);
+        else if (message !== undefined) finished = latin1Slice.call(bytes, finishedPos, finishedPos + 24);
       }
       // One shape for every event (absent values undefined, as the schema gives them): one allocation.
       const e: SyncEvent = {
@@ -379,8 +442,8 @@ export class CanonicalLines {
         direction: dir,
         sharedId,
         status,
-        startedAt: started.length === 20 ? started.slice(0, 19) + '.000Z' : started,
-        finishedAt: finished === undefined || finished.length === 24 ? finished : finished.slice(0, 19) + '.000Z',
+        startedAt: started,
+        finishedAt: finished,
         message,
         files,
       };
@@ -389,7 +452,7 @@ export class CanonicalLines {
         ts.unshift(tpl);
       }
       this.next = re.lastIndex;
-      this.endMs = finished === undefined ? timeAt(bytes, startedPos, started.length) : timeAt(bytes, finishedPos, finished.length);
+      this.endMs = endMs;
       return e;
     }
     return undefined;

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
 import { rulesDir } from '@scs-doctor/rules';
-import { canonicalObject, isCanonicalIso } from '../src/events-canonical.js';
+import { canonicalObject, canonicalTime } from '../src/events-canonical.js';
 import { EventsReader, loadRulePack, readEventsStream, readEventsText, toSyncEvent } from '../src/index.js';
 
 const pack = await loadRulePack([rulesDir]);
@@ -31,6 +31,9 @@ const TIMES = [
   '2026-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-05-12T24:00:00.000Z', '2026-05-12T09:60:00.000Z', '0099-05-12T09:00:00.000Z',
   '1900-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2026-05-12 09:00:02,118', '2026-05-12T09:00:02+02:00', '2026-05-12T09:00:02.1234Z',
   '2026-13-01T00:00:00.000Z', 'yesterday', '', '1715504402', '2026-05-12T09:00:02.000z',
+  // As Python writes them: isoformat() with microseconds and +00:00, str() with a space, naive.
+  '2026-05-12T09:00:02.123456+00:00', '2026-05-12T09:00:02+00:00', '2026-05-12T09:00:02.123456', '2026-05-12 09:00:02', '2026-05-12T09:00:02.5-0000',
+  '2026-05-12T09:00:02.123456+02:00', '2026-05-12T09:00:02.1234567891Z', '2024-02-29 23:59:59.999999', '2026-02-29T10:00:00+00:00', '2026-05-12T09:00:02 +00:00',
 ];
 const timeArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...TIMES.slice(0, 5)) }, { weight: 3, arbitrary: fc.constantFrom(...TIMES) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()) });
 const textArb = fc.oneof(
@@ -73,7 +76,7 @@ const CLEAN: Record<string, fc.Arbitrary<unknown>> = {
   direction: fc.constantFrom('sending', 'receiving'),
   sharedId: fc.constantFrom('initech-to-globex', 'acme-to-hooli-16', 'zz'),
   status: fc.constantFrom('success', 'failure', 'warning'),
-  startedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString())),
+  startedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('Z', '123+00:00'))),
   finishedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z'))),
   message: fc.constantFrom('shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'retry later', ''),
   files: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fileArb, { maxLength: 2 }) }),
@@ -248,15 +251,24 @@ describe('the canonical reading of a parsed event', () => {
     expect(JSON.parse(read.report).diagnoses.map((d: { ruleId: string; count: number }) => [d.ruleId, d.count])).toContainEqual(['shared-secret-invalid-token', 2]);
   });
 
-  it('takes exactly the times the schema keeps as written', () => {
+  it('normalizes the times it takes exactly as the schema does', () => {
+    let taken = 0;
+    const wide = fc.tuple(fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }), fc.constantFrom('T', ' '), fc.nat({ max: 9 }), fc.constantFrom('Z', '+00:00', '-0000', '', '+01:00'), fc.constantFrom('.', ',')).map(([ms, t, digits, zone, dot]) => {
+      const iso = new Date(ms).toISOString();
+      const frac = (iso.slice(20, 23) + '987654').slice(0, digits);
+      return `${iso.slice(0, 10)}${t}${iso.slice(11, 19)}${digits ? dot + frac : ''}${zone}`;
+    });
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString())), (t) => {
+      fc.property(fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString()), wide), (t) => {
+        const normalized = canonicalTime(t);
+        if (normalized === undefined) return;
+        taken++;
         const parsed = SyncEventSchema.safeParse({ connectionId: 'c', status: 'success', startedAt: t });
-        const kept = parsed.success && parsed.data.startedAt === (t.length === 20 ? t.slice(0, 19) + '.000Z' : t);
-        if (isCanonicalIso(t)) expect(kept).toBe(true);
+        expect(parsed.success && parsed.data.startedAt).toBe(normalized);
       }),
       { numRuns: RUNS * 3 },
     );
+    expect(taken).toBeGreaterThan(RUNS);
   });
 });
 
@@ -327,12 +339,13 @@ describe('the lane is taken', () => {
     expect(session.report().diagnoses.find((d) => d.ruleId === 'no-manifest-received')?.count).toBe(5);
   });
 
-  it('reads Python json.dumps lines (", " and ": ") through the lane too', () => {
+  it('reads Python json.dumps lines (", " and ": ", isoformat() times) through the lane too', () => {
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      lines.push(pythonStyle(JSON.stringify({ id: `ev-${i}`, connectionId: `c-${i % 4}`, direction: 'receiving', status: 'success', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000 + 500).toISOString(), files: i % 10 ? [] : [{ resourceId: 'res-1', sizeBytes: 10, outcome: 'transferred' }] })));
+      lines.push(pythonStyle(JSON.stringify({ id: `ev-${i}`, connectionId: `c-${i % 4}`, direction: 'receiving', status: 'success', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000 + 500).toISOString().replace('Z', '123+00:00'), files: i % 10 ? [] : [{ resourceId: 'res-1', sizeBytes: 10, outcome: 'transferred' }] })));
     }
     expect(lines[0]).toContain('"id": "ev-0", "connectionId": "c-0"');
+    expect(lines[0]).toContain('"finishedAt": "2026-05-01T00:00:00.500123+00:00"');
     const text = lines.join('\n') + '\n';
     const session = new DiagnosisSession(pack, { now: NOW });
     const reader = new EventsReader(session, 'history.ndjson');
