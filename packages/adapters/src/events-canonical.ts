@@ -9,7 +9,7 @@
  * recognise exactly, or whose values are not canonical, goes down the full path. The differential
  * test in events-fast.test.ts holds the two to the same report.
  */
-import { SYNC_EVENT_KEYS, SYNC_FILE_KEYS, type SyncEvent, type SyncFile } from '@scs-doctor/core';
+import { fileOutcomeOf, sideOf, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, type SyncEvent, type SyncFile } from '@scs-doctor/core';
 
 /** Field slots, in canonicalEvent's argument order; `files` last. */
 const FIELDS = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'] as const;
@@ -30,7 +30,6 @@ function slotsOf(table: Record<string, readonly string[]>, fields: readonly stri
 const EVENT_SLOT = slotsOf(SYNC_EVENT_KEYS, FIELDS);
 const FILE_FIELDS = ['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name'] as const;
 const FILE_SLOT = slotsOf(SYNC_FILE_KEYS, FILE_FIELDS);
-const OUTCOMES: ReadonlySet<string> = new Set(['transferred', 'excluded', 'failed']);
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digit(s: string, i: number): number {
@@ -88,23 +87,25 @@ export function canonicalTime(s: string): string | undefined {
 export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: unknown, sharedId: unknown, status: unknown, started: unknown, finished: unknown, msg: unknown, files: SyncFile[] = []): SyncEvent | undefined {
   const startedAt = typeof started === 'string' ? canonicalTime(started) : undefined;
   const finishedAt = typeof finished === 'string' ? canonicalTime(finished) : undefined;
+  const statusWord = syncStatusOf(status);
+  const side = dir === undefined ? undefined : sideOf(dir);
   if (
     typeof cid !== 'string' || cid === '' ||
-    (status !== 'success' && status !== 'failure' && status !== 'warning') ||
+    statusWord === undefined ||
     startedAt === undefined ||
     (finished !== undefined && finishedAt === undefined) ||
     (id !== undefined && (typeof id !== 'string' || id === '')) ||
-    (dir !== undefined && dir !== 'sending' && dir !== 'receiving') ||
+    (dir !== undefined && side === undefined) ||
     (msg !== undefined && typeof msg !== 'string') ||
     (name !== undefined && typeof name !== 'string') ||
     (sharedId !== undefined && (typeof sharedId !== 'string' || sharedId === ''))
   ) {
     return undefined;
   }
-  const e: SyncEvent = { connectionId: cid, status, startedAt, files };
+  const e: SyncEvent = { connectionId: cid, status: statusWord, startedAt, files };
   if (id !== undefined) e.id = id as string;
   if (name !== undefined) e.connectionName = name as string;
-  if (dir !== undefined) e.direction = dir as SyncEvent['direction'];
+  if (side !== undefined) e.direction = side;
   if (sharedId !== undefined) e.sharedId = sharedId as string;
   if (finishedAt !== undefined) e.finishedAt = finishedAt;
   if (msg !== undefined) e.message = msg as string;
@@ -135,12 +136,12 @@ export function canonicalFiles(files: unknown): SyncFile[] | undefined {
       (resourceId !== undefined && (typeof resourceId !== 'string' || resourceId === '')) ||
       (revisionId !== undefined && (typeof revisionId !== 'string' || revisionId === '')) ||
       (sizeBytes !== undefined && !(Number.isSafeInteger(sizeBytes) && (sizeBytes as number) >= 0)) ||
-      (outcome !== undefined && (typeof outcome !== 'string' || !OUTCOMES.has(outcome))) ||
+      (outcome !== undefined && fileOutcomeOf(outcome) === undefined) ||
       (name !== undefined && typeof name !== 'string')
     ) {
       return undefined;
     }
-    out.push({ resourceId, revisionId, sizeBytes, outcome, name } as SyncFile);
+    out.push({ resourceId, revisionId, sizeBytes, outcome: outcome === undefined ? undefined : fileOutcomeOf(outcome), name } as SyncFile);
   }
   return out;
 }
@@ -162,13 +163,25 @@ export function canonicalObject(o: Record<string, unknown>): SyncEvent | undefin
 
 // The NDJSON fast lane -------------------------------------------------------------------------
 
-/** The status word's second capture (the `f` of failure). */
-const STATUS_F = 10;
+/** The status's second and third captures (the `f` of failure, another word), the direction's second (another word). */
+const STATUS_F = 10, STATUS_WORD = 11, DIR_WORD = 12;
+/** In the narrow form: the direction's one capture, and the status's last (both move past the word). */
+const DIR_ONLY = 13, STATUS_F_ONLY = 14;
 /**
  * Characters of a JSON string without escapes, control characters or bytes outside printable
  * ASCII (read as latin1, a byte is a character: a line with UTF-8 in a value takes the full path).
  */
 const PLAIN = '[^"\\\\\\x00-\\x1f\\x7f-\\xff]';
+/**
+ * Any JSON string's characters: escapes, and UTF-8 bytes (latin1 characters 0x80-0xff). A value
+ * of this kind is decoded from the bytes (and its escapes by JSON.parse); tried after PLAIN, so
+ * it costs only the lines that have one.
+ */
+const WIDE = '[^"\\\\\\x00-\\x1f]*(?:\\\\(?:["\\\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\\\\x00-\\x1f]*)*';
+/** A string value: plain (capture 1) or wide (capture 2). */
+const STRING = (plain: string) => `"(?:(${plain})|(${WIDE}))"`;
+/** The wide capture of a slot's string value. */
+const WIDE_OF = 16;
 /**
  * The digits and separators of a time in the forms canonicalTime takes; its fields' ranges are
  * checked from the bytes (validTime).
@@ -180,7 +193,23 @@ const TIME = '"(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?(?:
  * array without nested arrays (JSON.parse then reads it; 5 % of lines carry one). The words are
  * known, so a one-letter capture (V8 keeps those, nothing is cut) tells which.
  */
-const VALUE: string[] = [
+const WIDE_VALUE: string[] = [
+  STRING(`${PLAIN}+`),
+  STRING(`${PLAIN}+`),
+  STRING(`${PLAIN}*`),
+  `"(?:(s)ending|receiving|(${PLAIN}+))"`,
+  STRING(`${PLAIN}+`),
+  `"(?:(s)uccess|(f)ailure|warning|(${PLAIN}+))"`,
+  TIME,
+  TIME,
+  STRING(`${PLAIN}*`),
+  '(?:\\[\\]|(\\[[^\\[\\]\\x00-\\x1f\\x7f-\\xff]*\\]))',
+];
+/**
+ * The same for lines as the schema itself would write them: plain strings and the exact words.
+ * Fewer captures make each match cheaper; a key order gets both forms, this one tried first.
+ */
+const NARROW_VALUE: string[] = [
   `"(${PLAIN}+)"`,
   `"(${PLAIN}+)"`,
   `"(${PLAIN}*)"`,
@@ -190,9 +219,13 @@ const VALUE: string[] = [
   TIME,
   TIME,
   `"(${PLAIN}*)"`,
-  '(?:\\[\\]|(\\[[^\\[\\]\\x00-\\x1f\\x7f-\\xff]*\\]))',
+  WIDE_VALUE[FILES]!,
 ];
-const MAX_TEMPLATES = 4;
+/** Key orders kept (each in its two forms). */
+const MAX_TEMPLATES = 8;
+/** How often one key order may be offered to `learn`, and how many orders are remembered. */
+const MAX_TRIES = 8;
+const MAX_ORDERS = 256;
 const SHARED_CACHE = 1024;
 /** V8 copies a substring shorter than this; a longer one refers to the string it was cut from. */
 const SLICE_MIN = 13;
@@ -220,7 +253,8 @@ interface Template {
 const SEPARATORS: [string, string][] = [[',', ':'], [', ', ': '], [',', ': '], [', ', ':']];
 
 /** The template of a parsed line's key order and separators, when every key is canonical. */
-function templateOf(o: Record<string, unknown>, item: string, colon: string): Template | undefined {
+function templateOf(o: Record<string, unknown>, item: string, colon: string, wide: boolean): Template | undefined {
+  const value = wide ? WIDE_VALUE : NARROW_VALUE;
   const keys = Object.keys(o);
   let src = '\\{';
   let literal = 1;
@@ -231,13 +265,26 @@ function templateOf(o: Record<string, unknown>, item: string, colon: string): Te
     const slot = EVENT_SLOT.get(k);
     if (slot === undefined) return undefined;
     const sep = i === 0 ? '' : item;
-    src += `${sep}"${k}"${colon}${VALUE[slot]}`;
+    src += `${sep}"${k}"${colon}${value[slot]}`;
     // Before the value: the separator, the quoted key, the colon, and a string's opening quote.
     gaps.push(literal + sep.length + k.length + 2 + colon.length + (slot === FILES ? 0 : 1));
     literal = slot === FILES ? 0 : 1;
+    if (!wide) {
+      if (slot === STATUS) {
+        slots.push(STATUS, STATUS_F_ONLY);
+        gaps.push(0);
+      } else slots.push(slot === DIR ? DIR_ONLY : slot);
+      continue;
+    }
     slots.push(slot);
     if (slot === STATUS) {
-      slots.push(STATUS_F);
+      slots.push(STATUS_F, STATUS_WORD);
+      gaps.push(0, 0);
+    } else if (slot === DIR) {
+      slots.push(DIR_WORD);
+      gaps.push(0);
+    } else if (slot === ID || slot === CID || slot === NAME || slot === SHARED || slot === MESSAGE) {
+      slots.push(slot + WIDE_OF);
       gaps.push(0);
     }
   }
@@ -319,8 +366,11 @@ export class CanonicalLines {
   next = 0;
   endMs = 0;
   private templates: Template[] = [];
+  private readonly words = new Map<string, string | undefined>();
+  private readonly tries = new Map<string, number>();
   /** Strings that repeat (connection ids, names, shared ids), by a cheap hash of their bytes. */
-  private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
+  private readonly sharedKeys: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
+  private readonly sharedValues: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
 
   get active(): boolean {
     return this.templates.length > 0;
@@ -328,14 +378,21 @@ export class CanonicalLines {
 
   /** Offers a line the full path read as a canonical event; keeps its key order when it is plain. */
   learn(o: Record<string, unknown>, line: string): void {
+    // A key order whose lines keep coming down the full path (a value the pattern does not take,
+    // odd spacing) is not compiled again and again: a few tries per order, then it is left alone.
+    const order = Object.keys(o).join('\u0000');
+    const tries = this.tries.get(order) ?? 0;
+    if (tries >= MAX_TRIES || (tries === 0 && this.tries.size >= MAX_ORDERS)) return;
+    this.tries.set(order, tries + 1);
     for (const [item, colon] of SEPARATORS) {
-      const t = templateOf(o, item, colon);
+      const t = templateOf(o, item, colon, true);
       if (!t) return;
-      // The template must match the very line it came from (integer-like keys reorder, spacing, escapes…).
+      // The template must match the very line it came from (integer-like keys reorder, spacing…).
       t.re.lastIndex = 0;
       if (!t.re.test(line + '\n')) continue;
       if (this.templates.some((x) => x.re.source === t.re.source)) return;
-      this.templates.unshift(t);
+      // Both forms, the narrow one first: most lines are plain, and a wide line moves its form up.
+      this.templates.unshift(templateOf(o, item, colon, false)!, t);
       if (this.templates.length > MAX_TEMPLATES) this.templates.length = MAX_TEMPLATES;
       return;
     }
@@ -373,18 +430,50 @@ export class CanonicalLines {
         // A capture of 13 characters or more refers to the block's text: values a session keeps
         // (one per connection) are shared copies; the rest is dropped with the line.
         switch (slots[i]) {
+          // A string value is one of two captures: plain, or wide (the other is undefined).
           case ID:
+            if (s === undefined) continue;
             // Kept as its connection's newest event.
-            id = s!.length < SLICE_MIN ? s! : latin1Slice.call(bytes, pos, pos + s!.length);
+            id = s.length < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + s.length);
             break;
           case CID:
-            cid = this.share(s!, bytes, pos);
+            if (s === undefined) continue;
+            cid = this.share(s, bytes, pos);
             break;
           case NAME:
-            name = this.share(s!, bytes, pos);
+            if (s === undefined) continue;
+            name = this.share(s, bytes, pos);
             break;
           case SHARED:
-            sharedId = this.share(s!, bytes, pos);
+            if (s === undefined) continue;
+            sharedId = this.share(s, bytes, pos);
+            break;
+          case MESSAGE:
+            if (s === undefined) continue;
+            message = s.length < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + s.length);
+            break;
+          case ID + WIDE_OF:
+            if (s === undefined) continue;
+            id = wideString(s, bytes, pos);
+            if (id === '') return undefined; // an empty id is invalid: the full path says so
+            break;
+          case MESSAGE + WIDE_OF:
+            if (s === undefined) continue;
+            message = wideString(s, bytes, pos);
+            break;
+          case CID + WIDE_OF:
+            if (s === undefined) continue;
+            cid = this.share(s, bytes, pos, true);
+            if (cid === '') return undefined;
+            break;
+          case NAME + WIDE_OF:
+            if (s === undefined) continue;
+            name = this.share(s, bytes, pos, true);
+            break;
+          case SHARED + WIDE_OF:
+            if (s === undefined) continue;
+            sharedId = this.share(s, bytes, pos, true);
+            if (sharedId === '') return undefined;
             break;
           case STARTED:
             started = s!;
@@ -396,22 +485,45 @@ export class CanonicalLines {
             finishedPos = pos;
             if (!validTime(bytes, pos)) return undefined;
             break;
-          case MESSAGE:
-            message = s!.length < SLICE_MIN ? s! : latin1Slice.call(bytes, pos, pos + s!.length);
-            break;
+          // The words the schema writes are told by a one-letter capture; another word (`Succeeded`,
+          // `outbound`) is captured whole and read as the schema reads it.
           case DIR:
             dir = s === undefined ? 'receiving' : 'sending';
+            continue;
+          case DIR_ONLY:
+            dir = s === undefined ? 'receiving' : 'sending';
             pos += s === undefined ? 9 : 7;
+            continue;
+          case STATUS_F_ONLY:
+            status = s !== undefined ? 'failure' : status;
+            pos += 7;
+            continue;
+          case DIR_WORD:
+            if (s === undefined) pos += dir === 'sending' ? 7 : 9;
+            else {
+              dir = this.word(s, sideOf);
+              if (dir === undefined) return undefined;
+              pos += s.length;
+            }
             continue;
           case STATUS:
             status = s === undefined ? 'warning' : 'success';
             continue;
           case STATUS_F:
             if (s !== undefined) status = 'failure';
-            pos += 7;
+            continue;
+          case STATUS_WORD:
+            if (s === undefined) pos += 7;
+            else {
+              const w = this.word(s, syncStatusOf);
+              if (w === undefined) return undefined;
+              status = w;
+              pos += s.length;
+            }
             continue;
           default:
-            if (s !== undefined) files = canonicalFiles(JSON.parse(s));
+            // The pattern only bounds the array; what is inside may be anything (`[}]`): the full path then says what.
+            if (s !== undefined) files = canonicalFiles(tryParse(s));
             pos += s === undefined ? 2 : s.length;
             continue;
         }
@@ -458,17 +570,51 @@ export class CanonicalLines {
     return undefined;
   }
 
+  /** What a producer's word means, by `read` (a history uses a few words: they are remembered). */
+  private word<T extends string>(s: string, read: (v: unknown) => T | undefined): T | undefined {
+    const known = this.words.get(s);
+    if (known !== undefined || this.words.has(s)) return known as T | undefined;
+    const w = read(s);
+    if (this.words.size < 64) this.words.set(latin1Copy(s), w);
+    return w;
+  }
+
   /** The shared copy of a repeating value: a direct-mapped cache, checked by content. */
-  private share(s: string, bytes: Buffer, pos: number): string {
+  private share(s: string, bytes: Buffer, pos: number, wide = false): string {
     const n = s.length;
     // Hashed from the bytes: reading the characters of a cut string costs more.
     const h = n === 0 ? 0 : (n * 31 + bytes[pos]! * 7 + bytes[pos + (n >> 1)]! * 5 + bytes[pos + n - 1]! * 3 + bytes[pos + ((n * 3) >> 2)]!) & (SHARED_CACHE - 1);
-    const known = this.shared[h];
-    if (known === s) return known;
-    const copy = n < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + n);
-    this.shared[h] = copy;
-    return copy;
+    // Keyed by the value as written (latin1); a wide value's entry holds it decoded.
+    if (this.sharedKeys[h] === s) return this.sharedValues[h]!;
+    const key = n < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + n);
+    const value = wide ? wideString(s, bytes, pos) : key;
+    this.sharedKeys[h] = key;
+    this.sharedValues[h] = value;
+    return value;
   }
+}
+
+/**
+ * A wide string value: its bytes decoded as UTF-8 (as the full path decodes the line; the quotes
+ * around it are ASCII, so decoding the value alone gives the same characters), then its escapes.
+ * The pattern has checked the escapes, so JSON.parse does not fail.
+ */
+function wideString(s: string, bytes: Buffer, pos: number): string {
+  const text = bytes.toString('utf8', pos, pos + s.length);
+  return s.indexOf('\\') < 0 ? text : (JSON.parse(`"${text}"`) as string);
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** A copy of a latin1 string that refers to no other string. */
+function latin1Copy(s: string): string {
+  return s.length < SLICE_MIN ? s : Buffer.from(s, 'latin1').toString('latin1');
 }
 
 /** Where to end the block of text that starts at `from`: after a newline, about BLOCK bytes on. */

@@ -56,9 +56,28 @@ const OUTCOME_ALIASES: Record<string, 'transferred' | 'excluded' | 'failed'> = {
   failed: 'failed', failure: 'failed', error: 'failed',
 };
 
-function alias<T extends string>(table: Record<string, T>) {
+function wordOf<T extends string>(table: Record<string, T>, v: unknown): T | undefined {
   // `Completed with warnings`, `COMPLETED-WITH-WARNINGS` and `completed_with_warnings` are one word.
-  return (v: unknown) => (typeof v === 'string' ? (table[v.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? v) : v);
+  return typeof v === 'string' ? (Object.hasOwn(table, (v = v.trim().toLowerCase().replace(/[\s-]+/g, '_'))) ? table[v as string] : undefined) : undefined;
+}
+
+function alias<T extends string>(table: Record<string, T>) {
+  return (v: unknown) => wordOf(table, v) ?? v;
+}
+
+/** The sync status a producer's word means (`Succeeded`, `FAILED`, `completed with warnings`, …), or undefined. */
+export function syncStatusOf(v: unknown): 'success' | 'warning' | 'failure' | undefined {
+  return wordOf(STATUS_ALIASES, v);
+}
+
+/** The side a producer's word for a direction means (`outbound`, `Receiving`, …), or undefined. */
+export function sideOf(v: unknown): Side | undefined {
+  return wordOf(DIRECTION_ALIASES, v);
+}
+
+/** The outcome a producer's word for a file's outcome means, or undefined. */
+export function fileOutcomeOf(v: unknown): 'transferred' | 'excluded' | 'failed' | undefined {
+  return wordOf(OUTCOME_ALIASES, v);
 }
 
 /** First present value among several spellings a producer may use. */
