@@ -7,7 +7,7 @@
  * skipped with the reason.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
+import { SYNC_EVENT_KEYS, SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
 import { blockEnd, CanonicalLines, canonicalObject } from './events-canonical.js';
 
 /**
@@ -16,10 +16,63 @@ import { blockEnd, CanonicalLines, canonicalObject } from './events-canonical.js
  */
 export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['events', 'syncEvents', 'sync_events', 'items', 'data', 'results', 'records']);
 
+/** Keys that name a connection: an object with one is an event, not a page of them. */
+const CONNECTION_KEYS: ReadonlySet<string> = new Set([...SYNC_EVENT_KEYS.connectionId, ...SYNC_EVENT_KEYS.connectionName, 'connection']);
+const START_KEYS: ReadonlySet<string> = new Set(SYNC_EVENT_KEYS.startedAt);
+/** The start keys no envelope would carry (`time` and `timestamp` may stamp a page). */
+const EVENT_START_KEYS: ReadonlySet<string> = new Set(['startedAt', 'started_at', 'startTime', 'start_time']);
+const STATUS_KEYS: ReadonlySet<string> = new Set(SYNC_EVENT_KEYS.status);
+
+/** An object that carries a sync event's own fields: a connection, or a status and a start time. */
+function looksLikeEvent(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  let status = false;
+  let start = false;
+  for (const k of Object.keys(v)) {
+    if (CONNECTION_KEYS.has(k)) return true;
+    status ||= STATUS_KEYS.has(k);
+    start ||= START_KEYS.has(k);
+  }
+  return status && start;
+}
+
+/**
+ * An object that holds events under an envelope key. An event's own list (`items` and `data` are
+ * also names for its files) does not make it one: a list whose entries are events does, and so
+ * does a list of anything in an object that is not itself an event (`{"events": []}`).
+ */
 function isEnvelope(v: unknown): boolean {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  for (const k of ENVELOPE_KEYS) if (Array.isArray((v as Record<string, unknown>)[k])) return true;
-  return false;
+  if (!isPlainObject(v)) return false;
+  let lists = false;
+  for (const k of ENVELOPE_KEYS) {
+    const list = v[k];
+    if (!Array.isArray(list)) continue;
+    if (list.some(looksLikeEvent)) return true;
+    lists = true;
+  }
+  return lists && !looksLikeEvent(v);
+}
+
+/** Envelope keys are searched this deep for a nested list of events (`{"data": {"events": [...]}}`). */
+const NESTED_DEPTH = 4;
+
+/**
+ * The events of a response that nests them: under envelope keys at any depth up to NESTED_DEPTH,
+ * and as GraphQL connections write lists (`{"edges": [{"node": {...}}]}`). Undefined when none.
+ */
+function nestedEvents(v: unknown, depth = 0): unknown[] | undefined {
+  if (!isPlainObject(v) || depth > NESTED_DEPTH) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (Array.isArray(x) && (ENVELOPE_KEYS.has(k) || k === 'edges' || k === 'nodes')) {
+      const list = x.map((e) => (isPlainObject(e) && isPlainObject(e['node']) ? e['node'] : e));
+      if (list.some(looksLikeEvent)) return list;
+    }
+  }
+  for (const x of Object.values(v)) {
+    const found = nestedEvents(x, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -96,6 +149,7 @@ export class EventsReader {
   private topObject: string[] | undefined;
   private topObjectChars = 0;
   private topObjectLine = 0;
+  private topIsEvent = false;
   private stringStart = -1;
   private stringParts: string[] = [];
   private stringChars = 0;
@@ -146,6 +200,11 @@ export class EventsReader {
       this.pending = '';
     } else if (this.mode === 'doc') this.endDoc();
     else if (this.mode === 'unreadable') this.pending = '';
+    if (this.result.events === 0 && this.result.invalid > 0 && !this.result.unreadable) {
+      // Not one event could be read: most likely not a sync history, or one in a shape not known
+      // here. A run that reported it as healthy would mislead; it is an input problem.
+      this.unreadable(this.firstInvalidLine, `no valid sync event (${this.result.invalid} invalid; the first, at line ${this.firstInvalidLine}: ${this.firstInvalidReason})`);
+    }
     // A last line without a newline is a line too.
     const total = this.line - (this.lastCharWasNewline ? 1 : 0);
     // Lines outside any event: brackets and keys of a document, blank lines; all of a file that is not a history.
@@ -442,9 +501,10 @@ export class EventsReader {
             this.topObject = [];
             this.topObjectChars = 0;
             this.topObjectLine = this.line;
+            this.topIsEvent = false;
             topFrom = i;
           }
-        } else if (this.depth === 1 && c === 91 && this.topObject && this.pendingKey !== undefined && ENVELOPE_KEYS.has(this.pendingKey) && this.arrDepth < 0) {
+        } else if (this.depth === 1 && c === 91 && this.topObject && !this.topIsEvent && this.pendingKey !== undefined && ENVELOPE_KEYS.has(this.pendingKey) && this.arrDepth < 0) {
           // `{"events": [` — an envelope: its elements are the events; stop buffering it.
           this.arrDepth = 2;
           this.topObject = undefined;
@@ -467,7 +527,12 @@ export class EventsReader {
         if (this.depth < 0) this.depth = 0;
         continue;
       }
-      if (c === 58 /* : */ && this.depth === 1) this.pendingKey = this.lastString;
+      if (c === 58 /* : */ && this.depth === 1) {
+        this.pendingKey = this.lastString;
+        // A start time before the list: this object is an event with a list of its own (its
+        // files), not a page of events (pages name their connection or a time stamp, not a start).
+        if (EVENT_START_KEYS.has(this.lastString)) this.topIsEvent = true;
+      }
       else if (c === 44 && this.depth === 1) this.pendingKey = undefined;
       i++;
     }
@@ -542,10 +607,15 @@ export class EventsReader {
     const line = this.topObjectLine;
     this.topObject = undefined;
     const value = tooBig ? undefined : tryParse(parts.join(''));
-    // One object that is not an envelope: a single event, pretty-printed.
-    if (value !== undefined && value !== null && typeof value === 'object' && !isEnvelope(value)) {
-      const r = toSyncEvent(value);
-      if ('event' in r) {
+    if (isPlainObject(value)) {
+      // A response that nests its events deeper (`{"data": {"events": [...]}}`, GraphQL edges).
+      const nested = looksLikeEvent(value) ? undefined : nestedEvents(value);
+      if (nested) {
+        for (const e of nested) this.give(e, line, this.line);
+        return -1;
+      }
+      // One event, pretty-printed (a stream of them, as `jq .` writes one): valid or not, it is an event.
+      if (looksLikeEvent(value) || this.result.events + this.result.invalid > 0 || 'event' in toSyncEvent(value)) {
         this.give(value, line, this.line);
         return -1;
       }
@@ -592,7 +662,14 @@ export class EventsReader {
     this.session.event({ kind: 'event', event, source: { file: this.name, line, endLine: line + lines - 1 } });
   }
 
+  private firstInvalidLine = 0;
+  private firstInvalidReason = '';
+
   private invalid(line: number, endLine: number, reason: string): void {
+    if (this.result.invalid === 0) {
+      this.firstInvalidLine = line;
+      this.firstInvalidReason = reason;
+    }
     const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
     this.result.invalid++;
     this.session.invalidEvent(this.name, line, reason, lines);

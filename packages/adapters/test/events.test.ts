@@ -217,3 +217,70 @@ describe('streaming', () => {
     );
   });
 });
+
+describe('histories as real exporters write them', () => {
+  const failed = (id: string, cid: string, message: string, extra: Record<string, unknown> = {}) => ({ connection_id: cid, status: 'failed', started_at: '2026-05-12T09:00:00Z', finished_at: '2026-05-12T09:00:02Z', event_id: id, error_message: message, ...extra });
+  const ok = (id: string, cid: string, extra: Record<string, unknown> = {}) => ({ connection_id: cid, status: 'succeeded', started_at: '2026-05-12T10:00:00Z', finished_at: '2026-05-12T10:00:05Z', event_id: id, ...extra });
+  const read = (text: string) => {
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const result = readEventsText(text, 'history.json', session);
+    return { result, report: session.report() };
+  };
+
+  it('NDJSON whose events carry their own items list is read line by line, not as a page', () => {
+    const lines = [
+      failed('e1', 'c-1', 'shared secret unavailable: InvalidToken', { items: [{ resource_id: 'r-1', size_bytes: 10 }] }),
+      ok('e2', 'c-2', { items: [{ resource_id: 'r-2' }] }),
+      ok('e3', 'c-1', { items: [] }),
+    ].map((e) => JSON.stringify(e));
+    const { result, report } = read(lines.join('\n') + '\n');
+    expect(result).toEqual({ events: 3, invalid: 0, unreadable: false });
+    expect(countsByRule(report)['shared-secret-invalid-token']).toBe(1);
+  });
+
+  it('a file in which no event is valid is an input problem, with the first reason and its line', async () => {
+    const log = [
+      { event: 'sync failed', level: 'error', timestamp: '2026-05-12T09:00:00Z', logger: 'scs.sync' },
+      { event: 'poll', level: 'info', timestamp: '2026-05-12T09:00:01Z', logger: 'scs.sync' },
+    ].map((e) => JSON.stringify(e));
+    const { result, report } = read(log.join('\n') + '\n');
+    expect(result.unreadable).toBe(true);
+    const problem = report.stats.problems.find((p) => p.code === 'EVENTS_UNREADABLE');
+    expect(problem?.message).toMatch(/no valid sync event \(2 invalid; the first, at line 1: invalid sync event/);
+    expect(problem?.line).toBe(1);
+    expect(unbalanced(report)).toEqual([]);
+    // Through the library as the CLI runs it: the run is marked as having lost an input (exit 2).
+    const dir = mkdtempSync(path.join(tmpdir(), 'scs-history-'));
+    try {
+      writeFileSync(path.join(dir, 'h.ndjson'), log.join('\n') + '\n');
+      const r = await diagnoseInputs(pack, { events: [path.join(dir, 'h.ndjson')], now: NOW });
+      expect(r.lost).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a stream of pretty-printed events (jq .) counts a bad one as invalid and reads the rest', () => {
+    const events = [failed('e1', 'c-1', 'connection failed (no manifest received)'), { status: 'failed', started_at: '2026-05-12T09:00:00Z', error_message: 'no connection named' }, ok('e3', 'c-1')];
+    const { result, report } = read(events.map((e) => JSON.stringify(e, null, 2)).join('\n') + '\n');
+    expect(result).toEqual({ events: 2, invalid: 1, unreadable: false });
+    expect(report.stats.problems.find((p) => p.code === 'EVENT_INVALID')?.line).toBe(9);
+    expect(unbalanced(report)).toEqual([]);
+  });
+
+  it('responses that nest their events: {"data": {"events": [...]}} and GraphQL edges', () => {
+    const events = [failed('e1', 'c-1', 'shared secret unavailable: InvalidToken'), ok('e2', 'c-2')];
+    for (const body of [{ data: { events }, meta: { page: 1 } }, { data: { syncEvents: { edges: events.map((node) => ({ node, cursor: 'x' })), pageInfo: { hasNextPage: false } } } }]) {
+      const { result, report } = read(JSON.stringify(body, null, 2) + '\n');
+      expect(result).toEqual({ events: 2, invalid: 0, unreadable: false });
+      expect(countsByRule(report)['shared-secret-invalid-token']).toBe(1);
+      expect(unbalanced(report)).toEqual([]);
+    }
+  });
+
+  it('a JSON document that holds no events at all stays unreadable, with the reason', () => {
+    const { result, report } = read(JSON.stringify({ name: 'config', replicas: 2, data: { x: 1 } }, null, 2));
+    expect(result.unreadable).toBe(true);
+    expect(report.stats.problems[0]?.message).toMatch(/expected a JSON array of sync events/);
+  });
+});
