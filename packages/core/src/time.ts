@@ -25,6 +25,7 @@ export function parseTime(value: unknown): number | undefined {
   if (/^\d+(\.\d+)?$/.test(s)) return fromEpochNumber(Number(s));
   const m = PY_LOGGING.exec(s);
   if (m) {
+    if (!realFields(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, true)) return undefined;
     const frac = (m[7] ?? '0').padEnd(3, '0').slice(0, 3);
     let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +frac);
     const zone = m[8];
@@ -35,8 +36,29 @@ export function parseTime(value: unknown): number | undefined {
     }
     return Number.isFinite(ms) ? ms : undefined;
   }
+  // Date.parse carries a day past the month's end into the next month (`2026-02-30`, and `T24:00`
+  // into the next day): an ISO-8601 date or date-time it would read so is not a time.
+  const iso = ISO_PREFIX.exec(s);
+  if (iso && !realFields(+iso[1]!, +iso[2]!, +iso[3]!, +(iso[4] ?? 0), +(iso[5] ?? 0), +(iso[6] ?? 0), false)) return undefined;
   const ms = Date.parse(s);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The date and time fields of an ISO-8601 date, or date-time, at the start of a string. */
+const ISO_PREFIX = /^([+-]\d{6}|\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when the fields name a date and time that exist: Date.UTC and Date.parse carry 2026-02-29
+ * into March, April 31 into May and 24:00 into the next day, which would move an event. With
+ * `utcYears`, years 0-99 are Date.UTC's 1900-1999 (that is the year whose calendar applies).
+ */
+function realFields(year: number, month: number, day: number, hour: number, minute: number, second: number, utcYears: boolean): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  if (day <= 28) return true;
+  if (month !== 2) return day <= DAYS_IN_MONTH[month - 1]!;
+  const y = utcYears && year >= 0 && year < 100 ? year + 1900 : year;
+  return day <= (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28);
 }
 
 /** The digit at `i` of `s`, or a value that makes any sum of digits negative. */
@@ -57,10 +79,12 @@ function canonicalIso(s: string): number | undefined {
   const milli = digitAt(s, 20) * 100 + digitAt(s, 21) * 10 + digitAt(s, 22);
   // A non-digit makes its field negative (no field of nine or fewer digits reaches 100,000).
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0) return undefined;
+  // A date or time that does not exist is left to the general path, which refuses it.
+  if (!realFields(year, month, day, hour, minute, second, true)) return undefined;
   const time = ((hour * 60 + minute) * 60 + second) * 1000 + milli;
-  // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99 and
-  // carries months past 12, so those take it.
-  if (year < 100 || month < 1 || month > 12) {
+  // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99, so
+  // those take it.
+  if (year < 100) {
     const ms = Date.UTC(year, month - 1, day, 0, 0, 0, time);
     return Number.isFinite(ms) ? ms : undefined;
   }

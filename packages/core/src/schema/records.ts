@@ -44,7 +44,11 @@ const STATUS_ALIASES: Record<string, 'success' | 'warning' | 'failure'> = {
   success: 'success', succeeded: 'success', successful: 'success', ok: 'success', green: 'success', completed: 'success', complete: 'success',
   warning: 'warning', warn: 'warning', yellow: 'warning', partial: 'warning', partial_success: 'warning',
   warnings: 'warning', completed_with_warnings: 'warning', succeeded_with_warnings: 'warning', success_with_warnings: 'warning', partial_failure: 'warning', partially_failed: 'warning',
+  // Not finished yet, or not run: the yellow icon, neither a success nor a confirmed failure.
+  running: 'warning', started: 'warning', pending: 'warning', queued: 'warning', in_progress: 'warning', retry: 'warning', retrying: 'warning', scheduled: 'warning', skipped: 'warning',
   failure: 'failure', failed: 'failure', fail: 'failure', error: 'failure', errored: 'failure', red: 'failure',
+  timed_out: 'failure', timeout: 'failure', timedout: 'failure', aborted: 'failure', cancelled: 'failure', canceled: 'failure',
+  revoked: 'failure', rejected: 'failure', crashed: 'failure', killed: 'failure', expired: 'failure',
 };
 const DIRECTION_ALIASES: Record<string, Side> = {
   sending: 'sending', send: 'sending', sender: 'sending', outgoing: 'sending', outbound: 'sending', outbox: 'sending',
@@ -61,11 +65,11 @@ function wordOf<T extends string>(table: Record<string, T>, v: unknown): T | und
   return typeof v === 'string' ? (Object.hasOwn(table, (v = v.trim().toLowerCase().replace(/[\s-]+/g, '_'))) ? table[v as string] : undefined) : undefined;
 }
 
-function alias<T extends string>(table: Record<string, T>) {
-  return (v: unknown) => wordOf(table, v) ?? v;
-}
-
-/** The sync status a producer's word means (`Succeeded`, `FAILED`, `completed with warnings`, …), or undefined. */
+/**
+ * The sync status a producer's word means (`Succeeded`, `FAILED`, `completed with warnings`, …), or
+ * undefined for a word outside the table (the schema reads such a word as warning; callers that
+ * read events without the schema step aside on undefined).
+ */
 export function syncStatusOf(v: unknown): 'success' | 'warning' | 'failure' | undefined {
   return wordOf(STATUS_ALIASES, v);
 }
@@ -86,19 +90,87 @@ function pick(o: Record<string, unknown>, ...keys: readonly string[]): unknown {
   return undefined;
 }
 
-const idString = z.union([z.string().min(1), z.number()]).transform(String);
-const isoTime = z.unknown().transform((v, ctx) => {
-  const iso = normalizeTime(v);
-  if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'not a timestamp (ISO-8601 or epoch expected)' });
-    return z.NEVER;
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** What a value is, for a reason: `null`, `array`, or its typeof. */
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/** An optional id: a non-empty string, or a number written out; anything else is absent. */
+function optionalId(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+}
+
+/** Optional text: a string, or a scalar written out (a name exported as a number); anything else is absent. */
+function optionalText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : undefined;
+}
+
+/** A byte count: a whole non-negative number, or a string that is one (`"1024"`); anything else is absent. */
+function sizeOf(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** JSON text of a value, or '' for one JSON cannot write (a cycle, a bigint). */
+function jsonOf(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
   }
-  return iso;
-});
+}
+
+/**
+ * A message value as text: a string as is; an error object (`{code, message}`) as `code: message`;
+ * another object as JSON; a list as its items' texts joined with `; `; a scalar written out.
+ */
+function messageText(v: unknown, depth = 0): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) {
+    // Deep (or cyclic) nesting is written as JSON rather than walked.
+    if (depth > 4) return jsonOf(v);
+    return v.map((x) => messageText(x, depth + 1)).filter((t) => t !== '').join('; ');
+  }
+  if (v === null || typeof v !== 'object') return '';
+  const o = v as Record<string, unknown>;
+  const message = o['message'];
+  if (typeof message === 'string') {
+    const code = [o['code'], o['type'], o['name']].find((c): c is string => typeof c === 'string' && c !== '');
+    return code === undefined ? message : message === '' ? code : `${code}: ${message}`;
+  }
+  return jsonOf(v);
+}
+
+/**
+ * The message of an event from every key that may hold it, in SYNC_EVENT_KEYS.message order: a
+ * producer that writes `"message": "Sync failed"` beside `"error": "<the SCS error>"` keeps the
+ * error text the rules match. Empty texts and exact repeats are dropped; the rest joined with `: `.
+ * A lone string comes back exactly; only empty strings give ''; no key at all gives undefined.
+ */
+function messageOf(o: Record<string, unknown>): string | undefined {
+  const texts: string[] = [];
+  let empty = false;
+  for (const k of SYNC_EVENT_KEYS.message) {
+    const v = o[k];
+    if (v === undefined || v === null) continue;
+    if (v === '') empty = true;
+    const t = messageText(v);
+    if (t !== '' && !texts.includes(t)) texts.push(t);
+  }
+  return texts.length > 0 ? texts.join(': ') : empty ? '' : undefined;
+}
 
 /**
  * The keys each field of a sync event may come under, in the order they are looked for (the first
- * present and not null wins): camelCase, snake_case and the names exports commonly use.
+ * present and not null wins; `message` takes them all): camelCase, snake_case and the names
+ * exports commonly use.
  */
 export const SYNC_EVENT_KEYS = {
   id: ['id', 'eventId', 'event_id', 'syncId', 'sync_id'],
@@ -109,7 +181,7 @@ export const SYNC_EVENT_KEYS = {
   status: ['status', 'state', 'result'],
   startedAt: ['startedAt', 'started_at', 'start', 'startTime', 'start_time', 'time', 'timestamp'],
   finishedAt: ['finishedAt', 'finished_at', 'endedAt', 'ended_at', 'end', 'endTime', 'end_time', 'completedAt', 'completed_at'],
-  message: ['message', 'error', 'errorMessage', 'error_message', 'detail', 'details'],
+  message: ['message', 'error', 'errorMessage', 'error_message', 'detail', 'details', 'errors'],
   files: ['files', 'items', 'resources'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -122,70 +194,129 @@ export const SYNC_FILE_KEYS = {
   name: ['name', 'fileName', 'file_name'],
 } as const satisfies Record<string, readonly string[]>;
 
+/** Where each required field is looked for: the reason for an event without one lists them. */
+const LOOKED_FOR = {
+  connectionId: [...SYNC_EVENT_KEYS.connectionId, 'connection.id', 'connection', ...SYNC_EVENT_KEYS.connectionName, 'connection.name'],
+  status: SYNC_EVENT_KEYS.status,
+  startedAt: SYNC_EVENT_KEYS.startedAt,
+};
+
+function missing(field: keyof typeof LOOKED_FOR): string {
+  return `missing (looked for ${LOOKED_FOR[field].join(', ')})`;
+}
+
+/**
+ * The connection id: a non-empty string, or a number written out. Required: the reason says where
+ * it was looked for, or what is wrong with the value found.
+ */
+const connectionIdSchema = z.unknown().transform((v, ctx): string => {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  const message = v === undefined ? missing('connectionId') : v === '' ? 'empty string (a connection id or name expected)' : typeof v === 'number' ? 'not a finite number' : `expected a string or a number, got ${kindOf(v)}`;
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+});
+
+/** The start time, normalized to ISO-8601 UTC. Required, with a reason as above. */
+const startedAtSchema = z.unknown().transform((v, ctx): string => {
+  const iso = normalizeTime(v);
+  if (iso !== undefined) return iso;
+  const message =
+    v === undefined ? missing('startedAt')
+    : v === '' ? 'empty string (ISO-8601 or epoch time expected)'
+    : typeof v === 'string' || typeof v === 'number' ? 'not a timestamp, or a date or time that does not exist (ISO-8601 or epoch expected)'
+    : `expected an ISO-8601 or epoch time, got ${kindOf(v)}`;
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+});
+
+const statusSchema = z.enum(['success', 'warning', 'failure'], {
+  error: (issue) =>
+    issue.input === undefined ? missing('status')
+    : typeof issue.input === 'string' ? 'empty string (a status word such as success, warning or failure expected)'
+    : `expected a status word such as success, warning or failure, got ${kindOf(issue.input)}`,
+});
+
+/** The object that is not one, for the reason: `expected object, got array`. */
+const notAnObject = (issue: { input?: unknown }) => `expected object, got ${kindOf(issue.input)}`;
+
+/**
+ * One file of an event. Each field is read leniently (a value that is not what the field holds is
+ * absent): a file's details never cost its event, whose status and message are what is diagnosed.
+ */
 export const SyncFileSchema = z.preprocess(
   (raw) => {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-    const o = raw as Record<string, unknown>;
+    if (!isObject(raw)) return raw;
     const k = SYNC_FILE_KEYS;
     return {
-      resourceId: pick(o, ...k.resourceId),
-      revisionId: pick(o, ...k.revisionId),
-      sizeBytes: pick(o, ...k.sizeBytes),
-      outcome: pick(o, ...k.outcome),
-      name: pick(o, ...k.name),
+      resourceId: optionalId(pick(raw, ...k.resourceId)),
+      revisionId: optionalId(pick(raw, ...k.revisionId)),
+      sizeBytes: sizeOf(pick(raw, ...k.sizeBytes)),
+      outcome: fileOutcomeOf(pick(raw, ...k.outcome)),
+      name: optionalText(pick(raw, ...k.name)),
     };
   },
-  z.object({
-    resourceId: idString.optional(),
-    revisionId: idString.optional(),
-    sizeBytes: z.coerce.number().int().nonnegative().optional(),
-    outcome: z.preprocess(alias(OUTCOME_ALIASES), z.enum(['transferred', 'excluded', 'failed'])).optional(),
-    name: z.string().optional(),
-  }),
+  z.object(
+    {
+      resourceId: z.string().optional(),
+      revisionId: z.string().optional(),
+      sizeBytes: z.number().int().nonnegative().optional(),
+      outcome: z.enum(['transferred', 'excluded', 'failed']).optional(),
+      name: z.string().optional(),
+    },
+    { error: notAnObject },
+  ),
 );
 export type SyncFile = z.infer<typeof SyncFileSchema>;
 
 /**
  * One sync attempt as the Sync Status page shows it. Accepts camelCase and snake_case and the
  * common spellings of status and direction; normalizes times to ISO-8601 UTC.
+ *
+ * Only the connection, the status and the start time can make an event invalid: every other field
+ * is read leniently (an unknown direction word, a broken finish time, a file that is not one are
+ * absent), because the event's status and message are what is diagnosed and must not be lost.
  */
 export const SyncEventSchema = z.preprocess(
   (raw) => {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-    const o = raw as Record<string, unknown>;
-    const conn = (o['connection'] && typeof o['connection'] === 'object' ? o['connection'] : {}) as Record<string, unknown>;
+    if (!isObject(raw)) return raw;
+    const o = raw;
+    const conn = isObject(o['connection']) ? o['connection'] : {};
     const k = SYNC_EVENT_KEYS;
+    const name = pick(o, ...k.connectionName) ?? pick(conn, 'name');
+    const status = pick(o, ...k.status);
+    const files = pick(o, ...k.files);
     return {
-      id: pick(o, ...k.id),
+      id: optionalId(pick(o, ...k.id)),
       // A history without ids still identifies its connections by name (or a bare `connection` string).
-      connectionId:
-        pick(o, ...k.connectionId) ??
-        pick(conn, 'id') ??
-        (typeof o['connection'] === 'string' ? o['connection'] : undefined) ??
-        pick(o, ...k.connectionName) ??
-        pick(conn, 'name'),
-      connectionName: pick(o, ...k.connectionName) ?? pick(conn, 'name'),
-      direction: pick(o, ...k.direction) ?? pick(conn, 'direction', 'type'),
-      sharedId: pick(o, ...k.sharedId) ?? pick(conn, 'sharedId', 'shared_id'),
-      status: pick(o, ...k.status),
+      connectionId: pick(o, ...k.connectionId) ?? pick(conn, 'id') ?? (typeof o['connection'] === 'string' ? o['connection'] : undefined) ?? name,
+      connectionName: optionalText(name),
+      direction: sideOf(pick(o, ...k.direction) ?? pick(conn, 'direction', 'type')),
+      sharedId: optionalId(pick(o, ...k.sharedId) ?? pick(conn, 'sharedId', 'shared_id')),
+      // A word outside the table (`exploded`, a producer's own state) is read as warning: its
+      // message is still matched. Only an empty or non-word status is refused (by the schema).
+      status: typeof status === 'string' && status.trim() !== '' ? (syncStatusOf(status) ?? 'warning') : status,
       startedAt: pick(o, ...k.startedAt),
-      finishedAt: pick(o, ...k.finishedAt),
-      message: pick(o, ...k.message),
-      files: pick(o, ...k.files),
+      finishedAt: normalizeTime(pick(o, ...k.finishedAt)),
+      message: messageOf(o),
+      files: Array.isArray(files) ? files.filter(isObject) : [],
     };
   },
-  z.object({
-    id: idString.optional(),
-    connectionId: idString,
-    connectionName: z.string().optional(),
-    direction: z.preprocess(alias(DIRECTION_ALIASES), SideSchema).optional(),
-    sharedId: idString.optional(),
-    status: z.preprocess(alias(STATUS_ALIASES), z.enum(['success', 'warning', 'failure'])),
-    startedAt: isoTime,
-    finishedAt: isoTime.optional(),
-    message: z.preprocess((v) => (v === null ? undefined : typeof v === 'object' ? JSON.stringify(v) : v), z.string().optional()),
-    files: z.array(SyncFileSchema).default([]),
-  }),
+  z.object(
+    {
+      id: z.string().optional(),
+      connectionId: connectionIdSchema,
+      connectionName: z.string().optional(),
+      direction: SideSchema.optional(),
+      sharedId: z.string().optional(),
+      status: statusSchema,
+      startedAt: startedAtSchema,
+      finishedAt: z.string().optional(),
+      message: z.string().optional(),
+      files: z.array(SyncFileSchema),
+    },
+    { error: notAnObject },
+  ),
 );
 export type SyncEvent = z.infer<typeof SyncEventSchema>;
 
