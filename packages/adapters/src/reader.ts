@@ -2,12 +2,16 @@
  * The log reader: bytes in, records out, every line accounted for.
  *
  * Stages, per chunk of input:
- * 1. lines: split on LF (CRLF and lone CR too), cap very long lines, skip binary ones;
+ * 1. lines: split on LF (CRLF and lone CR too), cap very long lines, skip binary ones (the NULs
+ *    a crash leaves before or after a line's text are dropped, the text is read);
  * 2. envelopes: Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
  *    unwrapped, and their partial lines (CRI `P`, Docker entries without a trailing newline) are
  *    joined into one logical line. Runtimes write stdout and stderr from separate goroutines, so
  *    the two streams' lines interleave: each stream has its own lane (partials, open record);
- *    a `kubectl logs --timestamps` prefix is taken off the same way;
+ *    a `kubectl logs --timestamps` prefix is taken off the same way, and so are the prefixes
+ *    collectors and log stores write before each line (syslog, journald, CloudWatch, Loki,
+ *    Grafana, Compose) and the JSON objects that carry one raw line each (journald, Fluent Bit,
+ *    Filebeat, Cloud Logging, Loki): a traceback they cut into lines is one record again;
  * 3. records: a Python traceback, indented lines and, after a line that starts like a log line
  *    (time, level), the lines that do not, join the record they follow;
  * 4. prefilter: the rule pack's raw scanner runs once over the whole chunk. A record with no hit
@@ -119,6 +123,107 @@ function kubectlPrefix(s: string): number {
   return end > 0 && s.charCodeAt(end) === 32 && KUBECTL_TIME.test(s) ? end + 1 : 0;
 }
 
+/** Keys under which collectors and log stores keep a raw line, most specific first. */
+const RAW_LINE_KEYS = ['log', 'MESSAGE', 'textPayload', 'line', 'message'] as const;
+/**
+ * JSON lines of an input looked at for a raw line before it is taken as structured logging
+ * throughout: the test costs a few searches of the line, which a file of structured events
+ * need not pay on every line.
+ */
+const RAW_LINE_CHECKS = 256;
+/** The collector's time of a raw line (journald's epoch µs, Fluent Bit's epoch seconds). */
+const RAW_LINE_TIME = /"(?:time|timestamp|@timestamp|__REALTIME_TIMESTAMP|date)" ?: ?"?([^",}\s]{1,40})/;
+
+/**
+ * Where the string value of `key` starts (after its opening quote), or -1. Writers differ in
+ * spacing: compact (Go, journald), `": "` (Python's json.dumps), `" : "` (older journald).
+ */
+function stringValueAt(s: string, key: string): number {
+  const name = `"${key}"`;
+  for (let at = s.indexOf(name); at >= 0; at = s.indexOf(name, at + 1)) {
+    let i = at + name.length;
+    while (s.charCodeAt(i) === 32) i++;
+    if (s.charCodeAt(i) !== 58) continue; // a value that reads like the key, not the key
+    i++;
+    while (s.charCodeAt(i) === 32) i++;
+    if (s.charCodeAt(i) === 34) return i + 1;
+  }
+  return -1;
+}
+
+/** Where the JSON string that starts at `from` ends (its closing quote), or -1. */
+function jsonStringEnd(s: string, from: number): number {
+  for (let q = s.indexOf('"', from); q >= 0; q = s.indexOf('"', q + 1)) {
+    let b = q - 1;
+    while (b >= from && s.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+  }
+  return -1;
+}
+
+/**
+ * Whether a JSON-escaped string is a raw line of output: a log line's header, JSON, a line of a
+ * traceback (its header, an indented frame), or any line while its stream has a raw record open
+ * that such a line may go on (the exception line, a chain line, a multi-line message: the
+ * reader's own rules decide). `message` and `line` hold structured loggers' messages too: there
+ * only a dated header starts a raw stream.
+ */
+function isRawLine(payload: string, key: string, open: OpenRecord | undefined): boolean {
+  const c0 = payload.charCodeAt(0);
+  if (c0 === 32 || payload.startsWith('\\t') || payload.startsWith(TRACEBACK)) return true;
+  if (key === 'message' || key === 'line' ? DATE_HEAD.test(payload) : looksLikeHeader(payload)) return true;
+  return open !== undefined && !open.json && (open.headed || open.tb !== 0);
+}
+
+/** A prefix a collector or log store writes before each line of an application's output. */
+interface ShipperPrefix {
+  /** Characters to take off, separator included. */
+  length: number;
+  /** The lane of the stream the prefix names (a process, a Loki stream, a Compose service); undefined: the file's own. */
+  lane: string | undefined;
+  time: string | undefined;
+  /** `<time>\t<line>`: a time and a tab, never a log line's own header. */
+  tab: boolean;
+}
+
+const ISO_TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|[+-]\\d\\d:?\\d\\d)';
+/**
+ * After a time with a `T` and a zone: a tab (Grafana's log download), Loki's `{labels}` (logcli),
+ * syslog's `host program[pid]:` (rsyslog's RFC 3339 files, `journalctl -o short-iso`), a
+ * CloudWatch `group/stream` name (`aws logs tail`), or a bare space (a CloudWatch export to S3).
+ */
+const ISO_SHIPPER = new RegExp(`^(${ISO_TIME})(?:(\\t)| (?:(\\{[^{}\\n]{0,4000}\\}) |([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}\\[\\d{1,10}\\]): |([\\w.-]{1,255}(?:/[^\\s/]{1,255})+) )?)`);
+/** RFC 3164 (`/var/log/syslog`, `journalctl`'s default): `[<PRI>]May 12 14:03:22 host program[pid]: `. No year: no time taken. */
+const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+/** RFC 5424: `<PRI>1 TIME HOST APP PROCID MSGID SD `, then the message (a UTF-8 BOM may open it). */
+const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (?:\xef\xbb\xbf)?|$)/;
+/** `docker compose logs`: `scs-1  | ` (v1: `scs_1  | `), coloured on a terminal. */
+const COMPOSE = /^(?:\x1b\[[0-9;]*m)?([a-z0-9][\w.-]{0,120}[-_]\d{1,4}) +\| (?:\x1b\[[0-9;]*m)?/;
+
+/** The prefix a collector wrote before the line, or undefined (most lines: a cheap test of one or two characters). */
+function shipperPrefix(s: string): ShipperPrefix | undefined {
+  const c = s.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    if (s.charCodeAt(10) !== 84) return undefined; // a `T` between date and time
+    const m = ISO_SHIPPER.exec(s);
+    if (!m) return undefined;
+    const lane = m[3] ?? m[4] ?? m[5];
+    return { length: m[0].length, lane: lane === undefined ? undefined : `prefix:${lane}`, time: m[1], tab: m[2] !== undefined };
+  }
+  if (c === 60 || (c >= 65 && c <= 90 && s.charCodeAt(3) === 32)) {
+    const m = RFC3164.exec(s);
+    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+    const r = c === 60 ? RFC5424.exec(s) : null;
+    if (r) return { length: r[0].length, lane: `prefix:${r[2]}`, time: r[1] === '-' ? undefined : r[1], tab: false };
+    return undefined;
+  }
+  if (c === 27 || (c >= 97 && c <= 122)) {
+    const m = COMPOSE.exec(s);
+    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+  }
+  return undefined;
+}
+
 /** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
 function looksLikeHeader(s: string): boolean {
   const c = s.charCodeAt(0);
@@ -134,6 +239,24 @@ function looksLikeHeader(s: string): boolean {
   if (c >= 65 && c <= 90) return LEVEL_HEAD.test(s) || SYSLOG_HEAD.test(s); // A-Z
   if (c === 108 || c === 116) return LOGFMT_HEAD.test(s); // l, t
   return false;
+}
+
+/** Control characters other than TAB and ESC: binary data, not text. */
+const CONTROL = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/;
+
+/**
+ * The text of a line padded with NULs at its start or end (a crash leaves zeros where the file had
+ * grown but its data never reached the disk; the restarted service writes on after them), or
+ * undefined when the NULs sit inside the text or the rest is not text: a binary line.
+ */
+function unpadded(line: string): string | undefined {
+  let a = 0;
+  let b = line.length;
+  while (a < b && line.charCodeAt(a) === 0) a++;
+  while (b > a && line.charCodeAt(b - 1) === 0) b--;
+  if (a === b) return undefined;
+  const text = line.slice(a, b);
+  return CONTROL.test(text) ? undefined : text;
 }
 
 /** Whether a JSON-escaped text ends with the escape `\<ch>` (an odd run of backslashes before it). */
@@ -193,6 +316,9 @@ export class LogReader {
   private readonly plain: Lane = newLane();
   /** One lane per envelope stream (`cri:stdout`, `docker:stderr`, …), created on first use. */
   private readonly lanes = new Map<string, Lane>();
+  /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
+  private rawLineChecks = 0;
+  private rawLinesSeen = false;
 
   constructor(session: DiagnosisSession, name: string, options: ReadOptions = {}) {
     this.session = session;
@@ -301,6 +427,7 @@ export class LogReader {
   private lines(s: string, bytes?: Uint8Array, offset?: number): void {
     const hasCr = s.indexOf('\r') >= 0;
     const hasNul = s.indexOf('\0') >= 0;
+    const hasEsc = s.indexOf('\x1b') >= 0;
     let hits: number[] | undefined;
     if (this.scanner) {
       hits = this.hitBuf;
@@ -318,7 +445,13 @@ export class LogReader {
         while (h < hits.length && hits[h]! < start) h++;
         hit = h < hits.length && hits[h]! < end;
       }
-      const line = hit && hits ? detach(s.slice(start, end)) : s.slice(start, end);
+      let line = hit && hits ? detach(s.slice(start, end)) : s.slice(start, end);
+      // Colour codes can sit inside a level marker or a signature (structlog's console writes
+      // `[` ESC[31m `error`): the scanner looks at the line without them.
+      if (!hit && hasEsc && line.indexOf('\x1b[') >= 0 && this.test(line.replace(ANSI, ''))) {
+        hit = true;
+        line = detach(line);
+      }
       if (hasCr || hasNul) this.special(line, hit);
       else this.physical(line, hit);
       start = end + 1;
@@ -334,6 +467,15 @@ export class LogReader {
       // Binary when a NUL is within the cap: what lies past it is never looked at (see keepCarry).
       const nul = part.indexOf('\0');
       if (nul >= 0 && nul < this.maxLine) {
+        const capped = part.length > this.maxLine ? part.slice(0, this.maxLine) : part;
+        const text = unpadded(capped);
+        if (text !== undefined) {
+          // Text behind or before a run of NULs: the zeros a crash leaves where the file had grown
+          // but the data never reached the disk. The line is read without them.
+          if (capped !== part) this.session.truncated(this.name);
+          this.physical(text, hit && (!this.scanner || this.test(text)));
+          continue;
+        }
         this.lineNo++;
         if (part.length > this.maxLine) this.session.truncated(this.name);
         this.settle();
@@ -383,6 +525,7 @@ export class LogReader {
         return;
       }
     }
+    if (f === 'auto' && raw.charCodeAt(0) === 123 && (this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(raw, hit, lineNo)) return;
     // `kubectl logs --prefix` (several pods at once): each pod/container is its own lane, so a
     // traceback stays one record however the pods' lines interleave.
     let lane = this.plain;
@@ -398,7 +541,60 @@ export class LogReader {
       this.logical(lane, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
       return;
     }
+    if (f === 'auto' && lane === this.plain) {
+      const p = shipperPrefix(raw);
+      if (p && (p.lane !== undefined || p.tab || this.continuesTraceback(raw.slice(p.length)))) {
+        // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
+        // records apart when a collector interleaves them.
+        const into = p.lane === undefined ? lane : this.laneOf(p.lane);
+        this.logical(into, { payload: raw.slice(p.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
+        return;
+      }
+    }
     this.logical(lane, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
+  }
+
+  /**
+   * Whether a line that followed a bare time (`<ISO time> <text>`, as a log store's export writes
+   * every line) goes on with the open record of the plain lane as part of a traceback: a bare time
+   * cannot be told from a log line's own header, so only traceback text takes it off.
+   */
+  private continuesTraceback(payload: string): boolean {
+    const o = this.plain.open;
+    if (!o || o.json) return false;
+    const c0 = payload.charCodeAt(0);
+    if (payload.length === 0) return o.tb !== 0;
+    if (c0 === 32 || c0 === 9 || payload.startsWith(TRACEBACK)) return true;
+    if (o.tb === 2) return payload.startsWith(CHAIN_1) || payload.startsWith(CHAIN_2);
+    return o.tb === 1 && !looksLikeHeader(payload);
+  }
+
+  /**
+   * A JSON object that carries one raw line of an application's output (journald's MESSAGE from
+   * a service's stdout, Fluent Bit's `log`, Cloud Logging's `textPayload`, Loki's `line`, a
+   * shipper's `message`) is read like a Docker entry: the line goes into its stream's lane, so a
+   * traceback written one line per object is one record again and the line's own header gives
+   * the level and the logger. A structured event (`{"level": …, "msg": "connection failed"}`)
+   * is not a raw line and stays a JSON record.
+   */
+  private rawLine(raw: string, hit: boolean, lineNo: number): boolean {
+    if (!this.rawLinesSeen) this.rawLineChecks++;
+    for (const key of RAW_LINE_KEYS) {
+      const from = stringValueAt(raw, key);
+      if (from < 0) continue;
+      const to = jsonStringEnd(raw, from);
+      if (to < 0) return false;
+      let payload = raw.slice(from, to);
+      if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
+      if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
+      const lane = this.laneOf(raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`);
+      if (!isRawLine(payload, key, lane.open)) return false;
+      this.rawLinesSeen = true;
+      const t = RAW_LINE_TIME.exec(raw);
+      this.logical(lane, { payload, escaped: true, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: t ? t[1] : undefined });
+      return true;
+    }
+    return false;
   }
 
   private laneOf(key: string): Lane {

@@ -178,11 +178,18 @@ export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = 
   return textOf(decompress(raw, input.name), input.name);
 }
 
-/** Compressions recognised by their magic bytes but not read: the user must decompress first. */
-const UNSUPPORTED: { name: string; magic: number[] }[] = [
-  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
-  { name: 'bzip2', magic: [0x42, 0x5a, 0x68] },
-  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+/**
+ * Compressions and archives recognised by their magic bytes but not read: the user must
+ * decompress or extract first. A zip read as text would be a few lines of binary and no
+ * diagnosis, which reads like a clean log.
+ */
+const UNSUPPORTED: { magic: number[]; why: string }[] = [
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], why: 'compressed with zstd, which scs-doctor does not read; decompress it first' },
+  { magic: [0x42, 0x5a, 0x68], why: 'compressed with bzip2, which scs-doctor does not read; decompress it first' },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], why: 'compressed with xz, which scs-doctor does not read; decompress it first' },
+  // Local file header, empty archive, spanned archive.
+  ...[[0x03, 0x04], [0x05, 0x06], [0x07, 0x08]].map((tail) => ({ magic: [0x50, 0x4b, ...tail], why: 'a zip archive, which scs-doctor does not read; extract it and pass the folder' })),
+  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], why: 'a 7-Zip archive, which scs-doctor does not read; extract it and pass the folder' },
 ];
 
 /** Reads the first `n` bytes (fewer at the end of the stream); returns them and the rest of the stream. */
@@ -218,7 +225,7 @@ async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> 
   for (const u of UNSUPPORTED) {
     if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) {
       raw.destroy();
-      throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: compressed with ${u.name}, which scs-doctor does not read; decompress it first`, { file: name });
+      throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${u.why}`, { file: name });
     }
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
@@ -251,10 +258,30 @@ async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> 
   }
 }
 
-/** Drops a UTF-8 byte-order mark; converts UTF-16 (told by its byte-order mark) to UTF-8. */
+/** Bytes looked at to tell UTF-16 without a byte-order mark. */
+const UTF16_SNIFF = 64;
+
+/**
+ * UTF-16 without a byte-order mark (a file cut out of a longer one, or written by a tool that
+ * leaves the mark out): text that is mostly ASCII has a zero in every other byte. Read as UTF-8,
+ * every line would hold NULs and be skipped as binary.
+ */
+function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(Math.min(head.length, UTF16_SNIFF) / 2);
+  if (pairs < 4) return undefined;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] !== 0 && head[i + 1] === 0) le++;
+    else if (head[i] === 0 && head[i + 1] !== 0) be++;
+  }
+  return le >= pairs * 0.9 ? 'utf-16le' : be >= pairs * 0.9 ? 'utf-16be' : undefined;
+}
+
+/** Drops a UTF-8 byte-order mark; converts UTF-16 (told by its byte-order mark, or by its zero bytes) to UTF-8. */
 async function* textOf(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
-  const { head, rest } = await peek(bytes, 3, name);
-  const utf16 = head.length >= 2 && head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head.length >= 2 && head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : undefined;
+  const { head, rest } = await peek(bytes, UTF16_SNIFF, name);
+  const utf16 = head.length >= 2 && head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head.length >= 2 && head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : utf16WithoutBom(head);
   if (utf16) {
     const decoder = new TextDecoder(utf16); // drops the BOM
     yield Buffer.from(decoder.decode(head, { stream: true }), 'utf8');

@@ -12,7 +12,8 @@ const SHARED_KEYS = ['shared_id', 'sharedId', 'sharedID'];
 
 function first(fields: Record<string, unknown>, keys: readonly string[]): unknown {
   for (const k of keys) {
-    const v = fields[k];
+    // journald keeps a record's extra fields under upper-case names (CONNECTION_ID).
+    const v = fields[k] ?? fields[k.toUpperCase()];
     if (v !== undefined && v !== null && v !== '') return v;
   }
   return undefined;

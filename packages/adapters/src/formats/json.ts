@@ -1,7 +1,7 @@
 /**
  * JSON log lines from structured loggers: structlog, python-json-logger, pino, ECS, GCP/Loki
- * shapes. The message, level, time, logger and exception are found under their common names;
- * every other key stays in `fields`.
+ * shapes, journald (`journalctl -o json`). The message, level, time, logger and exception are
+ * found under their common names; every other key stays in `fields`.
  */
 import type { Level } from '@scs-doctor/core';
 import { toLevel } from './levels.js';
@@ -14,11 +14,14 @@ export interface JsonLog {
   fields: Record<string, unknown>;
 }
 
-// Structured loggers (msg, message, event), shippers and log stores (log, line: Loki; textPayload: Cloud Logging; @message: CloudWatch).
-const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'line', 'text', 'textPayload', '@message'];
-const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', '@level', 'levelno'];
-const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime', 'date', 't', 'created'];
-const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module'];
+// Structured loggers (msg, message, event), shippers and log stores (log, line: Loki; textPayload: Cloud Logging; @message: CloudWatch; MESSAGE: journald).
+const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'line', 'text', 'textPayload', '@message', 'MESSAGE'];
+// journald: PRIORITY is the syslog severity (0 emerg … 7 debug), __REALTIME_TIMESTAMP epoch µs, LOGGER from Python's JournalHandler.
+const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', '@level', 'levelno', 'PRIORITY'];
+const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime', 'date', 't', 'created', '__REALTIME_TIMESTAMP'];
+const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module', 'LOGGER'];
+/** Syslog severities (RFC 5424), the scale of journald's PRIORITY. */
+const SYSLOG_LEVELS: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
 const EXCEPTION_KEYS = ['exc_info', 'exception', 'exc_text', 'stack', 'stack_trace', 'traceback', 'error.stack_trace'];
 
 const PRINTF = /%(?:\([\w.]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac%]/;
@@ -46,9 +49,17 @@ function dictTraceback(v: unknown): string | undefined {
   return out.join('\n');
 }
 
+/** journald writes a MESSAGE that is not valid UTF-8 as an array of its bytes. */
+function bytesText(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.length === 0 || !v.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return undefined;
+  return Buffer.from(v as number[]).toString('utf8');
+}
+
 function text(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
+  const bytes = bytesText(v);
+  if (bytes !== undefined) return bytes;
   const tb = dictTraceback(v);
   if (tb !== undefined) return tb;
   if (typeof v === 'object') {
@@ -64,7 +75,14 @@ function text(v: unknown): string {
 /** Interprets a parsed JSON object as a log event; undefined when it is not an object. */
 export function fromJsonObject(o: unknown): JsonLog | undefined {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
-  const obj = o as Record<string, unknown>;
+  let obj = o as Record<string, unknown>;
+  // Cloud Logging entries hold the application's JSON under `jsonPayload`, beside the entry's own
+  // severity and timestamp: read it as one event, the payload's keys before the entry's.
+  const payload = obj['jsonPayload'];
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+    const { jsonPayload: _payload, ...entry } = obj;
+    obj = { ...entry, ...(payload as Record<string, unknown>) };
+  }
   const fields: Record<string, unknown> = { ...obj };
   let mk = pickKey(obj, MESSAGE_KEYS);
   // A dump of Python's LogRecord holds `msg`, the format string, beside `message`, the text.
@@ -85,7 +103,7 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   if (lk) {
     const raw = obj[lk];
     // Python's levelno scale (ERROR=40) differs from pino's (error=50).
-    const level = lk === 'levelno' && typeof raw === 'number' ? toLevel(raw + 10) : toLevel(raw);
+    const level = lk === 'levelno' && typeof raw === 'number' ? toLevel(raw + 10) : lk === 'PRIORITY' ? SYSLOG_LEVELS[Number(raw)] : toLevel(raw);
     if (level) out.level = level;
   }
   const tk = pickKey(obj, TIME_KEYS);

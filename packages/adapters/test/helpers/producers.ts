@@ -10,9 +10,15 @@
  *   stdout and stderr lines interleave;
  * - Docker json-file (daemon/logger/jsonfilelog): `{"log":…,"stream":…,"time":…}` with Go's
  *   escaping (`<`, `>`, `&` as \u003c \u003e \u0026, control bytes as \u00XX, invalid UTF-8 as
- *   \ufffd), lines over the 16 KiB copier buffer split into entries without a trailing `\n`.
+ *   \ufffd), lines over the 16 KiB copier buffer split into entries without a trailing `\n`;
+ * - more Python layouts (Celery, the logging cookbook, pipes, structlog's ConsoleRenderer);
+ * - collectors and log stores that keep each output line on its own: syslog (RFC 3164, 5424,
+ *   rsyslog's RFC 3339 files), journald (`journalctl -o json`, `-o short-iso`), CloudWatch
+ *   (`aws logs tail`, exports), Loki (`logcli`), Grafana's download, `docker compose logs`,
+ *   Fluent Bit, Filebeat, Cloud Logging;
+ * - containers: UTF-16LE with and without a byte-order mark, zip.
  */
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 
 export type PyLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
@@ -324,4 +330,283 @@ export function crlf(text: string): string {
 
 export function gzip(data: string | Buffer): Buffer {
   return gzipSync(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+}
+
+// ---------------------------------------------------------------------------------------------
+// More Python layouts
+
+/** Celery's worker format: `[%(asctime)s: %(levelname)s/%(processName)s] %(message)s`. */
+export function celeryText(events: readonly LogEvent[]): string {
+  return events.map((e) => `[${asctime(e.time)}: ${e.level}/ForkPoolWorker-1] ${kv(e.fields)}${e.message}${e.exc ? '\n' + e.exc : ''}\n`).join('');
+}
+
+/** The logging cookbook's `%(asctime)s %(name)-12s %(levelname)-8s %(message)s`. */
+export function cookbookText(events: readonly LogEvent[]): string {
+  return events.map((e) => `${asctime(e.time)} ${e.logger.padEnd(12)} ${e.level.padEnd(8)} ${kv(e.fields)}${e.message}${e.exc ? '\n' + e.exc : ''}\n`).join('');
+}
+
+/** `%(asctime)s | %(levelname)s | %(name)s | %(message)s`. */
+export function pipeText(events: readonly LogEvent[]): string {
+  return events.map((e) => `${asctime(e.time)} | ${e.level} | ${e.logger} | ${kv(e.fields)}${e.message}${e.exc ? '\n' + e.exc : ''}\n`).join('');
+}
+
+const STRUCTLOG_LEVEL_COLOR: Record<PyLevel, string> = { DEBUG: '\x1b[32m', INFO: '\x1b[32m', WARNING: '\x1b[33m', ERROR: '\x1b[31m', CRITICAL: '\x1b[31m' };
+
+/**
+ * structlog's ConsoleRenderer (22.x) after TimeStamper('%Y-%m-%d %H:%M:%S'), add_log_level and
+ * add_logger_name: `<time> [<level padded to 9>] <event padded to 30> [<logger>] k=v …` (keys
+ * sorted), the exception after a newline; with `colors`, the ANSI codes it writes on a terminal.
+ */
+export function structlogConsole(events: readonly LogEvent[], colors: boolean): string {
+  const c = (code: string, s: string) => (colors ? `${code}${s}\x1b[0m` : s);
+  return events
+    .map((e) => {
+      const ts = `${e.time.slice(0, 10)} ${e.time.slice(11, 19)}`;
+      const level = e.level.toLowerCase();
+      const pairs = Object.keys(e.fields ?? {})
+        .sort()
+        .map((k) => `${c('\x1b[36m', k)}=${c('\x1b[35m', e.fields![k]!)}`)
+        .join(' ');
+      const head = colors
+        ? `${c('\x1b[2m', ts)} [${STRUCTLOG_LEVEL_COLOR[e.level]}\x1b[1m${level.padEnd(9)}\x1b[0m] ${c('\x1b[1m', e.message.padEnd(30))} [\x1b[34m\x1b[1m${e.logger}\x1b[0m] ${pairs}`
+        : `${ts} [${level.padEnd(9)}] ${e.message.padEnd(30)} [${e.logger}] ${pairs}`;
+      return `${head}${e.exc ? '\n' + e.exc : ''}\n`;
+    })
+    .join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collectors and log stores: each line of an application's output is kept or sent on its own
+
+/** One line of output as a collector reads it, with the time and stream of the write it came in. */
+export interface OutputLine {
+  time: string;
+  stream: Stream;
+  text: string;
+  /** The level of the record the line belongs to (a collector does not know it; syslog's PRI may). */
+  level: PyLevel;
+}
+
+export function outputLines(events: readonly LogEvent[], render: (events: readonly LogEvent[]) => string, streamOf: (e: LogEvent) => Stream = () => 'stderr'): OutputLine[] {
+  return events.flatMap((e) =>
+    render([e])
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((text) => ({ time: e.time, stream: streamOf(e), text, level: e.level })),
+  );
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const SYSLOG_SEVERITY: Record<PyLevel, number> = { DEBUG: 7, INFO: 6, WARNING: 4, ERROR: 3, CRITICAL: 2 };
+
+/** RFC 3164 time: `May 12 09:00:02`, the day padded with a space. */
+function bsdTime(iso: string): string {
+  const d = new Date(iso);
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${iso.slice(11, 19)}`;
+}
+
+/** `2026-05-12T09:00:02.905000+00:00`: microseconds and a numeric zone (rsyslog, `aws logs tail`). */
+function isoMicros(iso: string): string {
+  return `${iso.slice(0, 23)}000+00:00`;
+}
+
+/** `/var/log/syslog` (rsyslog's traditional format) and `journalctl`'s default short output. */
+export function syslogBsd(lines: readonly OutputLine[], withPri = false): string {
+  return lines.map((l) => `${withPri ? `<${8 + SYSLOG_SEVERITY[l.level]}>` : ''}${bsdTime(l.time)} scs-node-1 scs[7]: ${l.text}\n`).join('');
+}
+
+/** rsyslog's default on current distributions (RSYSLOG_FileFormat): RFC 3339 time with µs. */
+export function rsyslogFile(lines: readonly OutputLine[]): string {
+  return lines.map((l) => `${isoMicros(l.time)} scs-node-1 scs[7]: ${l.text}\n`).join('');
+}
+
+/** RFC 5424 as a relay forwards it: `<PRI>1 TIME HOST APP PROCID MSGID SD MSG`. */
+export function syslog5424(lines: readonly OutputLine[]): string {
+  return lines.map((l) => `<${8 + SYSLOG_SEVERITY[l.level]}>1 ${l.time} scs-node-1 scs 7 - - ${l.text}\n`).join('');
+}
+
+/** `journalctl -o short-iso` (systemd 252): a header line, then whole seconds and a `+0000` zone. */
+export function journalShortIso(lines: readonly OutputLine[]): string {
+  return `-- Journal begins at Mon 2026-05-11 00:00:01 UTC, ends at Tue 2026-05-12 12:00:00 UTC. --\n` + lines.map((l) => `${l.time.slice(0, 19)}+0000 scs-node-1 scs[7]: ${l.text}\n`).join('');
+}
+
+/** `journalctl -o json` of a service whose stdout/stderr go to the journal: one object per line, every value a string. */
+export function journalJson(lines: readonly OutputLine[]): string {
+  return lines
+    .map((l, i) =>
+      JSON.stringify({
+        __CURSOR: `s=7c1e;i=${(i + 1).toString(16)};b=9a1f;m=${i.toString(16)};t=6f1e;x=2b`,
+        __REALTIME_TIMESTAMP: String(Date.parse(l.time) * 1000 + i),
+        __MONOTONIC_TIMESTAMP: String(1_000_000 + i),
+        _BOOT_ID: '9a1f',
+        PRIORITY: '6',
+        SYSLOG_FACILITY: '3',
+        _UID: '999',
+        _GID: '999',
+        _SYSTEMD_UNIT: 'scs.service',
+        SYSLOG_IDENTIFIER: 'scs',
+        _PID: '7',
+        _COMM: 'python3',
+        _TRANSPORT: 'stdout',
+        _STREAM_ID: 'a1b2',
+        MESSAGE: l.text,
+      }) + '\n',
+    )
+    .join('');
+}
+
+/**
+ * `journalctl -o json` of records sent by Python's systemd.journal.JournalHandler: one object per
+ * record, MESSAGE the formatted record (`%(message)s` and the traceback), PRIORITY its syslog
+ * severity, LOGGER its logger, the record's extra fields under upper-case names (journald's rule).
+ */
+export function journalNative(events: readonly LogEvent[]): string {
+  return events
+    .map((e, i) =>
+      JSON.stringify({
+        __CURSOR: `s=7c1e;i=${(i + 1).toString(16)}`,
+        __REALTIME_TIMESTAMP: String(Date.parse(e.time) * 1000),
+        PRIORITY: String(SYSLOG_SEVERITY[e.level]),
+        SYSLOG_IDENTIFIER: 'scs',
+        _PID: '7',
+        _TRANSPORT: 'journal',
+        CODE_FILE: '/app/scs/sync/worker.py',
+        CODE_LINE: '88',
+        CODE_FUNC: 'run_once',
+        LOGGER: e.logger,
+        THREAD_NAME: 'MainThread',
+        ...Object.fromEntries(Object.entries(e.fields ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
+        MESSAGE: `${e.message}${e.exc ? '\n' + e.exc : ''}`,
+      }) + '\n',
+    )
+    .join('');
+}
+
+/** `aws logs tail GROUP` piped: `<time with µs> <stream> <message>`. */
+export function awsLogsTail(lines: readonly OutputLine[]): string {
+  return lines.map((l) => `${isoMicros(l.time)} scs/scs/0f3e1b2a9c ${l.text}\n`).join('');
+}
+
+/** A CloudWatch Logs export to S3 (`create-export-task`): `<ISO time> <message>`. */
+export function cloudwatchExport(lines: readonly OutputLine[]): string {
+  return lines.map((l) => `${l.time} ${l.text}\n`).join('');
+}
+
+/** `logcli query --forward` (default output): `<RFC 3339> {labels} <line>`. */
+export function logcliText(lines: readonly OutputLine[]): string {
+  return lines.map((l) => `${l.time.slice(0, 19)}Z {app="scs", namespace="scs", pod="scs-7d9f8c6b5-x2x4z"} ${l.text}\n`).join('');
+}
+
+/** `logcli query --forward --output=jsonl`. */
+export function logcliJsonl(lines: readonly OutputLine[]): string {
+  return lines.map((l) => JSON.stringify({ labels: { app: 'scs', pod: 'scs-7d9f8c6b5-x2x4z' }, line: l.text, timestamp: `${l.time.slice(0, 23)}000000Z` }) + '\n').join('');
+}
+
+/** Grafana Explore's "Download logs" (.txt), oldest first: the common labels, two blank lines, `<ISO time>\t<line>`. */
+export function grafanaTxt(lines: readonly OutputLine[]): string {
+  return `Common labels: {"app":"scs","pod":"scs-7d9f8c6b5-x2x4z"}\n\n\n` + lines.map((l) => `${l.time.slice(0, 19)}+00:00\t${l.text}\n`).join('');
+}
+
+/** `docker compose logs`: `<service>-<n>  | <line>`; on a terminal the prefix is coloured. */
+export function composeLogs(lines: readonly OutputLine[], colors = false): string {
+  return lines.map((l) => `${colors ? '\x1b[36m' : ''}scs-1  | ${colors ? '\x1b[0m' : ''}${l.text}\n`).join('');
+}
+
+/** Fluent Bit (tail input, docker parser, kubernetes filter), `stdout` output in json_lines. */
+export function fluentBitJson(lines: readonly OutputLine[]): string {
+  return lines
+    .map((l) => JSON.stringify({ date: Date.parse(l.time) / 1000, log: l.text + '\n', stream: l.stream, time: `${l.time.slice(0, 23)}456789Z`, kubernetes: { pod_name: 'scs-7d9f8c6b5-x2x4z', namespace_name: 'scs', container_name: 'scs' } }) + '\n')
+    .join('');
+}
+
+/** Filebeat shipping a log file as ECS: the raw line under `message`, the file and offset under `log`. */
+export function filebeatJson(lines: readonly OutputLine[]): string {
+  let offset = 0;
+  return lines
+    .map((l) => {
+      const doc = { '@timestamp': l.time, log: { offset, file: { path: '/var/log/scs/scs.log' } }, message: l.text, input: { type: 'filestream' }, ecs: { version: '8.0.0' }, host: { name: 'scs-node-1' }, agent: { type: 'filebeat', version: '8.13.0' } };
+      offset += Buffer.byteLength(l.text) + 1;
+      return JSON.stringify(doc) + '\n';
+    })
+    .join('');
+}
+
+/** Cloud Logging entries of a container's output lines (a sink's JSON files): `textPayload`, stderr as ERROR. */
+export function gcpTextPayload(lines: readonly OutputLine[]): string {
+  return lines
+    .map((l, i) =>
+      JSON.stringify({
+        insertId: `0x${i.toString(16)}`,
+        logName: `projects/acme/logs/${l.stream}`,
+        receiveTimestamp: `${l.time.slice(0, 23)}912345678Z`,
+        resource: { type: 'k8s_container', labels: { container_name: 'scs', namespace_name: 'scs', pod_name: 'scs-7d9f8c6b5-x2x4z' } },
+        severity: l.stream === 'stderr' ? 'ERROR' : 'INFO',
+        textPayload: l.text,
+        timestamp: `${l.time.slice(0, 23)}123456Z`,
+      }) + '\n',
+    )
+    .join('');
+}
+
+/** Cloud Logging entries of JSON log lines: the agent moves the line's object to `jsonPayload` and lifts `severity` out of it. */
+export function gcpJsonPayload(events: readonly LogEvent[]): string {
+  return events
+    .map((e, i) => {
+      const payload: Record<string, unknown> = { ...e.fields, message: e.message, logger: e.logger };
+      if (e.exc) payload['exception'] = e.exc;
+      return JSON.stringify({ insertId: `0x${i.toString(16)}`, jsonPayload: payload, logName: 'projects/acme/logs/stderr', resource: { type: 'k8s_container' }, severity: e.level, timestamp: e.time }) + '\n';
+    })
+    .join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+/** UTF-16LE, as Windows PowerShell's `>` writes it (with the byte-order mark) or a cut of such a file (without). */
+export function utf16le(text: string, bom: boolean): Buffer {
+  return Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of data) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip archive of one file, deflated, as `zip` and Windows' "Send to > Compressed folder" write it. */
+export function zipOf(name: string, data: string | Buffer): Buffer {
+  const raw = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const body = deflateRawSync(raw);
+  const fname = Buffer.from(name, 'utf8');
+  const crc = crc32(raw);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8); // deflate
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(body.length, 18);
+  local.writeUInt32LE(raw.length, 22);
+  local.writeUInt16LE(fname.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(body.length, 20);
+  central.writeUInt32LE(raw.length, 24);
+  central.writeUInt16LE(fname.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + fname.length, 12);
+  end.writeUInt32LE(30 + fname.length + body.length, 16);
+  return Buffer.concat([local, fname, body, central, fname, end]);
 }

@@ -1,0 +1,190 @@
+/**
+ * Log shapes real producers write beyond the application's own file: collectors and log stores
+ * that keep each output line on its own (syslog, journald, CloudWatch, Loki, Grafana, Compose,
+ * Fluent Bit, Filebeat, Cloud Logging), more Python layouts, colour codes, the NULs a crash
+ * leaves, UTF-16 without a byte-order mark and zip archives. Each shape is written byte for byte
+ * from the same morning of failures (SCENARIO) and held to the report of the plain Python log:
+ * the same diagnoses, counts, times, sides and connections, and every line accounted for.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Level } from '@scs-doctor/core';
+import { rulesDir } from '@scs-doctor/rules';
+import { diagnoseInputs, loadRulePack } from '../src/index.js';
+import { summaries, unbalanced } from './helpers/compare.js';
+import {
+  awsLogsTail,
+  celeryText,
+  cloudwatchExport,
+  composeLogs,
+  cookbookText,
+  crlf,
+  filebeatJson,
+  fluentBitJson,
+  gcpJsonPayload,
+  gcpTextPayload,
+  grafanaTxt,
+  journalJson,
+  journalNative,
+  journalShortIso,
+  logcliJsonl,
+  logcliText,
+  outputLines,
+  pipeText,
+  pythonText,
+  rsyslogFile,
+  structlogConsole,
+  syslog5424,
+  syslogBsd,
+  utf16le,
+  zipOf,
+  type LogEvent,
+  type PyLevel,
+} from './helpers/producers.js';
+import { NOW, readAll } from './helpers/read.js';
+import { SCENARIO, streamOf } from './helpers/scenario.js';
+
+const pack = await loadRulePack([rulesDir]);
+const PLAIN = pythonText(SCENARIO);
+const expected = summaries(readAll(pack, PLAIN).report);
+const LINES = outputLines(SCENARIO, pythonText, streamOf);
+const LEVEL: Record<PyLevel, Level> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' };
+
+describe('collectors and log stores that keep each output line on its own', () => {
+  // Before the reader took their prefixes and wrappers off, every line of a traceback was a
+  // record of its own: a failure counted once per line that repeats it, the level and logger
+  // of the line's own header were lost.
+  const SHAPES: [string, string][] = [
+    ['syslog RFC 3164 (/var/log/syslog, journalctl)', syslogBsd(LINES)],
+    ['syslog RFC 3164 with its <PRI>', syslogBsd(LINES, true)],
+    ['rsyslog with RFC 3339 times', rsyslogFile(LINES)],
+    ['syslog RFC 5424', syslog5424(LINES)],
+    ['journalctl -o short-iso', journalShortIso(LINES)],
+    ['journalctl -o json of a service writing to stdout', journalJson(LINES)],
+    ['aws logs tail', awsLogsTail(LINES)],
+    ['a CloudWatch export to S3 (a bare time before each line)', cloudwatchExport(LINES)],
+    ['logcli query --forward', logcliText(LINES)],
+    ['logcli query --forward --output=jsonl', logcliJsonl(LINES)],
+    ['Grafana "Download logs" (.txt, oldest first)', grafanaTxt(LINES)],
+    ['docker compose logs', composeLogs(LINES)],
+    ['docker compose logs, coloured', composeLogs(LINES, true)],
+    ['Fluent Bit json_lines', fluentBitJson(LINES)],
+    ['Filebeat (ECS, the line under message)', filebeatJson(LINES)],
+    ['Cloud Logging textPayload (stderr as ERROR)', gcpTextPayload(LINES)],
+  ];
+  it.each(SHAPES)('%s: the diagnoses of the application log, every line counted', (_name, text) => {
+    const { report } = readAll(pack, text);
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+  });
+
+  it('the level and logger come from the line a collector wrapped, not from the collector', () => {
+    // Cloud Logging marks every stderr line ERROR; the application's header says otherwise.
+    const { records } = readAll(pack, gcpTextPayload(LINES));
+    expect(records.map((r) => [r.level, r.logger])).toEqual(SCENARIO.map((e) => [LEVEL[e.level], e.logger]));
+  });
+
+  it('lines of two processes that a syslog file interleaves stay apart', () => {
+    const a = syslogBsd(outputLines(SCENARIO, pythonText, streamOf)).split('\n');
+    const b = syslogBsd(outputLines([{ time: '2026-05-12T09:00:02.900Z', level: 'INFO', logger: 'cron', message: 'job started' }], pythonText)).replace('scs[7]', 'cron[412]');
+    // The other process's line between the header of the first failure and its traceback.
+    const at = a.findIndex((l) => l.includes('Traceback'));
+    const mixed = [...a.slice(0, at), b.trimEnd(), ...a.slice(at)].join('\n');
+    const { report } = readAll(pack, mixed);
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+  });
+});
+
+describe('JSON shapes of journald and Cloud Logging', () => {
+  it('journalctl -o json of JournalHandler records: MESSAGE, PRIORITY, __REALTIME_TIMESTAMP, LOGGER', () => {
+    const { report, records } = readAll(pack, journalNative(SCENARIO));
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+    expect(records.map((r) => [r.level, r.logger])).toEqual(SCENARIO.map((e) => [LEVEL[e.level], e.logger]));
+  });
+
+  it('Cloud Logging jsonPayload: the payload is the event, the entry gives severity and time', () => {
+    const { report, records } = readAll(pack, gcpJsonPayload(SCENARIO));
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+    expect(records.map((r) => r.level)).toEqual(SCENARIO.map((e) => LEVEL[e.level]));
+  });
+});
+
+describe('Python layouts', () => {
+  it("Celery's worker format: time and level in `[time: LEVEL/process]`", () => {
+    const { report, records } = readAll(pack, celeryText(SCENARIO));
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+    expect(records.map((r) => r.level)).toEqual(SCENARIO.map((e) => LEVEL[e.level]));
+  });
+
+  it.each([
+    ['the logging cookbook: logger before level, both padded', cookbookText],
+    ['pipes: time | level | logger | message', pipeText],
+  ])('%s', (_name, render) => {
+    const { report, records } = readAll(pack, render(SCENARIO));
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+    expect(records.map((r) => [r.level, r.logger])).toEqual(SCENARIO.map((e) => [LEVEL[e.level], e.logger]));
+  });
+
+  const UNKNOWN: LogEvent = { time: '2026-05-12T10:00:00.000Z', level: 'ERROR', logger: 'scs.sync.receiver', fields: { connection_id: 'r-22c0f9' }, message: 'sync failed: upstream returned HTTP 503' };
+  const EVENTS = [...SCENARIO, UNKNOWN];
+
+  it("structlog's ConsoleRenderer: the logger after the event is read", () => {
+    const { records } = readAll(pack, structlogConsole(EVENTS, false));
+    // The renderer puts the logger after the event's last line: a multi-line event has none on its first.
+    const first = (e: LogEvent) => (e.message.includes('\n') ? undefined : e.logger);
+    expect(records.map((r) => [r.level, r.logger])).toEqual(EVENTS.map((e) => [LEVEL[e.level], first(e)]));
+  });
+
+  it("structlog's ConsoleRenderer in colour: an error no rule knows is listed as without colour", () => {
+    // The level sits between colour codes (`[` ESC[31m ESC[1m `error`), where the scanner's
+    // `[error` marker is not found in the raw bytes.
+    const plain = readAll(pack, structlogConsole(EVENTS, false)).report;
+    const colour = readAll(pack, structlogConsole(EVENTS, true)).report;
+    expect(colour.unmatched.map((u) => [u.template, u.count])).toEqual(plain.unmatched.map((u) => [u.template, u.count]));
+    expect(colour.unmatched.some((u) => u.template.includes('upstream returned HTTP'))).toBe(true);
+    expect([summaries(colour), unbalanced(colour)]).toEqual([summaries(plain), []]);
+  });
+});
+
+describe('the NULs a crash leaves', () => {
+  // The service died with data not yet on disk: the file kept its length, the unwritten tail reads
+  // as zeros, and the restarted service writes on right after them, on the same "line".
+  const cut = SCENARIO.findIndex((e) => e.expect === 'shared-secret-invalid-token');
+  const before = pythonText(SCENARIO.slice(0, cut));
+  const after = pythonText(SCENARIO.slice(cut));
+
+  it('the line after the zeros is read, not skipped as binary; zeros inside a line still are', () => {
+    const { report } = readAll(pack, Buffer.concat([Buffer.from(before), Buffer.alloc(4096), Buffer.from(after)]));
+    expect([summaries(report), report.stats.inputs[0]!.skipped, unbalanced(report)]).toEqual([expected, {}, []]);
+    const inside = readAll(pack, `${before}abc\0def\n${after}`).report;
+    expect([inside.stats.inputs[0]!.skipped, unbalanced(inside)]).toEqual([{ binary: 1 }, []]);
+  });
+});
+
+describe('containers', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'scs-producers-'));
+    writeFileSync(path.join(dir, 'scs.log'), PLAIN);
+    // A cut of a file PowerShell wrote (`Get-Content -Tail`, a split): UTF-16LE, CRLF, no byte-order mark.
+    writeFileSync(path.join(dir, 'utf16-cut.log'), utf16le(crlf(PLAIN), false));
+    writeFileSync(path.join(dir, 'logs.zip'), zipOf('scs.log', PLAIN));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (inputs: string[]) => diagnoseInputs(pack, { inputs, cwd: dir, now: NOW, evidenceLimit: 1000 });
+
+  it('UTF-16LE without a byte-order mark is told by its zero bytes', async () => {
+    const { report, lost } = await run(['utf16-cut.log']);
+    expect([lost, summaries(report), unbalanced(report)]).toEqual([false, expected, []]);
+  });
+
+  it('a zip archive is refused with its reason, and the other inputs are diagnosed', async () => {
+    const { report, lost } = await run(['logs.zip', 'scs.log']);
+    expect([lost, report.stats.problems.map((p) => [p.code, p.message]), summaries(report)]).toEqual([
+      true,
+      [['INPUT_UNREADABLE', 'logs.zip: a zip archive, which scs-doctor does not read; extract it and pass the folder']],
+      expected,
+    ]);
+  });
+});
