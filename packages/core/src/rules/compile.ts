@@ -56,6 +56,15 @@ export const ATTENTION_TOKENS = [
   'severity=error',
   '"levelno": 40',
   '"levelno": 50',
+  // journald's JSON: syslog priorities emerg..err, compact and as older versions space them.
+  '"PRIORITY":"0"',
+  '"PRIORITY":"1"',
+  '"PRIORITY":"2"',
+  '"PRIORITY":"3"',
+  '"PRIORITY" : "0"',
+  '"PRIORITY" : "1"',
+  '"PRIORITY" : "2"',
+  '"PRIORITY" : "3"',
 ] as const;
 
 export interface RulePack {
