@@ -34,6 +34,16 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
 export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
   try {
     await readLogStream(await openInput(input, stdin), input.name, session, options);
+    // Half its lines or more binary and no failure found (an archive, an image, an encrypted or unknown
+    // compressed file): a run that called it healthy would mislead; it could not be read. A log
+    // with some binary garbage in it has its text read as usual.
+    const stats = session.input(input.name);
+    const binary = stats.skipped['binary'] ?? 0;
+    const lines = stats.linesRead - (stats.skipped['blank'] ?? 0);
+    if (binary * 2 >= lines && lines >= 4 && stats.linesMatched === 0) {
+      session.problem({ code: 'INPUT_UNREADABLE', message: `${input.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: input.name }, input.name);
+      return true;
+    }
     return false;
   } catch (e) {
     const code = isScsDoctorError(e) ? e.code : 'INPUT_UNREADABLE';

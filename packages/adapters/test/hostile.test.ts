@@ -99,6 +99,8 @@ beforeAll(async () => {
   link('tree', 'tree/sub/up');
   w('history-cut.json', `[{"id":"e1","connectionId":"c-1","status":"failure","startedAt":"2026-05-12T09:00:02Z","message":"${ANCHOR}"},\n{"id":"e2","connectionId":"c-1","status":"fail`);
   w('history-binary.json', BINARY);
+  // An image: NULs on every line, no text at all.
+  w('screenshot.log', Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from([0, 0, 0, 13, 73, 72, 68, 82, 10, 0, 1, 2, 0, 0, 0, 10, 0, 0])]));
 });
 afterAll(async () => {
   if (socket) await new Promise<void>((resolve) => socket!.close(() => resolve()));
@@ -205,6 +207,7 @@ describe('what cannot be read is reported; the good file is still diagnosed', ()
     ['an unreadable file (mode 000, or a socket as root)', () => [unreadable], () => [`${unreadable} INPUT_UNREADABLE`]],
     ['a gzip file cut short', () => ['cut.log.gz'], () => ['cut.log.gz INPUT_CORRUPT']],
     ['a gzip file with damaged bytes', () => ['corrupt.log.gz'], () => ['corrupt.log.gz INPUT_CORRUPT']],
+    ['a file in which most lines are binary', () => ['screenshot.log'], () => ['screenshot.log INPUT_UNREADABLE']],
     [
       'a directory with a link to nothing, a link loop and (not as root) a locked file',
       () => ['logs'],
@@ -223,6 +226,7 @@ describe('what cannot be read is reported; the good file is still diagnosed', ()
     ['a link loop', 'loop-a', /^loop-a: too many levels of symbolic links/],
     ['a broken link in a directory', 'logs', /^logs\/dangling\.log: a link to a file that does not exist$/],
     ['a gzip file cut short', 'cut.log.gz', /^cut\.log\.gz: gzip data is damaged or cut short/],
+    ['a file with no text', 'screenshot.log', /^screenshot\.log: not a text log: \d+ of \d+ lines are binary/],
   ];
   it.each(REASONS)('the reason for %s names the file and says why', async (_name, input, reason) => {
     const { report } = await diagnose([input]);

@@ -37,6 +37,8 @@ beforeAll(async () => {
   const gz = gzipSync(Buffer.from(`${LINE}\n${INFO}\n`.repeat(2000)));
   w('good.log', `${LINE}\n`);
   w('binary.bin', Buffer.concat([ALL_BYTES, ALL_BYTES, Buffer.from('{"log":"\\u0000'), ALL_BYTES]));
+  // A log with binary garbage between its lines (a crash, a bad copy): the text is read.
+  w('garbage.log', Buffer.concat([Buffer.from(`${INFO}\n`), ALL_BYTES, Buffer.from(`\n${INFO}\n${INFO}\n${INFO}\n${INFO}\n${INFO}\n`)]));
   w('nul.log', `abc\0def\n${INFO}\n`);
   w('invalid-utf8.log', Buffer.from(`${INFO} \xff\xfe\xc3\n`, 'latin1'));
   w('crlf-cr.log', `${INFO}\r\n${INFO}\r${INFO}\r`);
@@ -93,6 +95,7 @@ describe('an input that cannot be read: exit 2, the report on stdout, one line o
     ['a directory with a link to nothing (and a link back to itself)', () => ['logs'], () => [/^scs-doctor: INPUT_UNREADABLE logs\/dangling\.log: a link to a file that does not exist$/]],
     ['a sync history cut short', () => ['--events', 'history-cut.json'], () => [/^scs-doctor: EVENTS_UNREADABLE history-cut\.json: /]],
     ['a sync history that is not one', () => ['--events', 'history-text.json'], () => [/^scs-doctor: EVENTS_UNREADABLE history-text\.json: not a sync history/]],
+    ['a file that is not text (most lines binary, nothing found)', () => ['binary.bin'], () => [/^scs-doctor: INPUT_UNREADABLE binary\.bin: not a text log: \d+ of \d+ lines are binary/]],
     ['two lost inputs, two lines', () => ['missing.log', 'loop-a'], () => [/^scs-doctor: INPUT_NOT_FOUND missing\.log: /, /^scs-doctor: INPUT_UNREADABLE loop-a: /]],
   ];
   it.each(CASES)('%s', async (_name, args, reasons) => {
@@ -104,7 +107,7 @@ describe('an input that cannot be read: exit 2, the report on stdout, one line o
 
 describe('bad bytes that can be read: the report, the status of the diagnoses, nothing on stderr', () => {
   const CASES: [string, string][] = [
-    ['binary bytes', 'binary.bin'],
+    ['binary bytes between log lines', 'garbage.log'],
     ['a NUL byte', 'nul.log'],
     ['invalid UTF-8', 'invalid-utf8.log'],
     ['CRLF and lone CR', 'crlf-cr.log'],
@@ -117,7 +120,7 @@ describe('bad bytes that can be read: the report, the status of the diagnoses, n
   });
 
   it.each(LOG_FORMATS)('binary bytes with --log-format %s', async (format) => {
-    expect(await diagnose(['binary.bin', 'nul.log', 'truncated.jsonl', '--log-format', format])).toEqual({ code: 1, report: true, stderr: [], stackTrace: false });
+    expect(await diagnose(['garbage.log', 'nul.log', 'truncated.jsonl', '--log-format', format])).toEqual({ code: 1, report: true, stderr: [], stackTrace: false });
   });
 });
 
