@@ -3,7 +3,8 @@
  *
  * Each worker loads the rule pack from the same rule directories (rules cross as paths, not as
  * compiled regexes), takes files from a shared queue, reads each with the normal reader into a
- * session of its own and posts back that file's Report. The main thread reads standard input and
+ * session of its own and posts back that file's Report (a tar archive is one file: its members
+ * are read in order by one worker, as one run reads them). The main thread reads standard input and
  * the sync history itself (staleness needs every event of a connection in one place) and merges
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */

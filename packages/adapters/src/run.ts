@@ -2,7 +2,7 @@
 import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
 import { readEventsStream } from './events.js';
 import { readLogStream, type ReadOptions } from './reader.js';
-import { expandInputs, openInput, type ExpandResult, type InputRef } from './sources.js';
+import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';
 
 export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions {
   /** Log inputs: files, directories, globs, `-` for standard input. */
@@ -30,27 +30,55 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
   return missing.length > 0;
 }
 
-/** Reads one log input into the session; true when the input was lost (its problem is in the session). */
+/**
+ * Reads one log input into the session: a file, or each file of a tar archive as an input of its
+ * own. True when something was lost (its problem is in the session): the input, a member, or the
+ * rest of an archive after a damaged header.
+ */
 export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
+  let lost = false;
   try {
-    await readLogStream(await openInput(input, stdin), input.name, session, options);
-    // Half its lines or more binary and no failure found (an archive, an image, an encrypted or unknown
-    // compressed file): a run that called it healthy would mislead; it could not be read. A log
-    // with some binary garbage in it has its text read as usual.
-    const stats = session.input(input.name);
-    const binary = stats.skipped['binary'] ?? 0;
-    const lines = stats.linesRead - (stats.skipped['blank'] ?? 0);
-    if (binary * 2 >= lines && lines >= 4 && stats.linesMatched === 0) {
-      session.problem({ code: 'INPUT_UNREADABLE', message: `${input.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: input.name }, input.name);
-      return true;
-    }
-    return false;
+    for await (const part of openLogInputs(input, stdin)) if (await readLogPart(session, part, options)) lost = true;
   } catch (e) {
-    const code = isScsDoctorError(e) ? e.code : 'INPUT_UNREADABLE';
-    const message = isScsDoctorError(e) ? e.message : `${input.name}: ${(e as Error).message}`;
-    session.problem({ code, message, file: input.name }, input.name);
+    noteError(session, e, input.name);
+    lost = true;
+  }
+  return lost;
+}
+
+/** Records an error as the problem of the input it names (a member's, or its archive's), else of `name`. */
+function noteError(session: DiagnosisSession, e: unknown, name: string): void {
+  const file = isScsDoctorError(e) && e.place.file !== undefined ? e.place.file : name;
+  const code = isScsDoctorError(e) ? e.code : 'INPUT_UNREADABLE';
+  const message = isScsDoctorError(e) ? e.message : `${name}: ${(e as Error).message}`;
+  session.problem({ code, message, file }, file);
+}
+
+/**
+ * Reads one log (a file, or a member of an archive); true when it was lost. An error of the
+ * archive around a member is thrown on: the archive cannot be read past it.
+ */
+async function readLogPart(session: DiagnosisSession, part: LogPart, options: ReadOptions): Promise<boolean> {
+  try {
+    await readLogStream(part.stream, part.name, session, options);
+  } catch (e) {
+    if (isScsDoctorError(e) && e.place.file !== undefined && e.place.file !== part.name) throw e;
+    noteError(session, e, part.name);
     return true;
   }
+  // Half its lines or more binary and no failure found (an archive, an image, an encrypted or unknown
+  // compressed file): a run that called it healthy would mislead; it could not be read. A log
+  // with some binary garbage in it has its text read as usual.
+  const stats = session.input(part.name);
+  // The reader found the log damaged (a JSON document cut short) and read what it could.
+  if (stats.error) return true;
+  const binary = stats.skipped['binary'] ?? 0;
+  const lines = stats.linesRead - (stats.skipped['blank'] ?? 0);
+  if (binary * 2 >= lines && lines >= 4 && stats.linesMatched === 0) {
+    session.problem({ code: 'INPUT_UNREADABLE', message: `${part.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: part.name }, part.name);
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Inputs: files, directories (recursive), globs expanded here (so a quoted glob works), and `-`
- * for standard input. Gzip is recognised by its magic bytes, whatever the file is called.
+ * for standard input. Gzip is recognised by its magic bytes, whatever the file is called; a tar
+ * archive (plain or gzipped) by its header, and each regular file in it is a log of its own.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
 import { ScsDoctorError } from '@scs-doctor/core';
+import { isTarHeader, TAR_BLOCK, tarMembers } from './tar.js';
 
 export interface InputRef {
   /** Name used in reports and evidence (the path as given, or `-`). */
@@ -159,14 +161,11 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
   return { inputs, missing };
 }
 
-/**
- * Opens an input as a stream of UTF-8 bytes: gunzipped when it starts with the gzip magic (any
- * name), a byte-order mark dropped, UTF-16 (PowerShell's `>` writes it) converted.
- */
-export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<AsyncIterable<Buffer>> {
+/** The input's bytes as stored. Fails here, with a reason, rather than inside the stream. */
+async function rawOf(input: InputRef, stdin: NodeJS.ReadableStream): Promise<Readable> {
   if (input.path !== undefined) {
-    // Fail here, with a reason, rather than inside the stream. The stream is made after this
-    // check: one made before it opens the file too, and its 'error' has no listener (a crash).
+    // The stream is made after this check: one made before it opens the file too, and its
+    // 'error' has no listener (a crash).
     try {
       const fh = await fs.open(input.path, 'r');
       await fh.close();
@@ -174,8 +173,116 @@ export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = 
       throw new ScsDoctorError(errno(e) === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `${input.name}: ${describe(e)}`, { file: input.name });
     }
   }
-  const raw: Readable = input.path === undefined ? Readable.from(stdin as AsyncIterable<Buffer>) : createReadStream(input.path, { highWaterMark: 1 << 20 });
-  return textOf(decompress(raw, input.name), input.name);
+  return input.path === undefined ? Readable.from(stdin as AsyncIterable<Buffer>) : createReadStream(input.path, { highWaterMark: 1 << 20 });
+}
+
+/**
+ * Opens an input as a stream of UTF-8 bytes: gunzipped when it starts with the gzip magic (any
+ * name), a byte-order mark dropped, UTF-16 (PowerShell's `>` writes it) converted. One stream
+ * is one file: a tar archive is refused (sync histories are read with this; logs are read with
+ * `openLogInputs`, which opens archives).
+ */
+export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<AsyncIterable<Buffer>> {
+  const raw = await rawOf(input, stdin);
+  return textOf(notTar(decompress(raw, input.name, () => raw.destroy()), input.name), input.name);
+}
+
+async function* notTar(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  const ahead = await lookAhead(bytes, TAR_BLOCK);
+  if (isTarHeader(ahead.head)) {
+    await ahead.close();
+    throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: a tar archive; only logs are read from archives: extract the sync history and pass that file`, { file: name });
+  }
+  yield* ahead.rest;
+}
+
+/** One log to read: a file, standard input, or a regular file in a tar archive (`<archive>:<path>`). */
+export interface LogPart {
+  name: string;
+  /** UTF-8 bytes, as `openInput` gives them. Read it to the end before asking for the next part. */
+  stream: AsyncIterable<Buffer>;
+}
+
+/**
+ * Opens a log input as the logs it holds: itself, or when it is a tar archive (plain or
+ * gzipped, told by its header) each regular file in it, named `<archive>:<path>`. Members are
+ * streamed, never held whole; each is decompressed and decoded as a file would be, and one in a
+ * format that is not read fails alone (from its stream, naming it). An error of the archive
+ * itself (a damaged header, cut short) is thrown naming the archive, after the members before it.
+ */
+export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<LogPart> {
+  const raw = await rawOf(input, stdin);
+  try {
+    const ahead = await lookAhead(decompress(raw, input.name, () => raw.destroy()), TAR_BLOCK);
+    if (!isTarHeader(ahead.head)) {
+      yield { name: input.name, stream: textOf(ahead.rest, input.name) };
+      return;
+    }
+    for await (const m of tarMembers(ahead.rest, input.name)) {
+      const name = `${input.name}:${m.path}`;
+      yield { name, stream: memberText(m.data, name) };
+    }
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** A member as a file: decompressed, refused in a format not read (an archive in the archive too), decoded. */
+async function* memberText(data: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  // The archive reads on past the member itself: nothing to close.
+  const ahead = await lookAhead(decompress(data, name, () => undefined), TAR_BLOCK);
+  if (isTarHeader(ahead.head)) {
+    await ahead.close();
+    throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: a tar archive inside the archive, which scs-doctor does not read; extract it first`, { file: name });
+  }
+  yield* textOf(ahead.rest, name);
+}
+
+/**
+ * Reads up to `n` bytes ahead. An error met there waits until the bytes before it have been
+ * read, so a gzip file cut short early still has its first lines read. `rest` is the whole
+ * stream again, from its first byte; `close` ends the stream when `rest` is not read.
+ */
+async function lookAhead(stream: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; rest: AsyncGenerator<Buffer>; close: () => Promise<void> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let got = 0;
+  let failed = false;
+  let error: unknown;
+  let ended = false;
+  try {
+    while (got < n) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      parts.push(r.value);
+      got += r.value.length;
+    }
+  } catch (e) {
+    failed = true;
+    error = e;
+  }
+  const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts, got);
+  const close = async () => {
+    if (!failed && !ended) await it.return?.();
+  };
+  async function* rest(): AsyncGenerator<Buffer> {
+    try {
+      for (const p of parts) yield p;
+      if (failed) throw error;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await close();
+    }
+  }
+  return { head, rest: rest(), close };
 }
 
 /**
@@ -220,22 +327,43 @@ async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onCl
   return { head, rest };
 }
 
-async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> {
-  const { head, rest } = await peek(raw, 6, name, () => raw.destroy());
+/**
+ * Gunzips a stream that starts with the gzip magic; refuses the formats in UNSUPPORTED; passes
+ * anything else on. `close` ends the source when reading stops early. An error that already
+ * names an input (an archive around this member) is passed on as it is.
+ */
+async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () => void): AsyncGenerator<Buffer> {
+  const { head, rest } = await peek(raw, 6, name, close);
   for (const u of UNSUPPORTED) {
     if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) {
-      raw.destroy();
+      close();
+      await rest[Symbol.asyncIterator]().return?.();
       throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${u.why}`, { file: name });
     }
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     // Concatenated members (`cat a.gz b.gz`) are read one after another, as gunzip does.
     const gunzip = createGunzip();
+    let stopped = false;
+    // Until gunzip drains, or is destroyed (damaged data, or reading stopped): then 'drain' never comes.
+    const drained = () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          gunzip.off('drain', done);
+          gunzip.off('close', done);
+          resolve();
+        };
+        gunzip.on('drain', done);
+        gunzip.on('close', done);
+      });
     const feed = (async () => {
       try {
-        if (!gunzip.write(head)) await new Promise((r) => gunzip.once('drain', r));
-        for await (const chunk of rest) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
-        gunzip.end();
+        if (!gunzip.write(head) && !gunzip.destroyed) await drained();
+        for await (const chunk of rest) {
+          if (stopped || gunzip.destroyed) break;
+          if (!gunzip.write(chunk) && !gunzip.destroyed) await drained();
+        }
+        if (!gunzip.destroyed) gunzip.end();
       } catch (e) {
         gunzip.destroy(e as Error);
       }
@@ -243,9 +371,12 @@ async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> 
     try {
       for await (const out of gunzip) yield out as Buffer;
     } catch (e) {
+      if (e instanceof ScsDoctorError) throw e;
       throw new ScsDoctorError('INPUT_CORRUPT', `${name}: gzip data is damaged or cut short (${(e as Error).message})`, { file: name });
     } finally {
-      raw.destroy();
+      stopped = true;
+      gunzip.destroy();
+      close();
       await feed.catch(() => undefined);
     }
     return;
@@ -254,6 +385,7 @@ async function* decompress(raw: Readable, name: string): AsyncGenerator<Buffer> 
   try {
     for await (const chunk of rest) yield chunk;
   } catch (e) {
+    if (e instanceof ScsDoctorError) throw e;
     throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${describe(e)}`, { file: name });
   }
 }
