@@ -20,8 +20,16 @@
  *
  * Input is kept as one-byte strings (latin1) until a record is a candidate: that keeps the scan
  * at memory speed, and the scanner's literals are encoded the same way.
+ *
+ * One JSON document that holds a list of log entries (a log store's export: CloudWatch, Cloud
+ * Logging, a search response; see formats/document.ts) is told by its first line, which opens
+ * JSON without closing it. Its lines are fragments, not log lines: it is held whole (up to a cap),
+ * and each entry goes through the stages above as if it were one NDJSON line on the line where
+ * it starts, in time order. The document's other lines (brackets, keys, an entry's inner lines)
+ * are skipped as `structure`. NDJSON, whose first line is a whole value, streams as before.
  */
 import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
+import { entryStream, entryTime, entryValue, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject } from './formats/json.js';
 import { parseTextHeader, type TextHeader } from './formats/text.js';
@@ -38,16 +46,21 @@ export interface ReadOptions {
   maxRecordLines?: number | undefined;
   /** Parse and hand over every record, not only prefilter candidates (fixtures, differential tests). */
   everyRecord?: boolean | undefined;
+  /** Largest JSON document read entry by entry (default 256 MiB); a larger one is read line by line, with a problem. */
+  maxDocumentBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+export const DEFAULT_MAX_DOCUMENT_BYTES = 256 << 20;
 const DEFAULT_MAX_RECORD_LINES = 5000;
 const TRACEBACK = 'Traceback (most recent call last):';
 const CHAIN_1 = 'During handling of the above exception, another exception occurred:';
 const CHAIN_2 = 'The above exception was the direct cause of the following exception:';
 const DOCKER_HEAD = '{"log":"';
+const EMPTY = Buffer.alloc(0);
 const DOCKER_STREAM = '","stream":"';
 const HIGH_BYTE = /[\x80-\xff]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 interface Logical {
   /** Payload, one char per byte; JSON-escaped when `escaped`. */
@@ -319,6 +332,20 @@ export class LogReader {
   /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
   private rawLineChecks = 0;
   private rawLinesSeen = false;
+  /**
+   * The input's first bytes, held until its first line tells whether it is one JSON document,
+   * then, for a document, all of it; undefined once the input is read line by line.
+   */
+  private held: Buffer[] | undefined;
+  private heldBytes = 0;
+  private document = false;
+  private readonly maxDocument: number;
+  /** Records are a document's entries: each stands on the one line where it starts. */
+  private entries = false;
+  /** The stream the entry being read names (its raw lines join their own stream's records). */
+  private entryStream: string | undefined;
+  /** Lines the session had counted for this input when its document was read (its other lines are structure). */
+  private documentBase: number | undefined;
 
   constructor(session: DiagnosisSession, name: string, options: ReadOptions = {}) {
     this.session = session;
@@ -327,12 +354,99 @@ export class LogReader {
     this.force = options.logFormat ?? 'auto';
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
+    this.maxDocument = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    // A forced text or container format is never a document.
+    if (this.force === 'auto' || this.force === 'json') this.held = [];
     session.input(name, 'logs');
   }
 
   /** Feeds a chunk of bytes. */
   push(chunk: Buffer): void {
     this.bytes += chunk.length;
+    if (this.held) this.hold(chunk);
+    else this.feed(chunk);
+  }
+
+  /** Holds the first bytes until the first line is whole, and a document until its end or the cap. */
+  private hold(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.held!.push(chunk);
+    this.heldBytes += chunk.length;
+    if (!this.document) {
+      const start = this.documentStart(false);
+      if (start === undefined) return;
+      if (!start) {
+        this.release();
+        return;
+      }
+      this.document = true;
+    }
+    if (this.heldBytes > this.maxDocument) this.tooLarge();
+  }
+
+  /** A document past the cap: read line by line, with a problem that says what that costs. */
+  private tooLarge(): void {
+    const cap = this.maxDocument >= 1 << 20 ? `${Math.round(this.maxDocument / (1 << 20))} MiB` : `${this.maxDocument} bytes`;
+    this.session.problem(
+      {
+        code: 'INPUT_UNREADABLE',
+        message: `${this.name}: a JSON document larger than ${cap} is not read entry by entry; it was read line by line, where an entry's lines are fragments and counts and times are not to be trusted (export a shorter time range)`,
+        file: this.name,
+        line: 1,
+      },
+      this.name,
+    );
+    this.release();
+  }
+
+  /**
+   * Whether the held bytes are one JSON document: the first non-blank character opens an object
+   * or an array that its line does not close. Undefined while that line is not whole. Past the
+   * line cap it is not (whatever the chunks, the same answer).
+   */
+  private documentStart(atEnd: boolean): boolean | undefined {
+    const head = this.held!.length === 1 ? this.held![0]! : Buffer.concat(this.held!);
+    let k = 0;
+    while (k < head.length && (head[k] === 32 || head[k] === 9 || head[k] === 10 || head[k] === 13)) k++;
+    if (k > this.maxLine) return false;
+    if (k === head.length) return atEnd ? false : undefined;
+    if (head[k] !== 123 && head[k] !== 91) return false;
+    // The first line's end (LF, or a CR before it), looked for within the line cap only.
+    const within = head.subarray(k, Math.min(head.length, k + this.maxLine + 1));
+    let e = within.indexOf(10);
+    const cr = (e < 0 ? within : within.subarray(0, e)).indexOf(13);
+    if (cr >= 0) e = cr;
+    if (e < 0 && within.length > this.maxLine) return false;
+    if (e < 0 && !atEnd) return undefined;
+    return opensDocument(e < 0 ? within : within.subarray(0, e));
+  }
+
+  /** The held document in one buffer; each chunk is let go once copied, not all at the end. */
+  private joinHeld(): Buffer {
+    const held = this.held!;
+    this.held = undefined;
+    if (held.length === 1) return held[0]!;
+    const doc = Buffer.allocUnsafeSlow(this.heldBytes);
+    this.heldBytes = 0;
+    let at = 0;
+    for (let k = 0; k < held.length; k++) {
+      at += held[k]!.copy(doc, at);
+      held[k] = EMPTY;
+    }
+    return doc;
+  }
+
+  /** Reads what was held line by line, and the rest of the input too. */
+  private release(): void {
+    const held = this.held!;
+    this.held = undefined;
+    this.heldBytes = 0;
+    this.document = false;
+    for (const c of held) this.feed(c);
+  }
+
+  /** Feeds bytes to the line reader. */
+  private feed(chunk: Buffer): void {
     let buf = chunk;
     if (this.discarding) {
       const next = this.dropRest(buf);
@@ -417,10 +531,120 @@ export class LogReader {
 
   /** Ends the input: flushes a last line without newline, open partials and records. */
   end(): void {
+    if (this.held && !this.document && this.documentStart(true) === true) {
+      this.document = true;
+      if (this.heldBytes > this.maxDocument) this.tooLarge();
+    }
+    if (this.held) {
+      if (this.document) {
+        const doc = this.joinHeld();
+        this.readDocument(doc);
+      } else this.release();
+    }
     if (this.carry && this.carry.length > 0) this.lines(this.carry.toString('latin1') + '\n');
     this.carry = undefined;
     this.settle();
+    if (this.documentBase !== undefined) {
+      const s = this.session.input(this.name);
+      const counted = s.linesMatched + s.linesUnmatched + s.linesSkipped - this.documentBase;
+      if (this.lineNo > counted) this.session.skip(this.name, 'structure', this.lineNo - counted);
+    }
     this.session.read(this.name, this.lineNo, this.bytes);
+  }
+
+  /**
+   * Reads a JSON document entry by entry (see formats/document.ts). Each entry is handed to the
+   * line stages as one compact JSON line, on the line where it starts and in time order. What
+   * follows a cut or a damaged byte is read line by line (a failure in an entry cut short is
+   * still found), with a problem that says where; text after the document is read so too.
+   */
+  private readDocument(doc: Buffer): void {
+    const stats = this.session.input(this.name);
+    this.documentBase = stats.linesMatched + stats.linesUnmatched + stats.linesSkipped;
+    const scan = scanDocument(doc);
+    const stop = scan.stop;
+    const spans = scan.entries;
+    // First pass: each entry's line and time (the order to read them in), and whether it parses.
+    // The entries are parsed again as they are read: holding them all would double the memory.
+    const lines = new Array<number>(spans.length);
+    const times = new Array<number | undefined>(spans.length);
+    let claimed = 0;
+    let damaged = 0;
+    let damage = '';
+    let damageLine = 0;
+    for (let k = 0; k < spans.length; k++) {
+      const span = spans[k]!;
+      // Each entry is counted on a line of its own; entries that share one (a compact list on one
+      // line) cannot be, and the document is read line by line as it stands.
+      const line = Math.max(span.line, claimed + 1);
+      if (line > span.endLine) {
+        this.documentBase = undefined;
+        this.feed(doc);
+        return;
+      }
+      lines[k] = claimed = line;
+      try {
+        times[k] = entryTime(entryValue(JSON.parse(doc.toString('utf8', span.start, span.end))));
+      } catch (e) {
+        // Its bounds are sound (the scanner checked the brackets) but not its text (a control
+        // byte, a bad escape): read as text on one line, the entries after it as entries.
+        times[k] = undefined;
+        if (damaged++ === 0) {
+          damage = `the entry at line ${span.line} is not valid JSON (${jsonError(e)})`;
+          damageLine = span.line;
+        }
+      }
+    }
+    if (stop && stop.reason !== 'cut' && spans.length === 0) {
+      // JSON at first sight only (a text log that starts with a brace): read as text.
+      this.documentBase = undefined;
+      this.feed(doc);
+      return;
+    }
+    if (damaged > 0) {
+      const more = damaged > 1 ? ` and ${damaged - 1} more` : '';
+      this.session.problem({ code: 'INPUT_CORRUPT', message: `${this.name}: ${damage}${more}; read as text`, file: this.name, line: damageLine }, this.name);
+    }
+    this.entries = true;
+    for (const k of timeOrder(times)) {
+      const span = spans[k]!;
+      let text: string;
+      this.entryStream = undefined;
+      try {
+        const entry = entryValue(JSON.parse(doc.toString('utf8', span.start, span.end)));
+        this.entryStream = entryStream(entry);
+        text = JSON.stringify(entry);
+        if (NON_ASCII.test(text)) text = Buffer.from(text, 'utf8').toString('latin1');
+      } catch {
+        text = doc.toString('latin1', span.start, span.end).replace(/[\x00-\x1f]+/g, ' ');
+      }
+      this.physical(text, !this.scanner || this.test(text), lines[k]!);
+    }
+    this.entryStream = undefined;
+    this.settle();
+    this.entries = false;
+    this.lineNo = scan.lines;
+    if (!stop) return;
+    // What could not be read as entries is read as lines, from a line no entry stands on.
+    let from = stop.at;
+    let fromLine = stop.atLine;
+    while (from > 0 && doc[from - 1] !== 10 && doc[from - 1] !== 13) from--;
+    while (fromLine <= claimed && from < doc.length) {
+      while (from < doc.length && doc[from] !== 10 && doc[from] !== 13) from++;
+      from += doc[from] === 13 && doc[from + 1] === 10 ? 2 : 1;
+      fromLine++;
+    }
+    if (stop.reason !== 'text') {
+      const where = stop.reason === 'cut' ? `the file ends at line ${stop.line}, inside the document (cut short?)` : `not valid JSON at line ${stop.line}: ${stop.why}`;
+      const rest = from < doc.length ? `; from line ${fromLine} on, read as lines` : '';
+      this.session.problem(
+        { code: 'INPUT_CORRUPT', message: `${this.name}: ${where}; ${spans.length} ${spans.length === 1 ? 'entry' : 'entries'} read${rest}`, file: this.name, line: stop.reason === 'cut' ? fromLine : stop.line },
+        this.name,
+      );
+    }
+    if (from >= doc.length) return;
+    this.lineNo = fromLine - 1;
+    this.feed(doc.subarray(from));
   }
 
   /** Handles whole lines; `bytes` from `offset` on, when given, hold `s` as bytes (the scanner prefers them). */
@@ -488,8 +712,7 @@ export class LogReader {
     return this.scanner!.test(s);
   }
 
-  private physical(line: string, hit: boolean): void {
-    const lineNo = ++this.lineNo;
+  private physical(line: string, hit: boolean, lineNo = ++this.lineNo): void {
     let raw = line;
     if (raw.length > this.maxLine) {
       // Past the cap within one chunk (a line cut across chunks is capped in keepCarry).
@@ -587,7 +810,8 @@ export class LogReader {
       let payload = raw.slice(from, to);
       if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
       if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
-      const lane = this.laneOf(raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`);
+      const stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
+      const lane = this.laneOf(this.entryStream === undefined ? stream : `${stream}|${this.entryStream}`);
       if (!isRawLine(payload, key, lane.open)) return false;
       this.rawLinesSeen = true;
       const t = RAW_LINE_TIME.exec(raw);
@@ -744,7 +968,7 @@ export class LogReader {
     const fmtBase = o.json ? 'json' : 'text';
     const fmt = o.envelope ? `${o.envelope}+${fmtBase}` : fmtBase;
     if (!o.hit) {
-      this.session.unmatched(this.name, o.count, 1, fmt);
+      this.session.unmatched(this.name, this.entries ? 1 : o.count, 1, fmt);
       return;
     }
     this.session.log(this.toRecord(o));
@@ -764,7 +988,8 @@ export class LogReader {
     const first = o.lines[0]!;
     // The session counts a record's lines from its span; when lines of another stream fell inside
     // it, the span is narrowed to the lines the record holds so that every line is counted once.
-    const source = { file: this.name, line: o.line, endLine: o.line + o.count - 1 };
+    // A document's entries: the line where the first one starts (its other lines are structure).
+    const source = { file: this.name, line: o.line, endLine: this.entries ? o.line : o.line + o.count - 1 };
     const envTime = normalizeTime(first.envTime);
     const base = { kind: 'log' as const, source, ...(o.envelope ? { envelope: o.envelope } : {}) };
     if (o.json) {
@@ -793,10 +1018,15 @@ export class LogReader {
       // Not JSON after all (truncated, or braces in text): searched as plain text.
       return { ...base, format: 'plain', message: text, fields: {}, ...(envTime ? { time: envTime } : {}) };
     }
-    const texts = o.lines.map((l) => {
-      const t = this.decode(l);
-      return t.indexOf('\x1b[') >= 0 ? t.replace(ANSI, '') : t;
-    });
+    const texts: string[] = [];
+    for (const l of o.lines) {
+      let t = this.decode(l);
+      if (t.indexOf('\x1b[') >= 0) t = t.replace(ANSI, '');
+      // A raw line kept in JSON may be a whole record (a log store's entry of a multi-line
+      // message): its first line is the header.
+      if (l.escaped && t.indexOf('\n') >= 0) for (const part of t.split(/\r?\n/)) texts.push(part);
+      else texts.push(t);
+    }
     const header: TextHeader = this.force === 'plain' ? { format: 'plain', message: texts[0]! } : parseTextHeader(texts[0]!);
     const message = texts.length > 1 ? `${header.message}\n${texts.slice(1).join('\n')}` : header.message;
     const fields = keyValues(header.message);
@@ -822,6 +1052,14 @@ export async function readLogStream(stream: AsyncIterable<Buffer | string>, name
   } finally {
     reader.end();
   }
+}
+
+/**
+ * A JSON.parse error without the piece of input V8 quotes in it: a quote cut short can hold part
+ * of a secret that redaction no longer recognises.
+ */
+function jsonError(e: unknown): string {
+  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
 }
 
 /** Reads log text already in memory (tests, fixtures, embedding hosts). */

@@ -2,7 +2,8 @@
  * Log shapes real producers write beyond the application's own file: collectors and log stores
  * that keep each output line on its own (syslog, journald, CloudWatch, Loki, Grafana, Compose,
  * Fluent Bit, Filebeat, Cloud Logging), more Python layouts, colour codes, the NULs a crash
- * leaves, UTF-16 without a byte-order mark and zip archives. Each shape is written byte for byte
+ * leaves, UTF-16 without a byte-order mark and zip archives, and the JSON documents log stores
+ * export (CloudWatch, Cloud Logging, Elasticsearch). Each shape is written byte for byte
  * from the same morning of failures (SCENARIO) and held to the report of the plain Python log:
  * the same diagnoses, counts, times, sides and connections, and every line accounted for.
  */
@@ -13,17 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Level } from '@scs-doctor/core';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, loadRulePack } from '../src/index.js';
-import { summaries, unbalanced } from './helpers/compare.js';
+import { countsByRule, summaries, unbalanced } from './helpers/compare.js';
 import {
   awsLogsTail,
   celeryText,
   cloudwatchExport,
+  cloudwatchFilterLogEvents,
+  cloudwatchGetLogEvents,
   composeLogs,
   cookbookText,
   crlf,
+  elasticsearchResponse,
   filebeatJson,
   fluentBitJson,
+  gcloudLoggingRead,
+  gcpJsonEntries,
   gcpJsonPayload,
+  gcpTextEntries,
   gcpTextPayload,
   grafanaTxt,
   journalJson,
@@ -42,6 +49,7 @@ import {
   zipOf,
   type LogEvent,
   type PyLevel,
+  asctime,
 } from './helpers/producers.js';
 import { NOW, readAll } from './helpers/read.js';
 import { SCENARIO, streamOf } from './helpers/scenario.js';
@@ -186,5 +194,122 @@ describe('containers', () => {
       [['INPUT_UNREADABLE', 'logs.zip: a zip archive, which scs-doctor does not read; extract it and pass the folder']],
       expected,
     ]);
+  });
+});
+
+describe('log stores exported as one JSON document', () => {
+  // Before the reader read such a document entry by entry, each of its pretty-printed lines was a
+  // fragment: the indented lines ran together into records of thousands of lines, a failure
+  // counted once however often it occurred, and times were lost.
+  const FILTER = cloudwatchFilterLogEvents(SCENARIO);
+  const GCLOUD_TEXT = gcloudLoggingRead(gcpTextEntries(LINES));
+  const DOCS: [string, string][] = [
+    ['aws logs filter-log-events (a record an event, tracebacks inside messages)', FILTER],
+    ['aws logs get-log-events (the awslogs driver: an event a line)', cloudwatchGetLogEvents(LINES)],
+    ['gcloud logging read --format=json, textPayload lines, newest first', GCLOUD_TEXT],
+    ['gcloud logging read --format=json, jsonPayload, newest first', gcloudLoggingRead(gcpJsonEntries(SCENARIO))],
+    ['an Elasticsearch search response, ecs-logging _source, newest first', elasticsearchResponse(SCENARIO)],
+  ];
+  it.each(DOCS)('%s: the diagnoses of the application log, every line counted', (_name, text) => {
+    const { report } = readAll(pack, text, 'export.json');
+    expect([summaries(report), unbalanced(report), report.stats.problems]).toEqual([expected, [], []]);
+  });
+
+  /** Lines (1-based) of a document that are exactly `opening`: where its entries start. */
+  const linesOf = (text: string, opening: string) => text.split('\n').flatMap((l, i) => (l === opening ? [i + 1] : []));
+
+  it('filter-log-events: a message with a traceback is one record; each entry counts on its first line, the rest is structure', () => {
+    const { report, records } = readAll(pack, FILTER, 'export.json');
+    const starts = linesOf(FILTER, '        {');
+    expect(starts).toHaveLength(SCENARIO.length);
+    expect(records.map((r) => [r.source.line, r.source.endLine, r.time, r.level, r.logger])).toEqual(SCENARIO.map((e, k) => [starts[k], starts[k], e.time, LEVEL[e.level], e.logger]));
+    expect(records[3]!.message.split('\n')).toEqual(['connection_id=c-7f3a1e shared_id=acme-to-globex direction=sending sync failed: shared secret unavailable: InvalidToken', ...SCENARIO[3]!.exc!.split('\n')]);
+    const lines = FILTER.split('\n').length - 1;
+    const i = report.stats.inputs[0]!;
+    expect([i.linesRead, i.linesMatched + i.linesUnmatched, i.skipped]).toEqual([lines, SCENARIO.length, { structure: lines - SCENARIO.length }]);
+  });
+
+  it('evidence points at the line where its entry starts, with the time of the event', () => {
+    const starts = linesOf(FILTER, '        {');
+    const timeAt = new Map(starts.map((line, k) => [line, SCENARIO[k]!.time]));
+    const { report } = readAll(pack, FILTER, 'export.json');
+    const evidence = report.diagnoses.flatMap((d) => d.evidence.map((e) => [d.ruleId, e.line, e.time]));
+    const want = SCENARIO.flatMap((e, k) => (e.expect ? [[e.expect, starts[k], e.time]] : []));
+    const order = (a: unknown[], b: unknown[]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+    expect(evidence.sort(order)).toEqual(want.sort(order));
+    expect(evidence.every(([, line, time]) => timeAt.get(line as number) === time)).toBe(true);
+  });
+
+  it('gcloud, newest first: records in time order, each on the line of its first entry in the file', () => {
+    const { records } = readAll(pack, GCLOUD_TEXT, 'export.json');
+    const starts = linesOf(GCLOUD_TEXT, '  {');
+    // The file lists the newest line first: the record of the first event starts at the entry of its header line.
+    const lineOfEntry = new Map(starts.map((line, k) => [starts.length - 1 - k, line]));
+    let n = 0;
+    const firstLine = SCENARIO.map((e) => {
+      const at = n;
+      n += outputLines([e], pythonText).length;
+      return lineOfEntry.get(at);
+    });
+    expect(records.map((r) => [r.time, r.source.line])).toEqual(SCENARIO.map((e, k) => [e.time, firstLine[k]]));
+  });
+
+  it('a document cut short: a problem with its file and line, the entries before the cut diagnosed', () => {
+    // Cut inside the message of the event with the no-manifest traceback, before its signature.
+    const k = SCENARIO.findIndex((e) => e.expect === 'no-manifest-received');
+    const at = FILTER.indexOf(`"message": "${asctime(SCENARIO[k]!.time)}`) + 40;
+    const cut = FILTER.slice(0, at);
+    const entryLine = linesOf(FILTER, '        {')[k]!;
+    const lastLine = cut.split('\n').length;
+    const { report } = readAll(pack, cut, 'cut.json');
+    expect(report.stats.problems).toEqual([
+      { code: 'INPUT_CORRUPT', file: 'cut.json', line: entryLine, message: `cut.json: the file ends at line ${lastLine}, inside the document (cut short?); ${k} entries read; from line ${entryLine} on, read as lines` },
+    ]);
+    expect([summaries(report), unbalanced(report)]).toEqual([summaries(readAll(pack, pythonText(SCENARIO.slice(0, k))).report), []]);
+  });
+
+  it('a failure in the entry the cut ends in is still found, read as lines', () => {
+    const k = SCENARIO.findIndex((e) => e.expect === 'no-manifest-received');
+    const cut = FILTER.slice(0, FILTER.indexOf('scs.sync.errors.SyncError: connection failed (no manifest received)') + 70);
+    const { report } = readAll(pack, cut, 'cut.json');
+    const before = countsByRule(readAll(pack, pythonText(SCENARIO.slice(0, k))).report);
+    expect([countsByRule(report), unbalanced(report), report.stats.problems.map((p) => p.code)]).toEqual([{ ...before, 'no-manifest-received': 1 }, [], ['INPUT_CORRUPT']]);
+  });
+
+  it('an entry whose text is not valid JSON (a control byte) is read as text, with a problem; the entries after it as entries', () => {
+    const k = SCENARIO.findIndex((e) => e.expect === 'shared-secret-invalid-token');
+    const damaged = FILTER.replace('sync failed: shared secret', 'sync failed:\x01 shared secret');
+    const { report } = readAll(pack, damaged, 'export.json');
+    const line = linesOf(FILTER, '        {')[k]!;
+    expect(report.stats.problems).toEqual([{ code: 'INPUT_CORRUPT', file: 'export.json', line, message: `export.json: the entry at line ${line} is not valid JSON (Bad control character in string literal); read as text` }]);
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+  });
+
+  it('a document cut short is an input problem of the run (exit 2), the report is still written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scs-export-'));
+    try {
+      writeFileSync(path.join(dir, 'cut.json'), FILTER.slice(0, Math.floor(FILTER.length / 2)));
+      writeFileSync(path.join(dir, 'whole.json'), FILTER);
+      const cut = await diagnoseInputs(pack, { inputs: ['cut.json'], cwd: dir, now: NOW });
+      const whole = await diagnoseInputs(pack, { inputs: ['whole.json'], cwd: dir, now: NOW, evidenceLimit: 1000 });
+      expect([cut.lost, cut.report.stats.problems.map((p) => [p.code, p.file]), cut.report.diagnoses.length > 0]).toEqual([true, [['INPUT_CORRUPT', 'cut.json']], true]);
+      expect([whole.lost, summaries(whole.report)]).toEqual([false, expected]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a document past the cap is read line by line, with a problem that says so', () => {
+    const { report } = readAll(pack, FILTER, 'big.json', { maxDocumentBytes: 4096 });
+    expect([report.stats.problems.map((p) => [p.code, p.line, p.message.startsWith('big.json: a JSON document larger than')]), unbalanced(report)]).toEqual([[['INPUT_UNREADABLE', 1, true]], []]);
+  });
+
+  it('text after the document is read as text; a log whose lines open with a bracket is no document', () => {
+    // `aws logs … > out.json` then the service's own file appended to it.
+    const k = SCENARIO.findIndex((e) => e.expect === 'manifest-key-missing');
+    const joined = readAll(pack, cloudwatchFilterLogEvents(SCENARIO.slice(0, k)) + pythonText(SCENARIO.slice(k)), 'export.json').report;
+    expect([summaries(joined), unbalanced(joined), joined.stats.problems]).toEqual([expected, [], []]);
+    const celery = readAll(pack, celeryText(SCENARIO)).report;
+    expect([celery.stats.inputs[0]!.skipped['structure'], summaries(celery)]).toEqual([undefined, expected]);
   });
 });

@@ -16,6 +16,9 @@
  *   rsyslog's RFC 3339 files), journald (`journalctl -o json`, `-o short-iso`), CloudWatch
  *   (`aws logs tail`, exports), Loki (`logcli`), Grafana's download, `docker compose logs`,
  *   Fluent Bit, Filebeat, Cloud Logging;
+ * - log stores' exports saved as one pretty-printed JSON document: the AWS CLI's
+ *   `aws logs filter-log-events` / `get-log-events`, `gcloud logging read --format=json` (newest
+ *   first), an Elasticsearch search response (`?pretty`, newest first);
  * - containers: UTF-16LE with and without a byte-order mark, zip.
  */
 import { deflateRawSync, gzipSync } from 'node:zlib';
@@ -557,6 +560,171 @@ export function gcpJsonPayload(events: readonly LogEvent[]): string {
       return JSON.stringify({ insertId: `0x${i.toString(16)}`, jsonPayload: payload, logName: 'projects/acme/logs/stderr', resource: { type: 'k8s_container' }, severity: e.level, timestamp: e.time }) + '\n';
     })
     .join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log stores' exports: one pretty-printed JSON document holding a list of entries
+
+/** A Python string literal as json.dumps writes it: `ensure_ascii` escapes every non-ASCII character, else only `"`, `\\` and controls. */
+function pyJsonStr(s: string, ensureAscii: boolean): string {
+  if (ensureAscii) return pyJsonString(s);
+  const SHORT: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  let out = '"';
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    out += SHORT[c] ?? (code < 0x20 ? '\\u' + code.toString(16).padStart(4, '0') : c);
+  }
+  return out + '"';
+}
+
+/**
+ * Python's `json.dumps(value, indent=n, ensure_ascii=…, sort_keys=…)`: with an indent, the item
+ * separator is ',' (no space) before each new line and the key separator ': '; empty containers
+ * stay `[]` and `{}`.
+ */
+export function pyJsonIndent(value: unknown, indent: number, options: { ensureAscii?: boolean; sortKeys?: boolean } = {}, level = 0): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return pyJsonStr(value, options.ensureAscii ?? true);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const inner = '\n' + ' '.repeat(indent * (level + 1));
+  const outer = '\n' + ' '.repeat(indent * level);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[${inner}${value.map((v) => pyJsonIndent(v, indent, options, level + 1)).join(',' + inner)}${outer}]`;
+  }
+  let entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{}';
+  if (options.sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${inner}${entries.map(([k, v]) => `${pyJsonStr(k, options.ensureAscii ?? true)}: ${pyJsonIndent(v, indent, options, level + 1)}`).join(',' + inner)}${outer}}`;
+}
+
+/**
+ * Elasticsearch's `?pretty` (Jackson's pretty printer as XContent sets it up): two spaces, `" : "`
+ * between key and value, every element of an array on its own line, empty containers `[ ]` and
+ * `{ }`; non-ASCII text as it is, controls escaped.
+ */
+export function esPretty(value: unknown, level = 0): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return pyJsonStr(value, false).replace(/\\u00([0-9a-f]{2})/g, (_m, h: string) => `\\u00${h.toUpperCase()}`);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const inner = '\n' + '  '.repeat(level + 1);
+  const outer = '\n' + '  '.repeat(level);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[ ]';
+    return `[${inner}${value.map((v) => esPretty(v, level + 1)).join(',' + inner)}${outer}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return '{ }';
+  return `{${inner}${entries.map(([k, v]) => `${pyJsonStr(k, false)} : ${esPretty(v, level + 1)}`).join(',' + inner)}${outer}}`;
+}
+
+/** A CloudWatch Logs event id: 56 digits. */
+function cloudwatchEventId(ms: number, i: number): string {
+  return `${ms}${String(i).padStart(6, '0')}`.padEnd(56, '7').slice(0, 56);
+}
+
+const LOG_STREAM = 'scs/scs/0f3e1b2a9c4d4e6f8a1b2c3d4e5f6a7b';
+
+/**
+ * `aws logs filter-log-events --log-group-name /ecs/scs > out.json` (AWS CLI: `json.dump(response,
+ * indent=4, ensure_ascii=False)` and a newline). Each event holds one record, as the CloudWatch
+ * agent with a `multi_line_start_pattern` (or a Python handler) sends it: the traceback inside
+ * the message.
+ */
+export function cloudwatchFilterLogEvents(events: readonly LogEvent[], render: (events: readonly LogEvent[]) => string = pythonText): string {
+  const response = {
+    events: events.map((e, i) => {
+      const ms = Date.parse(e.time);
+      return { logStreamName: LOG_STREAM, timestamp: ms, message: render([e]).replace(/\n$/, ''), ingestionTime: ms + 41 + (i % 7), eventId: cloudwatchEventId(ms, i) };
+    }),
+    searchedLogStreams: [],
+    nextToken: 'Bxkq6kVGFtq2y_Moigeqscgt8fTtgAbcTkRvaBq1vhmq2yKdhG6Ssa0-dTBwAixvSRwHT2JSp5T_NgzxXaGFgeAt5VXZBa1lUrdQQspQFY',
+  };
+  return pyJsonIndent(response, 4, { ensureAscii: false }) + '\n';
+}
+
+/**
+ * `aws logs get-log-events --log-group-name … --log-stream-name … > out.json`, of a container
+ * logged by Docker's awslogs driver: one event per output line, so a traceback is one event a line.
+ */
+export function cloudwatchGetLogEvents(lines: readonly OutputLine[]): string {
+  const response = {
+    events: lines.map((l, i) => ({ timestamp: Date.parse(l.time), message: l.text, ingestionTime: Date.parse(l.time) + 41 + (i % 7) })),
+    nextForwardToken: 'f/38273947584720938475629384756293847562938475629384756293/s',
+    nextBackwardToken: 'b/38273947584720938475629384756293847562938475629384756290/s',
+  };
+  return pyJsonIndent(response, 4, { ensureAscii: false }) + '\n';
+}
+
+/** The time Cloud Logging gives the n-th line read: nanoseconds, increasing within a millisecond. */
+function gcpNanos(iso: string, n: number): string {
+  return `${iso.slice(0, 23)}${String(100_000 + n).slice(-6)}Z`;
+}
+
+const GKE_RESOURCE = { type: 'k8s_container', labels: { cluster_name: 'acme-prod', container_name: 'scs', location: 'europe-west1', namespace_name: 'scs', pod_name: 'scs-7d9f8c6b5-x2x4z', project_id: 'acme' } };
+
+/** Cloud Logging entries of a GKE container's output lines (`textPayload`, stderr as ERROR), in the API's JSON form. */
+export function gcpTextEntries(lines: readonly OutputLine[]): Record<string, unknown>[] {
+  return lines.map((l, i) => ({
+    insertId: `${(0x5f3a1b + i).toString(16)}k9q2xy`,
+    labels: { 'compute.googleapis.com/resource_name': 'gke-acme-prod-pool-1-3f2a', 'k8s-pod/app': 'scs' },
+    logName: `projects/acme/logs/${l.stream}`,
+    receiveTimestamp: `${l.time.slice(0, 23)}912345Z`,
+    resource: GKE_RESOURCE,
+    severity: l.stream === 'stderr' ? 'ERROR' : 'INFO',
+    textPayload: l.text,
+    timestamp: gcpNanos(l.time, i),
+  }));
+}
+
+/** Cloud Logging entries of JSON log lines: the payload under `jsonPayload`, `severity` lifted out of it. */
+export function gcpJsonEntries(events: readonly LogEvent[]): Record<string, unknown>[] {
+  return events.map((e, i) => {
+    const payload: Record<string, unknown> = { ...e.fields, message: e.message, logger: e.logger };
+    if (e.exc) payload['exception'] = e.exc;
+    return { insertId: `${(0x7c2e00 + i).toString(16)}m1w8ab`, jsonPayload: payload, logName: 'projects/acme/logs/stderr', receiveTimestamp: `${e.time.slice(0, 23)}912345Z`, resource: GKE_RESOURCE, severity: e.level === 'CRITICAL' ? 'CRITICAL' : e.level, timestamp: gcpNanos(e.time, i) };
+  });
+}
+
+/**
+ * `gcloud logging read FILTER --format=json > out.json`: a JSON array, newest entry first (the
+ * default order), each entry printed by `json.dumps(entry, ensure_ascii=False, indent=2,
+ * separators=(',', ': '), sort_keys=True)` and indented two more spaces inside the list.
+ */
+export function gcloudLoggingRead(entries: readonly Record<string, unknown>[]): string {
+  const newestFirst = [...entries].sort((a, b) => (String(a['timestamp']) < String(b['timestamp']) ? 1 : String(a['timestamp']) > String(b['timestamp']) ? -1 : 0));
+  if (newestFirst.length === 0) return '[]\n';
+  return '[\n' + newestFirst.map((e) => '  ' + pyJsonIndent(e, 2, { ensureAscii: false, sortKeys: true }).split('\n').join('\n  ')).join(',\n') + '\n]\n';
+}
+
+/**
+ * An Elasticsearch (or OpenSearch) search response, `GET logs-scs/_search?pretty` sorted by
+ * `@timestamp` descending as Kibana's Discover asks: each hit's `_source` as ecs-logging-python's
+ * StdlibFormatter wrote it (dotted `log.level`, `log.logger` under `log`, the exception under
+ * `error`, `extra=` fields at the top).
+ */
+export function elasticsearchResponse(events: readonly LogEvent[]): string {
+  const hits = events
+    .map((e, i) => {
+      const source: Record<string, unknown> = {
+        '@timestamp': e.time,
+        'log.level': e.level.toLowerCase(),
+        message: e.message,
+        ecs: { version: '1.6.0' },
+        log: { logger: e.logger, origin: { file: { line: 88, name: 'worker.py' }, function: 'run_once' }, original: e.message },
+        process: { name: 'MainProcess', pid: 7, thread: { id: 140245, name: 'MainThread' } },
+        ...e.fields,
+      };
+      if (e.exc) {
+        const last = e.exc.split('\n').at(-1)!;
+        const colon = last.indexOf(': ');
+        source['error'] = { message: colon > 0 ? last.slice(colon + 2) : '', stack_trace: e.exc, type: colon > 0 ? last.slice(0, colon) : last };
+      }
+      return { _index: '.ds-logs-scs-default-2026.05.12-000001', _id: `Xk${String(i).padStart(4, '0')}pI8BqZ3mD2vJtLwQ`, _score: null, _source: source, sort: [Date.parse(e.time)] };
+    })
+    .reverse();
+  const response = { took: 12, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits } };
+  return esPretty(response) + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------
