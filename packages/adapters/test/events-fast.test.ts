@@ -9,6 +9,8 @@
  * - The lane is really taken: canonical lines are not handed to JSON.parse.
  */
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
@@ -384,5 +386,39 @@ describe('the lane is taken', () => {
     const report = session.report();
     expect(report.diagnoses.find((d) => d.ruleId === 'shared-secret-invalid-token')?.count).toBe(6);
     expect(JSON.stringify(report)).toBe(viaText(text).report);
+  });
+
+  it('keeps no block of the file alive through what the session holds', async () => {
+    // A value the session keeps per connection (id, name, shared id, newest event id) that still
+    // referred to the 64 KiB block of text it was cut from would hold that block. Each connection's
+    // events here are written together, so every connection's newest event is in another block.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const CONNS = 600;
+    const PER = 110;
+    function* chunks(): Generator<Buffer> {
+      let buf = '';
+      for (let i = 0; i < CONNS * PER; i++) {
+        const c = Math.floor(i / PER);
+        buf += JSON.stringify({ id: `event-${String(i).padStart(10, '0')}-uuid`, connectionId: `connection-${String(c).padStart(6, '0')}-id`, connectionName: `Connection number ${c} (sending)`, direction: 'sending', sharedId: `shared-${String(c).padStart(6, '0')}-identifier`, status: i % 97 ? 'success' : 'failure', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), ...(i % 97 ? {} : { message: `shared secret unavailable: InvalidToken ${'x'.repeat(40)}` }), files: [] }) + '\n';
+        if (buf.length > 1 << 20) {
+          yield Buffer.from(buf);
+          buf = '';
+        }
+      }
+      yield Buffer.from(buf);
+    }
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const reader = new EventsReader(session, 'history.ndjson');
+    for (const c of chunks()) reader.pushBytes(c);
+    expect(reader.end().events).toBe(CONNS * PER);
+    expect(reader.canonicalLines).toBeGreaterThan(CONNS * PER - 10);
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    // 600 connections' state and the evidence are ~2 MB; a pinned block per connection pair ~20 MB.
+    expect(held).toBeLessThan(8e6);
+    expect(session.report().stats.connections).toBe(CONNS);
   });
 });
