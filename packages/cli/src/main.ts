@@ -35,8 +35,12 @@ export const USAGE = `Usage:
   scs-doctor rules schema
 
 INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
-Gzip is read transparently. --config runs read-only deployment checks (S3 buckets,
-Inbox manifests, Master Key fingerprints) described by a deployment snapshot file. Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
+Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's
+JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. --events reads a
+sync history: a JSON array, an API page or response that holds the events, or NDJSON.
+--config runs read-only deployment checks (S3 buckets, Inbox manifests, Master Key
+fingerprints) described by a deployment snapshot file.
+Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
 `;
 
 export interface Io {
@@ -240,6 +244,12 @@ async function rules(args: string[], io: Io): Promise<number> {
 /** Runs the command line; returns the exit status. Never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
+  // `scs-doctor diagnose --help` (or -h) anywhere before `--`: the usage, not an error.
+  const end = rest.indexOf('--');
+  if (command !== undefined && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case 'diagnose':

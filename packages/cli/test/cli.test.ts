@@ -96,6 +96,15 @@ describe('scs-doctor diagnose', () => {
     const r = await run(args);
     expect([r.code, r.stderr.includes(reason), r.stderr.includes('    at ')]).toEqual([2, true, false]);
   });
+  it.each([[['diagnose', '--help']], [['rules', 'list', '-h']], [['merge', 'a.json', '--help']], [['help']]])('prints the usage for %j (exit 0, on stdout)', async (args) => {
+    const r = await run(args);
+    expect([r.code, r.stdout.startsWith('Usage:'), r.stdout.includes('tar'), r.stderr]).toEqual([0, true, true, '']);
+  });
+
+  it('reads a file named --help after --', async () => {
+    const r = await run(['diagnose', '--format', 'json', ...NOW, '--', '--help']);
+    expect([r.code, JSON.parse(r.stdout).stats.problems[0].code]).toEqual([2, 'INPUT_NOT_FOUND']);
+  });
 });
 
 describe('scs-doctor diagnose --config', () => {
