@@ -10,8 +10,8 @@
  *    the two streams' lines interleave: each stream has its own lane (partials, open record);
  *    a `kubectl logs --timestamps` prefix is taken off the same way, and so are the prefixes
  *    collectors and log stores write before each line (syslog, journald, CloudWatch, Loki,
- *    Grafana, Compose) and the JSON objects that carry one raw line each (journald, Fluent Bit,
- *    Filebeat, Cloud Logging, Loki): a traceback they cut into lines is one record again;
+ *    Grafana, Compose, stern) and the JSON objects that carry one raw line each (journald, Fluent
+ *    Bit, Fluentd, Filebeat, Cloud Logging, Loki): a traceback they cut into lines is one record again;
  * 3. records: a Python traceback, indented lines and, after a line that starts like a log line
  *    (time, level), the lines that do not, join the record they follow;
  * 4. prefilter: the rule pack's raw scanner runs once over the whole chunk. A record with no hit
@@ -23,13 +23,15 @@
  *
  * One JSON document that holds a list of log entries (a log store's export: CloudWatch, Cloud
  * Logging, a search response; see formats/document.ts) is told by its first line, which opens
- * JSON without closing it. Its lines are fragments, not log lines: it is held whole (up to a cap),
- * and each entry goes through the stages above as if it were one NDJSON line on the line where
- * it starts, in time order. The document's other lines (brackets, keys, an entry's inner lines)
- * are skipped as `structure`. NDJSON, whose first line is a whole value, streams as before.
+ * JSON without closing it, or is a whole list of entries (a compact export, `jq -c`). Its lines
+ * are fragments, not log lines: it is held whole (up to a cap), and each entry goes through the
+ * stages above as if it were one NDJSON line on the line where it starts, in time order. The
+ * document's other lines (brackets, keys, an entry's inner lines) are skipped as `structure`;
+ * a line that holds several entries is counted once. NDJSON, whose first line is one event,
+ * streams as before.
  */
 import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
-import { entryStream, entryTime, entryValue, opensDocument, scanDocument, timeOrder } from './formats/document.js';
+import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject } from './formats/json.js';
 import { parseTextHeader, type TextHeader } from './formats/text.js';
@@ -212,6 +214,17 @@ const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([\w.:-]{1,
 const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (?:\xef\xbb\xbf)?|$)/;
 /** `docker compose logs`: `scs-1  | ` (v1: `scs_1  | `), coloured on a terminal. */
 const COMPOSE = /^(?:\x1b\[[0-9;]*m)?([a-z0-9][\w.-]{0,120}[-_]\d{1,4}) +\| (?:\x1b\[[0-9;]*m)?/;
+/**
+ * stern (several pods tailed at once): `<pod> <container> <line>`, the names coloured on a
+ * terminal. Kubernetes names: a pod is a DNS subdomain, a container a DNS label.
+ */
+const STERN = /^(?:\x1b\[[0-9;]*m)?([a-z][a-z0-9.-]{0,252})(?:\x1b\[0m)? (?:\x1b\[[0-9;]*m)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\x1b\[0m)?(?: |$)/;
+/** A pod's name as controllers make it (`<deployment>-<hash>-<suffix>`, `<statefulset>-<n>`): a part after a `-` holds a digit. Words of a message do not. */
+const POD_NAME = /-[a-z0-9]*\d/;
+/** Pairs of names taken as stern's prefix, at most (a bound for hostile input). */
+const MAX_STERN_PAIRS = 4096;
+/** Fluentd's out_file after its time and tab: `<tag>\t` and the record as JSON. */
+const FLUENTD_TAG = /^[\w.-]{1,255}\t\{/;
 
 /** The prefix a collector wrote before the line, or undefined (most lines: a cheap test of one or two characters). */
 function shipperPrefix(s: string): ShipperPrefix | undefined {
@@ -346,6 +359,14 @@ export class LogReader {
   private entryStream: string | undefined;
   /** Lines the session had counted for this input when its document was read (its other lines are structure). */
   private documentBase: number | undefined;
+  /**
+   * While entries that share a line are read (a compact document): per line, what its records
+   * came to (2 matched, 1 unmatched, 0 blank). The session counts each record's line, so such a
+   * line would be counted once per entry; it is counted once, from this, when the entries are read.
+   */
+  private shared: Map<number, 0 | 1 | 2> | undefined;
+  /** `<pod> <container>` pairs seen before a log line's header: stern's prefix from then on. */
+  private readonly sternPairs = new Set<string>();
 
   constructor(session: DiagnosisSession, name: string, options: ReadOptions = {}) {
     this.session = session;
@@ -418,7 +439,8 @@ export class LogReader {
     if (cr >= 0) e = cr;
     if (e < 0 && within.length > this.maxLine) return false;
     if (e < 0 && !atEnd) return undefined;
-    return opensDocument(e < 0 ? within : within.subarray(0, e));
+    const first = e < 0 ? within : within.subarray(0, e);
+    return opensDocument(first) || holdsEntries(first);
   }
 
   /** The held document in one buffer; each chunk is let go once copied, not all at the end. */
@@ -572,17 +594,18 @@ export class LogReader {
     let damaged = 0;
     let damage = '';
     let damageLine = 0;
+    let shared = false;
     for (let k = 0; k < spans.length; k++) {
       const span = spans[k]!;
-      // Each entry is counted on a line of its own; entries that share one (a compact list on one
-      // line) cannot be, and the document is read line by line as it stands.
-      const line = Math.max(span.line, claimed + 1);
+      // Each entry is counted on a line of its own where it can be; entries that share one (a
+      // compact list on one line) stand on the last line of their own, counted once.
+      let line = Math.max(span.line, claimed + 1);
       if (line > span.endLine) {
-        this.documentBase = undefined;
-        this.feed(doc);
-        return;
+        line = span.endLine;
+        shared = true;
       }
-      lines[k] = claimed = line;
+      lines[k] = line;
+      claimed = Math.max(claimed, line);
       try {
         times[k] = entryTime(entryValue(JSON.parse(doc.toString('utf8', span.start, span.end))));
       } catch (e) {
@@ -606,6 +629,8 @@ export class LogReader {
       this.session.problem({ code: 'INPUT_CORRUPT', message: `${this.name}: ${damage}${more}; read as text`, file: this.name, line: damageLine }, this.name);
     }
     this.entries = true;
+    const before = shared ? { matched: stats.linesMatched, unmatched: stats.linesUnmatched, skipped: stats.linesSkipped, blank: stats.skipped['blank'] } : undefined;
+    if (shared) this.shared = new Map();
     for (const k of timeOrder(times)) {
       const span = spans[k]!;
       let text: string;
@@ -622,6 +647,7 @@ export class LogReader {
     }
     this.entryStream = undefined;
     this.settle();
+    if (before) this.countShared(before);
     this.entries = false;
     this.lineNo = scan.lines;
     if (!stop) return;
@@ -645,6 +671,24 @@ export class LogReader {
     if (from >= doc.length) return;
     this.lineNo = fromLine - 1;
     this.feed(doc.subarray(from));
+  }
+
+  /**
+   * Counts each line that entries share once, in place of once per record: matched when one of its
+   * records matched, unmatched when one was read, blank when its entries held no text.
+   */
+  private countShared(before: { matched: number; unmatched: number; skipped: number; blank: number | undefined }): void {
+    const tally = this.shared!;
+    this.shared = undefined;
+    const n = [0, 0, 0];
+    for (const v of tally.values()) n[v]!++;
+    const s = this.session.input(this.name);
+    s.linesMatched = before.matched + n[2]!;
+    s.linesUnmatched = before.unmatched + n[1]!;
+    s.linesSkipped = before.skipped + n[0]!;
+    const blank = (before.blank ?? 0) + n[0]!;
+    if (blank > 0) s.skipped['blank'] = blank;
+    else delete s.skipped['blank'];
   }
 
   /** Handles whole lines; `bytes` from `offset` on, when given, hold `s` as bytes (the scanner prefers them). */
@@ -759,6 +803,17 @@ export class LogReader {
         raw = raw.slice(close + 2);
       }
     }
+    // stern: each pod/container its own lane too, once its names were seen before a log line.
+    if (f === 'auto' && lane === this.plain) {
+      const c0 = raw.charCodeAt(0);
+      if ((c0 >= 97 && c0 <= 122) || c0 === 27) {
+        const p = this.sternPrefix(raw);
+        if (p) {
+          lane = this.laneOf(`stern:${p.names}`);
+          raw = raw.slice(p.length);
+        }
+      }
+    }
     const k = kubectlPrefix(raw);
     if (k > 0) {
       this.logical(lane, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
@@ -766,6 +821,7 @@ export class LogReader {
     }
     if (f === 'auto' && lane === this.plain) {
       const p = shipperPrefix(raw);
+      if (p && p.tab && this.fluentd(raw, p, hit, lineNo)) return;
       if (p && (p.lane !== undefined || p.tab || this.continuesTraceback(raw.slice(p.length)))) {
         // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
         // records apart when a collector interleaves them.
@@ -775,6 +831,38 @@ export class LogReader {
       }
     }
     this.logical(lane, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
+  }
+
+  /**
+   * stern's `<pod> <container> ` before a line: its length (colour codes included) and the names. Two
+   * lowercase words open many lines of text (`sync failed …`), so a pair is taken only once it
+   * stood before a line that starts like a log line, with a first word shaped like a pod's name;
+   * from then on every line behind the same pair (a traceback's frames, a message's lines) is one.
+   */
+  private sternPrefix(s: string): { length: number; names: string } | undefined {
+    const m = STERN.exec(s);
+    if (!m) return undefined;
+    const names = `${m[1]} ${m[2]}`;
+    if (!this.sternPairs.has(names)) {
+      if (this.sternPairs.size >= MAX_STERN_PAIRS || !POD_NAME.test(m[1]!) || !looksLikeHeader(s.slice(m[0].length))) return undefined;
+      this.sternPairs.add(names);
+    }
+    return { length: m[0].length, names };
+  }
+
+  /**
+   * Fluentd's out_file (`<time>\t<tag>\t<record as JSON>`): the record is read as a JSON line of
+   * its own, its raw line (a Docker `log`) in a lane per tag and stream. Whether it was one.
+   */
+  private fluentd(raw: string, p: ShipperPrefix, hit: boolean, lineNo: number): boolean {
+    const rest = raw.slice(p.length);
+    const m = FLUENTD_TAG.exec(rest);
+    if (!m) return false;
+    const json = rest.slice(m[0].length - 1);
+    const tag = `fluentd:${rest.slice(0, m[0].length - 2)}`;
+    if ((this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(json, hit, lineNo, tag, p.time)) return true;
+    this.logical(this.laneOf(tag), { payload: json, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
+    return true;
   }
 
   /**
@@ -800,7 +888,7 @@ export class LogReader {
    * the level and the logger. A structured event (`{"level": …, "msg": "connection failed"}`)
    * is not a raw line and stays a JSON record.
    */
-  private rawLine(raw: string, hit: boolean, lineNo: number): boolean {
+  private rawLine(raw: string, hit: boolean, lineNo: number, scope = this.entryStream, time?: string): boolean {
     if (!this.rawLinesSeen) this.rawLineChecks++;
     for (const key of RAW_LINE_KEYS) {
       const from = stringValueAt(raw, key);
@@ -811,11 +899,11 @@ export class LogReader {
       if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
       if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
       const stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
-      const lane = this.laneOf(this.entryStream === undefined ? stream : `${stream}|${this.entryStream}`);
+      const lane = this.laneOf(scope === undefined ? stream : `${stream}|${scope}`);
       if (!isRawLine(payload, key, lane.open)) return false;
       this.rawLinesSeen = true;
       const t = RAW_LINE_TIME.exec(raw);
-      this.logical(lane, { payload, escaped: true, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: t ? t[1] : undefined });
+      this.logical(lane, { payload, escaped: true, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: t ? t[1] : time });
       return true;
     }
     return false;
@@ -890,6 +978,7 @@ export class LogReader {
     // Blank: held until we know whether the record goes on after it.
     if (s.length === 0 || (c0 <= 32 && s.trim() === '') || (l.escaped && c0 === 92 && /^(?:\s|\\[tnr]|\\u0009)*$/.test(s))) {
       lane.blanks += l.count;
+      if (this.shared && !this.shared.has(l.line)) this.shared.set(l.line, 0);
       return;
     }
     const o = lane.open;
@@ -969,9 +1058,11 @@ export class LogReader {
     const fmt = o.envelope ? `${o.envelope}+${fmtBase}` : fmtBase;
     if (!o.hit) {
       this.session.unmatched(this.name, this.entries ? 1 : o.count, 1, fmt);
+      if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
       return;
     }
-    this.session.log(this.toRecord(o));
+    const matched = this.session.log(this.toRecord(o)) > 0;
+    if (this.shared && (this.shared.get(o.line) ?? 0) < (matched ? 2 : 1)) this.shared.set(o.line, matched ? 2 : 1);
   }
 
   private decode(l: Logical): string {

@@ -24,7 +24,15 @@ import {
   composeLogs,
   cookbookText,
   crlf,
+  elasticsearchCompact,
   elasticsearchResponse,
+  filterLogEventsResponse,
+  fluentdOutFile,
+  gcloudLoggingReadCompact,
+  getLogEventsResponse,
+  jqCompact,
+  sternLogs,
+  structlogJson,
   filebeatJson,
   fluentBitJson,
   gcloudLoggingRead,
@@ -311,5 +319,138 @@ describe('log stores exported as one JSON document', () => {
     expect([summaries(joined), unbalanced(joined), joined.stats.problems]).toEqual([expected, [], []]);
     const celery = readAll(pack, celeryText(SCENARIO)).report;
     expect([celery.stats.inputs[0]!.skipped['structure'], summaries(celery)]).toEqual([undefined, expected]);
+  });
+});
+
+describe('stern: several pods tailed at once, `<pod> <container>` before each line', () => {
+  // Before the reader took stern's prefix off, every line of a traceback was a record of its own
+  // (no header, not indented): a failure counted once per line that repeats it.
+  const plain = readAll(pack, PLAIN);
+  const shape = (text: string) => {
+    const { report, records } = readAll(pack, text);
+    return { summaries: summaries(report), unbalanced: unbalanced(report), records: records.map((r) => [r.source.line, r.source.endLine, r.level, r.logger, r.message]) };
+  };
+  const want = { summaries: expected, unbalanced: [], records: plain.records.map((r) => [r.source.line, r.source.endLine, r.level, r.logger, r.message]) };
+
+  it.each([
+    ['piped (no colour)', sternLogs(LINES)],
+    ['on a terminal (--color always): the names coloured', sternLogs(LINES, undefined, true)],
+  ])('%s: the records, lines and diagnoses of the application log', (_name, text) => {
+    expect(shape(text)).toEqual(want);
+  });
+
+  it('evidence points at the lines of the application log', () => {
+    const evidence = (text: string) => readAll(pack, text).report.diagnoses.flatMap((d) => d.evidence.map((e) => [d.ruleId, e.line, e.endLine, e.time]));
+    expect(evidence(sternLogs(LINES, undefined, true))).toEqual(evidence(PLAIN));
+  });
+
+  it('two pods whose lines interleave: each pod its own lane, each failure counted once', () => {
+    const a = sternLogs(outputLines(SCENARIO.filter((_, k) => k % 2 === 0), pythonText, streamOf), 'scs-7d9f8c6b5-x2kqp').split('\n').slice(0, -1);
+    const b = sternLogs(outputLines(SCENARIO.filter((_, k) => k % 2 === 1), pythonText, streamOf), 'scs-7d9f8c6b5-m8wz4').split('\n').slice(0, -1);
+    const mixed: string[] = [];
+    for (let k = 0; k < Math.max(a.length, b.length); k++) mixed.push(...(k < a.length ? [a[k]!] : []), ...(k < b.length ? [b[k]!] : []));
+    const { report, records } = readAll(pack, mixed.join('\n') + '\n');
+    expect([summaries(report), unbalanced(report), records.length]).toEqual([expected, [], SCENARIO.length]);
+  });
+
+  it('plain logs whose first words look like names are read as they were', () => {
+    // `%(message)s` lines that open with lowercase words, one followed by a header; a pod-shaped
+    // pair that never stood before a header; none of them is a prefix.
+    const text = [
+      'sync failed 2026-05-12 09:00:02,905 ERROR [scs.sync.sender] not a prefix: "sync" is no pod name',
+      'connection failed (no manifest received)',
+      '2026-05-12 09:00:03,000 ERROR [scs.sync.sender] pods in error:',
+      'scs-7d9f8c6b5-x2kqp scs restarted twice',
+      'Traceback (most recent call last):',
+      '  File "/app/scs/sync/worker.py", line 42, in sync',
+      'scs.sync.errors.SyncError: connection failed (no manifest received)',
+      '',
+    ].join('\n');
+    const { records, report } = readAll(pack, text);
+    expect(records.map((r) => [r.source.line, r.source.endLine, r.message.split('\n')[0]])).toEqual([
+      [1, 1, 'sync failed 2026-05-12 09:00:02,905 ERROR [scs.sync.sender] not a prefix: "sync" is no pod name'],
+      [2, 2, 'connection failed (no manifest received)'],
+      [3, 7, 'pods in error:'],
+    ]);
+    expect(records[2]!.message.split('\n')[1]).toBe('scs-7d9f8c6b5-x2kqp scs restarted twice');
+    // Two failures: the plain line, and the exception of the record at line 3.
+    expect([countsByRule(report), unbalanced(report)]).toEqual([{ 'no-manifest-received': 2 }, []]);
+  });
+});
+
+describe("Fluentd's out_file: `<time>\\t<tag>\\t<record as JSON>`", () => {
+  // Before the reader read the record after the tag, each line was text that starts with a tag:
+  // a traceback written one record a line was as many records, none with a header.
+  it('a Docker log tailed into records: the diagnoses, records and lines of the application log', () => {
+    const plain = readAll(pack, PLAIN);
+    const { report, records } = readAll(pack, fluentdOutFile(LINES));
+    expect([summaries(report), unbalanced(report)]).toEqual([expected, []]);
+    // stdout and stderr are lanes of their own: records are compared in the order of their lines.
+    const shape = (rs: typeof records) => rs.map((r) => [r.source.line, r.source.endLine, r.level, r.logger, r.time, r.message]).sort((a, b) => (a[0] as number) - (b[0] as number));
+    expect(shape(records)).toEqual(shape(plain.records));
+    const evidence = (rep: typeof report) => rep.diagnoses.flatMap((d) => d.evidence.map((e) => [d.ruleId, e.line, e.endLine]));
+    expect(evidence(report)).toEqual(evidence(plain.report));
+  });
+
+  it('two tags whose lines interleave stay apart', () => {
+    const a = fluentdOutFile(outputLines(SCENARIO.filter((_, k) => k % 2 === 0), pythonText, streamOf), 'scs.a').split('\n').slice(0, -1);
+    const b = fluentdOutFile(outputLines(SCENARIO.filter((_, k) => k % 2 === 1), pythonText, streamOf), 'scs.b').split('\n').slice(0, -1);
+    const mixed: string[] = [];
+    for (let k = 0; k < Math.max(a.length, b.length); k++) mixed.push(...(k < a.length ? [a[k]!] : []), ...(k < b.length ? [b[k]!] : []));
+    const { report, records } = readAll(pack, mixed.join('\n') + '\n');
+    expect([summaries(report), unbalanced(report), records.length]).toEqual([expected, [], SCENARIO.length]);
+  });
+
+  it('a structured record (the JSON a parser made of a line) is read as a JSON event', () => {
+    const lines = structlogJson(SCENARIO).split('\n').slice(0, -1);
+    const text = lines.map((l, k) => `${SCENARIO[k]!.time.slice(0, 19)}+00:00\tscs.app\t${JSON.stringify(JSON.parse(l))}\n`).join('');
+    const { report, records } = readAll(pack, text);
+    expect([summaries(report), unbalanced(report)]).toEqual([summaries(readAll(pack, structlogJson(SCENARIO)).report), []]);
+    expect(records.map((r) => [r.format, r.source.line, r.level, r.logger])).toEqual(SCENARIO.map((e, k) => ['json', k + 1, LEVEL[e.level], e.logger]));
+  });
+});
+
+describe('log stores exported as one JSON document on one line', () => {
+  // Before, the line was a whole JSON value, read as one JSON log event: every entry but a few
+  // was lost in it and a failure counted once however often it occurred.
+  const FILTER = jqCompact(filterLogEventsResponse(SCENARIO));
+  const DOCS: [string, string][] = [
+    ['aws logs filter-log-events --output json | jq -c .', FILTER],
+    ['aws logs get-log-events | jq -c . (an event a line: tracebacks across entries)', jqCompact(getLogEventsResponse(LINES))],
+    ['gcloud logging read --format=json | jq -c . (an array, newest first)', gcloudLoggingReadCompact(gcpTextEntries(LINES))],
+    ['an Elasticsearch search without ?pretty (no newline at the end)', elasticsearchCompact(SCENARIO)],
+  ];
+  it.each(DOCS)('%s: the diagnoses of the application log, its one line counted once', (_name, text) => {
+    const { report } = readAll(pack, text, 'export.json');
+    const i = report.stats.inputs[0]!;
+    expect([summaries(report), unbalanced(report), report.stats.problems, i.linesRead, i.linesMatched + i.linesUnmatched]).toEqual([expected, [], [], 1, 1]);
+  });
+
+  it('entries in time order, evidence on the line with the time of its event', () => {
+    const { report, records } = readAll(pack, FILTER, 'export.json');
+    expect(records.map((r) => [r.source.line, r.source.endLine, r.time, r.level, r.logger])).toEqual(SCENARIO.map((e) => [1, 1, e.time, LEVEL[e.level], e.logger]));
+    const evidence = report.diagnoses.flatMap((d) => d.evidence.map((e) => [d.ruleId, e.line, e.time]));
+    const want = SCENARIO.flatMap((e) => (e.expect ? [[e.expect, 1, e.time]] : []));
+    const order = (a: unknown[], b: unknown[]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+    expect(evidence.sort(order)).toEqual(want.sort(order));
+    expect(report.stats.inputs[0]!.skipped).toEqual({});
+  });
+
+  it('pages saved one after another, a line each: every entry read, each line counted once', () => {
+    const half = Math.floor(SCENARIO.length / 2);
+    const text = jqCompact(filterLogEventsResponse(SCENARIO.slice(0, half))) + jqCompact(filterLogEventsResponse(SCENARIO.slice(half)));
+    const { report, records } = readAll(pack, text, 'export.json');
+    const i = report.stats.inputs[0]!;
+    expect([summaries(report), unbalanced(report), i.linesRead, i.linesMatched + i.linesUnmatched]).toEqual([expected, [], 2, 2]);
+    expect(records.map((r) => r.source.line)).toEqual(SCENARIO.map((_, k) => (k < half ? 1 : 2)));
+  });
+
+  it('NDJSON whose first event holds a list under a known key is still read line by line', () => {
+    // structlog with a bound list: `records`, `items` and `data` are keys a document may hold its
+    // entries under, but an object with its own `event` is an event, not a page of them.
+    const ndjson = structlogJson(SCENARIO).replace(/^\{/gm, '{"records": [{"id": 1}, {"id": 2}], "items": ["a", "b"], "data": [{"k": "v"}], ');
+    const { report, records } = readAll(pack, ndjson, 'app.jsonl');
+    expect([summaries(report), unbalanced(report), report.stats.inputs[0]!.skipped]).toEqual([summaries(readAll(pack, structlogJson(SCENARIO)).report), [], {}]);
+    expect(records.map((r) => [r.format, r.source.line])).toEqual(SCENARIO.map((_, k) => ['json', k + 1]));
   });
 });

@@ -3,7 +3,8 @@
  * (`aws logs filter-log-events` / `get-log-events`: `{"events": [...]}`), Cloud Logging
  * (`gcloud logging read --format=json`: an array, newest first), Elasticsearch and OpenSearch
  * search responses (`{"hits": {"hits": [{"_source": …}]}}`), Kibana and Grafana exports (arrays),
- * and `jq .` output (pretty-printed entries one after another).
+ * and `jq .` output (pretty-printed entries one after another); compact too, the whole document
+ * on one line (a search without `?pretty`, `jq -c`).
  *
  * The scanner checks the JSON grammar over the bytes itself rather than parsing the whole
  * document at once: it learns where each entry starts (its line, for evidence) and where a cut or a
@@ -49,6 +50,8 @@ export interface DocumentScan {
   /** Lines of the document (a last line without a line break is a line). */
   lines: number;
   stop: DocumentStop | undefined;
+  /** Entries came from a list (an array, or a list under a known key), not from an object that is one. */
+  listed: boolean;
 }
 
 const enum Want {
@@ -111,6 +114,7 @@ export function scanDocument(b: Uint8Array): DocumentScan {
   let chosen: List | undefined;
   /** The key just read, when a list could sit under it; undefined otherwise. */
   let key: string | undefined;
+  let listed = false;
 
   /** Runs to the end of the bytes, counting their lines: a cut is reported on the last line. */
   const toEnd = (): void => {
@@ -136,7 +140,7 @@ export function scanDocument(b: Uint8Array): DocumentScan {
         atLine = topLine;
       }
     }
-    return { entries, lines: line, stop: { reason, why, line, at, atLine, inToken } };
+    return { entries, lines: line, stop: { reason, why, line, at, atLine, inToken }, listed };
   };
 
   /** A value ended (a scalar, or a container just closed): ends an element or the top-level value. */
@@ -147,8 +151,10 @@ export function scanDocument(b: Uint8Array): DocumentScan {
     }
     if (stack.length === 0) {
       // A loop, not a spread: a list holds more entries than a call takes arguments.
-      if (chosen && !topIsEntry) for (const e of chosen.items) entries.push(e);
-      else if (b[topStart] === 123) entries.push({ start: topStart, end, line: topLine, endLine: line });
+      if (chosen && !topIsEntry) {
+        listed = true;
+        for (const e of chosen.items) entries.push(e);
+      } else if (b[topStart] === 123) entries.push({ start: topStart, end, line: topLine, endLine: line });
       list = chosen = undefined;
       topIsEntry = false;
       want = Want.Top;
@@ -296,7 +302,7 @@ export function scanDocument(b: Uint8Array): DocumentScan {
   }
   if (n > 0 && (b[n - 1] === 10 || b[n - 1] === 13)) line--;
   if (stack.length > 0) return stopAt('cut', 'the file ends before the document does');
-  return { entries, lines: line, stop: undefined };
+  return { entries, lines: line, stop: undefined, listed };
 }
 
 /**
@@ -307,6 +313,16 @@ export function scanDocument(b: Uint8Array): DocumentScan {
 export function opensDocument(line: Uint8Array): boolean {
   const s = scanDocument(line).stop;
   return s !== undefined && s.reason === 'cut' && !s.inToken;
+}
+
+/**
+ * Whether a first line is a whole document of entries (a compact export): complete JSON whose
+ * entries come from a list, an array or one under a known key. An NDJSON line is one event (its
+ * own text at its top), never a page of them, and a line of text is not JSON.
+ */
+export function holdsEntries(line: Uint8Array): boolean {
+  const scan = scanDocument(line);
+  return scan.stop === undefined && scan.listed && scan.entries.length > 0;
 }
 
 /** What an entry holds: a search hit's `_source`, or a bare string as a message. */

@@ -15,10 +15,11 @@
  * - collectors and log stores that keep each output line on its own: syslog (RFC 3164, 5424,
  *   rsyslog's RFC 3339 files), journald (`journalctl -o json`, `-o short-iso`), CloudWatch
  *   (`aws logs tail`, exports), Loki (`logcli`), Grafana's download, `docker compose logs`,
- *   Fluent Bit, Filebeat, Cloud Logging;
+ *   Fluent Bit, Filebeat, Cloud Logging, `stern` (several pods), Fluentd's out_file;
  * - log stores' exports saved as one pretty-printed JSON document: the AWS CLI's
  *   `aws logs filter-log-events` / `get-log-events`, `gcloud logging read --format=json` (newest
- *   first), an Elasticsearch search response (`?pretty`, newest first);
+ *   first), an Elasticsearch search response (`?pretty`, newest first); the same compact, on
+ *   one line (`jq -c .`, a search without `?pretty`);
  * - containers: UTF-16LE with and without a byte-order mark, zip.
  */
 import { deflateRawSync, gzipSync } from 'node:zlib';
@@ -515,6 +516,25 @@ export function composeLogs(lines: readonly OutputLine[], colors = false): strin
   return lines.map((l) => `${colors ? '\x1b[36m' : ''}scs-1  | ${colors ? '\x1b[0m' : ''}${l.text}\n`).join('');
 }
 
+/**
+ * `stern scs` (v1, its default template `{{color .PodColor .PodName}} {{color .ContainerColor
+ * .ContainerName}} {{.Message}}`): piped, the names as they are; on a terminal or with
+ * `--color always`, each wrapped in its colour (fatih/color: `ESC[96m` … `ESC[0m`).
+ */
+export function sternLogs(lines: readonly OutputLine[], pod = 'scs-7d9f8c6b5-x2kqp', colors = false): string {
+  const names = colors ? `\x1b[96m${pod}\x1b[0m \x1b[36mscs\x1b[0m` : `${pod} scs`;
+  return lines.map((l) => `${names} ${l.text}\n`).join('');
+}
+
+/**
+ * Fluentd's out_file with its default format (`<time>\t<tag>\t<record as JSON>`, the time in
+ * seconds with a numeric zone) of a Docker json-file tailed by in_tail's json parser, which takes
+ * `time` out of the record: `{"log": "<line>\n", "stream": …}`.
+ */
+export function fluentdOutFile(lines: readonly OutputLine[], tag = 'scs.sync'): string {
+  return lines.map((l) => `${l.time.slice(0, 19)}+00:00\t${tag}\t${JSON.stringify({ log: l.text + '\n', stream: l.stream })}\n`).join('');
+}
+
 /** Fluent Bit (tail input, docker parser, kubernetes filter), `stdout` output in json_lines. */
 export function fluentBitJson(lines: readonly OutputLine[]): string {
   return lines
@@ -632,7 +652,12 @@ const LOG_STREAM = 'scs/scs/0f3e1b2a9c4d4e6f8a1b2c3d4e5f6a7b';
  * the message.
  */
 export function cloudwatchFilterLogEvents(events: readonly LogEvent[], render: (events: readonly LogEvent[]) => string = pythonText): string {
-  const response = {
+  return pyJsonIndent(filterLogEventsResponse(events, render), 4, { ensureAscii: false }) + '\n';
+}
+
+/** The response of `filter-log-events` (see cloudwatchFilterLogEvents). */
+export function filterLogEventsResponse(events: readonly LogEvent[], render: (events: readonly LogEvent[]) => string = pythonText): Record<string, unknown> {
+  return {
     events: events.map((e, i) => {
       const ms = Date.parse(e.time);
       return { logStreamName: LOG_STREAM, timestamp: ms, message: render([e]).replace(/\n$/, ''), ingestionTime: ms + 41 + (i % 7), eventId: cloudwatchEventId(ms, i) };
@@ -640,7 +665,6 @@ export function cloudwatchFilterLogEvents(events: readonly LogEvent[], render: (
     searchedLogStreams: [],
     nextToken: 'Bxkq6kVGFtq2y_Moigeqscgt8fTtgAbcTkRvaBq1vhmq2yKdhG6Ssa0-dTBwAixvSRwHT2JSp5T_NgzxXaGFgeAt5VXZBa1lUrdQQspQFY',
   };
-  return pyJsonIndent(response, 4, { ensureAscii: false }) + '\n';
 }
 
 /**
@@ -648,12 +672,16 @@ export function cloudwatchFilterLogEvents(events: readonly LogEvent[], render: (
  * logged by Docker's awslogs driver: one event per output line, so a traceback is one event a line.
  */
 export function cloudwatchGetLogEvents(lines: readonly OutputLine[]): string {
-  const response = {
+  return pyJsonIndent(getLogEventsResponse(lines), 4, { ensureAscii: false }) + '\n';
+}
+
+/** The response of `get-log-events` (see cloudwatchGetLogEvents). */
+export function getLogEventsResponse(lines: readonly OutputLine[]): Record<string, unknown> {
+  return {
     events: lines.map((l, i) => ({ timestamp: Date.parse(l.time), message: l.text, ingestionTime: Date.parse(l.time) + 41 + (i % 7) })),
     nextForwardToken: 'f/38273947584720938475629384756293847562938475629384756293/s',
     nextBackwardToken: 'b/38273947584720938475629384756293847562938475629384756290/s',
   };
-  return pyJsonIndent(response, 4, { ensureAscii: false }) + '\n';
 }
 
 /** The time Cloud Logging gives the n-th line read: nanoseconds, increasing within a millisecond. */
@@ -692,9 +720,34 @@ export function gcpJsonEntries(events: readonly LogEvent[]): Record<string, unkn
  * separators=(',', ': '), sort_keys=True)` and indented two more spaces inside the list.
  */
 export function gcloudLoggingRead(entries: readonly Record<string, unknown>[]): string {
-  const newestFirst = [...entries].sort((a, b) => (String(a['timestamp']) < String(b['timestamp']) ? 1 : String(a['timestamp']) > String(b['timestamp']) ? -1 : 0));
+  const newestFirst = newestFirstOf(entries);
   if (newestFirst.length === 0) return '[]\n';
   return '[\n' + newestFirst.map((e) => '  ' + pyJsonIndent(e, 2, { ensureAscii: false, sortKeys: true }).split('\n').join('\n  ')).join(',\n') + '\n]\n';
+}
+
+function newestFirstOf(entries: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  return [...entries].sort((a, b) => (String(a['timestamp']) < String(b['timestamp']) ? 1 : String(a['timestamp']) > String(b['timestamp']) ? -1 : 0));
+}
+
+/** A value with the keys of every object sorted, as `sort_keys=True` leaves them. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortedKeys(o[k])]));
+}
+
+/**
+ * `jq -c .` of a document: the whole value on one line, keys in the order they came, no spaces,
+ * non-ASCII as it is; a newline after it.
+ */
+export function jqCompact(value: unknown): string {
+  return JSON.stringify(value) + '\n';
+}
+
+/** `gcloud logging read FILTER --format=json | jq -c .`: gcloud's array (newest first, keys sorted) on one line. */
+export function gcloudLoggingReadCompact(entries: readonly Record<string, unknown>[]): string {
+  return jqCompact(sortedKeys(newestFirstOf(entries)));
 }
 
 /**
@@ -704,6 +757,16 @@ export function gcloudLoggingRead(entries: readonly Record<string, unknown>[]): 
  * `error`, `extra=` fields at the top).
  */
 export function elasticsearchResponse(events: readonly LogEvent[]): string {
+  return esPretty(searchResponse(events)) + '\n';
+}
+
+/** `curl 'es:9200/logs-scs/_search' > out.json`, no `?pretty`: Jackson's compact form on one line, no newline at its end. */
+export function elasticsearchCompact(events: readonly LogEvent[]): string {
+  return JSON.stringify(searchResponse(events));
+}
+
+/** The search response of elasticsearchResponse, as a value. */
+function searchResponse(events: readonly LogEvent[]): Record<string, unknown> {
   const hits = events
     .map((e, i) => {
       const source: Record<string, unknown> = {
@@ -723,8 +786,7 @@ export function elasticsearchResponse(events: readonly LogEvent[]): string {
       return { _index: '.ds-logs-scs-default-2026.05.12-000001', _id: `Xk${String(i).padStart(4, '0')}pI8BqZ3mD2vJtLwQ`, _score: null, _source: source, sort: [Date.parse(e.time)] };
     })
     .reverse();
-  const response = { took: 12, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits } };
-  return esPretty(response) + '\n';
+  return { took: 12, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits } };
 }
 
 // ---------------------------------------------------------------------------------------------
