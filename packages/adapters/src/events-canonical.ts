@@ -370,6 +370,10 @@ export class CanonicalLines {
   private readonly tries = new Map<string, number>();
   /** Strings that repeat (connection ids, names, shared ids), by a cheap hash of their bytes. */
   private readonly sharedKeys: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
+  /** The cache slot of the last value shared (the connection id, when its key comes first), and per slot the last name and shared id seen with it. */
+  private cidSlot = 0;
+  private readonly lastName: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
+  private readonly lastShared: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
   private readonly sharedValues: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
 
   get active(): boolean {
@@ -440,14 +444,19 @@ export class CanonicalLines {
             if (s === undefined) continue;
             cid = this.share(s, bytes, pos);
             break;
-          case NAME:
+          // A connection's name and shared id rarely change: the values its last line had are tried first.
+          case NAME: {
             if (s === undefined) continue;
-            name = this.share(s, bytes, pos);
+            const last = this.lastName[this.cidSlot];
+            name = last === s ? last : (this.lastName[this.cidSlot] = this.share(s, bytes, pos));
             break;
-          case SHARED:
+          }
+          case SHARED: {
             if (s === undefined) continue;
-            sharedId = this.share(s, bytes, pos);
+            const last = this.lastShared[this.cidSlot];
+            sharedId = last === s ? last : (this.lastShared[this.cidSlot] = this.share(s, bytes, pos));
             break;
+          }
           case MESSAGE:
             if (s === undefined) continue;
             message = s.length < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + s.length);
@@ -585,6 +594,7 @@ export class CanonicalLines {
     // Hashed from the bytes: reading the characters of a cut string costs more.
     const h = n === 0 ? 0 : (n * 31 + bytes[pos]! * 7 + bytes[pos + (n >> 1)]! * 5 + bytes[pos + n - 1]! * 3 + bytes[pos + ((n * 3) >> 2)]!) & (SHARED_CACHE - 1);
     // Keyed by the value as written (latin1); a wide value's entry holds it decoded.
+    this.cidSlot = h;
     if (this.sharedKeys[h] === s) return this.sharedValues[h]!;
     const key = n < SLICE_MIN ? s : latin1Slice.call(bytes, pos, pos + n);
     const value = wide ? wideString(s, bytes, pos) : key;
