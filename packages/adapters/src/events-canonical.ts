@@ -366,7 +366,9 @@ export class CanonicalLines {
   next = 0;
   endMs = 0;
   private templates: Template[] = [];
-  private readonly words = new Map<string, string | undefined>();
+  /** Words already read, one table per kind: `failed` is a status, not a side. */
+  private readonly statusWords = new Map<string, string | undefined>();
+  private readonly sideWords = new Map<string, string | undefined>();
   private readonly tries = new Map<string, number>();
   /** Strings that repeat (connection ids, names, shared ids), by a cheap hash of their bytes. */
   private readonly sharedKeys: (string | undefined)[] = new Array<string | undefined>(SHARED_CACHE).fill(undefined);
@@ -510,7 +512,7 @@ export class CanonicalLines {
           case DIR_WORD:
             if (s === undefined) pos += dir === 'sending' ? 7 : 9;
             else {
-              dir = this.word(s, sideOf);
+              dir = this.word(s, sideOf, this.sideWords);
               if (dir === undefined) return undefined;
               pos += s.length;
             }
@@ -524,7 +526,7 @@ export class CanonicalLines {
           case STATUS_WORD:
             if (s === undefined) pos += 7;
             else {
-              const w = this.word(s, syncStatusOf);
+              const w = this.word(s, syncStatusOf, this.statusWords);
               if (w === undefined) return undefined;
               status = w;
               pos += s.length;
@@ -580,11 +582,11 @@ export class CanonicalLines {
   }
 
   /** What a producer's word means, by `read` (a history uses a few words: they are remembered). */
-  private word<T extends string>(s: string, read: (v: unknown) => T | undefined): T | undefined {
-    const known = this.words.get(s);
-    if (known !== undefined || this.words.has(s)) return known as T | undefined;
+  private word<T extends string>(s: string, read: (v: unknown) => T | undefined, words: Map<string, string | undefined>): T | undefined {
+    const known = words.get(s);
+    if (known !== undefined || words.has(s)) return known as T | undefined;
     const w = read(s);
-    if (this.words.size < 64) this.words.set(latin1Copy(s), w);
+    if (words.size < 64) words.set(latin1Copy(s), w);
     return w;
   }
 

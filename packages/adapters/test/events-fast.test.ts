@@ -61,9 +61,10 @@ const VALUES: Record<string, fc.Arbitrary<unknown>> = {
   id: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`) }, { weight: 1, arbitrary: fc.oneof(fc.uuid(), fc.constantFrom('', 7, null)) }),
   connectionId: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'c-e3779b', 'a-connection-id-longer-than-13') }, { weight: 1, arbitrary: fc.constantFrom('', 42, null) }),
   connectionName: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('initech-to-globex (sending)', 'soylent-to-initech-29 (receiving)', 'x') }, { weight: 1, arbitrary: textArb }),
-  direction: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sending', 'receiving') }, { weight: 1, arbitrary: fc.constantFrom('Sending', 'outbound', 'sideways', '') }),
+  // Words of one field in another (`failed` as a direction): each field reads its own words.
+  direction: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sending', 'receiving') }, { weight: 2, arbitrary: fc.constantFrom('Sending', 'outbound', 'sideways', '', 'failed', 'success', 'Warning') }),
   sharedId: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('initech-to-globex', 'acme-to-hooli-16', 'zz') }, { weight: 1, arbitrary: fc.constantFrom('', 3) }),
-  status: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('success', 'failure', 'warning') }, { weight: 1, arbitrary: fc.constantFrom('Completed with warnings', 'failed', 'ok', 'SUCCESS', '') }),
+  status: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('success', 'failure', 'warning') }, { weight: 2, arbitrary: fc.constantFrom('Completed with warnings', 'failed', 'ok', 'SUCCESS', '', 'outbound', 'Receiving') }),
   startedAt: timeArb,
   finishedAt: timeArb,
   message: fc.oneof({ weight: 5, arbitrary: messageArb }, { weight: 1, arbitrary: fc.constantFrom(null, 5, { code: 'E' }) }),
