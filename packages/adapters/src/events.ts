@@ -196,7 +196,8 @@ export class EventsReader {
     }
     if (this.mode === 'sniff') this.sniff(true);
     if (this.mode === 'ndjson') {
-      if (this.pending.length > 0) this.ndjsonLine(this.pending, false);
+      if (this.overlong) this.tooLong(false);
+      else if (this.pending.length > 0) this.ndjsonLine(this.pending, false);
       this.pending = '';
     } else if (this.mode === 'doc') this.endDoc();
     else if (this.mode === 'unreadable') this.pending = '';
@@ -327,37 +328,67 @@ export class EventsReader {
     let text = this.pending + t;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.ndjsonLine(text.slice(start, nl), true);
+      if (this.overlong) this.tooLong(true);
+      else this.ndjsonLine(text.slice(start, nl), true);
       start = nl + 1;
     }
     text = text.slice(start);
-    if (text.length > this.maxChars) {
-      // A line longer than any event: report it once, count it when it ends.
-      this.pending = text.slice(0, this.maxChars);
+    if (this.overlong || text.length > this.maxChars) {
+      // A line longer than any event: its text is dropped until it ends, then it is one invalid event.
+      this.overlong = true;
+      this.pending = '';
       return;
     }
     this.pending = text;
   }
 
+  /** The unfinished line is longer than any event: dropped until its newline. */
+  private overlong = false;
+
+  /** A line longer than any event, ended: one invalid event, counted at its place. */
+  private tooLong(complete: boolean): void {
+    this.overlong = false;
+    const lineNo = this.line;
+    if (complete) this.line++;
+    this.counted++;
+    this.lastCountedLine = lineNo;
+    this.invalid(lineNo, lineNo, `event longer than ${this.maxChars} characters`);
+  }
+
   /** NDJSON from bytes: whole lines through the lane (or the full path), the unfinished one kept. */
   private feedNdjsonBytes(chunk: Buffer): void {
     let start = 0;
-    if (this.pendingBytes.length > 0) {
+    if (this.pendingBytes.length > 0 || this.overlong) {
       const nl = chunk.indexOf(10);
       if (nl < 0) {
-        // Kept whole up to the longest event in UTF-8 (3 bytes a character at most), then cut.
-        if (this.pendingBytes.length <= this.maxChars * 3) this.pendingBytes = Buffer.concat([this.pendingBytes, chunk]);
+        if (!this.overlong) this.keepBytes(Buffer.concat([this.pendingBytes, chunk]));
         return;
       }
-      const line = Buffer.concat([this.pendingBytes, chunk.subarray(0, nl)]);
-      this.pendingBytes = EMPTY;
-      this.ndjsonLine(line.toString('utf8'), true);
+      if (this.overlong) this.tooLong(true);
+      else {
+        const line = Buffer.concat([this.pendingBytes, chunk.subarray(0, nl)]);
+        this.pendingBytes = EMPTY;
+        // Decoded, it may still be longer than any event in characters: ndjsonLine says so.
+        this.ndjsonLine(line.toString('utf8'), true);
+      }
       start = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
     if (last >= start) this.ndjsonBytes(chunk, start, last + 1);
     const rest = Math.max(start, last + 1);
-    if (rest < chunk.length) this.pendingBytes = Buffer.from(chunk.subarray(rest));
+    if (rest < chunk.length) this.keepBytes(Buffer.from(chunk.subarray(rest)));
+  }
+
+  /**
+   * Holds the unfinished line. Past three bytes for each character an event may have (UTF-8
+   * needs at most that many for one UTF-16 character), it is longer than any event whatever it
+   * decodes to: dropped until its newline.
+   */
+  private keepBytes(line: Buffer): void {
+    if (line.length > this.maxChars * 3) {
+      this.overlong = true;
+      this.pendingBytes = EMPTY;
+    } else this.pendingBytes = line;
   }
 
   /** Whole lines `bytes[from, to)` (ending with a newline). */
@@ -375,7 +406,9 @@ export class EventsReader {
     const n = text.length;
     let i = 0;
     while (i < n) {
-      const event = lane.active ? lane.read(text, i, bytes, from) : undefined;
+      let event = lane.active ? lane.read(text, i, bytes, from) : undefined;
+      // A line longer than any event takes the full path, which refuses it (by its characters).
+      if (event !== undefined && lane.next - i - 1 > this.maxChars) event = undefined;
       if (event !== undefined) {
         const lineNo = this.line++;
         this.counted++;
@@ -394,6 +427,7 @@ export class EventsReader {
   }
 
   private ndjsonLine(raw: string, complete: boolean): void {
+    if (raw.length > this.maxChars) return this.tooLong(complete);
     const lineNo = this.line;
     if (complete) this.line++;
     this.counted++;

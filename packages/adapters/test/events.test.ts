@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosisSession, type Report } from '@scs-doctor/core';
 import { rulesDir } from '@scs-doctor/rules';
-import { diagnoseInputs, loadRulePack, readEventsStream, readEventsText } from '../src/index.js';
+import { diagnoseInputs, EventsReader, loadRulePack, readEventsStream, readEventsText } from '../src/index.js';
 import { countsByRule, summaries, unbalanced } from './helpers/compare.js';
 import { gzip } from './helpers/producers.js';
 
@@ -283,5 +283,36 @@ describe('histories as real exporters write them', () => {
     const { result, report } = read(JSON.stringify({ name: 'config', replicas: 2, data: { x: 1 } }, null, 2));
     expect(result.unreadable).toBe(true);
     expect(report.stats.problems[0]?.message).toMatch(/expected a JSON array of sync events/);
+  });
+});
+
+describe('a line longer than any event (maxEventChars)', () => {
+  const good = (i: number) => JSON.stringify({ connectionId: 'c-1', status: 'success', startedAt: `2026-05-12T09:00:0${i}.000Z` });
+  const long = JSON.stringify({ connectionId: 'c-1', status: 'failure', startedAt: '2026-05-12T09:00:05.000Z', message: `${'A'.repeat(300)} shared secret unavailable: InvalidToken` });
+  const text = [good(1), good(2), long, good(3)].join('\n') + '\n';
+  const read = (feed: (r: EventsReader) => void) => {
+    const session = new DiagnosisSession(pack, { now: NOW });
+    const reader = new EventsReader(session, 'h.ndjson', { maxEventChars: 100 });
+    feed(reader);
+    const result = reader.end();
+    const report = session.report();
+    return { result, problems: report.stats.problems.map((p) => `${p.line} ${p.message}`), diagnoses: report.diagnoses.length, unbalanced: unbalanced(report) };
+  };
+  const want = { result: { events: 3, invalid: 1, unreadable: false }, problems: ['3 event longer than 100 characters'], diagnoses: 0, unbalanced: [] };
+  const pieces = (s: string | Buffer, n: number) => Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
+
+  it.each([1, 7, 50, 64, 1000])('is one invalid event at its line, read as text in pieces of %i characters', (n) => {
+    expect(read((r) => pieces(text, n).forEach((p) => r.push(p as string)))).toEqual(want);
+  });
+
+  it.each([1, 7, 50, 64, 1000])('is one invalid event at its line, read as bytes in pieces of %i bytes (the lane too)', (n) => {
+    expect(read((r) => pieces(Buffer.from(text), n).forEach((p) => r.pushBytes(p as Buffer)))).toEqual(want);
+  });
+
+  it('as the last line, without a newline', () => {
+    const t = [good(1), long].join('\n');
+    for (const feed of [(r: EventsReader) => r.push(t), (r: EventsReader) => r.pushBytes(Buffer.from(t))]) {
+      expect(read(feed)).toEqual({ ...want, result: { events: 1, invalid: 1, unreadable: false }, problems: ['2 event longer than 100 characters'] });
+    }
   });
 });
