@@ -618,8 +618,10 @@ export class LogReader {
         }
       }
     }
-    if (stop && stop.reason !== 'cut' && spans.length === 0) {
-      // JSON at first sight only (a text log that starts with a brace): read as text.
+    if (spans.length === 0 && stop?.reason !== 'cut') {
+      // JSON at first sight only (a text log that starts with a brace), or a document in which no
+      // list of entries was found (lists of lists, as `jq -s` writes them; other keys): read as
+      // text, so what its lines hold is still diagnosed.
       this.documentBase = undefined;
       this.feed(doc);
       return;

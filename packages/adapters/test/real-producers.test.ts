@@ -223,6 +223,16 @@ describe('log stores exported as one JSON document', () => {
     expect([summaries(report), unbalanced(report), report.stats.problems]).toEqual([expected, [], []]);
   });
 
+  it('a document in which no list of entries is found (jq -s of two exports: a list of lists) is read as text lines', () => {
+    const inner = JSON.parse(gcloudLoggingRead(gcpTextEntries(LINES))) as unknown[];
+    const slurped = JSON.stringify([inner.slice(0, 3), inner.slice(3)], null, 2) + '\n';
+    const { report } = readAll(pack, slurped, 'export.json');
+    // Each entry is one pretty-printed object over several lines, read as text: the failures are
+    // found (before, every line was counted as structure and nothing was diagnosed).
+    expect(Object.keys(countsByRule(report)).sort()).toEqual(Object.keys(countsByRule(readAll(pack, PLAIN).report)).sort());
+    expect(unbalanced(report)).toEqual([]);
+  });
+
   /** Lines (1-based) of a document that are exactly `opening`: where its entries start. */
   const linesOf = (text: string, opening: string) => text.split('\n').flatMap((l, i) => (l === opening ? [i + 1] : []));
 
