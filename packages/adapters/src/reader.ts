@@ -267,6 +267,9 @@ function looksLikeHeader(s: string): boolean {
   return false;
 }
 
+/** Lanes (streams, processes, pods) kept at once; past it, the one idle longest is ended. */
+const MAX_LANES = 1024;
+
 /** Control characters other than TAB and ESC: binary data, not text. */
 const CONTROL = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/;
 
@@ -913,10 +916,25 @@ export class LogReader {
 
   private laneOf(key: string): Lane {
     let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = newLane();
-      this.lanes.set(key, lane);
+    if (lane) {
+      // Near the cap, the lanes are kept in order of use: the one evicted is the one idle longest.
+      if (this.lanes.size > MAX_LANES / 2) {
+        this.lanes.delete(key);
+        this.lanes.set(key, lane);
+      }
+      return lane;
     }
+    if (this.lanes.size >= MAX_LANES) {
+      // A syslog of a whole host has a process id per cron run: a lane for each would grow
+      // without end. The idlest lane is ended (its open record handed over) and forgotten.
+      const [oldKey, old] = this.lanes.entries().next().value as [string, Lane];
+      this.finishPartial(old);
+      this.close(old);
+      if (old.blanks > 0) this.session.skip(this.name, 'blank', old.blanks);
+      this.lanes.delete(oldKey);
+    }
+    lane = newLane();
+    this.lanes.set(key, lane);
     return lane;
   }
 

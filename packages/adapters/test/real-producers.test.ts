@@ -464,3 +464,23 @@ describe('log stores exported as one JSON document on one line', () => {
     expect(records.map((r) => [r.format, r.source.line])).toEqual(SCENARIO.map((_, k) => ['json', k + 1]));
   });
 });
+
+describe('a syslog of a whole host: a process id per short-lived job', () => {
+  it('thousands of processes: memory is bounded by ending the idlest lanes, and a busy process keeps its traceback whole', () => {
+    const lines: string[] = [];
+    const main = (text: string) => `May 12 14:03:22 scs-node-1 scs[7]: ${text}`;
+    const tb = ['2026-05-12 14:03:22,118 ERROR [scs.sync.sender] sync failed connection_id=c-1 direction=sending: shared secret unavailable: InvalidToken', 'Traceback (most recent call last):', '  File "/app/sync.py", line 42, in run', '    secret = fernet.decrypt(token)', 'cryptography.fernet.InvalidToken'];
+    let next = 0;
+    for (let i = 0; i < 5000; i++) {
+      // A cron job per line, each its own process; the service writes its traceback in between.
+      lines.push(`May 12 14:03:22 scs-node-1 CRON[${10_000 + i}]: (root) CMD (run-parts /etc/cron.hourly)`);
+      if (i % 997 === 0 && next < tb.length) lines.push(main(tb[next++]!));
+    }
+    while (next < tb.length) lines.push(main(tb[next++]!));
+    const { report, records } = readAll(pack, lines.join('\n') + '\n', 'syslog');
+    expect(countsByRule(report)).toEqual({ 'shared-secret-invalid-token': 1 });
+    const failure = records.find((r) => r.message.includes('InvalidToken'))!;
+    expect(failure.message.split('\n')).toHaveLength(tb.length);
+    expect(unbalanced(report)).toEqual([]);
+  });
+});
