@@ -215,8 +215,9 @@ async function main() {
   const r1000 = results.rules.find((r) => r.rules === 1000);
   const scanRatio = r10.lib.wall / r1000.lib.wall;
   const evRate = history.events / evLib.wall;
-  const ok = (b) => (b ? 'yes' : 'NO');
-  table(`Targets (plain text ${fmtBytes(big.bytes)}, one thread)`, ['target', 'figure', 'met'], [
+  // A quick run's inputs are small: start-up weighs on every rate, so a miss says little there.
+  const ok = (b) => (b ? 'yes' : QUICK ? 'not at this size' : 'NO');
+  table(`Targets (plain text ${fmtBytes(big.bytes)}, one thread${QUICK ? '; a quick run: the targets are for the full run, `npm run bench`' : ''})`, ['target', 'figure', 'met'], [
     ['end to end ≥ 250 MB/s', `${e2eMBps.toFixed(0)} MB/s`, ok(e2eMBps >= 250)],
     ['≥ 50× the naive baseline (lines/s)', `${naiveRatio.toFixed(0)}×`, ok(naiveRatio >= 50)],
     [`peak RSS < 150 MB (${fmtBytes(big.bytes)} input)`, fmtRss(big.e2e.rssKb), ok(big.e2e.rssKb !== undefined && big.e2e.rssKb < 150 * 1024)],
