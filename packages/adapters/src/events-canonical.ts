@@ -9,7 +9,7 @@
  * recognise exactly, or whose values are not canonical, goes down the full path. The differential
  * test in events-fast.test.ts holds the two to the same report.
  */
-import { fileOutcomeOf, sideOf, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, type SyncEvent, type SyncFile } from '@scs-doctor/core';
+import { fileOutcomeOf, isRealDateTime, normalizeTime, parseTime, sideOf, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, utcMillis, type SyncEvent, type SyncFile } from '@scs-doctor/core';
 
 /** Field slots, in canonicalEvent's argument order; `files` last. */
 const FIELDS = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'] as const;
@@ -30,54 +30,21 @@ function slotsOf(table: Record<string, readonly string[]>, fields: readonly stri
 const EVENT_SLOT = slotsOf(SYNC_EVENT_KEYS, FIELDS);
 const FILE_FIELDS = ['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name'] as const;
 const FILE_SLOT = slotsOf(SYNC_FILE_KEYS, FILE_FIELDS);
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -1000;
-}
-
-function pair(s: string, i: number): number {
-  return digit(s, i) * 10 + digit(s, i + 1);
-}
-
-/**
- * True when `s` is `YYYY-MM-DDTHH:MM:SS.mmmZ` or `YYYY-MM-DDTHH:MM:SSZ` naming a real instant that
- * the schema's normalization (parse, then toISOString) gives back unchanged (after the `.000`
- * a 20-character form gains). Anything else (Feb 30, 24:00, two-digit years, other zones) takes
- * the schema, which normalizes it.
- */
-export function isCanonicalIso(s: string): boolean {
-  const n = s.length;
-  if (n !== 24 && n !== 20) return false;
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(n - 1) !== 90) return false;
-  if (n === 24 && (s.charCodeAt(19) !== 46 || pair(s, 20) < 0 || digit(s, 22) < 0)) return false;
-  const year = pair(s, 0) * 100 + pair(s, 2);
-  const month = pair(s, 5);
-  const day = pair(s, 8);
-  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!)) return false;
-  const h = pair(s, 11);
-  const m = pair(s, 14);
-  const sec = pair(s, 17);
-  return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
-}
-
 /**
  * Times as Python writes them (`isoformat()`: microseconds, `+00:00`; `str()`: a space, no zone;
  * logging's comma), which the schema reads as UTC and normalizes to `YYYY-MM-DDTHH:MM:SS.mmmZ`
  * (the fraction cut to milliseconds). Other offsets take the schema.
  */
-const WIDE_TIME = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d{1,9}))?(?:Z|[+-]00:?00)?$/;
+const WIDE_TIME = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]00:?00)?$/;
 
-/** The schema's normalization of `s` when it is a canonical time or one of the forms above, else undefined. */
+/**
+ * The schema's normalization of `s` (parse, then write as ISO-8601 UTC) when it is one of the
+ * forms above, else undefined. A time already written so is its own normalization.
+ */
 export function canonicalTime(s: string): string | undefined {
-  if (s.length === 24 && isCanonicalIso(s)) return s;
-  const m = WIDE_TIME.exec(s);
-  if (m === null) return undefined;
-  const iso = `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
-  return isCanonicalIso(iso) ? iso : undefined;
+  if (!WIDE_TIME.test(s)) return undefined;
+  if (s.length === 24 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46 && s.charCodeAt(23) === 90 && !s.startsWith('00')) return parseTime(s) === undefined ? undefined : s;
+  return normalizeTime(s);
 }
 
 /**
@@ -301,13 +268,7 @@ function digits2(b: Buffer, i: number): number {
  */
 function validTime(b: Buffer, pos: number): boolean {
   if (b[pos] === 48 && b[pos + 1] === 48) return false;
-  const month = digits2(b, pos + 5);
-  const day = digits2(b, pos + 8);
-  if (month < 1 || month > 12 || day < 1 || digits2(b, pos + 11) > 23 || digits2(b, pos + 14) > 59 || digits2(b, pos + 17) > 59) return false;
-  if (day <= 28) return true;
-  const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]!);
+  return isRealDateTime(digits2(b, pos) * 100 + digits2(b, pos + 2), digits2(b, pos + 5), digits2(b, pos + 8), digits2(b, pos + 11), digits2(b, pos + 14), digits2(b, pos + 17));
 }
 
 /** The milliseconds of a time the pattern accepted: the fraction's first three digits, padded on the right. */
@@ -338,16 +299,7 @@ function normalizedTime(s: string, b: Buffer, pos: number, copy: boolean): strin
 
 /** Epoch milliseconds of a time the pattern accepted and validTime passed, as the schema reads it (a fraction cut to milliseconds). */
 function timeAt(b: Buffer, pos: number): number {
-  const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
-  const month = digits2(b, pos + 5);
-  // Days from 1970-01-01 to the first of the month (proleptic Gregorian; H. Hinnant's days_from_civil).
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5);
-  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468 + digits2(b, pos + 8) - 1;
-  const milli = milliAt(b, pos);
-  return days * 86_400_000 + ((digits2(b, pos + 11) * 60 + digits2(b, pos + 14)) * 60 + digits2(b, pos + 17)) * 1000 + milli;
+  return utcMillis(digits2(b, pos) * 100 + digits2(b, pos + 2), digits2(b, pos + 5), digits2(b, pos + 8), digits2(b, pos + 11), digits2(b, pos + 14), digits2(b, pos + 17), milliAt(b, pos));
 }
 
 /** True when the time at `pos` is written as the schema writes it: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
@@ -534,7 +486,7 @@ export class CanonicalLines {
             continue;
           default:
             // The pattern only bounds the array; what is inside may be anything (`[}]`): the full path then says what.
-            if (s !== undefined) files = canonicalFiles(tryParse(s));
+            if (s !== undefined) files = canonicalFiles(tryParse(s) ?? null);
             pos += s === undefined ? 2 : s.length;
             continue;
         }
@@ -616,11 +568,12 @@ function wideString(s: string, bytes: Buffer, pos: number): string {
   return s.indexOf('\\') < 0 ? text : (JSON.parse(`"${text}"`) as string);
 }
 
-function tryParse(text: string): unknown {
+/** JSON.parse, or undefined for text that is not JSON. */
+export function tryParse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return null;
+    return undefined;
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { SYNC_EVENT_KEYS, SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
-import { blockEnd, CanonicalLines, canonicalObject } from './events-canonical.js';
+import { blockEnd, CanonicalLines, canonicalObject, tryParse } from './events-canonical.js';
 
 /**
  * Keys under which an envelope object holds its events: `{"events": [...]}` as DESIGN.md names it,
@@ -724,13 +724,6 @@ function jsonError(e: unknown): string {
   return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
 }
 
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function countNewlines(t: string): number {
   let n = 0;

@@ -1,5 +1,5 @@
 export { ScsDoctorError, isScsDoctorError, formatPlace, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
-export { parseTime, normalizeTime, toIso, parseDuration, formatDuration } from './time.js';
+export { parseTime, normalizeTime, toIso, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
 export {
   LEVELS,
   LEVEL_NUMBER,

@@ -81,14 +81,29 @@ function canonicalIso(s: string): number | undefined {
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0) return undefined;
   // A date or time that does not exist is left to the general path, which refuses it.
   if (!realFields(year, month, day, hour, minute, second, true)) return undefined;
-  const time = ((hour * 60 + minute) * 60 + second) * 1000 + milli;
   // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99, so
   // those take it.
   if (year < 100) {
-    const ms = Date.UTC(year, month - 1, day, 0, 0, 0, time);
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second, milli);
     return Number.isFinite(ms) ? ms : undefined;
   }
-  return (daysFromCivil(year, month) + day - 1) * 86_400_000 + time;
+  return utcMillis(year, month, day, hour, minute, second, milli);
+}
+
+/**
+ * True when the fields (proleptic Gregorian, month 1-12) name a date and time that exist. For a
+ * reader that has the fields already (from bytes) and must agree with parseTime.
+ */
+export function isRealDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  return realFields(year, month, day, hour, minute, second, false);
+}
+
+/**
+ * Epoch milliseconds of real UTC fields (month 1-12, year 100 on), as Date.UTC gives them and
+ * parseTime returns them, without a call into the runtime.
+ */
+export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, milli: number): number {
+  return (daysFromCivil(year, month) + day - 1) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
 }
 
 /** Days from 1970-01-01 to the first of a month (proleptic Gregorian; H. Hinnant's days_from_civil). */
