@@ -9,6 +9,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SYNC_EVENT_KEYS, SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
 import { blockEnd, CanonicalLines, canonicalObject, tryParse } from './events-canonical.js';
+import { jsonError } from './formats/json.js';
 
 /**
  * Keys under which an envelope object holds its events: `{"events": [...]}` as DESIGN.md names it,
@@ -348,11 +349,17 @@ export class EventsReader {
   /** A line longer than any event, ended: one invalid event, counted at its place. */
   private tooLong(complete: boolean): void {
     this.overlong = false;
+    const lineNo = this.takeLine(complete);
+    this.invalid(lineNo, lineNo, `event longer than ${this.maxChars} characters`);
+  }
+
+  /** Counts the NDJSON line being read (its newline too, when it has one); returns its number. */
+  private takeLine(complete: boolean): number {
     const lineNo = this.line;
     if (complete) this.line++;
     this.counted++;
     this.lastCountedLine = lineNo;
-    this.invalid(lineNo, lineNo, `event longer than ${this.maxChars} characters`);
+    return lineNo;
   }
 
   /** NDJSON from bytes: whole lines through the lane (or the full path), the unfinished one kept. */
@@ -410,13 +417,9 @@ export class EventsReader {
       // A line longer than any event takes the full path, which refuses it (by its characters).
       if (event !== undefined && lane.next - i - 1 > this.maxChars) event = undefined;
       if (event !== undefined) {
-        const lineNo = this.line++;
-        this.counted++;
-        this.lastCountedLine = lineNo;
+        const lineNo = this.takeLine(true);
         this.laneLines++;
-        this.result.events++;
-        this.options.onEvent?.(event);
-        this.session.event({ kind: 'event', event, source: { file: this.name, line: lineNo, endLine: lineNo }, endMs: lane.endMs });
+        this.accept(event, lineNo, lineNo, lane.endMs);
         i = lane.next;
         continue;
       }
@@ -428,10 +431,7 @@ export class EventsReader {
 
   private ndjsonLine(raw: string, complete: boolean): void {
     if (raw.length > this.maxChars) return this.tooLong(complete);
-    const lineNo = this.line;
-    if (complete) this.line++;
-    this.counted++;
-    this.lastCountedLine = lineNo;
+    const lineNo = this.takeLine(complete);
     const t = raw.trim();
     if (t === '') return this.session.skip(this.name, 'blank');
     if (t.startsWith('#') || t.startsWith('//')) return this.session.skip(this.name, 'comment');
@@ -688,12 +688,14 @@ export class EventsReader {
     this.accept(r.event, line, endLine);
   }
 
-  private accept(event: SyncEvent, line: number, endLine: number): void {
-    const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
+  /** `endMs`: the event's end time, when the lane has read it from the bytes already. */
+  private accept(event: SyncEvent, line: number, endLine: number, endMs?: number): void {
+    const lines = this.mode === 'ndjson' ? 1 : this.claim(line, endLine).lines;
     this.result.events++;
     this.options.onEvent?.(event);
     // The session counts an event's lines from its span: an event on a line counted already spans none.
-    this.session.event({ kind: 'event', event, source: { file: this.name, line, endLine: line + lines - 1 } });
+    const source = { file: this.name, line, endLine: line + lines - 1 };
+    this.session.event(endMs === undefined ? { kind: 'event', event, source } : { kind: 'event', event, source, endMs });
   }
 
   private firstInvalidLine = 0;
@@ -704,7 +706,7 @@ export class EventsReader {
       this.firstInvalidLine = line;
       this.firstInvalidReason = reason;
     }
-    const { lines } = this.mode === 'ndjson' ? { lines: 1 } : this.claim(line, endLine);
+    const lines = this.mode === 'ndjson' ? 1 : this.claim(line, endLine).lines;
     this.result.invalid++;
     this.session.invalidEvent(this.name, line, reason, lines);
   }
@@ -715,14 +717,6 @@ export class EventsReader {
   }
 }
 
-/**
- * A JSON.parse error without the piece of input V8 quotes in it (`Unexpected token 'A', "{"k":
- * AKIAQ7W3"... is not valid JSON`): a quote cut short can hold part of a secret that redaction no
- * longer recognises. The line is reported beside it.
- */
-function jsonError(e: unknown): string {
-  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
-}
 
 
 function countNewlines(t: string): number {

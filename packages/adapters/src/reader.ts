@@ -33,7 +33,7 @@
 import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
-import { fromJsonObject } from './formats/json.js';
+import { fromJsonObject, jsonError } from './formats/json.js';
 import { parseTextHeader, type TextHeader } from './formats/text.js';
 
 export const LOG_FORMATS = ['auto', 'python', 'plain', 'json', 'cri', 'docker'] as const;
@@ -1165,13 +1165,6 @@ export async function readLogStream(stream: AsyncIterable<Buffer | string>, name
   }
 }
 
-/**
- * A JSON.parse error without the piece of input V8 quotes in it: a quote cut short can hold part
- * of a secret that redaction no longer recognises.
- */
-function jsonError(e: unknown): string {
-  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
-}
 
 /** Reads log text already in memory (tests, fixtures, embedding hosts). */
 export function readLogText(text: string | Buffer, name: string, session: DiagnosisSession, options: ReadOptions = {}): void {

@@ -117,3 +117,12 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   }
   return out;
 }
+
+/**
+ * A JSON.parse error without the piece of input V8 quotes in it (`Unexpected token 'A', "{"k":
+ * AKIAQ7W3"... is not valid JSON`): a quote cut short can hold part of a secret that redaction no
+ * longer recognises. The place is reported beside it.
+ */
+export function jsonError(e: unknown): string {
+  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
+}
