@@ -326,10 +326,14 @@ function isCriStart(s: string): number {
 }
 
 /** Streams one input into the session. */
+/** Levels whose records the unmatched lists want, read in full even when only an outcome word hit. */
+const NOTEWORTHY_LEVEL = /^(?:err|crit|fatal|warn|emerg|alert|panic|severe)/i;
+
 export class LogReader {
   private readonly session: DiagnosisSession;
   private readonly name: string;
   private readonly scanner: LiteralScanner | undefined;
+  private readonly strong: LiteralScanner | undefined;
   /** Reused per chunk: positions of prefilter hits. */
   private readonly hitBuf: number[] = [];
   private readonly force: LogFormatOption;
@@ -375,6 +379,7 @@ export class LogReader {
     this.session = session;
     this.name = name;
     this.scanner = options.everyRecord ? undefined : session.pack.rawFilter;
+    this.strong = options.everyRecord ? undefined : session.pack.strongFilter;
     this.force = options.logFormat ?? 'auto';
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
@@ -1080,6 +1085,18 @@ export class LogReader {
       this.session.unmatched(this.name, this.entries ? 1 : o.count, 1, fmt);
       if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
       return;
+    }
+    if (this.strong && o.count === 1 && !o.json && !o.lines[0]!.escaped && !this.strong.test(o.lines[0]!.payload)) {
+      // Only a sync outcome word (`sync completed`): an attempt of its connection, no full parse.
+      const text = this.decode(o.lines[0]!);
+      const header = parseTextHeader(text.indexOf('\x1b[') >= 0 ? text.replace(ANSI, '') : text);
+      // A line at error or warning level also feeds the unmatched lists: the full path reads it.
+      if (header.level === undefined || !NOTEWORTHY_LEVEL.test(header.level)) {
+        const ctx = contextOf(keyValues(header.message), header.logger);
+        this.session.attempt(this.name, o.line, header.message, header.time ?? o.lines[0]!.envTime, ctx.side, ctx, fmt);
+        if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
+        return;
+      }
     }
     const matched = this.session.log(this.toRecord(o)) > 0;
     if (this.shared && (this.shared.get(o.line) ?? 0) < (matched ? 2 : 1)) this.shared.set(o.line, matched ? 2 : 1);

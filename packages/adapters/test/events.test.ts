@@ -67,7 +67,7 @@ describe('event messages are matched by the log rules and attributed to the conn
   const d = r.diagnoses.find((x) => x.ruleId === 'shared-secret-invalid-token')!;
 
   it('the connection, with its name, and its shared id', () => {
-    expect([d.connections, d.sharedIds]).toEqual([[{ id: 'c-7f3a1e', name: 'Acme → Globex' }], ['acme-to-globex']]);
+    expect([d.connections, d.sharedIds]).toEqual([[{ id: 'c-7f3a1e', lastSeen: '2026-05-12T11:30:03.000Z', name: 'Acme → Globex' }], ['acme-to-globex']]);
   });
 
   it('the side from the event direction', () => {
@@ -114,7 +114,7 @@ describe('invalid events are counted with their reason, the rest go on', () => {
   it('snake_case, Python times and other status words are accepted', () => {
     const text = '{"id": "e1", "connection_id": "c-9", "direction": "outbound", "status": "failed", "started_at": "2026-05-12 09:00:00,118", "error": "shared secret unavailable: InvalidToken"}\n';
     const d = report(text).diagnoses[0]!;
-    expect([d.ruleId, d.side, d.connections, d.firstSeen]).toEqual(['shared-secret-invalid-token', 'sending', [{ id: 'c-9' }], '2026-05-12T09:00:00.118Z']);
+    expect([d.ruleId, d.side, d.connections, d.firstSeen]).toEqual(['shared-secret-invalid-token', 'sending', [{ id: 'c-9', lastSeen: '2026-05-12T09:00:00.118Z' }], '2026-05-12T09:00:00.118Z']);
   });
 });
 
@@ -170,7 +170,7 @@ describe('files through diagnoseInputs', () => {
 
   it('sync-stale names the connection whose newest event is too old', async () => {
     const { report: r } = await run(['history.json']);
-    expect(r.diagnoses.filter((d) => d.ruleId === 'sync-stale').map((d) => [d.connections, d.lastSeen])).toEqual([[[{ id: 'r-22c0f9', name: 'Globex → Acme' }], '2026-05-10T08:00:03.000Z']]);
+    expect(r.diagnoses.filter((d) => d.ruleId === 'sync-stale').map((d) => [d.connections, d.lastSeen])).toEqual([[[{ id: 'r-22c0f9', name: 'Globex → Acme', lastSeen: '2026-05-10T08:00:03.000Z' }], '2026-05-10T08:00:03.000Z']]);
   });
 
   it('a longer --stale-after clears the stale connection', async () => {

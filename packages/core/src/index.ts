@@ -24,8 +24,10 @@ export {
   type SyncFile,
   type SyncEventRecord,
   type ProbeRecord,
+  type ExceptionLink,
+  ExceptionLinkSchema,
 } from './schema/records.js';
-export { RuleSchema, ConditionSchema, OPERATORS, RECORD_KINDS, type Rule, type RuleInput, type LoadedRule, type RecordKind, type ConditionNode } from './schema/rule.js';
+export { RuleSchema, ConditionSchema, OPERATORS, RECORD_KINDS, TEXTLESS_KINDS, type Rule, type RuleInput, type LoadedRule, type RecordKind, type ConditionNode } from './schema/rule.js';
 export {
   ReportSchema,
   DiagnosisSchema,
@@ -38,7 +40,13 @@ export {
   type Stats,
   type InputStats,
   type Unmatched,
+  type UnmatchedRest,
   type ParamValue,
+  type Connection,
+  type ConnectionState,
+  type Attempt,
+  type Peer,
+  ConnectionSchema,
 } from './schema/report.js';
 export { parseRuleText, type ParseResult } from './rules/parse.js';
 export { compileRules, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
@@ -46,8 +54,9 @@ export { compileConditions, type Facts, type Predicate } from './rules/condition
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
 export { unsafeRegexReason } from './rules/safety.js';
 export { ruleJsonSchema } from './rules/json-schema.js';
-export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions } from './engine/session.js';
-export { diagnose, type DiagnoseInput } from './engine/diagnose.js';
+export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
+export { OUTCOME_TOKENS } from './engine/outcomes.js';
+export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
 export { mergeReports, parseReport } from './engine/merge.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';

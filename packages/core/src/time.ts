@@ -19,6 +19,11 @@ export function parseTime(value: unknown): number | undefined {
   }
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return fromEpochNumber(value);
+  // What database drivers hand over for a timestamp column.
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    return Number.isFinite(ms) ? ms : undefined;
+  }
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
   if (s === '') return undefined;

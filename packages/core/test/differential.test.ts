@@ -30,6 +30,7 @@ import {
   type Rule,
   type RulePack,
   type SyncEventRecord,
+  TEXTLESS_KINDS,
 } from '../src/index.js';
 import { checkConditions, factReader, parsePath } from '../src/rules/conditions.js';
 import { rule } from './helpers.js';
@@ -72,12 +73,19 @@ function referenceOf(r: Rule): Reference {
   const flags = r.signature?.flags ?? '';
   engine.addOperator('containsEvery', (message: unknown, anchors: string[]) => typeof message === 'string' && anchors.every((a) => message.includes(a)));
   engine.addOperator('matchesPattern', (message: unknown, source: string) => typeof message === 'string' && new RegExp(source, flags).test(message));
-  const all: unknown[] = [{ fact: 'kind', operator: 'in', value: r.appliesTo }];
-  const anchors = r.signature?.anchors ?? [];
-  if (anchors.length > 0) all.push({ fact: 'message', operator: 'containsEvery', value: anchors });
-  if (r.signature?.pattern) all.push({ fact: 'message', operator: 'matchesPattern', value: r.signature.pattern });
-  if (r.conditions) all.push(r.conditions);
-  engine.addRule({ conditions: { all } as never, event: { type: r.id } });
+  // Signatures apply to records with text; connections and files are matched by conditions alone.
+  const textKinds = r.appliesTo.filter((k) => !TEXTLESS_KINDS.has(k));
+  if (textKinds.length > 0) {
+    const all: unknown[] = [{ fact: 'kind', operator: 'in', value: textKinds }];
+    const anchors = r.signature?.anchors ?? [];
+    if (anchors.length > 0) all.push({ fact: 'message', operator: 'containsEvery', value: anchors });
+    if (r.signature?.pattern) all.push({ fact: 'message', operator: 'matchesPattern', value: r.signature.pattern });
+    if (r.conditions) all.push(r.conditions);
+    engine.addRule({ conditions: { all } as never, event: { type: r.id } });
+  }
+  if (r.appliesTo.includes('connection')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'connection' }, ...(r.conditions ? [r.conditions] : [])] } as never, event: { type: r.id } });
+  const fileConditions = r.files?.conditions ?? (r.appliesTo.includes('file') ? r.conditions : undefined);
+  if (r.files || r.appliesTo.includes('file')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'file' }, ...(fileConditions ? [fileConditions] : [])] } as never, event: { type: r.id } });
   return { rule: r, engine };
 }
 
@@ -106,6 +114,8 @@ function recording(pack: RulePack): { pack: RulePack; calls: Call[] } {
     rules: pack.rules,
     rawFilter: pack.rawFilter,
     reads: (kind) => pack.reads(kind),
+    readsWithoutText: (kind) => pack.readsWithoutText(kind),
+    rule: (id) => pack.rule(id),
     match(kind, text, facts) {
       const copy = structuredClone(facts);
       const found = pack.match(kind, text, facts);

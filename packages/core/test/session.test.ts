@@ -106,7 +106,7 @@ describe('DiagnosisSession', () => {
       events: [{ connectionId: 'c1', connectionName: 'Partner', direction: 'receiving', status: 'failure', startedAt: '2026-05-12T10:00:00.000Z', message: "bucket not configured: No RSS object-store configuration for label 'in'", files: [] }],
     });
     const d = r.diagnoses[0]!;
-    expect([d.ruleId, d.side, d.connections]).toEqual(['label-missing', 'receiving', [{ id: 'c1', name: 'Partner' }]]);
+    expect([d.ruleId, d.side, d.connections]).toEqual(['label-missing', 'receiving', [{ id: 'c1', name: 'Partner', lastSeen: '2026-05-12T10:00:00.000Z' }]]);
   });
 
   it('redacts secrets in evidence and parameters', () => {

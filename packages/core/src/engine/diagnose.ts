@@ -1,27 +1,112 @@
+import { formatProblem, type Problem } from '../errors.js';
 import type { RulePack } from '../rules/compile.js';
-import type { LogRecord, ProbeRecord, SyncEvent, SyncEventRecord } from '../schema/records.js';
-import type { Report } from '../schema/report.js';
+import { LogRecordSchema, SyncEventSchema, type LogRecord, type ProbeRecord, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
+import type { Connection, Diagnosis, Report } from '../schema/report.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';
 
 export interface DiagnoseInput {
-  logs?: Iterable<LogRecord> | undefined;
-  events?: Iterable<SyncEvent | SyncEventRecord> | undefined;
+  /** Log records (as the adapters make them). */
+  logs?: Iterable<unknown> | undefined;
+  /**
+   * Sync events as a database or an API returns them: camelCase or snake_case keys, ISO-8601
+   * strings, epoch numbers or `Date` objects; or located records from a reader.
+   */
+  events?: Iterable<unknown> | undefined;
   probes?: Iterable<ProbeRecord> | undefined;
 }
 
+const MEMORY = '(events)';
+const MEMORY_LOGS = '(logs)';
+
+function isRecord(e: unknown): e is SyncEventRecord {
+  return typeof e === 'object' && e !== null && (e as { kind?: unknown }).kind === 'event' && typeof (e as { event?: unknown }).event === 'object' && typeof (e as { source?: unknown }).source === 'object';
+}
+
+/** The first problem of a failed schema check, as one line: `connectionId: missing (looked for …)`. */
+function reasonOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  const i = issues[0];
+  if (!i) return 'invalid';
+  const at = i.path.map(String).join('.');
+  return at ? `${at}: ${i.message}` : i.message;
+}
+
 /**
- * One call: match records that are already in memory and return the report.
- * @example const report = diagnose(pack, { events: history }, { now: new Date() });
+ * Validates events held in memory exactly as the file reader does, and pushes them into a session:
+ * an invalid event is a problem of the report (`(events):N` and the reason), never an exception.
+ */
+export function pushEvents(session: DiagnosisSession, events: Iterable<unknown>, file = MEMORY): void {
+  let i = 0;
+  for (const e of events) {
+    i++;
+    if (isRecord(e)) {
+      session.event(e);
+      continue;
+    }
+    const r = SyncEventSchema.safeParse(e);
+    if (!r.success) {
+      session.invalidEvent(file, i, reasonOf(r.error.issues), 0);
+      continue;
+    }
+    session.event({ kind: 'event', event: r.data as SyncEvent, source: { file, line: i, endLine: i } });
+  }
+}
+
+/** Validates log records held in memory and pushes them into a session; an invalid one is a problem. */
+export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): void {
+  let i = 0;
+  for (const l of logs) {
+    i++;
+    const r = LogRecordSchema.safeParse(l);
+    if (!r.success) {
+      session.problem({ code: 'RECORD_INVALID', message: `log record ${i}: ${reasonOf(r.error.issues)}`, file: MEMORY_LOGS, line: i });
+      continue;
+    }
+    session.log(r.data as LogRecord);
+  }
+}
+
+/**
+ * One call: match records that are already in memory and return the report. Events are
+ * validated as the file reader validates them; invalid ones are reported in `stats.problems`.
+ * @example const report = diagnose(pack, { events: rowsFromTheDatabase }, { now: new Date() });
  */
 export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions = {}): Report {
   const session = new DiagnosisSession(pack, options);
-  for (const r of input.logs ?? []) session.log(r);
-  let i = 0;
-  for (const e of input.events ?? []) {
-    i++;
-    const rec: SyncEventRecord = 'kind' in e && e.kind === 'event' ? (e as SyncEventRecord) : { kind: 'event', event: e as SyncEvent, source: { file: '(events)', line: i, endLine: i } };
-    session.event(rec);
-  }
+  if (input.logs) pushLogs(session, input.logs);
+  if (input.events) pushEvents(session, input.events);
   for (const p of input.probes ?? []) session.probe(p);
   return session.report();
+}
+
+/** What the admin backend shows beside one connection. */
+export interface ConnectionStatus {
+  /** The connection as judged at `now`, or undefined when the inputs never name it. */
+  connection: Connection | undefined;
+  /** Its active diagnoses, fix first. */
+  active: Diagnosis[];
+  /** Its resolved diagnoses (history). */
+  resolved: Diagnosis[];
+  /** The connections on the other side of its Shared ID. */
+  peers: Connection[];
+  /** Events or records that could not be read, as `file:line: CODE message`. */
+  problems: string[];
+}
+
+/**
+ * One call for "this connection's state and diagnoses": diagnoses the records (the connection's
+ * own history, and its peer's when the host has it) and picks the connection out.
+ * @example const { connection, active } = connectionStatus(pack, { events: rows }, 'c-5150', { now: new Date() });
+ */
+export function connectionStatus(pack: RulePack, input: DiagnoseInput, connectionId: string, options: SessionOptions = {}): ConnectionStatus {
+  const report = diagnose(pack, input, options);
+  const connection = report.connections.find((c) => c.key === connectionId || c.id === connectionId);
+  const key = connection?.key ?? connectionId;
+  const mine = report.diagnoses.filter((d) => d.connections.some((c) => c.id === key));
+  return {
+    connection,
+    active: mine.filter((d) => d.state === 'active'),
+    resolved: mine.filter((d) => d.state === 'resolved'),
+    peers: report.connections.filter((c) => connection?.peers.includes(c.key)),
+    problems: report.stats.problems.map((p) => formatProblem({ ...p, code: p.code as Problem['code'] })),
+  };
 }

@@ -3,7 +3,12 @@
  * first/last seen widen, evidence and samples stay bounded.
  */
 import { ScsDoctorError } from '../errors.js';
-import { ReportSchema, SCHEMA_VERSION, type Diagnosis, type Evidence, type InputStats, type Report, type Stats, type Unmatched } from '../schema/report.js';
+import { createRedactor, type Redactor } from '../redact.js';
+import type { RulePack } from '../rules/compile.js';
+import { ReportSchema, SCHEMA_VERSION, type Connection, type Diagnosis, type Evidence, type InputStats, type Report, type Stats, type Unmatched, type UnmatchedRest } from '../schema/report.js';
+import { parseTime, toIso } from '../time.js';
+import { cutUnmatched, MAX_CONNECTIONS_PER_DIAGNOSIS } from './aggregator.js';
+import { finalizeReport } from './connections.js';
 
 export const SEVERITY_ORDER = { critical: 0, error: 1, warning: 2, info: 3 } as const;
 
@@ -11,6 +16,15 @@ export interface MergeLimits {
   evidence?: number;
   unmatched?: number;
   problems?: number;
+  /**
+   * The rule pack the reports were made with: connection diagnoses (sync-stale) and the peer
+   * notes are judged anew from the merged connections. Without it they are kept as the shards had them.
+   */
+  pack?: RulePack | undefined;
+  /** The time to judge connections at (default: the latest `judged.now` of the reports). */
+  now?: string | number | Date | undefined;
+  staleAfterMs?: number | undefined;
+  redact?: Redactor | undefined;
 }
 
 export const DEFAULT_LIMITS = { evidence: 5, unmatched: 20, problems: 50 } as const;
@@ -44,10 +58,16 @@ export function boundEvidence(list: Evidence[], limit: number): Evidence[] {
 
 export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAULT_LIMITS.evidence): Diagnosis {
   const first = minTime(a.firstSeen, b.firstSeen) === b.firstSeen && b.firstSeen !== a.firstSeen ? b : a;
-  const conns = new Map<string, { id: string; name?: string | undefined }>();
+  const conns = new Map<string, Diagnosis['connections'][number]>();
   for (const c of [...a.connections, ...b.connections]) {
     const prev = conns.get(c.id);
-    conns.set(c.id, { id: c.id, name: prev?.name ?? c.name });
+    if (!prev) {
+      if (conns.size < MAX_CONNECTIONS_PER_DIAGNOSIS) conns.set(c.id, { ...c });
+      continue;
+    }
+    prev.name ??= c.name;
+    if (prev.name === undefined) delete prev.name;
+    if (c.lastSeen !== undefined && (prev.lastSeen === undefined || c.lastSeen > prev.lastSeen)) prev.lastSeen = c.lastSeen;
   }
   const firstSeen = minTime(a.firstSeen, b.firstSeen);
   const lastSeen = maxTime(a.lastSeen, b.lastSeen);
@@ -56,8 +76,8 @@ export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAU
     count: a.count + b.count,
     ...(firstSeen !== undefined ? { firstSeen } : {}),
     ...(lastSeen !== undefined ? { lastSeen } : {}),
-    connections: [...conns.values()].map((c) => (c.name === undefined ? { id: c.id } : { id: c.id, name: c.name })).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
-    sharedIds: [...new Set([...a.sharedIds, ...b.sharedIds])].sort(),
+    connections: [...conns.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
+    sharedIds: [...new Set([...a.sharedIds, ...b.sharedIds])].sort().slice(0, MAX_CONNECTIONS_PER_DIAGNOSIS),
     evidence: boundEvidence([...a.evidence, ...b.evidence], limit),
   };
 }
@@ -76,8 +96,10 @@ function mergeUnmatched(a: Unmatched, b: Unmatched): Unmatched {
   return { ...a, count: a.count + b.count, sample, ...(firstSeen ? { firstSeen } : {}), ...(lastSeen ? { lastSeen } : {}) };
 }
 
-export function sortUnmatched(list: Unmatched[], limit: number): Unmatched[] {
-  return list.sort((a, b) => b.count - a.count || (a.template < b.template ? -1 : a.template > b.template ? 1 : 0)).slice(0, limit);
+function mergeRest(a: UnmatchedRest, b: UnmatchedRest): UnmatchedRest {
+  const firstSeen = minTime(a.firstSeen, b.firstSeen);
+  const lastSeen = maxTime(a.lastSeen, b.lastSeen);
+  return { ...a, count: a.count + b.count, ...(firstSeen ? { firstSeen } : {}), ...(lastSeen ? { lastSeen } : {}) };
 }
 
 function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
@@ -159,26 +181,73 @@ export function mergeStats(a: Stats, b: Stats, problemLimit: number = DEFAULT_LI
 export function mergeReports(reports: readonly Report[], limits: MergeLimits = {}): Report {
   const evidence = limits.evidence ?? DEFAULT_LIMITS.evidence;
   const diagnoses = new Map<string, Diagnosis>();
-  const unmatched = new Map<string, Unmatched>();
+  const errors = new Map<string, Unmatched>();
+  const warnings = new Map<string, Unmatched>();
+  const rest = new Map<string, UnmatchedRest>();
+  const overflow = { templates: 0, records: 0 };
+  const connections: Connection[] = [];
   let stats = emptyStats();
+  let nowMs: number | undefined;
+  let staleAfterMs: number | undefined;
   for (const r of reports) {
     if (r.schemaVersion !== SCHEMA_VERSION) {
       throw new ScsDoctorError('REPORT_INVALID', `report schemaVersion ${String(r.schemaVersion)} is not ${SCHEMA_VERSION}`);
     }
+    const t = parseTime(r.judged.now);
+    if (t !== undefined && (nowMs === undefined || t > nowMs)) nowMs = t;
+    staleAfterMs ??= r.judged.staleAfterMs;
     for (const d of r.diagnoses) {
       const prev = diagnoses.get(d.key);
       diagnoses.set(d.key, prev ? mergeDiagnosis(prev, d, evidence) : { ...d, evidence: boundEvidence(d.evidence, evidence) });
     }
-    for (const u of r.unmatched) {
-      const prev = unmatched.get(u.template);
-      unmatched.set(u.template, prev ? mergeUnmatched(prev, u) : u);
+    for (const [list, into] of [
+      [r.unmatched, errors],
+      [r.unmatchedWarnings, warnings],
+    ] as const) {
+      for (const u of list) {
+        const prev = into.get(u.template);
+        into.set(u.template, prev ? mergeUnmatched(prev, u) : u);
+      }
     }
+    let restTemplates = 0;
+    let restRecords = 0;
+    for (const u of r.unmatchedRest) {
+      restTemplates++;
+      restRecords += u.count;
+      const prev = rest.get(u.template);
+      rest.set(u.template, prev ? mergeRest(prev, u) : u);
+    }
+    // What a shard could not keep even counted (past its template cap) stays counted.
+    overflow.templates += Math.max(0, r.unmatchedOmitted.templates - restTemplates);
+    overflow.records += Math.max(0, r.unmatchedOmitted.records - restRecords);
+    connections.push(...r.connections);
     stats = mergeStats(stats, r.stats, limits.problems ?? DEFAULT_LIMITS.problems);
   }
+  // A template cut from one shard's list but listed in another's adds its counted records back.
+  for (const [template, u] of rest) {
+    const listed = u.level === 'warn' ? warnings.get(template) : errors.get(template);
+    if (listed) {
+      listed.count += u.count;
+      rest.delete(template);
+    }
+  }
+  if (limits.now !== undefined) nowMs = parseTime(limits.now) ?? nowMs;
+  const judgedNow = nowMs ?? Date.now();
+  const stale = limits.staleAfterMs ?? staleAfterMs ?? 6 * 3_600_000;
+  const final = finalizeReport([...diagnoses.values()], connections, {
+    nowMs: judgedNow,
+    staleAfterMs: stale,
+    pack: limits.pack,
+    redact: limits.redact ?? createRedactor([]),
+    evidenceLimit: evidence,
+  });
+  stats.connections = final.connections.length;
   return {
     schemaVersion: SCHEMA_VERSION,
-    diagnoses: sortDiagnoses([...diagnoses.values()]),
-    unmatched: sortUnmatched([...unmatched.values()], limits.unmatched ?? DEFAULT_LIMITS.unmatched),
+    judged: { now: toIso(judgedNow)!, staleAfterMs: stale },
+    connections: final.connections,
+    diagnoses: sortDiagnoses(final.diagnoses),
+    ...cutUnmatched([...errors.values()], [...warnings.values()], [...rest.values()], limits.unmatched ?? DEFAULT_LIMITS.unmatched, overflow),
     stats,
   };
 }

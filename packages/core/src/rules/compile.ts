@@ -7,10 +7,11 @@
  * scan over raw input (`rawFilter`) and skip full parsing of everything else.
  */
 import { ScsDoctorError, type Problem } from '../errors.js';
-import type { LoadedRule, RecordKind, Rule } from '../schema/rule.js';
+import { TEXTLESS_KINDS, type LoadedRule, type RecordKind, type Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
 import { compileConditions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
+import { OUTCOME_TOKENS } from '../engine/outcomes.js';
 import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
@@ -22,6 +23,8 @@ export interface CompiledRule {
   readonly keyAnchor: string | undefined;
   readonly regex: RegExp | undefined;
   readonly predicate: Predicate | undefined;
+  /** The conditions of the rule's `files` section, for records of kind `file`. */
+  readonly filePredicate: Predicate | undefined;
 }
 
 export interface RuleMatch {
@@ -71,10 +74,20 @@ export interface RulePack {
   readonly rules: readonly CompiledRule[];
   /** Scanner over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
   readonly rawFilter: LiteralScanner | undefined;
+  /**
+   * The same without the sync outcome words: a record that `rawFilter` hits and this one does not
+   * can only be an outcome line (`sync completed connection_id=…`), which readers hand to the
+   * session's cheap `attempt()` instead of a full parse. `undefined`: no such distinction.
+   */
+  readonly strongFilter: LiteralScanner | undefined;
   /** Matches one record's decoded text against the rules that apply to its kind. */
   match(kind: RecordKind, text: string, facts: Facts): RuleMatch[];
   /** Whether any rule reads records of this kind. */
   reads(kind: RecordKind): boolean;
+  /** Whether some rule of this kind can match a record without any anchor in its text (an empty message). */
+  readsWithoutText(kind: RecordKind): boolean;
+  /** The rule of an id. */
+  rule(id: string): CompiledRule | undefined;
 }
 
 export interface CompileOptions {
@@ -83,7 +96,7 @@ export interface CompileOptions {
    * under the budget that `enableRegexBudget` sets; patterns the budget cannot cover stay refused.
    */
   trustPatterns?: boolean;
-  /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS). */
+  /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS and the sync outcome words). */
   attention?: readonly string[];
 }
 
@@ -137,15 +150,18 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
         /* reported by analyzeRule */
       }
     }
+    const kinds = new Set<RecordKind>(rule.appliesTo);
+    if (rule.files) kinds.add('file');
     compiled.push({
       rule,
       file,
       index,
-      kinds: new Set(rule.appliesTo),
+      kinds,
       anchors,
       keyAnchor,
       regex,
       predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
+      filePredicate: rule.files ? compileConditions(rule.files.conditions) : undefined,
     });
   });
   if (problems.length > 0) {
@@ -155,11 +171,15 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
 
   const byAnchor = new Map<string, CompiledRule[]>();
   const unanchored = new Map<RecordKind, CompiledRule[]>();
+  // Records without text (connections, files) reach every rule of their kind: signatures do not apply to them.
+  const textless = new Map<RecordKind, CompiledRule[]>();
   for (const r of compiled) {
+    for (const k of r.kinds) if (TEXTLESS_KINDS.has(k)) textless.set(k, [...(textless.get(k) ?? []), r]);
     if (r.keyAnchor === undefined) {
-      for (const k of r.kinds) unanchored.set(k, [...(unanchored.get(k) ?? []), r]);
+      for (const k of r.kinds) if (!TEXTLESS_KINDS.has(k)) unanchored.set(k, [...(unanchored.get(k) ?? []), r]);
     } else byAnchor.set(r.keyAnchor, [...(byAnchor.get(r.keyAnchor) ?? []), r]);
   }
+  const byId = new Map(compiled.map((r) => [r.rule.id, r]));
   const keys = [...byAnchor.keys()];
   // Every occurrence of every key anchor is reported, overlapping ones included.
   const keyScanner = keys.length ? literalScanner(keys) : undefined;
@@ -168,12 +188,32 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   const rawLiterals = new Set<string>();
   for (const k of keys) for (const f of encodedForms(k)) rawLiterals.add(utf8AsLatin1(f));
   for (const t of options.attention ?? ATTENTION_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
+  const strongLiterals = new Set(rawLiterals);
+  if (options.attention === undefined) for (const t of OUTCOME_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
   const logUnanchored = (unanchored.get('log')?.length ?? 0) > 0;
   const rawFilter = logUnanchored || rawLiterals.size === 0 ? undefined : literalScanner([...rawLiterals]);
+  const strongFilter = rawFilter === undefined || strongLiterals.size === rawLiterals.size || strongLiterals.size === 0 ? undefined : literalScanner([...strongLiterals]);
 
   const kindsRead = new Set<RecordKind>(compiled.flatMap((r) => [...r.kinds]));
 
+  function matchTextless(kind: RecordKind, facts: Facts): RuleMatch[] {
+    const out: RuleMatch[] = [];
+    for (const r of textless.get(kind) ?? []) {
+      const predicate = kind === 'file' && r.filePredicate ? r.filePredicate : r.predicate;
+      if (predicate) {
+        const prev = facts['params'];
+        facts['params'] = {};
+        const pass = predicate(facts);
+        facts['params'] = prev;
+        if (!pass) continue;
+      }
+      out.push({ rule: r, params: {}, offset: 0 });
+    }
+    return out;
+  }
+
   function match(kind: RecordKind, text: string, facts: Facts): RuleMatch[] {
+    if (TEXTLESS_KINDS.has(kind)) return matchTextless(kind, facts);
     const candidates = new Set<CompiledRule>(unanchored.get(kind) ?? []);
     const subject = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
     if (keyScanner) {
@@ -219,7 +259,10 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   return {
     rules: compiled,
     rawFilter,
+    strongFilter,
     match,
     reads: (kind) => kindsRead.has(kind),
+    readsWithoutText: (kind) => (unanchored.get(kind)?.length ?? 0) > 0,
+    rule: (id) => byId.get(id),
   };
 }

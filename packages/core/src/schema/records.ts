@@ -23,6 +23,15 @@ export type LogFormat = z.infer<typeof LogFormatSchema>;
 export const EnvelopeSchema = z.enum(['cri', 'docker']);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
+/** One link of an exception chain, outermost (the exception logged) first, root cause last. */
+export const ExceptionLinkSchema = z.object({
+  type: z.string().describe('As printed, qualified: cryptography.fernet.InvalidToken.'),
+  name: z.string().describe('Bare: InvalidToken.'),
+  message: z.string(),
+  relation: z.enum(['cause', 'context']).optional().describe('How this link relates to the one before it.'),
+});
+export type ExceptionLink = z.infer<typeof ExceptionLinkSchema>;
+
 /** One logical log event: a line plus its continuation lines (a traceback is one record). */
 export const LogRecordSchema = z.object({
   kind: z.literal('log'),
@@ -36,6 +45,7 @@ export const LogRecordSchema = z.object({
   side: SideSchema.optional(),
   connectionId: z.string().optional(),
   sharedId: z.string().optional(),
+  exceptions: z.array(ExceptionLinkSchema).optional(),
   source: SourceSchema,
 });
 export type LogRecord = z.infer<typeof LogRecordSchema>;

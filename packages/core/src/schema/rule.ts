@@ -41,7 +41,9 @@ export const TopConditionSchema = z.union([
   z.strictObject({ not: ConditionSchema }),
 ]);
 
-export const RECORD_KINDS = ['log', 'event', 'probe', 'connection'] as const;
+export const RECORD_KINDS = ['log', 'event', 'probe', 'connection', 'file'] as const;
+/** Kinds that have no text: a rule's signature does not apply to them, only its conditions. */
+export const TEXTLESS_KINDS: ReadonlySet<string> = new Set(['connection', 'file']);
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _');
@@ -81,6 +83,30 @@ export const RuleSchema = z
     impact: z.string().min(1),
     remediation: z.array(z.string().min(1)).min(1),
     groupBy: z.array(paramName).default([]),
+    files: z
+      .strictObject({ conditions: TopConditionSchema.describe('json-rules-engine conditions over the facts of one file of a sync event (outcome, sizeBytes, resourceId, revisionId, …).') })
+      .optional()
+      .describe('The rule also reads the files of sync events (record kind `file`, made for every file that was not transferred), with these conditions instead of the signature.'),
+    resolution: z
+      .enum(['success', 'never'])
+      .default('success')
+      .describe('success: a successful sync of the connection after the last occurrence resolves the diagnosis; never: it stays active (a file over a size cap stays excluded however the connection syncs).'),
+    peer: z
+      .array(
+        z.strictObject({
+          if: z
+            .strictObject({
+              state: z.array(z.enum(['healthy', 'failing', 'stale', 'unknown'])).min(1).optional().describe("A peer connection's state is one of these."),
+              diagnoses: z.array(z.string().min(1)).min(1).optional().describe('A peer connection has an active diagnosis of one of these rules.'),
+            })
+            .refine((c) => c.state !== undefined || c.diagnoses !== undefined, 'give state or diagnoses'),
+          note: z.string().min(1).describe('What the peer proves; placeholders: {{peerName}}, {{peerId}}, {{peerSide}}, {{peerState}}, {{peerLastSuccess}}, {{peerDiagnoses}} and the parameters.'),
+          skip: z.array(z.number().int().positive()).default([]).describe('Remediation steps (1-based) that the peer data makes unnecessary.'),
+          steps: z.array(z.string().min(1)).default([]).describe('Steps put before the remaining ones.'),
+        }),
+      )
+      .default([])
+      .describe('How the diagnosis reads when the other side of the Shared ID is in the inputs; the first entry whose `if` holds applies.'),
   })
   .describe('An scs-doctor rule');
 

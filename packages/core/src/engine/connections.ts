@@ -1,0 +1,533 @@
+/**
+ * Connections over time. The tracker follows every connection the inputs show (sync events, and
+ * log records that carry a connection id or Shared ID and an outcome) and keeps what its state is
+ * judged from: the newest attempt, the last success and failure, the failing streak and the
+ * recent attempts. `finalizeReport` judges each connection at `now`, joins the two sides of a
+ * Shared ID, runs the rules that read connections (sync-stale), and marks each diagnosis active
+ * or resolved. Merged reports are finalized the same way, so shards merge into the whole.
+ */
+import type { Problem } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import type { RulePack } from '../rules/compile.js';
+import type { Facts } from '../rules/conditions.js';
+import type { Side } from '../schema/records.js';
+import type { Attempt, Connection, ConnectionState, Diagnosis, ParamValue } from '../schema/report.js';
+import { formatDuration, parseTime, toIso } from '../time.js';
+import { Aggregator } from './aggregator.js';
+import { fillTemplate } from './template.js';
+
+/** Attempts kept per connection (newest), for flapping, the timeline and exact merges. */
+export const RECENT_ATTEMPTS = 30;
+/** The window flapping is judged in: the newest attempts that finished. */
+const FLAP_WINDOW = 10;
+/** Changes between success and failure within the window that make a connection flap. */
+const FLAP_CHANGES = 3;
+/** How far in the future of `now` an event may lie before it is clock skew, not just late. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** Failure times kept per failing streak (for exact onset when events arrive out of order). */
+const MAX_STREAK = 100_000;
+/** Connections tracked; attempts of further connections are counted only. */
+export const MAX_CONNECTIONS = 100_000;
+
+export type Outcome = Attempt['outcome'];
+
+/** The key of a connection: its id, or its Shared ID and side when only that is known. */
+export function connectionKey(id: string | undefined, sharedId: string | undefined, side: Side | undefined): string | undefined {
+  if (id !== undefined && id !== '') return id;
+  if (sharedId !== undefined && sharedId !== '') return `shared:${sharedId}:${side ?? 'unknown'}`;
+  return undefined;
+}
+
+const succeeded = (o: Outcome) => o === 'success' || o === 'warning';
+
+interface Entry {
+  key: string;
+  id: string | undefined;
+  name: string | undefined;
+  side: Side | undefined;
+  sharedId: string | undefined;
+  newestMs: number;
+  newest: Attempt | undefined;
+  /** Newest finished history event (staleness). */
+  historyMs: number | undefined;
+  lastSuccessMs: number | undefined;
+  lastFailureMs: number | undefined;
+  /** Failure times after the last success (unordered). */
+  streak: number[];
+  /** Failures after the last success that were not kept in `streak` (beyond MAX_STREAK). */
+  streakOverflow: number;
+  attempts: number;
+  failures: number;
+  /** The newest attempts, oldest first: times, outcomes and sources (small, for 100,000 connections). */
+  recent: Recent[];
+}
+
+interface Recent {
+  ms: number;
+  outcome: Outcome;
+  source: Attempt['source'];
+}
+
+/** One event dated after `now` (clock skew), for the report's problems. */
+interface FutureEvent {
+  file: string;
+  line: number;
+  at: string;
+}
+
+export class ConnectionTracker {
+  private readonly entries = new Map<string, Entry>();
+  private historyEvents = 0;
+  private futureEvents = 0;
+  private readonly future: FutureEvent[] = [];
+  private earliestHistoryMs: number | undefined;
+  overflow = 0;
+
+  constructor(private readonly nowMs: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private entry(key: string, id: string | undefined, name: string | undefined, side: Side | undefined, sharedId: string | undefined): Entry | undefined {
+    let e = this.entries.get(key);
+    if (!e) {
+      if (this.entries.size >= MAX_CONNECTIONS) {
+        this.overflow++;
+        return undefined;
+      }
+      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newest: undefined, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [] };
+      this.entries.set(key, e);
+    } else {
+      e.name ??= name;
+      e.side ??= side;
+      e.sharedId ??= sharedId;
+      e.id ??= id;
+    }
+    return e;
+  }
+
+  /**
+   * One sync event of a history. Returns false when it lies in the future of `now` (clock skew):
+   * it is then left out of the connection's state, and reported.
+   */
+  event(e: { id?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
+    this.historyEvents++;
+    if (this.earliestHistoryMs === undefined || endMs < this.earliestHistoryMs) this.earliestHistoryMs = endMs;
+    if (endMs > this.nowMs + FUTURE_TOLERANCE_MS) {
+      this.futureEvents++;
+      if (this.future.length < 50) this.future.push({ file, line, at: toIso(endMs) ?? String(endMs) });
+      return false;
+    }
+    const entry = this.entry(e.connectionId, e.connectionId, e.connectionName, e.direction, e.sharedId);
+    if (!entry) return true;
+    // A sync that started and has no finish (running, queued…) is an attempt, not a success.
+    const outcome: Outcome = e.status === 'warning' && e.finishedAt === undefined ? 'started' : e.status;
+    if (outcome !== 'started' && (entry.historyMs === undefined || endMs > entry.historyMs)) entry.historyMs = endMs;
+    if (endMs >= entry.newestMs) {
+      // The newest event names the connection as it is now.
+      if (e.connectionName !== undefined) entry.name = e.connectionName;
+      if (e.direction !== undefined) entry.side = e.direction;
+      if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
+    }
+    const a: Attempt = { at: toIso(endMs) ?? '', outcome, source: 'event' };
+    if (e.id !== undefined) a.eventId = e.id;
+    this.attempt(entry, endMs, a, file, line);
+    return true;
+  }
+
+  /** An outcome seen in a log record of a connection. */
+  log(key: string, id: string | undefined, name: string | undefined, side: Side | undefined, sharedId: string | undefined, outcome: 'success' | 'failure', timeMs: number | undefined, file: string, line: number): void {
+    if (timeMs === undefined || timeMs > this.nowMs + FUTURE_TOLERANCE_MS) return;
+    const entry = this.entry(key, id, name, side, sharedId);
+    if (!entry) return;
+    this.attempt(entry, timeMs, { at: toIso(timeMs) ?? '', outcome, source: 'log' }, file, line);
+  }
+
+  private attempt(entry: Entry, ms: number, a: Attempt, file: string, line: number): void {
+    entry.attempts++;
+    if (ms >= entry.newestMs) {
+      entry.newestMs = ms;
+      entry.newest = { ...a, file, line };
+    }
+    if (a.outcome === 'failure') {
+      entry.failures++;
+      if (entry.lastFailureMs === undefined || ms > entry.lastFailureMs) entry.lastFailureMs = ms;
+      if (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs) {
+        if (entry.streak.length < MAX_STREAK) entry.streak.push(ms);
+        else entry.streakOverflow++;
+      }
+    } else if (succeeded(a.outcome) && (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs)) {
+      entry.lastSuccessMs = ms;
+      // Failures before this success no longer belong to the streak (histories come newest-first too).
+      if (entry.streak.length > 0) entry.streak = entry.streak.filter((t) => t > ms);
+      entry.streakOverflow = 0;
+    }
+    insertRecent(entry.recent, { ms, outcome: a.outcome, source: a.source });
+  }
+
+  /** Problems the history shows about time: events after `now`, or `now` before every event. */
+  problems(): Problem[] {
+    if (this.futureEvents === 0) return [];
+    if (this.futureEvents === this.historyEvents) {
+      return [
+        {
+          code: 'NOW_BEFORE_EVENTS',
+          message: `--now ${toIso(this.nowMs)} is before every sync event (the earliest ends at ${toIso(this.earliestHistoryMs)}): no connection state or staleness can be judged; give a later --now or leave it out`,
+        },
+      ];
+    }
+    return this.future.map((f) => ({ code: 'EVENT_IN_FUTURE', message: `sync event ends at ${f.at}, after --now ${toIso(this.nowMs)} (clock skew?): left out of the connection's state`, file: f.file, line: f.line }));
+  }
+
+  get futureCount(): number {
+    return this.futureEvents;
+  }
+
+  /** The connections, not judged yet (state and links are set by `finalizeReport`). */
+  connections(): Connection[] {
+    const out: Connection[] = [];
+    for (const e of this.entries.values()) {
+      const c = blankConnection(e.key);
+      if (e.id !== undefined) c.id = e.id;
+      if (e.name !== undefined) c.name = e.name;
+      c.side = e.side ?? 'unknown';
+      if (e.sharedId !== undefined) c.sharedId = e.sharedId;
+      if (e.newest) c.newestEvent = { ...e.newest };
+      if (e.historyMs !== undefined) c.lastHistoryAt = toIso(e.historyMs)!;
+      if (e.lastSuccessMs !== undefined) c.lastSuccess = toIso(e.lastSuccessMs)!;
+      if (e.lastFailureMs !== undefined) c.lastFailure = toIso(e.lastFailureMs)!;
+      if (e.streak.length > 0) c.failingSince = toIso(Math.min(...e.streak))!;
+      c.consecutiveFailures = e.streak.length + e.streakOverflow;
+      c.attempts = e.attempts;
+      c.failures = e.failures;
+      c.recent = e.recent.map((r) => ({ at: toIso(r.ms) ?? '', outcome: r.outcome, source: r.source }));
+      out.push(c);
+    }
+    return out;
+  }
+}
+
+function insertRecent(recent: Recent[], r: Recent): void {
+  if (recent.length >= RECENT_ATTEMPTS && r.ms < recent[0]!.ms) return;
+  let i = recent.length;
+  while (i > 0 && recent[i - 1]!.ms > r.ms) i--;
+  if (i === recent.length) recent.push(r);
+  else recent.splice(i, 0, r);
+  if (recent.length > RECENT_ATTEMPTS) recent.shift();
+}
+
+function blankConnection(key: string): Connection {
+  return { key, side: 'unknown', state: 'unknown', consecutiveFailures: 0, flapping: false, attempts: 0, failures: 0, recent: [], peers: [], diagnoses: [], activeDiagnoses: [] };
+}
+
+const ms = (iso: string | undefined) => (iso === undefined ? undefined : parseTime(iso));
+const later = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : (ms(a) ?? 0) >= (ms(b) ?? 0) ? a : b);
+
+/**
+ * Two views of one connection (from two shards) as one. The failing streak is recomputed against
+ * the later last success: a shard whose own last success is earlier contributes its failures after
+ * the later one, which its recent attempts (or its own streak onset) hold.
+ */
+export function mergeConnection(a: Connection, b: Connection): Connection {
+  const c = blankConnection(a.key);
+  const id = a.id ?? b.id;
+  if (id !== undefined) c.id = id;
+  // On a tie the later shard wins, as the later record does in one run.
+  const newer = (ms(a.newestEvent?.at) ?? -Infinity) > (ms(b.newestEvent?.at) ?? -Infinity) ? a : b;
+  const older = newer === a ? b : a;
+  const name = newer.name ?? older.name;
+  if (name !== undefined) c.name = name;
+  c.side = newer.side !== 'unknown' ? newer.side : older.side;
+  const sid = newer.sharedId ?? older.sharedId;
+  if (sid !== undefined) c.sharedId = sid;
+  const newest = newer.newestEvent ?? older.newestEvent;
+  if (newest) c.newestEvent = newest;
+  const hist = later(a.lastHistoryAt, b.lastHistoryAt);
+  if (hist !== undefined) c.lastHistoryAt = hist;
+  const success = later(a.lastSuccess, b.lastSuccess);
+  if (success !== undefined) c.lastSuccess = success;
+  const failure = later(a.lastFailure, b.lastFailure);
+  if (failure !== undefined) c.lastFailure = failure;
+  c.attempts = a.attempts + b.attempts;
+  c.failures = a.failures + b.failures;
+  // Shards are disjoint: every attempt is counted once, in one of them.
+  c.recent = [...a.recent, ...b.recent].sort((x, y) => (ms(x.at) ?? 0) - (ms(y.at) ?? 0)).slice(-RECENT_ATTEMPTS);
+  // The streak after the later success L, from each side.
+  const L = ms(success);
+  let since: number | undefined;
+  let count = 0;
+  for (const part of [a, b]) {
+    const own = ms(part.lastSuccess);
+    if (own === L || (own === undefined && L === undefined)) {
+      count += part.consecutiveFailures;
+      const f = ms(part.failingSince);
+      if (f !== undefined && (since === undefined || f < since)) since = f;
+      continue;
+    }
+    const after = part.recent.filter((r) => r.outcome === 'failure' && (ms(r.at) ?? 0) > (L ?? -Infinity));
+    count += after.length;
+    const onset = ms(part.failingSince);
+    const first = onset !== undefined && L !== undefined && onset > L ? onset : after.length ? ms(after[0]!.at) : undefined;
+    if (first !== undefined && (since === undefined || first < since)) since = first;
+  }
+  c.consecutiveFailures = count;
+  if (since !== undefined && count > 0) c.failingSince = toIso(since)!;
+  return c;
+}
+
+/** Options of `finalizeReport`. */
+export interface FinalizeOptions {
+  nowMs: number;
+  staleAfterMs: number;
+  /** The pack: runs its connection rules and its rules' peer sections. Without it, both are kept as they are. */
+  pack?: RulePack | undefined;
+  redact: Redactor;
+  evidenceLimit: number;
+}
+
+/**
+ * The time freshness is judged from: the newest finished history event, or a newer finished
+ * attempt of the logs; undefined without a history. A started sync without a finish does not count.
+ */
+function freshAt(c: Connection): number | undefined {
+  const hist = ms(c.lastHistoryAt);
+  if (hist === undefined) return undefined;
+  const newest = c.newestEvent && c.newestEvent.outcome !== 'started' ? ms(c.newestEvent.at) : undefined;
+  return newest === undefined ? hist : Math.max(hist, newest);
+}
+
+function judge(c: Connection, nowMs: number, staleAfterMs: number): void {
+  const fresh = freshAt(c);
+  let state: ConnectionState = 'unknown';
+  let since: string | undefined;
+  if (c.consecutiveFailures > 0) {
+    state = 'failing';
+    since = c.failingSince;
+  } else if (fresh !== undefined && nowMs - fresh > staleAfterMs) {
+    // Judged only where a history was given: a log is a window of time, not the whole history.
+    state = 'stale';
+    since = toIso(fresh);
+  } else if (c.lastSuccess !== undefined) {
+    state = 'healthy';
+    since = c.lastSuccess;
+  }
+  c.state = state;
+  if (since !== undefined) c.since = since;
+  else delete c.since;
+  const finished = c.recent.filter((r) => r.outcome !== 'started').slice(-FLAP_WINDOW);
+  let changes = 0;
+  for (let i = 1; i < finished.length; i++) if (succeeded(finished[i]!.outcome) !== succeeded(finished[i - 1]!.outcome)) changes++;
+  c.flapping = changes >= FLAP_CHANGES;
+}
+
+/** Connections known only by Shared ID and side are folded into the one connection with an id that has them. */
+function foldSharedOnly(conns: Map<string, Connection>): Map<string, string> {
+  const alias = new Map<string, string>();
+  const byShared = new Map<string, Connection[]>();
+  for (const c of conns.values()) {
+    if (c.id === undefined || c.sharedId === undefined) continue;
+    const k = `shared:${c.sharedId}:${c.side}`;
+    byShared.set(k, [...(byShared.get(k) ?? []), c]);
+  }
+  for (const [key, c] of conns) {
+    if (c.id !== undefined) continue;
+    const owners = byShared.get(key);
+    if (owners?.length !== 1) continue;
+    const owner = owners[0]!;
+    conns.set(owner.key, mergeConnection(owner, { ...c, key: owner.key }));
+    conns.delete(key);
+    alias.set(key, owner.key);
+  }
+  return alias;
+}
+
+/** The first success after `afterMs` among a connection's recent attempts, else its last success. */
+function recoveredAt(c: Connection, afterMs: number): number | undefined {
+  for (const r of c.recent) {
+    const t = ms(r.at);
+    if (t !== undefined && t > afterMs && succeeded(r.outcome)) return t;
+  }
+  return ms(c.lastSuccess);
+}
+
+/**
+ * Judges the connections at `now` and links them with the diagnoses: connection rules, each
+ * diagnosis' state, and the peer on the other side of a Shared ID.
+ */
+export function finalizeReport(diagnoses: Diagnosis[], connections: readonly Connection[], options: FinalizeOptions): { diagnoses: Diagnosis[]; connections: Connection[] } {
+  const conns = new Map<string, Connection>();
+  for (const c of connections) {
+    const prev = conns.get(c.key);
+    conns.set(c.key, prev ? mergeConnection(prev, c) : { ...c, recent: [...c.recent] });
+  }
+  const alias = foldSharedOnly(conns);
+  for (const c of conns.values()) judge(c, options.nowMs, options.staleAfterMs);
+
+  let all = diagnoses.map((d) => ({ ...d, connections: remap(d.connections, alias) }));
+  if (options.pack) {
+    // Connection diagnoses are judged anew from the connections as they are now.
+    all = all.filter((d) => d.origin !== 'connection');
+    all.push(...connectionDiagnoses([...conns.values()], options));
+  }
+
+  // Which diagnoses each connection has, and its peers.
+  const byConn = new Map<string, Diagnosis[]>();
+  for (const d of all) for (const ref of d.connections) byConn.set(ref.id, [...(byConn.get(ref.id) ?? []), d]);
+  for (const d of all) setState(d, conns);
+  const bySharedSide = new Map<string, Connection[]>();
+  for (const c of conns.values()) {
+    if (c.sharedId === undefined || c.side === 'unknown') continue;
+    const k = `${c.sharedId}|${c.side}`;
+    bySharedSide.set(k, [...(bySharedSide.get(k) ?? []), c]);
+  }
+  const peersOf = (c: Connection) => (c.sharedId === undefined || c.side === 'unknown' ? [] : (bySharedSide.get(`${c.sharedId}|${c.side === 'sending' ? 'receiving' : 'sending'}`) ?? []));
+  for (const c of conns.values()) {
+    const ds = byConn.get(c.key) ?? [];
+    c.diagnoses = ds.map((d) => d.key).sort();
+    c.activeDiagnoses = [...new Set(ds.filter((d) => d.state === 'active').map((d) => d.ruleId))].sort();
+    c.peers = peersOf(c)
+      .map((p) => p.key)
+      .sort();
+  }
+  for (const d of all) {
+    const own = d.connections.map((r) => conns.get(r.id)).filter((c): c is Connection => c !== undefined);
+    // A diagnosis known by Shared ID only (a log line without a connection id) looks for both sides.
+    if (own.length === 0 && d.sharedIds.length > 0 && (d.side === 'sending' || d.side === 'receiving')) {
+      for (const sid of d.sharedIds) own.push(...(bySharedSide.get(`${sid}|${d.side}`) ?? []), { ...blankConnection(`shared:${sid}:${d.side}`), sharedId: sid, side: d.side });
+    }
+    const peers = new Map<string, Connection>();
+    for (const c of own) for (const p of peersOf(c)) peers.set(p.key, p);
+    if (peers.size === 0) {
+      delete d.peer;
+      continue;
+    }
+    const list = [...peers.values()].sort((x, y) => (x.key < y.key ? -1 : 1));
+    const peer: NonNullable<Diagnosis['peer']> = {
+      connections: list.map((p) => {
+        const ref: NonNullable<Diagnosis['peer']>['connections'][number] = { key: p.key, side: p.side, state: p.state };
+        if (p.id !== undefined) ref.id = p.id;
+        if (p.name !== undefined) ref.name = p.name;
+        if (p.lastSuccess !== undefined) ref.lastSuccess = p.lastSuccess;
+        return ref;
+      }),
+      diagnoses: [...new Set(list.flatMap((p) => p.activeDiagnoses))].sort(),
+    };
+    const previous = d.peer;
+    d.peer = peer;
+    const rule = options.pack?.rule(d.ruleId)?.rule;
+    if (rule) applyPeerSection(d, rule.peer, list, options.redact);
+    else if (previous?.note !== undefined) {
+      // Without the pack (a merge by a library caller), the words a shard chose are kept.
+      d.peer.note = previous.note;
+      if (previous.remediation) d.peer.remediation = previous.remediation;
+    }
+  }
+  const out = [...conns.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { diagnoses: all, connections: out };
+}
+
+function remap(refs: Diagnosis['connections'], alias: Map<string, string>): Diagnosis['connections'] {
+  if (alias.size === 0) return refs;
+  const out = new Map<string, Diagnosis['connections'][number]>();
+  for (const r of refs) {
+    const id = alias.get(r.id) ?? r.id;
+    const prev = out.get(id);
+    if (!prev) out.set(id, { ...r, id });
+    else if (r.lastSeen !== undefined && (prev.lastSeen === undefined || r.lastSeen > prev.lastSeen)) prev.lastSeen = r.lastSeen;
+  }
+  return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Resolved when every connection it covers synced successfully after its last occurrence there. */
+function setState(d: Diagnosis, conns: Map<string, Connection>): void {
+  d.state = 'active';
+  delete d.resolvedAt;
+  if (d.origin === 'connection' || d.resolution === 'never' || d.connections.length === 0) return;
+  let at = Number.NEGATIVE_INFINITY;
+  for (const ref of d.connections) {
+    const c = conns.get(ref.id);
+    const last = ms(ref.lastSeen ?? d.lastSeen);
+    const success = ms(c?.lastSuccess);
+    if (c === undefined || last === undefined || success === undefined || success <= last) return;
+    at = Math.max(at, recoveredAt(c, last) ?? success);
+  }
+  d.state = 'resolved';
+  d.resolvedAt = toIso(at)!;
+}
+
+function applyPeerSection(d: Diagnosis, section: readonly { if: { state?: ConnectionState[] | undefined; diagnoses?: string[] | undefined }; note: string; skip: number[]; steps: string[] }[], peers: Connection[], redact: Redactor): void {
+  for (const entry of section) {
+    const hit = peers.find((p) => (entry.if.state === undefined || entry.if.state.includes(p.state)) && (entry.if.diagnoses === undefined || entry.if.diagnoses.some((id) => p.activeDiagnoses.includes(id))));
+    if (!hit) continue;
+    const values: Record<string, ParamValue | undefined> = {
+      ...d.params,
+      sharedId: hit.sharedId,
+      peerName: hit.name ?? hit.id ?? hit.key,
+      peerId: hit.id ?? hit.key,
+      peerSide: hit.side,
+      peerState: hit.state,
+      peerLastSuccess: hit.lastSuccess ?? '(never)',
+      peerDiagnoses: hit.activeDiagnoses.length ? hit.activeDiagnoses.join(', ') : '(none)',
+    };
+    d.peer!.note = redact(fillTemplate(entry.note, values));
+    if (entry.skip.length > 0 || entry.steps.length > 0) {
+      d.peer!.remediation = [...entry.steps.map((s) => redact(fillTemplate(s, values))), ...d.remediation.filter((_, i) => !entry.skip.includes(i + 1))];
+    }
+    return;
+  }
+}
+
+/** Runs the pack's connection rules (sync-stale) over the judged connections. */
+function connectionDiagnoses(conns: Connection[], options: FinalizeOptions): Diagnosis[] {
+  const pack = options.pack!;
+  if (!pack.reads('connection')) return [];
+  const agg = new Aggregator(options.redact, options.evidenceLimit, 0);
+  for (const c of conns) {
+    const hist = freshAt(c);
+    const lastMs = hist ?? ms(c.newestEvent?.at);
+    const ageMs = lastMs === undefined ? undefined : options.nowMs - lastMs;
+    const lastEventAt = toIso(lastMs);
+    const lastStatus = c.newestEvent?.outcome;
+    const facts: Facts = {
+      kind: 'connection',
+      message: '',
+      connectionId: c.id ?? c.key,
+      connectionName: c.name ?? c.id ?? c.key,
+      side: c.side === 'unknown' ? undefined : c.side,
+      sharedId: c.sharedId,
+      lastEventAt,
+      lastStatus,
+      // Staleness is judged from sync histories only.
+      ageMs: hist === undefined ? undefined : ageMs,
+      staleAfterMs: options.staleAfterMs,
+      events: c.attempts,
+      failures: c.failures,
+      state: c.state,
+      consecutiveFailures: c.consecutiveFailures,
+      flapping: c.flapping,
+      fromHistory: hist !== undefined,
+      params: {},
+    };
+    for (const m of pack.match('connection', '', facts)) {
+      agg.add(
+        m,
+        c.side === 'unknown' ? undefined : c.side,
+        lastMs,
+        { connectionKey: c.key, connectionId: c.id ?? c.key, connectionName: c.name ?? c.id ?? c.key, sharedId: c.sharedId, status: lastStatus, lastEventAt, age: formatDuration(ageMs ?? 0), staleAfter: formatDuration(options.staleAfterMs) },
+        {
+          source: 'connection',
+          ...(c.newestEvent?.file !== undefined ? { file: c.newestEvent.file } : {}),
+          ...(c.newestEvent?.line !== undefined ? { line: c.newestEvent.line } : {}),
+          ...(lastEventAt ? { time: lastEventAt } : {}),
+          connectionId: c.id ?? c.key,
+        },
+        '',
+        0,
+        `newest sync event${c.newestEvent?.eventId ? ' ' + c.newestEvent.eventId : ''} at ${lastEventAt ?? '(unknown)'} (${lastStatus ?? 'unknown'}), ${formatDuration(ageMs ?? 0)} before ${toIso(options.nowMs)}`,
+        'connection',
+      );
+    }
+  }
+  return agg.diagnoses();
+}

@@ -1,0 +1,45 @@
+/**
+ * What a log record says about a sync attempt of a connection: `sync completed`, `sync failed`,
+ * and the connection or Shared ID it names when the record has no structured field for it. One
+ * table, read by the session; the literals also make such lines candidates of the prefilter.
+ */
+
+/** Literals that mark a raw line as a possible outcome line (case variants as SCS and loggers write them). */
+export const OUTCOME_TOKENS = [
+  'sync completed',
+  'Sync completed',
+  'sync succeeded',
+  'Sync succeeded',
+  'sync finished',
+  'Sync finished',
+  'synced successfully',
+  'sync_completed',
+  'sync_succeeded',
+  'sync failed',
+  'Sync failed',
+  'sync_failed',
+  'SYNC_FAILED',
+  'SYNC_COMPLETED',
+] as const;
+
+const SUCCESS = /\bsync(?:hroni[sz]ation)?(?:[ _](?:of|for|run|job|attempt))?(?:[ _][\w.:-]{1,64})?[ _](?:completed|complete|succeeded|successful|finished|done)\b|\bsynced successfully\b/i;
+const FAILURE = /\bsync(?:hroni[sz]ation)?(?:[ _](?:of|for|run|job|attempt))?(?:[ _][\w.:-]{1,64})?[ _]failed\b|\bconnection failed\b/i;
+/** A success line that admits errors is not a success. */
+const DOUBT = /\b(?:with (?:\d+ )?(?:errors?|failures?)|partially|partial)\b/i;
+
+/** The outcome a message states, or undefined. */
+export function outcomeOf(message: string): 'success' | 'failure' | undefined {
+  const first = message.length > 2048 ? message.slice(0, 2048) : message;
+  if (FAILURE.test(first)) return 'failure';
+  if (SUCCESS.test(first) && !DOUBT.test(first)) return 'success';
+  return undefined;
+}
+
+const CONNECTION_ID = /\b(?:conn(?:ection)?[_ .-]?id|connection)\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
+const SHARED_ID = /\bshared[_ .-]?id\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
+
+/** The connection id and Shared ID a message names as `connection_id=…`, `connection: …`, `shared_id=…`. */
+export function idsInText(message: string): { connectionId: string | undefined; sharedId: string | undefined } {
+  const first = message.length > 2048 ? message.slice(0, 2048) : message;
+  return { connectionId: CONNECTION_ID.exec(first)?.[1], sharedId: SHARED_ID.exec(first)?.[1] };
+}
