@@ -29,6 +29,7 @@ export const USAGE = `Usage:
                       [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
+                   [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
   scs-doctor rules list [--rules DIR]... [--no-builtin]
   scs-doctor rules test [DIR]
   scs-doctor rules lint [DIR]
@@ -40,7 +41,8 @@ JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. -
 sync history: a JSON array, an API page or response that holds the events, or NDJSON.
 --config runs read-only deployment checks (S3 buckets, Inbox manifests, Master Key
 fingerprints) described by a deployment snapshot file.
-Exit status: 0 nothing diagnosed, 1 diagnoses found, 2 usage or input error.
+Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
+successful sync), 1 at least one active diagnosis, 2 usage or input error.
 `;
 
 export interface Io {
@@ -157,12 +159,46 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     for (const p of report.stats.problems) if (p.code !== 'EVENT_INVALID') io.stderr.write(`scs-doctor: ${formatProblem({ ...p, code: p.code as never, file: undefined })}\n`);
     return 2;
   }
-  return report.diagnoses.length > 0 ? 1 : 0;
+  nowNotice(report, io);
+  return exitFor(report);
+}
+
+/** 1 when a diagnosis is active; resolved diagnoses are history and do not fail a run. */
+function exitFor(report: Report): number {
+  return report.diagnoses.some((d) => d.state === 'active') ? 1 : 0;
+}
+
+/** `--now` before every sync event judges nothing: say so where the user looks, not only in the report. */
+function nowNotice(report: Report, io: Io): void {
+  for (const p of report.stats.problems) if (p.code === 'NOW_BEFORE_EVENTS') io.stderr.write(`scs-doctor: notice: ${p.message}\n`);
 }
 
 async function merge(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      now: { type: 'string' },
+      'stale-after': { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'no-builtin': { type: 'boolean' },
+    },
+  });
   const format = formatOption(values.format ?? 'json');
+  let now: number | undefined;
+  if (values.now !== undefined) {
+    now = parseTime(values.now);
+    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
+  }
+  let staleAfterMs: number | undefined;
+  if (values['stale-after'] !== undefined) {
+    staleAfterMs = parseDuration(values['stale-after']);
+    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
+  }
+  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (positionals.length === 0) usage('merge needs at least one report file (written by diagnose --format json)');
   const reports: Report[] = [];
   for (const file of positionals) {
@@ -180,9 +216,12 @@ async function merge(args: string[], io: Io): Promise<number> {
     }
     reports.push(parseReport(data, file));
   }
-  const merged = mergeReports(reports);
+  // The pack judges connection diagnoses (sync-stale) and peer notes anew over the merged connections.
+  const pack = dirs.length > 0 ? await loadRulePack(dirs) : undefined;
+  const merged = mergeReports(reports, { pack, now, staleAfterMs });
   await write(io, render(merged, format, { color: false }), values.output);
-  return merged.diagnoses.length > 0 ? 1 : 0;
+  nowNotice(merged, io);
+  return exitFor(merged);
 }
 
 async function rules(args: string[], io: Io): Promise<number> {

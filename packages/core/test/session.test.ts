@@ -133,3 +133,31 @@ describe('DiagnosisSession bounds', () => {
     expect([ds.length, ds.reduce((sum, d) => sum + d.count, 0), ds.some((d) => d.params['label'] === '(more values)')]).toEqual([MAX_GROUPS_PER_RULE + 1, n, true]);
   });
 });
+
+describe('facts of sync events without a message', () => {
+  const ev = (id: string, files: unknown[], status = 'success') => ({
+    kind: 'event' as const,
+    event: { id, connectionId: 'c-u', direction: 'sending' as const, status: status as 'success', startedAt: '2026-05-12T09:00:00.000Z', finishedAt: '2026-05-12T09:00:01.000Z', files: files as never[] },
+    source: { file: 'h.json', line: Number(id), endLine: Number(id) },
+  });
+  const updates = compileRules([
+    rule({ id: 'with-updates', appliesTo: ['event'], conditions: { all: [{ fact: 'withUpdates', operator: 'equal', value: true }] }, groupBy: ['connectionId'] }),
+    rule({ id: 'small-excluded', signature: { anchors: ['text no event has'] }, files: { conditions: { all: [{ fact: 'sizeBytes', operator: 'lessThan', value: 100 }] } } }),
+  ]);
+
+  it('"with updates" is a fact: true only for an event that transferred a file', () => {
+    const s = new DiagnosisSession(updates, { now: '2026-05-12T12:00:00Z' });
+    s.event(ev('1', [{ resourceId: 'a', outcome: 'transferred' }]));
+    s.event(ev('2', [{ resourceId: 'b', outcome: 'excluded', sizeBytes: 5000 }]));
+    s.event(ev('3', []));
+    const d = s.report().diagnoses.find((x) => x.ruleId === 'with-updates');
+    expect(d?.evidence.map((e) => e.line)).toEqual([1]);
+  });
+
+  it('a rule with a files section reads each file that was not transferred, with its ids as parameters', () => {
+    const s = new DiagnosisSession(updates, { now: '2026-05-12T12:00:00Z' });
+    s.event(ev('1', [{ resourceId: 'a', outcome: 'transferred', sizeBytes: 10 }, { resourceId: 'b', revisionId: 'rb', outcome: 'excluded', sizeBytes: 10 }, { resourceId: 'c', outcome: 'failed', sizeBytes: 500 }]));
+    const d = s.report().diagnoses.find((x) => x.ruleId === 'small-excluded');
+    expect([d?.count, d?.params]).toEqual([1, { resourceId: 'b', revisionId: 'rb', sizeBytes: 10 }]);
+  });
+});

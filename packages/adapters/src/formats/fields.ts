@@ -69,6 +69,8 @@ export function keyValues(text: string): Record<string, unknown> {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     let v = m[2]!;
     if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
+    // A bare value ends before the sentence's punctuation: `shared_id=S-5150: connection failed`.
+    else if (v.length > 1 && (v.endsWith(':') || v.endsWith('.'))) v = v.replace(/[:.]+$/, '') || v;
     out[k] = v;
   }
   return out;

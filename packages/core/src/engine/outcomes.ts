@@ -36,10 +36,15 @@ export function outcomeOf(message: string): 'success' | 'failure' | undefined {
 }
 
 const CONNECTION_ID = /\b(?:conn(?:ection)?[_ .-]?id|connection)\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
+/** An id written into a sentence ends before its punctuation: `shared_id=S-5150: failed`. */
+function bare(id: string | undefined): string | undefined {
+  if (id === undefined || id.length < 2) return id;
+  return id.replace(/[:.]+$/, '') || id;
+}
 const SHARED_ID = /\bshared[_ .-]?id\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
 
 /** The connection id and Shared ID a message names as `connection_id=…`, `connection: …`, `shared_id=…`. */
 export function idsInText(message: string): { connectionId: string | undefined; sharedId: string | undefined } {
   const first = message.length > 2048 ? message.slice(0, 2048) : message;
-  return { connectionId: CONNECTION_ID.exec(first)?.[1], sharedId: SHARED_ID.exec(first)?.[1] };
+  return { connectionId: bare(CONNECTION_ID.exec(first)?.[1]), sharedId: bare(SHARED_ID.exec(first)?.[1]) };
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../schema/report.js';
+import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 function md(s: string): string {
   return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
@@ -12,14 +13,26 @@ function code(s: string): string {
 export function renderMarkdown(report: Report): string {
   const out: string[] = ['# scs-doctor report', ''];
   const s = report.stats;
-  if (report.diagnoses.length === 0) out.push('No known failure found.', '');
-  for (const d of report.diagnoses) {
+  const { active, resolved } = splitDiagnoses(report);
+  if (report.connections.length > 0) {
+    out.push(`## Connections (${stateCounts(report)})`, '', `Judged at ${report.judged.now}.`, '', '| state | connection | side | Shared ID | since | peer | active diagnoses |', '| --- | --- | --- | --- | --- | --- | --- |');
+    const cell = (t: string) => md(t).replace(/\n/g, ' ');
+    for (const o of overview(report)) {
+      const c = o.connection;
+      out.push(`| ${c.state} | ${cell(o.label)} | ${c.side} | ${c.sharedId !== undefined ? code(c.sharedId).replace(/\|/g, '\\|') : ''} | ${cell(o.status)} | ${cell(o.peers.join(', '))} | ${o.active.map((a) => code(a)).join(', ')} |`);
+    }
+    out.push('');
+  }
+  if (active.length === 0) out.push(resolved.length ? 'No active failure.' : 'No known failure found.', '');
+  for (const d of active) {
     out.push(`## ${d.severity.toUpperCase()}: ${md(d.summary)}`, '');
     out.push(`Rule \`${d.ruleId}\` · side ${d.side} · ${d.count} occurrence${d.count === 1 ? '' : 's'}${d.firstSeen ? ` · ${d.firstSeen} – ${d.lastSeen ?? d.firstSeen}` : ''}`, '');
+    if (d.peer?.note) out.push(`**Other side:** ${md(d.peer.note)}`, '');
     out.push('**Fix**', '');
-    d.remediation.forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
+    stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
     if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}`, '');
+    if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}`, '');
     const params = Object.entries(d.params);
     if (params.length) out.push(`**Parameters:** ${params.map(([k, v]) => `${k} = ${code(Array.isArray(v) ? v.join(', ') : String(v))}`).join(', ')}`, '');
     if (d.evidence.length) {
@@ -28,6 +41,14 @@ export function renderMarkdown(report: Report): string {
       out.push('');
     }
     out.push(`References: ${d.references.map(md).join('; ')}`, '');
+  }
+  if (resolved.length) {
+    out.push(`## Resolved (${resolved.length})`, '', 'The connections synced successfully after these; kept for the record.', '');
+    for (const d of resolved) {
+      const who = d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ');
+      out.push(`- ~~${md(d.summary)}~~ resolved ${d.resolvedAt ?? ''} (rule \`${d.ruleId}\`, ${d.count}× from ${d.firstSeen ?? '?'} to ${d.lastSeen ?? '?'}${who ? `, ${who}` : ''})`);
+    }
+    out.push('');
   }
   if (report.unmatched.length) {
     out.push('## Errors no rule explains', '', '| count | message |', '| ---: | --- |');

@@ -1,10 +1,12 @@
 import type { Diagnosis, Report } from '../schema/report.js';
+import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 export interface TextOptions {
   color?: boolean;
 }
 
 const ICON: Record<Diagnosis['severity'], string> = { critical: '✖', error: '✖', warning: '▲', info: '●' };
+const STATE_ICON = { failing: '✖', stale: '▲', unknown: '?', healthy: '✔' } as const;
 
 function paint(on: boolean) {
   const wrap = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -24,12 +26,27 @@ function place(ev: Diagnosis['evidence'][number]): string {
 export function renderText(report: Report, options: TextOptions = {}): string {
   const c = paint(options.color ?? false);
   const out: string[] = [];
-  for (const d of report.diagnoses) {
+  const { active, resolved } = splitDiagnoses(report);
+  if (report.connections.length > 0) {
+    out.push(c.bold(`Connections (${report.connections.length}: ${stateCounts(report)}), judged at ${report.judged.now}:`));
+    for (const o of overview(report)) {
+      const st = o.connection.state;
+      const paintState = st === 'failing' ? c.red : st === 'stale' ? c.yellow : st === 'healthy' ? (x: string) => x : c.dim;
+      const side = o.connection.side === 'unknown' ? '' : ` [${o.connection.side}]`;
+      const shared = o.connection.sharedId !== undefined && o.connection.id !== undefined ? c.dim(` Shared ID ${o.connection.sharedId}`) : '';
+      out.push(`  ${paintState(`${STATE_ICON[st]} ${o.label}`)}${side}${shared}: ${o.status}`);
+      if (o.peers.length) out.push(`      ${c.dim('peer:')} ${o.peers.join(', ')}`);
+      if (o.active.length) out.push(`      ${c.dim('active:')} ${o.active.join(', ')}`);
+    }
+    out.push('');
+  }
+  for (const d of active) {
     const sev = d.severity === 'warning' ? c.yellow : d.severity === 'info' ? c.blue : c.red;
     const side = d.side === 'unknown' ? '' : ` [${d.side}]`;
     out.push(`${sev(`${ICON[d.severity]} ${d.severity}`)} ${c.bold(d.summary)}${side}  ${c.dim(d.ruleId)}`);
+    if (d.peer?.note) out.push(`  ${c.bold('Other side:')} ${d.peer.note}`);
     out.push(`  ${c.bold('Fix:')}`);
-    d.remediation.forEach((step, i) => out.push(`    ${i + 1}. ${step}`));
+    stepsOf(d).forEach((step, i) => out.push(`    ${i + 1}. ${step}`));
     out.push(`  ${c.bold('Cause:')} ${d.cause}`);
     out.push(`  ${c.bold('Impact:')} ${d.impact}`);
     const when = d.firstSeen ? (d.firstSeen === d.lastSeen ? ` at ${d.firstSeen}` : ` from ${d.firstSeen} to ${d.lastSeen}`) : '';
@@ -43,6 +60,15 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     out.push(`  ${c.dim('See: ' + d.references.join('; '))}`);
     out.push('');
   }
+  if (resolved.length) {
+    out.push(c.bold(`Resolved (${resolved.length}): the connections synced successfully after these`));
+    for (const d of resolved) {
+      const who = d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ');
+      out.push(`  ${c.dim('✔ resolved')} ${d.summary}  ${c.dim(d.ruleId)}`);
+      out.push(`      ${plural(d.count, 'time')} from ${d.firstSeen ?? '?'} to ${d.lastSeen ?? '?'}; resolved ${d.resolvedAt ?? '?'}${who ? ` on ${who}` : ''}`);
+    }
+    out.push('');
+  }
   if (report.unmatched.length) {
     out.push(c.bold('Errors no rule explains (newest SCS messages show up here first):'));
     for (const u of report.unmatched) out.push(`  ${String(u.count).padStart(6)}×  ${u.template}  ${c.dim(place(u.sample))}`);
@@ -50,9 +76,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
   const s = report.stats;
   const bySev = new Map<string, number>();
-  for (const d of report.diagnoses) bySev.set(d.severity, (bySev.get(d.severity) ?? 0) + 1);
+  for (const d of active) bySev.set(d.severity, (bySev.get(d.severity) ?? 0) + 1);
   const sevText = [...bySev].map(([k, v]) => `${v} ${k}`).join(', ');
-  const head = report.diagnoses.length ? `${plural(report.diagnoses.length, 'diagnosis', 'diagnoses')} (${sevText})` : 'No known failure found';
+  const resolvedText = resolved.length ? `, ${resolved.length} resolved` : '';
+  const head = active.length
+    ? `${plural(active.length, 'active diagnosis', 'active diagnoses')} (${sevText})${resolvedText}`
+    : resolved.length
+      ? `No active failure (${plural(resolved.length, 'diagnosis', 'diagnoses')} resolved)`
+      : 'No known failure found';
   const parts = [`${plural(s.linesRead, 'line')} in ${plural(s.inputs.length, 'input')}`];
   if (s.events.read) parts.push(`${plural(s.events.read, 'sync event')}${s.events.invalid ? ` (${s.events.invalid} invalid)` : ''}`);
   if (s.linesSkipped) parts.push(`${plural(s.linesSkipped, 'line')} skipped (${Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ')})`);

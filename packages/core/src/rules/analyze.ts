@@ -66,9 +66,16 @@ export function budgetlessConstruct(pattern: string): string | undefined {
   return undefined;
 }
 
+/** Parameters every match on a file of a sync event carries (engine/session.ts). */
+export const FILE_PARAM_KEYS = ['revisionId', 'resourceId', 'sizeBytes', 'fileName'] as const;
+/** Placeholders of a rule's peer sections (engine/connections.ts). */
+export const PEER_KEYS = ['peerName', 'peerId', 'peerSide', 'peerState', 'peerLastSuccess', 'peerDiagnoses'] as const;
+
 export function analyzeRule(rule: Rule): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Set<string>(CONTEXT_KEYS);
+  // A rule that reads the files of sync events gets the file's ids and size as parameters.
+  if (rule.files !== undefined || rule.appliesTo.includes('file')) for (const k of FILE_PARAM_KEYS) names.add(k);
   const sig = rule.signature;
   if (sig?.pattern !== undefined) {
     let ok = true;
@@ -116,6 +123,18 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
       if (!names.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
     }
   }
+  rule.peer.forEach((p, i) => {
+    const peerNames = new Set([...names, ...PEER_KEYS]);
+    const peerTexts: [string, (string | number)[]][] = [[p.note, ['peer', i, 'note']], ...p.steps.map((t, j): [string, (string | number)[]] => [t, ['peer', i, 'steps', j]])];
+    for (const [text, path] of peerTexts) {
+      for (const m of text.matchAll(PLACEHOLDER)) {
+        if (!peerNames.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
+      }
+    }
+    p.skip.forEach((n, j) => {
+      if (n > rule.remediation.length) problems.push({ code: 'RULE_INVALID', message: `peer skips step ${n}, but the rule has ${rule.remediation.length} remediation steps`, path: ['peer', i, 'skip', j] });
+    });
+  });
   rule.groupBy.forEach((g, i) => {
     if (!names.has(g)) problems.push({ code: 'RULE_PLACEHOLDER', message: `groupBy "${g}" names no parameter`, path: ['groupBy', i] });
   });
