@@ -270,3 +270,24 @@ describe('the library entry for the admin backend', () => {
     expect([s.connection?.state, s.active.length, s.resolved.map((d) => d.ruleId), s.peers.map((p) => p.key)]).toEqual(['healthy', 0, ['shared-secret-invalid-token'], ['r-1']]);
   });
 });
+
+describe('what logs can and cannot say', () => {
+  it('a connection seen only in logs is never stale, however old its last line', async () => {
+    const old = write('old.log', completed('01:00:00', 'c-old').replace('2026-05-12', '2026-04-01') + '\n');
+    const report = json(await run(['diagnose', old, '--now', NOW, '--format', 'json']));
+    expect([report.connections[0]?.state, report.diagnoses.map((d) => d.ruleId)]).toEqual(['healthy', []]);
+  });
+
+  it('Markdown and HTML open with the connection overview and keep resolved diagnoses apart', async () => {
+    const log = write('md.log', [invalidToken('09:00:00', 'c-1'), completed('09:10:00', 'c-1'), invalidToken('09:11:00', 'c-2')].join('\n') + '\n');
+    const md = (await run(['diagnose', log, '--now', NOW, '--format', 'markdown'])).stdout;
+    expect(md.indexOf('## Connections (1 failing, 1 healthy)')).toBeLessThan(md.indexOf('## ERROR'));
+    expect(md).toMatch(/\| failing \| c-2 \| sending \|/);
+    const html = (await run(['diagnose', log, '--now', NOW, '--format', 'html'])).stdout;
+    expect(html).toMatch(/<tr class="failing"><td>failing<\/td><td>c-2<\/td>/);
+    const single = write('md2.log', [invalidToken('09:00:00', 'c-1'), completed('09:10:00', 'c-1')].join('\n') + '\n');
+    const md2 = (await run(['diagnose', single, '--now', NOW, '--format', 'markdown'])).stdout;
+    expect(md2).toMatch(/No active failure\.[^]*## Resolved \(1\)\n\n[^\n]*\n\n- ~~/);
+  });
+});
+
