@@ -17,7 +17,7 @@ import { Aggregator } from './aggregator.js';
 import { fillTemplate } from './template.js';
 
 /** Attempts kept per connection (newest), for flapping, the timeline and exact merges. */
-export const RECENT_ATTEMPTS = 30;
+export const RECENT_ATTEMPTS = 16;
 /** The window flapping is judged in: the newest attempts that finished. */
 const FLAP_WINDOW = 10;
 /** Changes between success and failure within the window that make a connection flap. */
