@@ -47,7 +47,12 @@ interface Entry {
   side: Side | undefined;
   sharedId: string | undefined;
   newestMs: number;
-  newest: Attempt | undefined;
+  /** The newest attempt, as plain fields (no object per event on the hot path). */
+  newestOutcome: Outcome | undefined;
+  newestSource: Attempt['source'];
+  newestEventId: string | undefined;
+  newestFile: string;
+  newestLine: number;
   /** Newest finished history event (staleness). */
   historyMs: number | undefined;
   lastSuccessMs: number | undefined;
@@ -96,7 +101,7 @@ export class ConnectionTracker {
         this.overflow++;
         return undefined;
       }
-      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newest: undefined, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [] };
+      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [] };
       this.entries.set(key, e);
     } else {
       e.name ??= name;
@@ -130,9 +135,7 @@ export class ConnectionTracker {
       if (e.direction !== undefined) entry.side = e.direction;
       if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
     }
-    const a: Attempt = { at: toIso(endMs) ?? '', outcome, source: 'event' };
-    if (e.id !== undefined) a.eventId = e.id;
-    this.attempt(entry, endMs, a, file, line);
+    this.attempt(entry, endMs, outcome, 'event', e.id, file, line);
     return true;
   }
 
@@ -141,29 +144,33 @@ export class ConnectionTracker {
     if (timeMs === undefined || timeMs > this.nowMs + FUTURE_TOLERANCE_MS) return;
     const entry = this.entry(key, id, name, side, sharedId);
     if (!entry) return;
-    this.attempt(entry, timeMs, { at: toIso(timeMs) ?? '', outcome, source: 'log' }, file, line);
+    this.attempt(entry, timeMs, outcome, 'log', undefined, file, line);
   }
 
-  private attempt(entry: Entry, ms: number, a: Attempt, file: string, line: number): void {
+  private attempt(entry: Entry, ms: number, outcome: Outcome, source: Attempt['source'], eventId: string | undefined, file: string, line: number): void {
     entry.attempts++;
     if (ms >= entry.newestMs) {
       entry.newestMs = ms;
-      entry.newest = { ...a, file, line };
+      entry.newestOutcome = outcome;
+      entry.newestSource = source;
+      entry.newestEventId = eventId;
+      entry.newestFile = file;
+      entry.newestLine = line;
     }
-    if (a.outcome === 'failure') {
+    if (outcome === 'failure') {
       entry.failures++;
       if (entry.lastFailureMs === undefined || ms > entry.lastFailureMs) entry.lastFailureMs = ms;
       if (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs) {
         if (entry.streak.length < MAX_STREAK) entry.streak.push(ms);
         else entry.streakOverflow++;
       }
-    } else if (succeeded(a.outcome) && (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs)) {
+    } else if (succeeded(outcome) && (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs)) {
       entry.lastSuccessMs = ms;
       // Failures before this success no longer belong to the streak (histories come newest-first too).
       if (entry.streak.length > 0) entry.streak = entry.streak.filter((t) => t > ms);
       entry.streakOverflow = 0;
     }
-    insertRecent(entry.recent, { ms, outcome: a.outcome, source: a.source });
+    insertRecent(entry.recent, ms, outcome, source);
   }
 
   /** Problems the history shows about time: events after `now`, or `now` before every event. */
@@ -193,7 +200,11 @@ export class ConnectionTracker {
       if (e.name !== undefined) c.name = e.name;
       c.side = e.side ?? 'unknown';
       if (e.sharedId !== undefined) c.sharedId = e.sharedId;
-      if (e.newest) c.newestEvent = { ...e.newest };
+      if (e.newestOutcome !== undefined) {
+        const a: Attempt = { at: toIso(e.newestMs) ?? '', outcome: e.newestOutcome, source: e.newestSource, file: e.newestFile, line: e.newestLine };
+        if (e.newestEventId !== undefined) a.eventId = e.newestEventId;
+        c.newestEvent = a;
+      }
       if (e.historyMs !== undefined) c.lastHistoryAt = toIso(e.historyMs)!;
       if (e.lastSuccessMs !== undefined) c.lastSuccess = toIso(e.lastSuccessMs)!;
       if (e.lastFailureMs !== undefined) c.lastFailure = toIso(e.lastFailureMs)!;
@@ -208,13 +219,18 @@ export class ConnectionTracker {
   }
 }
 
-function insertRecent(recent: Recent[], r: Recent): void {
-  if (recent.length >= RECENT_ATTEMPTS && r.ms < recent[0]!.ms) return;
+/** Keeps the newest RECENT_ATTEMPTS attempts in time order; a full list reuses its oldest slot. */
+function insertRecent(recent: Recent[], ms: number, outcome: Outcome, source: Attempt['source']): void {
+  const full = recent.length >= RECENT_ATTEMPTS;
+  if (full && ms < recent[0]!.ms) return;
+  const r: Recent = full ? recent.shift()! : { ms, outcome, source };
+  r.ms = ms;
+  r.outcome = outcome;
+  r.source = source;
   let i = recent.length;
-  while (i > 0 && recent[i - 1]!.ms > r.ms) i--;
+  while (i > 0 && recent[i - 1]!.ms > ms) i--;
   if (i === recent.length) recent.push(r);
   else recent.splice(i, 0, r);
-  if (recent.length > RECENT_ATTEMPTS) recent.shift();
 }
 
 function blankConnection(key: string): Connection {
