@@ -326,7 +326,9 @@ function isCriStart(s: string): number {
 }
 
 /** Streams one input into the session. */
-/** Levels whose records the unmatched lists want, read in full even when only an outcome word hit. */
+/** Every key or phrase that names a connection or Shared ID (fields.ts, outcomes.ts) holds one of these. */
+const ID_HINT = /conn|shared/i;
+/** Levels whose records the unmatched lists want. */
 const NOTEWORTHY_LEVEL = /^(?:err|crit|fatal|warn|emerg|alert|panic|severe)/i;
 
 export class LogReader {
@@ -1087,7 +1089,13 @@ export class LogReader {
       return;
     }
     if (this.strong && o.count === 1 && !o.json && !o.lines[0]!.escaped && !this.strong.test(o.lines[0]!.payload)) {
-      // Only a sync outcome word (`sync completed`): an attempt of its connection, no full parse.
+      // Only a sync outcome word (`sync completed`): an attempt of its connection, no full parse;
+      // and a line that names no connection or Shared ID is an attempt of nobody.
+      if (!ID_HINT.test(o.lines[0]!.payload)) {
+        this.session.unmatched(this.name, 1, 1, fmt);
+        if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
+        return;
+      }
       const text = this.decode(o.lines[0]!);
       const header = parseTextHeader(text.indexOf('\x1b[') >= 0 ? text.replace(ANSI, '') : text);
       // A line at error or warning level also feeds the unmatched lists: the full path reads it.
