@@ -325,12 +325,12 @@ function isCriStart(s: string): number {
   return sp + 8;
 }
 
-/** Streams one input into the session. */
 /** Every key or phrase that names a connection or Shared ID (fields.ts, outcomes.ts) holds one of these. */
 const ID_HINT = /conn|shared/i;
 /** Levels whose records the unmatched lists want. */
 const NOTEWORTHY_LEVEL = /^(?:err|crit|fatal|warn|emerg|alert|panic|severe)/i;
 
+/** Streams one input into the session. */
 export class LogReader {
   private readonly session: DiagnosisSession;
   private readonly name: string;
