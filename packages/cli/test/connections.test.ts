@@ -278,6 +278,12 @@ describe('what logs can and cannot say', () => {
     expect([report.connections[0]?.state, report.diagnoses.map((d) => d.ruleId)]).toEqual(['healthy', []]);
   });
 
+  it('an outcome line that names no connection is counted and attributes nothing', async () => {
+    const f = write('anon.log', [senderLine('09:00:00', 'sync completed'), completed('09:01:00', 'c-7'), senderLine('09:02:00', 'sync completed for shared_id=S-9')].join('\n') + '\n');
+    const report = json(await run(['diagnose', f, '--now', NOW, '--format', 'json']));
+    expect([report.stats.linesRead, report.stats.linesUnmatched, report.connections.map((c) => c.key)]).toEqual([3, 3, ['c-7', 'shared:S-9:sending']]);
+  });
+
   it('Markdown and HTML open with the connection overview and keep resolved diagnoses apart', async () => {
     const log = write('md.log', [invalidToken('09:00:00', 'c-1'), completed('09:10:00', 'c-1'), invalidToken('09:11:00', 'c-2')].join('\n') + '\n');
     const md = (await run(['diagnose', log, '--now', NOW, '--format', 'markdown'])).stdout;
