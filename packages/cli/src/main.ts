@@ -16,16 +16,10 @@ import {
   render,
   ruleJsonSchema,
   ScsDoctorError,
-  FileTracer,
-  judgeTrace,
-  renderTraceMarkdown,
-  renderTraceText,
-  traceExitCode,
-  type TraceCheck,
   type OutputFormat,
   type Report,
 } from '@scs-doctor/core';
-import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:
@@ -36,8 +30,6 @@ export const USAGE = `Usage:
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
-  scs-doctor trace ID [INPUT...] [--events FILE]... [--facts FACTS.json] [--format text|json|markdown]
-                   [--now ISO-8601] [--log-format ...] [--output FILE]
   scs-doctor rules list [--rules DIR]... [--no-builtin]
   scs-doctor rules test [DIR]
   scs-doctor rules lint [DIR]
@@ -49,8 +41,6 @@ JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. -
 sync history: a JSON array, an API page or response that holds the events, or NDJSON.
 --config runs read-only deployment checks (S3 buckets, Inbox manifests, Master Key
 fingerprints) described by a deployment snapshot file.
-trace follows a resource or revision id through the inputs ("Sync Succeeds, File Not Received"):
-exit 0 when the file was delivered and no receiving check failed, 1 otherwise.
 Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
 successful sync), 1 at least one active diagnosis, 2 usage or input error.
 `;
@@ -234,78 +224,6 @@ async function merge(args: string[], io: Io): Promise<number> {
   return exitFor(merged);
 }
 
-/** Host facts (and extra checks) for trace's receiving checklist, from a JSON file. */
-async function loadFacts(file: string): Promise<{ facts: Record<string, unknown>; checks: TraceCheck[] }> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new ScsDoctorError('USAGE', `--facts ${file} is not JSON: ${(e as Error).message.replace(/".*"/, '(…)')}`, { file });
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ScsDoctorError('USAGE', `--facts ${file} must hold a JSON object of facts`, { file });
-  const o = data as Record<string, unknown>;
-  // `{facts: {...}, checks: [...]}`, or the facts themselves.
-  const structured = (typeof o['facts'] === 'object' && o['facts'] !== null && !Array.isArray(o['facts'])) || Array.isArray(o['checks']);
-  const facts = structured ? ((o['facts'] as Record<string, unknown> | undefined) ?? {}) : o;
-  const checks: TraceCheck[] = [];
-  if (structured && Array.isArray(o['checks'])) {
-    for (const [i, c] of (o['checks'] as unknown[]).entries()) {
-      const k = c as Partial<TraceCheck> | null;
-      if (!k || typeof k.id !== 'string' || typeof k.title !== 'string' || typeof k.step !== 'string' || typeof k.conditions !== 'object' || k.conditions === null) {
-        throw new ScsDoctorError('USAGE', `--facts ${file}: checks[${i}] needs id, title, step and conditions`, { file });
-      }
-      checks.push(k as TraceCheck);
-    }
-  }
-  return { facts, checks };
-}
-
-async function trace(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      events: { type: 'string', multiple: true },
-      facts: { type: 'string' },
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', short: 'o' },
-      now: { type: 'string' },
-      'log-format': { type: 'string' },
-      rules: { type: 'string', multiple: true },
-      'no-builtin': { type: 'boolean' },
-    },
-  });
-  const [id, ...inputs] = positionals;
-  if (id === undefined || id.trim() === '') usage('trace needs the resource or revision id to follow');
-  const format = values.format ?? 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) usage(`--format must be one of text, json, markdown (got "${format}")`);
-  if (inputs.length === 0 && !values.events?.length) usage('give the inputs to search: log files, or --events FILE with a sync history');
-  const logFormat = (values['log-format'] ?? 'auto') as LogFormatOption;
-  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) usage(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
-  let now: number | undefined;
-  if (values.now !== undefined) {
-    now = parseTime(values.now);
-    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
-  }
-  const host = values.facts ? await loadFacts(values.facts) : { facts: {}, checks: [] };
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
-  const pack = await loadRulePack(dirs);
-  const tracer = new FileTracer(id);
-  // Every record, not only the prefilter's candidates: a line may name the file without any error word.
-  const { report, lost } = await diagnoseInputs(pack, { inputs, events: values.events ?? [], now, logFormat, cwd: io.cwd, stdin: io.stdin, tap: tracer.tap, everyRecord: true });
-  const result = await judgeTrace(tracer, report, { facts: host.facts, checks: host.checks });
-  const text = format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'markdown' ? renderTraceMarkdown(result) : renderTraceText(result);
-  await write(io, text, values.output);
-  return lost ? 2 : traceExitCode(result);
-}
-
 async function rules(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' } } });
@@ -377,8 +295,6 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await diagnose(rest, io);
       case 'merge':
         return await merge(rest, io);
-      case 'trace':
-        return await trace(rest, io);
       case 'rules':
         return await rules(rest, io);
       case 'help':
@@ -393,7 +309,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stderr.write(USAGE);
         return 2;
       default:
-        usage(`unknown command "${command}" (diagnose, merge, trace, rules, help)`);
+        usage(`unknown command "${command}" (diagnose, merge, rules, help)`);
     }
   } catch (e) {
     if (isScsDoctorError(e)) {

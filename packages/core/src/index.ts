@@ -61,21 +61,3 @@ export { mergeReports, parseReport } from './engine/merge.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
-export {
-  traceFile,
-  judgeTrace,
-  FileTracer,
-  renderTraceText,
-  renderTraceMarkdown,
-  traceExitCode,
-  RECEIVING_CHECKS,
-  COPY_CEILING_BYTES,
-  TRACE_VERDICTS,
-  type TraceResult,
-  type TraceOptions,
-  type TraceVerdict,
-  type TraceCheck,
-  type CheckResult,
-  type Sighting,
-  type HostFact,
-} from './engine/trace.js';
