@@ -142,7 +142,7 @@ export interface Trace {
   /** The connections that carried the file, or should have, and the ones on the other side of their Shared IDs. */
   connections: TraceConnection[];
   references: string[];
-  /** Inputs that could not be read, as `file:line: CODE message`. */
+  /** Inputs that could not be read, as `file:line CODE message`. */
   problems: string[];
   judgedAt: string;
 }
