@@ -250,7 +250,9 @@ async function readFacts(file: string): Promise<{ facts: Record<string, unknown>
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ScsDoctorError('OPTION_INVALID', `--facts: not JSON: ${(e as Error).message}`, { file });
+    const at = /position (\d+)/.exec((e as Error).message);
+    const before = at ? text.slice(0, Number(at[1])).split('\n') : undefined;
+    throw new ScsDoctorError('OPTION_INVALID', `--facts: not JSON: ${(e as Error).message}`, { file, line: before?.length, column: before ? before[before.length - 1]!.length + 1 : undefined });
   }
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObj(data)) throw new ScsDoctorError('OPTION_INVALID', '--facts: expected a JSON object of facts, or { "facts": {...}, "checks": [...] }', { file });
