@@ -60,10 +60,10 @@ describe('verdicts', () => {
 
   it('excluded from a log line: a rule that no sync resolves names the revision', async () => {
     const pack = compileRules([
-      rule({ id: 'too-big', side: 'sending', resolution: 'never', signature: { anchors: ['exceeds ceiling'], pattern: 'Revision (?<revisionId>[\\w-]+) size=(?<sizeBytes>\\d+) exceeds ceiling' }, params: { sizeBytes: { type: 'integer' } }, summary: 'Revision {{revisionId}} is too big.', remediation: ['Split it.'] }),
+      rule({ id: 'too-big', side: 'sending', resolution: 'never', title: 'Too big for the Outbox', signature: { anchors: ['exceeds ceiling'], pattern: 'Revision (?<revisionId>[\\w-]+) size=(?<sizeBytes>\\d+) exceeds ceiling' }, params: { sizeBytes: { type: 'integer' } }, summary: 'Revision {{revisionId}} is too big.', remediation: ['Split it.'] }),
     ]);
     const t = await trace({ logs: [log('outbox write failed: Revision rev-1a size=3221225472 exceeds ceiling', { time: '2026-05-12T09:00:00Z', side: 'sending' })] }, 'rev-1a', { now: NOW, pack });
-    expect([t.verdict, t.reason, t.evidence[0]?.ruleId, t.evidence[0]?.source, t.steps]).toEqual(['excluded', 'Revision rev-1a is too big', 'too-big', 'log', ['Split it.']]);
+    expect([t.verdict, t.reason, t.evidence[0]?.ruleId, t.evidence[0]?.source, t.steps]).toEqual(['excluded', 'Too big for the Outbox', 'too-big', 'log', ['Split it.']]);
   });
 
   it('failed: the history marks the file failed; the sending checks are walked', async () => {
@@ -158,6 +158,13 @@ describe('both sides, given as separate inputs, joined by Shared ID', () => {
   it('the receiving side excluded the file: excluded on the receiving side', async () => {
     const receiver = fromFile('receiver-history.json', [recv('success', '2026-05-12T09:30:00Z', [{ ...FILE, outcome: 'excluded' }])]);
     const t = await trace({ events: [...sender, ...receiver] }, 'res-1', { now: NOW });
+    expect([t.verdict, t.side, check(t, 'with-updates')?.result, check(t, 'receiving-side')?.result]).toEqual(['excluded', 'receiving', 'passed', 'failed']);
+  });
+});
+
+describe('the receiving side alone', () => {
+  it('a file the receiver excluded left the sending side: that check passes, the receiving one fails', async () => {
+    const t = await trace({ events: [recv('success', '2026-05-12T09:30:00Z', [{ ...FILE, outcome: 'excluded' }])] }, 'res-1', { now: NOW });
     expect([t.verdict, t.side, check(t, 'with-updates')?.result, check(t, 'receiving-side')?.result]).toEqual(['excluded', 'receiving', 'passed', 'failed']);
   });
 });

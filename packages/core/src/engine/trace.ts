@@ -54,8 +54,8 @@ export interface TraceOptions extends SessionOptions {
   checks?: readonly TraceCheckDefinition[] | undefined;
   /** Operators the host's checks use, beside json-rules-engine's and `containsAll`, `atOrBefore`. */
   operators?: Readonly<Record<string, HostOperator>> | undefined;
-  /** Evidence items kept (newest first; default 20). */
-  evidenceLimit?: number | undefined;
+  /** Evidence items the trace keeps (newest first; default 20). `evidenceLimit` is the diagnoses' own. */
+  maxEvidence?: number | undefined;
 }
 
 export type TraceSideName = TraceSide | 'unknown';
@@ -401,7 +401,7 @@ async function runHostChecks(defs: readonly TraceCheckDefinition[], traceFacts: 
 
 function connectionLabel(c: { connectionId?: string | undefined; connectionName?: string | undefined }): string {
   if (c.connectionName && c.connectionId && c.connectionName !== c.connectionId) return `${c.connectionId} "${c.connectionName}"`;
-  return c.connectionId ?? c.connectionName ?? '(unnamed connection)';
+  return c.connectionId ?? c.connectionName ?? 'an unnamed connection';
 }
 
 function whereOf(o: { file?: string | undefined; line?: number | undefined }): string {
@@ -442,7 +442,7 @@ function judgeOccurrences(occs: readonly Occ[]): { verdict: TraceVerdict; side: 
 }
 
 function reasonOf(o: Occ): string {
-  if (o.diagnosis) return o.diagnosis.summary.replace(/\.$/, '');
+  if (o.diagnosis) return o.diagnosis.title.replace(/\.$/, '');
   if (o.outcome === 'excluded') return o.sizeBytes !== undefined && o.sizeBytes >= EXCLUSION_TEXT.ceilingBytes ? fillTemplate(EXCLUSION_TEXT.ceiling, { sizeBytes: o.sizeBytes }) : EXCLUSION_TEXT.unknown;
   if (o.outcome === 'failed') return EXCLUSION_TEXT.failedReason;
   return EXCLUSION_TEXT.failedSyncReason;
@@ -464,7 +464,7 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
   const events: SyncEventRecord[] = [];
   const logs: LogRecord[] = [];
   const userTap = options.tap;
-  const { pack, report: given, facts: _f, checks: _c, operators: _o, evidenceLimit: limit, ...session } = options;
+  const { pack, report: given, facts: _f, checks: _c, operators: _o, maxEvidence: limit, ...session } = options;
   const usePack = given ? (emptyPack ??= compileRules([])) : (pack ?? (emptyPack ??= compileRules([])));
   const s = new DiagnosisSession(usePack, {
     ...session,
@@ -480,7 +480,9 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
   for (const p of input.probes ?? []) s.probe(p);
   const own = s.report();
   const report = given ?? own;
-  const problems = [...report.stats.problems, ...(given ? own.stats.problems : [])].map((p) => formatProblem({ ...p, code: p.code as Problem['code'] }));
+  // With a report given, only the records handed over here can add problems (their validation).
+  const ownProblems = given ? own.stats.problems.filter((p) => p.code === 'EVENT_INVALID' || p.code === 'RECORD_INVALID') : [];
+  const problems = [...report.stats.problems, ...ownProblems].map((p) => formatProblem({ ...p, code: p.code as Problem['code'] }));
 
   const conns = new Map<string, Connection>();
   for (const c of report.connections) conns.set(c.key, c);
@@ -676,7 +678,7 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
   const t = judged?.sendingTransfer;
   const place = (o: Occ) => ({ connection: connectionLabel(o), time: o.time ?? '(no time)', where: whereOf(o) });
   if (t) dataCheck('with-updates', 'passed', fillTemplate(DATA_CHECK_TEXT.inSync, place(t)));
-  else if (verdict === 'received') dataCheck('with-updates', 'passed', DATA_CHECK_TEXT.receivedSoLeft);
+  else if (verdict === 'received' || side === 'receiving') dataCheck('with-updates', 'passed', DATA_CHECK_TEXT.receivedSoLeft);
   else if (verdict === 'excluded' || verdict === 'failed') dataCheck('with-updates', 'failed', fillTemplate(verdict === 'excluded' ? DATA_CHECK_TEXT.excluded : DATA_CHECK_TEXT.failed, { reason }));
   else if (verdict === 'never-sent') dataCheck('with-updates', 'failed', fillTemplate(DATA_CHECK_TEXT.notInSync, { successes: sendingOk.length }));
   else dataCheck('with-updates', 'unknown', DATA_CHECK_TEXT.noSendingHistory, fillTemplate(VERDICT_TEXT['not-found'].steps[0]!, values));
