@@ -1,6 +1,7 @@
 /**
  * The `scs-doctor` command: a thin shell over core, rules and adapters.
  * Exit status: 0 nothing diagnosed, 1 diagnoses found (or rule problems), 2 usage or input error.
+ * `trace` adds 3: undetermined (the file not found, or checks left unknown).
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
