@@ -263,6 +263,10 @@ describe('host-supplied facts through json-rules-engine', () => {
     await expect(trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'sideways', title: 't', conditions: { all: [] }, step: 's' } as never] })).rejects.toMatchObject({ code: 'OPTION_INVALID' });
   });
 
+  it('a host check with an empty condition list is refused (it would pass without reading a fact)', async () => {
+    await expect(trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [] }, step: 's' }] })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('conditions.all must be a non-empty list') });
+  });
+
   it('an unknown operator in a host check is refused with OPTION_INVALID', async () => {
     await expect(
       trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [{ fact: 'viewerId', operator: 'nope', value: 1 }] }, step: 's' }] }),

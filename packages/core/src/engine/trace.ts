@@ -289,6 +289,11 @@ function validateCheck(c: unknown, i: number): TraceCheckDefinition {
   if (typeof o['step'] !== 'string' || o['step'] === '') throw checkProblem(`${name}: step (what to do when it fails) must be a non-empty string`);
   const cond = o['conditions'];
   if (cond === null || typeof cond !== 'object' || !('all' in cond || 'any' in cond || 'not' in cond)) throw checkProblem(`${name}: conditions must be an object with all, any or not`);
+  // An empty list would pass (or fail) without reading a fact.
+  for (const k of ['all', 'any'] as const) {
+    const list = (cond as Record<string, unknown>)[k];
+    if (k in cond && (!Array.isArray(list) || list.length === 0)) throw checkProblem(`${name}: conditions.${k} must be a non-empty list`);
+  }
   if (o['unknownStep'] !== undefined && typeof o['unknownStep'] !== 'string') throw checkProblem(`${name}: unknownStep must be a string`);
   const when = o['when'];
   const verdicts = Object.keys(VERDICT_TEXT);
