@@ -2,7 +2,8 @@
  * `scs-doctor trace ID`: the CLI over the built-in pack, inputs read as diagnose reads them
  * (globs, gzip, sync histories), both sides given as separate files and joined by Shared ID.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -68,6 +69,15 @@ describe('scs-doctor trace', () => {
     expect([r.code, t.verdict, t.evidence[0]?.ruleId, `${path.basename(t.evidence[0]?.file ?? '')}:${t.evidence[0]?.line}`, t.reason]).toEqual([
       1, 'excluded', 'file-exceeds-copy-ceiling', 'scs-1.log.gz:1', expect.stringContaining('over the ~2 GB per-file cap'),
     ]);
+  });
+
+  it('a support bundle (tar.gz made with tar): the log line inside names the revision', async () => {
+    mkdirSync(path.join(tmp, 'bundle', 'logs'), { recursive: true });
+    write('bundle/logs/scs.log', `2026-05-12 14:00:03,118 WARNING [scs.sync.sender] outbox write failed: Revision ${REV} size=2684354560 exceeds single-op copy_object ceiling\n`);
+    execFileSync('tar', ['-czf', 'bundle.tar.gz', '-C', 'bundle', 'logs/scs.log'], { cwd: tmp });
+    const r = await run(['trace', REV, path.join(tmp, 'bundle.tar.gz'), '--now', NOW, '--format', 'json']);
+    const t = json(r);
+    expect([r.code, t.verdict, `${path.relative(tmp, t.evidence[0]?.file ?? '')}:${t.evidence[0]?.line}`]).toEqual([1, 'excluded', 'bundle.tar.gz:logs/scs.log:1']);
   });
 
   it('never sent: the sending side synced other files, exit 1 with the re-publish steps in Markdown', async () => {
