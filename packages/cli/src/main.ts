@@ -1,6 +1,7 @@
 /**
  * The `scs-doctor` command: a thin shell over core, rules and adapters.
  * Exit status: 0 nothing diagnosed, 1 diagnoses found (or rule problems), 2 usage or input error.
+ * `trace` adds 3: undetermined (the file not found, or checks left unknown).
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,8 +19,14 @@ import {
   ScsDoctorError,
   type OutputFormat,
   type Report,
+  renderTrace,
+  trace as traceFile,
+  TRACE_FORMATS,
+  type LogRecord,
+  type SyncEventRecord,
+  type TraceFormat,
 } from '@scs-doctor/core';
-import { diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:
@@ -30,6 +37,9 @@ export const USAGE = `Usage:
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
+  scs-doctor trace ID [INPUT...] [--events FILE]... [--facts FACTS.json]
+                   [--format text|json|markdown] [--output FILE] [--now ISO-8601]
+                   [--rules DIR]... [--no-builtin] [--log-format ...] [--redact REGEX]...
   scs-doctor rules list [--rules DIR]... [--no-builtin]
   scs-doctor rules test [DIR]
   scs-doctor rules lint [DIR]
@@ -43,6 +53,11 @@ sync history: a JSON array, an API page or response that holds the events, or ND
 fingerprints) described by a deployment snapshot file.
 Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
 successful sync), 1 at least one active diagnosis, 2 usage or input error.
+trace follows one file (ID: a resource or revision id) through the inputs of both sides and
+walks the guide's "Sync Succeeds, File Not Received" checklists; --facts gives what only the
+host knows (viewer, owners, infosec levels, control tags). Its exit status: 0 the file got
+through and every check walked passed, 1 it stopped (excluded, failed, never sent) or a check
+failed, 3 undetermined (not found, or checks left unknown), 2 usage or input error.
 `;
 
 export interface Io {
@@ -224,6 +239,107 @@ async function merge(args: string[], io: Io): Promise<number> {
   return exitFor(merged);
 }
 
+/** Reads `--facts FILE.json`: `{ "facts": {...}, "checks": [...] }`, or a flat object of facts. */
+async function readFacts(file: string): Promise<{ facts: Record<string, unknown>; checks: unknown[] }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message);
+    const before = at ? text.slice(0, Number(at[1])).split('\n') : undefined;
+    throw new ScsDoctorError('OPTION_INVALID', `--facts: not JSON: ${(e as Error).message}`, { file, line: before?.length, column: before ? before[before.length - 1]!.length + 1 : undefined });
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(data)) throw new ScsDoctorError('OPTION_INVALID', '--facts: expected a JSON object of facts, or { "facts": {...}, "checks": [...] }', { file });
+  if (!('facts' in data) && !('checks' in data)) return { facts: data, checks: [] };
+  if (data['facts'] !== undefined && !isObj(data['facts'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "facts" must be an object', { file });
+  if (data['checks'] !== undefined && !Array.isArray(data['checks'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "checks" must be a list', { file });
+  return { facts: (data['facts'] as Record<string, unknown> | undefined) ?? {}, checks: (data['checks'] as unknown[] | undefined) ?? [] };
+}
+
+/** `scs-doctor trace ID`: where one file stopped, read from the inputs as diagnose reads them. */
+async function trace(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      events: { type: 'string', multiple: true },
+      facts: { type: 'string' },
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      now: { type: 'string' },
+      'stale-after': { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'no-builtin': { type: 'boolean' },
+      'log-format': { type: 'string' },
+      redact: { type: 'string', multiple: true },
+    },
+  });
+  const [id, ...inputs] = positionals;
+  if (id === undefined || id.trim() === '') usage('trace needs a resource or revision id: scs-doctor trace ID [INPUT...] [--events FILE]...');
+  const format = (values.format ?? 'text') as TraceFormat;
+  if (!(TRACE_FORMATS as readonly string[]).includes(format)) usage(`--format must be one of ${TRACE_FORMATS.join(', ')} (got "${format}")`);
+  const logFormat = (values['log-format'] ?? 'auto') as LogFormatOption;
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) usage(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
+  let now: number | undefined;
+  if (values.now !== undefined) {
+    now = parseTime(values.now);
+    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
+  }
+  let staleAfterMs: number | undefined;
+  if (values['stale-after'] !== undefined) {
+    staleAfterMs = parseDuration(values['stale-after']);
+    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
+  }
+  const redact: RegExp[] = [];
+  for (const r of values.redact ?? []) {
+    try {
+      redact.push(new RegExp(r, 'g'));
+    } catch (e) {
+      usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  if (inputs.length === 0 && !values.events?.length) usage('give at least one INPUT (a file, directory, glob or -) or --events FILE after the id');
+  const host = values.facts ? await readFacts(values.facts) : { facts: {}, checks: [] };
+  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
+  const pack = await loadRulePack(dirs);
+  // Every record is read (not only the prefilter's candidates): a line that names the file may match no rule.
+  const want = id.trim().toLowerCase();
+  const events: SyncEventRecord[] = [];
+  const logs: LogRecord[] = [];
+  const { report, lost } = await diagnoseInputs(pack, {
+    inputs,
+    events: values.events ?? [],
+    now,
+    staleAfterMs,
+    redact,
+    logFormat,
+    everyRecord: true,
+    cwd: io.cwd,
+    stdin: io.stdin,
+    tap: (rec) => {
+      if (rec.kind === 'event') events.push(rec);
+      else if (rec.message.toLowerCase().includes(want) || JSON.stringify(rec.fields).toLowerCase().includes(want)) logs.push(rec);
+    },
+  });
+  const t = await traceFile({ events, logs }, id, { pack, report, now, staleAfterMs, redact, facts: host.facts, checks: host.checks as never });
+  await write(io, renderTrace(t, format), values.output);
+  if (lost) {
+    for (const p of report.stats.problems) if (p.code !== 'EVENT_INVALID') io.stderr.write(`scs-doctor: ${formatProblem({ ...p, code: p.code as never, file: undefined })}\n`);
+    return 2;
+  }
+  nowNotice(report, io);
+  return t.conclusion === 'ok' ? 0 : t.conclusion === 'problem' ? 1 : 3;
+}
+
 async function rules(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' } } });
@@ -295,6 +411,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await diagnose(rest, io);
       case 'merge':
         return await merge(rest, io);
+      case 'trace':
+        return await trace(rest, io);
       case 'rules':
         return await rules(rest, io);
       case 'help':
@@ -309,7 +427,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stderr.write(USAGE);
         return 2;
       default:
-        usage(`unknown command "${command}" (diagnose, merge, rules, help)`);
+        usage(`unknown command "${command}" (diagnose, merge, trace, rules, help)`);
     }
   } catch (e) {
     if (isScsDoctorError(e)) {

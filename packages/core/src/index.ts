@@ -61,3 +61,5 @@ export { mergeReports, parseReport } from './engine/merge.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
+export { trace, TRACE_CHECKS, TRACE_FACTS, INFOSEC_SCHEMAS, type Trace, type TraceOptions, type TraceCheck, type TraceCheckDefinition, type TraceEvidence, type TraceConnection, type TraceVerdict, type HostFact, type HostOperator } from './engine/trace.js';
+export { renderTrace, TRACE_FORMATS, type TraceFormat } from './render/trace.js';
