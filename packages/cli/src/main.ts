@@ -19,7 +19,8 @@ import {
   type OutputFormat,
   type Report,
 } from '@scs-doctor/core';
-import { diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputsParallel, LOG_FORMATS, loadRuleFiles, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { loadDeploymentConfig, probeDeployment } from '@scs-doctor/probes';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosisSession, ProbeRecordSchema } from '@scs-doctor/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadRulePack } from '../src/rules-loader.js';
-import { createSecretsProbe, fingerprint, loadDeploymentConfig, readEnvSnapshot } from '../src/probes/index.js';
+import { loadRulePack } from '@scs-doctor/adapters';
+import { createSecretsProbe, fingerprint, loadDeploymentConfig, readEnvSnapshot } from '../src/index.js';
 
 const SCS = 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET';
 const REG = 'FILE_SERVICE_REMOTE_MASTER_SECRET';

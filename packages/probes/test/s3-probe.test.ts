@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { loadRulePack } from '../src/rules-loader.js';
-import { createS3Probe, loadDeploymentConfig, probeDeployment, READ_ONLY_COMMANDS, type S3ProbeOptions } from '../src/probes/index.js';
+import { loadRulePack } from '@scs-doctor/adapters';
+import { createS3Probe, loadDeploymentConfig, probeDeployment, READ_ONLY_COMMANDS, type S3ProbeOptions } from '../src/index.js';
 
 const endpoint = inject('s3Endpoint');
 // The built-in pack, by path: adapters does not depend on the rules package.
