@@ -21,4 +21,5 @@ export {
   type SecretsProbeOptions,
   type EnvSnapshot,
 } from './secrets.js';
+export { createHealthProbe, SCS_HEALTH_PROBE, SCS_HEALTH_PATHS, type HealthProbeOptions } from './health.js';
 export { loadDeploymentConfig, probeDeployment, deploymentProbes, DeploymentConfigSchema, type DeploymentConfig, type ProbeDeploymentOptions } from './config.js';
