@@ -22,4 +22,5 @@ export {
   type EnvSnapshot,
 } from './secrets.js';
 export { createHealthProbe, SCS_HEALTH_PROBE, SCS_HEALTH_PATHS, type HealthProbeOptions } from './health.js';
+export { createLabelProbe, readObjectStores, OBJECT_STORE_LABEL_PROBE, type LabelProbeOptions, type ObjectStoreMapping, type ObjectStoreConfig } from './labels.js';
 export { loadDeploymentConfig, probeDeployment, deploymentProbes, DeploymentConfigSchema, type DeploymentConfig, type ProbeDeploymentOptions } from './config.js';
