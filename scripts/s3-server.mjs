@@ -11,7 +11,8 @@
  * once `GET /healthcheck` answers 200 and the storage servers accept connections; logs go to
  * standard error. Stops the four Swift processes on SIGTERM / SIGINT, and when standard input
  * closes if started with `--stop-on-stdin-close` (so a parent that dies cannot leak them).
- * S3 credentials: access key `test:tester`, secret `testing`, region `us-east-1`.
+ * S3 credentials: access key `test:tester`, secret `testing`, region `us-east-1`; `test:reader` /
+ * `reading` signs correctly but is refused every bucket (AccessDenied).
  *
  * The proxy port is `--port`, else $SCS_DOCTOR_S3_PORT (a free one is picked when that port is
  * taken), else a free port the kernel hands out; the storage servers always get free ports. Swift
@@ -30,6 +31,9 @@ import { fileURLToPath } from 'node:url';
 export const S3_ACCESS_KEY_ID = 'test:tester';
 export const S3_SECRET_ACCESS_KEY = 'testing';
 export const S3_REGION = 'us-east-1';
+/** A user that is refused every bucket of `test:tester` (AccessDenied). */
+export const S3_READER_ACCESS_KEY_ID = 'test:reader';
+export const S3_READER_SECRET = 'reading';
 
 const BINARIES = ['swift-proxy-server', 'swift-account-server', 'swift-container-server', 'swift-object-server'];
 
@@ -235,6 +239,9 @@ location = ${S3_REGION}
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = ${S3_SECRET_ACCESS_KEY} .admin
+# A second user of the same account without .admin: it may sign requests but not read the
+# containers, as a service whose credentials lack the bucket policy (S3 answers AccessDenied).
+user_test_reader = ${S3_READER_SECRET}
 
 [filter:copy]
 use = egg:swift#copy
