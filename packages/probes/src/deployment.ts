@@ -147,7 +147,7 @@ function outboxHistory(config: DeploymentConfig, current: EnvSnapshot, history: 
         probe: OUTBOX_HISTORY_PROBE,
         target: c.sharedId,
         outcome: 'changed',
-        message: `outbox of connection ${who} changed after it was created: label ${c.outboxLabel} was ${show(then)} on ${before.time}, is ${show(cur)} now`,
+        message: `outbox of connection ${c.sharedId} changed after it was created [snapshot ${before.time}]: label ${c.outboxLabel} was ${show(then)}; now ${show(cur)}`,
         side: 'sending',
         fields: { ...base, since: before.time, before: then ?? null, now: cur ?? null, differ },
         time,
