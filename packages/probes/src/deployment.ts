@@ -43,6 +43,14 @@ export interface PreparedDeployment {
 
 type Access = { kind: 'keys'; credentials: S3Credentials } | { kind: 'chain' };
 
+/** A credentials entry of the deployment file: variable names of static keys, or Pod Identity. */
+interface CredentialNames {
+  accessKeyIdEnv?: string | undefined;
+  secretAccessKeyEnv?: string | undefined;
+  sessionTokenEnv?: string | undefined;
+  podIdentity?: true | undefined;
+}
+
 async function readSnapshot(file: string, which: string, problems: Problem[]): Promise<EnvSnapshot | undefined> {
   let text: string;
   try {
@@ -63,7 +71,7 @@ async function readSnapshot(file: string, which: string, problems: Problem[]): P
 
 /** The access a credentials entry names, or a problem when its variables are not set. */
 function access(
-  entry: { accessKeyIdEnv?: string | undefined; secretAccessKeyEnv?: string | undefined; sessionTokenEnv?: string | undefined; podIdentity?: true | undefined } | undefined,
+  entry: CredentialNames | undefined,
   env: Record<string, string | undefined>,
   what: string,
   file: string,
@@ -180,11 +188,11 @@ export async function prepareDeployment(config: DeploymentConfig, options: Probe
       for (const service of ['scs', 'registry'] as const) {
         const entry = services[service];
         if (!entry) continue;
-        const a = access(entry as never, env, `s3.services.${service}`, config.file, problems);
+        const a = access(entry, env, `s3.services.${service}`, config.file, problems);
         if (a) runs.push({ service, access: a });
       }
     } else {
-      const a = access(s3 as never, env, "the config's s3 credentials", config.file, problems);
+      const a = access({ accessKeyIdEnv: s3.accessKeyIdEnv, secretAccessKeyEnv: s3.secretAccessKeyEnv, sessionTokenEnv: s3.sessionTokenEnv }, env, "the config's s3 credentials", config.file, problems);
       if (a) runs.push({ service: undefined, access: a });
     }
   }
