@@ -11,13 +11,17 @@
  * once `GET /healthcheck` answers 200 and the storage servers accept connections; logs go to
  * standard error. Stops the four Swift processes on SIGTERM / SIGINT, and when standard input
  * closes if started with `--stop-on-stdin-close` (so a parent that dies cannot leak them).
- * S3 credentials: access key `test:tester`, secret `testing`, region `us-east-1`.
+ * S3 credentials: access key `test:tester`, secret `testing`, region `us-east-1`; `test:reader` /
+ * `reading` signs correctly but is refused every bucket (AccessDenied).
  *
- * The proxy port is `--port`, else $SCS_DOCTOR_S3_PORT, else 9000; when that port is taken a
- * free one is picked. The storage servers prefer 6210-6212 and move to free ports the same way.
+ * The proxy port is `--port`, else $SCS_DOCTOR_S3_PORT (a free one is picked when that port is
+ * taken), else a free port the kernel hands out; the storage servers always get free ports. Swift
+ * binds with SO_REUSEPORT, so a second Swift on the same port would share its traffic: the server
+ * counts as ready only once every socket listening on its four ports belongs to its own processes
+ * (read from /proc on Linux), so two test runs can never talk to each other's servers.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, accessSync, constants } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, existsSync, accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
 import os from 'node:os';
@@ -27,6 +31,9 @@ import { fileURLToPath } from 'node:url';
 export const S3_ACCESS_KEY_ID = 'test:tester';
 export const S3_SECRET_ACCESS_KEY = 'testing';
 export const S3_REGION = 'us-east-1';
+/** A user that is refused every bucket of `test:tester` (AccessDenied). */
+export const S3_READER_ACCESS_KEY_ID = 'test:reader';
+export const S3_READER_SECRET = 'reading';
 
 const BINARIES = ['swift-proxy-server', 'swift-account-server', 'swift-container-server', 'swift-object-server'];
 
@@ -123,6 +130,52 @@ function tcpOpen(port) {
   });
 }
 
+/** Socket inodes of the processes' open descriptors (Linux /proc). */
+function socketInodes(pids) {
+  const out = new Set();
+  for (const pid of pids) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) out.add(m[1]);
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether every socket listening on 127.0.0.1:`port` (or any address) belongs to `pids`: true,
+ * false (someone else listens there too), or undefined where /proc cannot tell (not Linux).
+ */
+function ownsPort(port, pids) {
+  let table = '';
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const listeners = [];
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== '0A') continue; // 0A: LISTEN
+    const [addr, p] = f[1].split(':');
+    if (p === hex && (addr === '0100007F' || addr === '00000000')) listeners.push(f[9]);
+  }
+  if (listeners.length === 0) return undefined;
+  const ours = socketInodes(pids);
+  return listeners.every((inode) => ours.has(inode));
+}
+
 function storageConf(kind, dir, port, user) {
   return `[DEFAULT]
 devices = ${dir}/node
@@ -186,6 +239,9 @@ location = ${S3_REGION}
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = ${S3_SECRET_ACCESS_KEY} .admin
+# A second user of the same account without .admin: it may sign requests but not read the
+# containers, as a service whose credentials lack the bucket policy (S3 answers AccessDenied).
+user_test_reader = ${S3_READER_SECRET}
 
 [filter:copy]
 use = egg:swift#copy
@@ -237,13 +293,13 @@ export async function startS3Server(options = {}) {
   const user = os.userInfo().username;
 
   const taken = new Set();
-  const want = options.port ?? (Number(process.env.SCS_DOCTOR_S3_PORT) || 9000);
+  const want = options.port ?? (Number(process.env.SCS_DOCTOR_S3_PORT) || undefined);
   const port = await choosePort(want, taken);
   taken.add(port);
-  if (port !== want) log(`port ${want} is taken, using ${port}`);
+  if (want !== undefined && port !== want) log(`port ${want} is taken, using ${port}`);
   const backends = {};
-  for (const [kind, preferred] of [['object', 6210], ['container', 6211], ['account', 6212]]) {
-    backends[kind] = await choosePort(preferred, taken);
+  for (const kind of ['object', 'container', 'account']) {
+    backends[kind] = await choosePort(undefined, taken);
     taken.add(backends[kind]);
   }
 
@@ -294,7 +350,12 @@ export async function startS3Server(options = {}) {
     }
     if ((await httpStatus(`${endpoint}/healthcheck`)) === 200) {
       const up = await Promise.all(Object.values(backends).map(tcpOpen));
-      if (up.every(Boolean)) break;
+      if (up.every(Boolean)) {
+        const foreign = [port, ...Object.values(backends)].filter((p) => ownsPort(p, procs.map(({ proc }) => proc.pid)) === false);
+        if (foreign.length === 0) break;
+        await stop();
+        throw new Error(`another process also listens on port ${foreign.join(', ')} (SO_REUSEPORT): refusing to share it`);
+      }
     }
     if (Date.now() > deadline) {
       await stop();

@@ -6,5 +6,4 @@ export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js'
 export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export type { DiagnoseInputsResult } from './run.js';
-export * from './probes/index.js';
 export { enableRegexBudget } from './regex-budget.js';

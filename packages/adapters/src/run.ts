@@ -1,5 +1,5 @@
 /** The main job: read every input and sync history into one session and return the report. */
-import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Problem, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
 import { readEventsStream } from './events.js';
 import { readLogStream, type ReadOptions } from './reader.js';
 import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';
@@ -15,7 +15,7 @@ export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions {
    * Deployment checks to run after the history is read; receives the Shared IDs of the receiving
    * connections seen in it (for manifest checks). See `probeDeployment`.
    */
-  probe?: ((receivingSharedIds: string[]) => Promise<readonly ProbeRecord[]>) | undefined;
+  probe?: ((receivingSharedIds: string[]) => Promise<readonly ProbeRecord[] | { records: readonly ProbeRecord[]; problems: readonly Problem[] }>) | undefined;
 }
 
 export interface DiagnoseInputsResult {
@@ -109,6 +109,13 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
       session.problem({ code, message: (e as Error).message, file: input.name }, input.name);
     }
   }
-  if (options.probe) for (const p of await options.probe([...receivingSharedIds].sort())) session.probe(p);
+  if (options.probe) {
+    // A deployment input that could not be used (an env snapshot, a credential variable) is a
+    // problem of the report; the checks that did not need it still ran.
+    const out = await options.probe([...receivingSharedIds].sort());
+    const { records, problems } = 'records' in out ? out : { records: out, problems: [] };
+    for (const p of problems) session.problem(p);
+    for (const p of records) session.probe(p);
+  }
   return { report: session.report(), lost };
 }

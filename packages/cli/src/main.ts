@@ -26,7 +26,8 @@ import {
   type SyncEventRecord,
   type TraceFormat,
 } from '@scs-doctor/core';
-import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadRuleFiles, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
 import { rulesDir } from '@scs-doctor/rules';
 
 export const USAGE = `Usage:
@@ -49,8 +50,9 @@ INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for 
 Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's
 JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. --events reads a
 sync history: a JSON array, an API page or response that holds the events, or NDJSON.
---config runs read-only deployment checks (S3 buckets, Inbox manifests, Master Key
-fingerprints) described by a deployment snapshot file.
+--config runs read-only deployment checks described by a deployment file: SCS health, S3
+buckets for each service, Inbox manifests, large Outbox objects, object-store labels, Outbox
+changes, Master Key fingerprints.
 Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
 successful sync), 1 at least one active diagnosis, 2 usage or input error.
 trace follows one file (ID: a resource or revision id) through the inputs of both sides and
@@ -147,6 +149,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
   // Read (and refuse) the deployment config before any input is read.
   const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
+  // Snapshots and credential variables are read now: what is missing becomes a problem of the report.
+  const deployment = config ? await prepareDeployment(config) : undefined;
   const log = logger(Boolean(values.verbose), io);
   const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
@@ -165,7 +169,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     logFormat,
     cwd: io.cwd,
     stdin: io.stdin,
-    probe: config ? (sharedIds) => probeDeployment(config, { sharedIds }) : undefined,
+    probe: deployment ? (sharedIds) => deployment.run(sharedIds) : undefined,
   });
   log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));

@@ -117,6 +117,21 @@ describe('scs-doctor diagnose --config', () => {
     expect([r.code, ids, /scs-value|registry-value/.test(r.stdout + r.stderr)]).toEqual([1, ['master-secret-mismatch'], false]);
   });
 
+  it('a missing environment snapshot is a problem of the report, not an abort', async () => {
+    write('registry-only.env', 'FILE_SERVICE_REMOTE_MASTER_SECRET=registry-value-2b8e6c3a51\n');
+    const config = write('deployment-missing.json', JSON.stringify({ env: { scs: 'nowhere-scs.env', registry: 'registry-only.env' } }));
+    const r = await run(['diagnose', '--config', config, '--format', 'json', ...NOW]);
+    const report = JSON.parse(r.stdout);
+    expect([r.code, report.stats.problems.map((p: { code: string }) => p.code), report.stats.probes]).toEqual([0, ['INPUT_NOT_FOUND'], 0]);
+  });
+
+  it('an unset credential variable is a problem of the report, not an abort', async () => {
+    const config = write('deployment-unset.json', JSON.stringify({ s3: { region: 'us-east-1', accessKeyIdEnv: 'SCS_DOCTOR_TEST_UNSET_KEY_ID', secretAccessKeyEnv: 'SCS_DOCTOR_TEST_UNSET_SECRET', buckets: [{ name: 'acme-inbox', role: 'inbox' }] } }));
+    const r = await run(['diagnose', '--config', config, '--format', 'json', ...NOW]);
+    const report = JSON.parse(r.stdout);
+    expect([r.code, report.stats.problems.map((p: { code: string; message: string }) => [p.code, p.message.includes('SCS_DOCTOR_TEST_UNSET_KEY_ID')])]).toEqual([0, [['OPTION_INVALID', true]]]);
+  });
+
   it('refuses a config that holds a credential, without echoing it', async () => {
     const config = write('bad-deployment.json', JSON.stringify({ s3: { region: 'us-east-1', buckets: [{ name: 'b', role: 'inbox' }], secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }));
     const r = await run(['diagnose', '--config', config]);

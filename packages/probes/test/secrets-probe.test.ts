@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosisSession, ProbeRecordSchema } from '@scs-doctor/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadRulePack } from '../src/rules-loader.js';
-import { createSecretsProbe, fingerprint, loadDeploymentConfig, readEnvSnapshot } from '../src/probes/index.js';
+import { loadRulePack } from '@scs-doctor/adapters';
+import { createSecretsProbe, fingerprint, loadDeploymentConfig, readEnvSnapshot } from '../src/index.js';
 
 const SCS = 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET';
 const REG = 'FILE_SERVICE_REMOTE_MASTER_SECRET';
@@ -17,8 +17,10 @@ const A = 'Zq8-master-alpha-51c0e2';
 const B = 'Zq8-master-bravo-9e77d4';
 const rulesDir = fileURLToPath(new URL('../../rules/rules', import.meta.url));
 
-async function check(scs: string | undefined, registry: string | undefined) {
-  const records = await createSecretsProbe({ scs: { [SCS]: scs, OTHER: 'x' }, registry: { [REG]: registry } }).run();
+const SALT = '0c4e9a7b21d85f36';
+
+async function check(scs: string | undefined, registry: string | undefined, salt?: string) {
+  const records = await createSecretsProbe({ scs: { [SCS]: scs, OTHER: 'x' }, registry: { [REG]: registry }, ...(salt ? { salt } : {}) }).run();
   expect(records).toHaveLength(1);
   return records[0]!;
 }
@@ -49,13 +51,22 @@ describe('createSecretsProbe', () => {
     expect([json.includes(A), json.includes(B)]).toEqual([false, false]);
   });
 
-  test('fingerprints are sha256: and 12 hex digits of the SHA-256 of the value', () => {
-    // printf %s 'password' | sha256sum → 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
-    expect(fingerprint('password')).toBe('sha256:5e884898da28');
+  test('fingerprints are scrypt: and 12 hex digits of scrypt(value, salt)', () => {
+    // python3 -c 'import hashlib;print(hashlib.scrypt(b"password",salt=b"5d0c7a19e2b4f683",n=16384,r=8,p=1,dklen=16).hex()[:12])'
+    expect(fingerprint('password', '5d0c7a19e2b4f683')).toBe('scrypt:321e82bd8437');
+  });
+
+  test('the same value has another fingerprint under another salt', () => {
+    expect(fingerprint('password', 'a') === fingerprint('password', 'b')).toBe(false);
+  });
+
+  test('each probe draws its own salt, and the record names it', async () => {
+    const [a, b] = await Promise.all([check(A, B), check(A, B)]);
+    expect([typeof a.fields['fingerprintSalt'], a.fields['fingerprintSalt'] === b.fields['fingerprintSalt'], a.fields['scsFingerprint'] === fingerprint(A, a.fields['fingerprintSalt'] as string)]).toEqual(['string', false, true]);
   });
 
   test('a mismatch reports both fingerprints', async () => {
-    expect((await check(A, B)).fields).toMatchObject({ scsFingerprint: fingerprint(A), registryFingerprint: fingerprint(B), differsOnlyByWhitespace: false });
+    expect((await check(A, B, SALT)).fields).toMatchObject({ scsFingerprint: fingerprint(A, SALT), registryFingerprint: fingerprint(B, SALT), differsOnlyByWhitespace: false });
   });
 
   test('a mismatch that is only whitespace says so', async () => {
@@ -68,15 +79,15 @@ describe('createSecretsProbe', () => {
 
   test('master-secret-mismatch diagnoses a mismatch with both fingerprints and no value', async () => {
     const session = new DiagnosisSession(await loadRulePack([rulesDir]));
-    session.probe(await check(A, B));
+    session.probe(await check(A, B, SALT));
     const report = session.report();
-    expect(report.diagnoses.map((d) => [d.ruleId, d.side, d.params])).toEqual([['master-secret-mismatch', 'deployment', { scsFingerprint: fingerprint(A), registryFingerprint: fingerprint(B) }]]);
+    expect(report.diagnoses.map((d) => [d.ruleId, d.side, d.params])).toEqual([['master-secret-mismatch', 'deployment', { scsFingerprint: fingerprint(A, SALT), registryFingerprint: fingerprint(B, SALT), salt: SALT }]]);
   });
 
   test('master-secret-mismatch diagnoses a missing value as "not set"', async () => {
     const session = new DiagnosisSession(await loadRulePack([rulesDir]));
-    session.probe(await check(A, undefined));
-    expect(session.report().diagnoses.map((d) => d.params)).toEqual([{ scsFingerprint: fingerprint(A), registryFingerprint: 'not set' }]);
+    session.probe(await check(A, undefined, SALT));
+    expect(session.report().diagnoses.map((d) => d.params)).toEqual([{ scsFingerprint: fingerprint(A, SALT), registryFingerprint: 'not set', salt: SALT }]);
   });
 
   test('matching secrets are diagnosed as nothing', async () => {
@@ -89,13 +100,13 @@ describe('createSecretsProbe', () => {
   // read as an assignment to the redactor and lost its first word.
   test('the evidence excerpt is not mistaken for a secret by the redactor', async () => {
     const session = new DiagnosisSession(await loadRulePack([rulesDir]));
-    session.probe(await check(A, B));
-    expect(session.report().diagnoses[0]!.evidence[0]!.excerpt).toContain(`master secret fingerprints differ: SCS ${fingerprint(A)}, Registry Service ${fingerprint(B)}`);
+    session.probe(await check(A, B, SALT));
+    expect(session.report().diagnoses[0]!.evidence[0]!.excerpt).toContain(`master secret fingerprints differ: SCS ${fingerprint(A, SALT)}, Registry Service ${fingerprint(B, SALT)}`);
   });
 
   test('no secret value appears in the rendered report', async () => {
     const session = new DiagnosisSession(await loadRulePack([rulesDir]));
-    session.probe(await check(A, B));
+    session.probe(await check(A, B, SALT));
     const json = JSON.stringify(session.report());
     expect([json.includes(A), json.includes(B)]).toEqual([false, false]);
   });

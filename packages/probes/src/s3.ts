@@ -46,6 +46,19 @@ export interface S3ProbeOptions {
   maxAttempts?: number | undefined;
   /** A ready client (tests; custom handlers). The read-only guard is added to it. */
   client?: S3Client | undefined;
+  /** Whose credentials these are; named in every message when set (each service may have its own). */
+  service?: 'scs' | 'registry' | undefined;
+  /** List every readable Outbox and record its large objects (see `OutboxListingOptions`). */
+  outboxListing?: OutboxListingOptions | undefined;
+}
+
+export interface OutboxListingOptions {
+  /** Objects at least this large are recorded (default 1,000,000,000 bytes); the rule judges them against its ceiling. */
+  recordAboveBytes?: number | undefined;
+  /** Stop after this many objects (default 200,000): the listing is then marked truncated. */
+  maxObjects?: number | undefined;
+  /** Keys per page (default 1000, the S3 maximum). */
+  pageSize?: number | undefined;
 }
 
 /** The only S3 commands the probe may send. */
@@ -53,6 +66,16 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['HeadBucketComma
 
 export const S3_BUCKET_PROBE = 's3-bucket';
 export const S3_MANIFEST_PROBE = 's3-manifest';
+export const S3_OUTBOX_OBJECT_PROBE = 's3-outbox-object';
+export const S3_OUTBOX_LISTING_PROBE = 's3-outbox-listing';
+const SERVICE_WORDS = { scs: 'SCS', registry: 'the Registry Service' } as const;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** The revision a key names: the last UUID in it, when there is one. */
+export function revisionOfKey(key: string): string | undefined {
+  const all = key.match(UUID);
+  return all ? all[all.length - 1]!.toLowerCase() : undefined;
+}
 
 type Outcome = 'ok' | 'missing' | 'forbidden' | 'unreachable' | 'skipped';
 
@@ -172,6 +195,97 @@ function manifestKey(sharedId: string): string {
   return `${sharedId}/shard0/manifest`;
 }
 
+type ListCtor = typeof import('@aws-sdk/client-s3').ListObjectsV2Command;
+
+/**
+ * Lists an Outbox page by page (bounded by `maxObjects`) and records each object at or above
+ * `recordAboveBytes`, then one `s3-outbox-listing` record with the counts (`truncated` when the bound
+ * stopped it, `unreachable`/`forbidden` when a page failed).
+ */
+async function listOutbox(
+  client: S3Client,
+  List: ListCtor,
+  b: S3BucketTarget,
+  bucketFields: Record<string, unknown>,
+  o: OutboxListingOptions,
+  opts: () => { abortSignal: AbortSignal },
+  timeoutMs: number,
+  scrubFor: () => Promise<(s: string) => string>,
+): Promise<ProbeRecord[]> {
+  const above = o.recordAboveBytes ?? 1_000_000_000;
+  const maxObjects = o.maxObjects ?? 200_000;
+  const pageSize = Math.min(1000, Math.max(1, o.pageSize ?? 1000));
+  const out: ProbeRecord[] = [];
+  let token: string | undefined;
+  let objects = 0;
+  let pages = 0;
+  let largest = 0;
+  let failure: ErrorInfo | undefined;
+  let truncated = false;
+  for (;;) {
+    let page;
+    try {
+      page = await client.send(new List({ Bucket: b.name, MaxKeys: Math.min(pageSize, maxObjects - objects), ...(token ? { ContinuationToken: token } : {}) }), opts());
+    } catch (e) {
+      failure = errorInfo(e, timeoutMs);
+      break;
+    }
+    pages++;
+    for (const obj of page.Contents ?? []) {
+      objects++;
+      const size = obj.Size ?? 0;
+      if (size > largest) largest = size;
+      if (size >= above && obj.Key !== undefined) {
+        const revision = revisionOfKey(obj.Key);
+        out.push({
+          kind: 'probe',
+          probe: S3_OUTBOX_OBJECT_PROBE,
+          target: `${b.name}/${obj.Key}`,
+          outcome: 'listed',
+          message: `outbox object ${obj.Key} in bucket ${b.name} is ${size} bytes${revision ? ` (revision ${revision})` : ''}`,
+          side: 'sending',
+          fields: { ...bucketFields, key: obj.Key, sizeBytes: size, ...(revision ? { revisionId: revision } : {}), ...(obj.LastModified instanceof Date ? { lastModified: obj.LastModified.toISOString() } : {}) },
+          time: new Date().toISOString(),
+        });
+      }
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    if (!token) break;
+    if (objects >= maxObjects) {
+      truncated = true;
+      break;
+    }
+  }
+  const counts = { objects, pages, largestBytes: largest, recordAboveBytes: above, maxObjects };
+  if (failure) {
+    const s = await scrubFor();
+    out.push({
+      kind: 'probe',
+      probe: S3_OUTBOX_LISTING_PROBE,
+      target: b.name,
+      outcome: outcomeOf(failure),
+      message: `outbox ${b.name} could not be listed to the end: ${describe(failure, s)} after ${objects} objects`,
+      side: 'sending',
+      fields: { ...bucketFields, ...counts, reason: failure.code },
+      time: new Date().toISOString(),
+    });
+  } else {
+    out.push({
+      kind: 'probe',
+      probe: S3_OUTBOX_LISTING_PROBE,
+      target: b.name,
+      outcome: truncated ? 'truncated' : 'ok',
+      message: truncated
+        ? `outbox ${b.name} listed only in part: stopped after ${objects} objects (the limit), largest ${largest} bytes`
+        : `outbox ${b.name} listed: ${objects} objects in ${pages} pages, largest ${largest} bytes`,
+      side: 'sending',
+      fields: { ...bucketFields, ...counts },
+      time: new Date().toISOString(),
+    });
+  }
+  return out;
+}
+
 /**
  * Creates the read-only S3 probe.
  * @example const records = await createS3Probe({ region: 'us-east-1', buckets: [{ name: 'acme-inbox', role: 'inbox' }], sharedIds: ['3f2a…'] }).run();
@@ -214,7 +328,9 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
       };
 
       const endpoint = options.endpoint ?? `https://s3.${options.region}.amazonaws.com`;
-      const base = { endpoint, region: options.region };
+      const base = { endpoint, region: options.region, ...(options.service ? { service: options.service } : {}) };
+      const by = options.service ? ` by ${SERVICE_WORDS[options.service]}` : '';
+      const tgt = (t: string) => (options.service ? `${t} (${options.service})` : t);
       const records: ProbeRecord[] = [];
       // A bound on the whole call, retries included, beside the handler's per-request timeouts.
       const opts = () => ({ abortSignal: AbortSignal.timeout(timeoutMs * (options.maxAttempts ?? 2) + 1000) });
@@ -249,9 +365,9 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
             records.push({
               kind: 'probe',
               probe: S3_BUCKET_PROBE,
-              target: b.name,
+              target: tgt(b.name),
               outcome,
-              message: `bucket ${b.name} (${b.role}) cannot be read: ${describe(failure, s)}`,
+              message: `bucket ${b.name} (${b.role}) cannot be read${by}: ${describe(failure, s)}`,
               fields: {
                 ...bucketFields,
                 reason: failure.code,
@@ -265,14 +381,17 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
             records.push({
               kind: 'probe',
               probe: S3_BUCKET_PROBE,
-              target: b.name,
+              target: tgt(b.name),
               outcome: 'ok',
-              message: `bucket ${b.name} (${b.role}) is readable`,
+              message: `bucket ${b.name} (${b.role}) is readable${by}`,
               fields: { ...bucketFields, ...(region ? { bucketRegion: region } : {}) },
               time,
             });
           }
 
+          if (b.role === 'outbox' && !failure && options.outboxListing) {
+            records.push(...(await listOutbox(client, ListObjectsV2Command, b, bucketFields, options.outboxListing, opts, timeoutMs, scrubFor)));
+          }
           if (b.role !== 'inbox') continue;
           for (const sharedId of b.sharedIds ?? options.sharedIds ?? []) {
             const key = manifestKey(sharedId);
@@ -282,7 +401,7 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
               records.push({
                 kind: 'probe',
                 probe: S3_MANIFEST_PROBE,
-                target: `${b.name}/${key}`,
+                target: tgt(`${b.name}/${key}`),
                 outcome: 'skipped',
                 message: `manifest ${key} not checked: bucket ${b.name} (inbox) cannot be read (${failure.code})`,
                 side: 'receiving',
@@ -297,7 +416,7 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
               records.push({
                 kind: 'probe',
                 probe: S3_MANIFEST_PROBE,
-                target: `${b.name}/${key}`,
+                target: tgt(`${b.name}/${key}`),
                 outcome: 'ok',
                 message: `manifest ${key} found in inbox bucket ${b.name}${head.ContentLength !== undefined ? ` (${head.ContentLength} bytes${modified ? `, modified ${modified}` : ''})` : ''}`,
                 side: 'receiving',
@@ -316,13 +435,13 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
               records.push({
                 kind: 'probe',
                 probe: S3_MANIFEST_PROBE,
-                target: `${b.name}/${key}`,
+                target: tgt(`${b.name}/${key}`),
                 outcome,
                 // A missing key is the finding; any other failure is the bucket's (it cannot be read).
                 message:
                   outcome === 'missing'
                     ? `no manifest at ${key} in inbox bucket ${b.name}: ${describe(info, s)}`
-                    : `bucket ${b.name} (inbox) cannot be read: ${describe(info, s)} at key ${key}`,
+                    : `bucket ${b.name} (inbox) cannot be read${by}: ${describe(info, s)} at key ${key}`,
                 side: 'receiving',
                 fields: { ...fields, ...extra },
                 time: new Date().toISOString(),

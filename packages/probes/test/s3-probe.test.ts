@@ -1,6 +1,7 @@
 /**
  * The S3 probe against a real S3-compatible server (Swift with s3api, started by s3-global-setup.ts).
- * The test writes its buckets and objects with the SDK directly; the probe only reads.
+ * The test writes its buckets and objects with the SDK directly; the probe only reads. `test:reader`
+ * is a user of the server that signs correctly but may read nothing (scripts/s3-server.mjs).
  */
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
@@ -10,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { loadRulePack } from '../src/rules-loader.js';
-import { createS3Probe, loadDeploymentConfig, probeDeployment, READ_ONLY_COMMANDS, type S3ProbeOptions } from '../src/probes/index.js';
+import { loadRulePack } from '@scs-doctor/adapters';
+import { createS3Probe, loadDeploymentConfig, prepareDeployment, probeDeployment, READ_ONLY_COMMANDS, type S3ProbeOptions } from '../src/index.js';
 
 const endpoint = inject('s3Endpoint');
 // The built-in pack, by path: adapters does not depend on the rules package.
@@ -27,6 +28,8 @@ const outbox = `scs-doctor-outbox-${run}`;
 const absent = `scs-doctor-absent-${run}`;
 const present = `present-${run}`;
 const lost = `lost-${run}`;
+const listed = `scs-doctor-listed-${run}`;
+const REV = '6f1c2b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';
 
 function writer(): S3Client {
   return new S3Client({ endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
@@ -63,6 +66,11 @@ beforeAll(async () => {
   await settled(() => s3.send(new CreateBucketCommand({ Bucket: inbox })));
   await settled(() => s3.send(new CreateBucketCommand({ Bucket: outbox })));
   await settled(() => s3.send(new PutObjectCommand({ Bucket: inbox, Key: `${present}/shard0/manifest`, Body: '{"files":[]}' })));
+  await settled(() => s3.send(new CreateBucketCommand({ Bucket: listed })));
+  // Three objects over two pages of two: sizes 1500 (with a revision in the key), 1000, 10.
+  await settled(() => s3.send(new PutObjectCommand({ Bucket: listed, Key: `files/${REV}/model.step`, Body: Buffer.alloc(1500, 1) })));
+  await settled(() => s3.send(new PutObjectCommand({ Bucket: listed, Key: 'misc/no-revision.bin', Body: Buffer.alloc(1000, 2) })));
+  await settled(() => s3.send(new PutObjectCommand({ Bucket: listed, Key: 'small/readme.txt', Body: Buffer.alloc(10, 3) })));
   await settled(async () => {
     const probed = await probe({ buckets: [{ name: inbox, role: 'inbox' }], sharedIds: [present] });
     if (probed.some((r) => r.outcome !== 'ok')) throw new Error('the server has not settled yet');
@@ -156,9 +164,11 @@ describe('read-only', () => {
       { step: 'initialize', name: 'recordCommands', priority: 'high' },
     );
     // Every path: ok bucket, missing bucket (HEAD then list), manifest present and missing.
-    await probe({ client, buckets: [{ name: inbox, role: 'inbox' }, { name: absent, role: 'outbox' }], sharedIds: [present, lost] });
+    await probe({ client, buckets: [{ name: inbox, role: 'inbox' }, { name: absent, role: 'outbox' }, { name: listed, role: 'outbox' }], sharedIds: [present, lost], outboxListing: { pageSize: 1 } });
     client.destroy();
-    expect([...new Set(sent)].sort()).toEqual([...READ_ONLY_COMMANDS].sort());
+    const counts = Object.fromEntries([...new Set(sent)].sort().map((c) => [c, sent.filter((x) => x === c).length]));
+    // HeadBucket ×3; ListObjectsV2: 1 (absent, for its error code) + 3 pages of the listed Outbox; HeadObject ×2.
+    expect([counts, [...new Set(sent)].every((c) => READ_ONLY_COMMANDS.has(c))]).toEqual([{ HeadBucketCommand: 3, HeadObjectCommand: 2, ListObjectsV2Command: 4 }, true]);
   });
 
   test('a client handed to the probe refuses writes afterwards', async () => {
@@ -188,18 +198,47 @@ describe('records', () => {
   });
 });
 
+describe('outbox listing', () => {
+  test('every page is read and each object at or over the threshold is recorded with its revision', async () => {
+    const records = await probe({ buckets: [{ name: listed, role: 'outbox' }], outboxListing: { recordAboveBytes: 1000, pageSize: 2 } });
+    expect(records.filter((r) => r.probe !== 's3-bucket').map((r) => [r.probe, r.outcome, r.fields['key'] ?? null, r.fields['sizeBytes'] ?? null, r.fields['revisionId'] ?? null, r.fields['pages'] ?? null])).toEqual([
+      ['s3-outbox-object', 'listed', `files/${REV}/model.step`, 1500, REV, null],
+      ['s3-outbox-object', 'listed', 'misc/no-revision.bin', 1000, null, null],
+      ['s3-outbox-listing', 'ok', null, null, null, 2],
+    ]);
+  });
+
+  test('the listing stops at maxObjects and says it is truncated', async () => {
+    const records = await probe({ buckets: [{ name: listed, role: 'outbox' }], outboxListing: { recordAboveBytes: 1000, pageSize: 2, maxObjects: 2 } });
+    expect(records.filter((r) => r.probe === 's3-outbox-listing').map((r) => [r.outcome, r.fields['objects']])).toEqual([['truncated', 2]]);
+  });
+
+  test('the rule judges sizes against its own ceiling (a pack with a 1200-byte ceiling)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'scs-doctor-ceiling-'));
+    const yaml = await fs.readFile(path.join(rulesDir, 'deployment', 'outbox-object-over-ceiling.yaml'), 'utf8');
+    expect(yaml).toContain('value: 2000000000');
+    await fs.writeFile(path.join(dir, 'outbox-object-over-ceiling.yaml'), yaml.replace('value: 2000000000', 'value: 1200'));
+    const session = new DiagnosisSession(await loadRulePack([dir]));
+    for (const r of await probe({ buckets: [{ name: listed, role: 'outbox' }], outboxListing: { recordAboveBytes: 0 } })) session.probe(r);
+    await fs.rm(dir, { recursive: true, force: true });
+    expect(session.report().diagnoses.map((d) => [d.ruleId, d.params])).toEqual([
+      ['outbox-object-over-ceiling', { key: `files/${REV}/model.step`, bucket: listed, sizeBytes: 1500, revisionId: REV }],
+    ]);
+  });
+});
+
 describe('probeDeployment', () => {
   let dir: string;
+  const envOk = { TEST_S3_KEY_ID: 'test:tester', TEST_S3_SECRET: 'testing', TEST_RSS_KEY_ID: 'test:reader', TEST_RSS_SECRET: 'reading' };
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'scs-doctor-deploy-'));
     await fs.writeFile(path.join(dir, 'scs.env'), 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=alpha-7d1e0c\n');
     await fs.writeFile(path.join(dir, 'registry.env'), 'export FILE_SERVICE_REMOTE_MASTER_SECRET="bravo-93b2aa"\n');
-    const config = {
-      s3: { endpoint, region, forcePathStyle: true, accessKeyIdEnv: 'TEST_S3_KEY_ID', secretAccessKeyEnv: 'TEST_S3_SECRET', buckets: [{ name: inbox, role: 'inbox', label: 'inbox-primary' }] },
-      env: { scs: 'scs.env', registry: 'registry.env' },
-      sharedIds: [present],
-    };
-    await fs.writeFile(path.join(dir, 'deploy.json'), JSON.stringify(config));
+    const s3 = { endpoint, region, forcePathStyle: true, accessKeyIdEnv: 'TEST_S3_KEY_ID', secretAccessKeyEnv: 'TEST_S3_SECRET', buckets: [{ name: inbox, role: 'inbox', label: 'inbox-primary' }] };
+    await fs.writeFile(path.join(dir, 'deploy.json'), JSON.stringify({ s3, env: { scs: 'scs.env', registry: 'registry.env' }, sharedIds: [present] }));
+    await fs.writeFile(path.join(dir, 'no-snapshot.json'), JSON.stringify({ s3, env: { scs: 'missing-scs.env', registry: 'registry.env' }, sharedIds: [present] }));
+    const services = { scs: { accessKeyIdEnv: 'TEST_S3_KEY_ID', secretAccessKeyEnv: 'TEST_S3_SECRET' }, registry: { accessKeyIdEnv: 'TEST_RSS_KEY_ID', secretAccessKeyEnv: 'TEST_RSS_SECRET' } };
+    await fs.writeFile(path.join(dir, 'services.json'), JSON.stringify({ s3: { endpoint, region, forcePathStyle: true, services, outboxListing: { enabled: false }, buckets: [{ name: outbox, role: 'outbox' }] } }));
   });
   afterAll(async () => {
     await fs.rm(dir, { recursive: true, force: true });
@@ -207,18 +246,42 @@ describe('probeDeployment', () => {
 
   test('runs the secrets and S3 probes of a config file', async () => {
     const config = await loadDeploymentConfig(path.join(dir, 'deploy.json'));
-    const records = await probeDeployment(config, { sharedIds: [lost], env: { TEST_S3_KEY_ID: 'test:tester', TEST_S3_SECRET: 'testing' } });
-    expect(records.map((r) => `${r.probe} ${r.outcome}`)).toEqual(['master-secret mismatch', 's3-bucket ok', 's3-manifest ok', 's3-manifest missing']);
+    const { records, problems } = await probeDeployment(config, { sharedIds: [lost], env: envOk });
+    expect([records.map((r) => `${r.probe} ${r.outcome}`), problems]).toEqual([['master-secret mismatch', 's3-bucket ok', 's3-manifest ok', 's3-manifest missing'], []]);
   });
 
   test('no secret of the deployment appears in its records', async () => {
     const config = await loadDeploymentConfig(path.join(dir, 'deploy.json'));
-    const json = JSON.stringify(await probeDeployment(config, { env: { TEST_S3_KEY_ID: 'test:tester', TEST_S3_SECRET: 'testing' } }));
+    const json = JSON.stringify(await probeDeployment(config, { env: envOk }));
     expect([json.includes('alpha-7d1e0c'), json.includes('bravo-93b2aa'), json.includes('"testing"')]).toEqual([false, false, false]);
   });
 
-  test('an unset credential variable is an OPTION_INVALID error', async () => {
+  test('an unset credential variable is a problem known before the run; the other checks still run', async () => {
     const config = await loadDeploymentConfig(path.join(dir, 'deploy.json'));
-    await expect(probeDeployment(config, { env: { TEST_S3_KEY_ID: 'test:tester' } })).rejects.toMatchObject({ code: 'OPTION_INVALID' });
+    const prepared = await prepareDeployment(config, { env: { TEST_S3_KEY_ID: 'test:tester' } });
+    const { records, problems } = await prepared.run();
+    expect([prepared.problems.map((p) => p.code), records.map((r) => r.probe), problems.map((p) => p.message.includes('TEST_S3_SECRET'))]).toEqual([['OPTION_INVALID'], ['master-secret'], [true]]);
+  });
+
+  test('a missing environment snapshot is a problem; the S3 checks still run', async () => {
+    const config = await loadDeploymentConfig(path.join(dir, 'no-snapshot.json'));
+    const { records, problems } = await probeDeployment(config, { env: envOk });
+    expect([problems.map((p) => [p.code, path.basename(p.file ?? '')]), records.map((r) => r.probe)]).toEqual([[['INPUT_NOT_FOUND', 'missing-scs.env']], ['s3-bucket', 's3-manifest']]);
+  });
+
+  test('each service reads with its own credentials; a bucket only SCS can read is diagnosed as such', async () => {
+    const config = await loadDeploymentConfig(path.join(dir, 'services.json'));
+    const { records } = await probeDeployment(config, { env: envOk });
+    expect(records.map((r) => [r.probe, r.target, r.outcome, r.fields['reason'] ?? null])).toEqual([
+      ['s3-bucket', `${outbox} (scs)`, 'ok', null],
+      ['s3-bucket', `${outbox} (registry)`, 'forbidden', 'AccessDenied'],
+      ['s3-bucket-access', outbox, 'differs', 'AccessDenied'],
+    ]);
+    const session = new DiagnosisSession(await loadRulePack([rulesDir]));
+    for (const r of records) session.probe(r);
+    expect(session.report().diagnoses.map((d) => [d.ruleId, d.params['cannotRead'] ?? d.params['service']])).toEqual([
+      ['bucket-access-differs', 'the Registry Service'],
+      ['bucket-unreachable', 'the Registry Service'],
+    ]);
   });
 });

@@ -7,10 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
-import type { Probe } from './index.js';
-import { createS3Probe, type S3Credentials } from './s3.js';
-import { createSecretsProbe, readEnvSnapshot } from './secrets.js';
+import { ScsDoctorError } from '@scs-doctor/core';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (credentials are never written in the config file)');
 const sharedId = z.string().regex(/^[^\s/]+$/, 'a Shared ID has no spaces or slashes');
@@ -22,6 +19,12 @@ const BucketSchema = z.strictObject({
   sharedIds: z.array(sharedId).optional(),
 });
 
+/** One service's S3 access: the names of the variables that hold static keys, or the default chain (Pod Identity). */
+const CredentialsSchema = z.union([
+  z.strictObject({ accessKeyIdEnv: envName, secretAccessKeyEnv: envName, sessionTokenEnv: envName.optional() }),
+  z.strictObject({ podIdentity: z.literal(true) }),
+]);
+
 const S3Schema = z.strictObject({
   endpoint: z.url().optional(),
   region: z.string().regex(/^[a-z0-9-]+$/, 'not a region name'),
@@ -29,21 +32,48 @@ const S3Schema = z.strictObject({
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),
   sessionTokenEnv: envName.optional(),
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().max(120_000).optional(),
+  maxAttempts: z.number().int().min(1).max(5).optional(),
+  services: z.strictObject({ scs: CredentialsSchema.optional(), registry: CredentialsSchema.optional() }).optional(),
+  outboxListing: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      recordAboveBytes: z.number().int().nonnegative().optional(),
+      maxObjects: z.number().int().positive().max(10_000_000).optional(),
+      pageSize: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
   buckets: z.array(BucketSchema).min(1),
 });
+
+const template = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\{label\}[A-Za-z0-9_]*$|^\{label\}[A-Za-z0-9_]+$/, 'a variable name with {label} where the label goes');
+const MappingSchema = z.union([
+  z.strictObject({ json: envName }),
+  z.strictObject({ bucket: template, region: template.optional(), endpoint: template.optional() }),
+]);
+
+const isoTime = z.iso.datetime({ offset: true });
 
 /** The validated config; paths are absolute (relative ones are resolved against the config file's folder). */
 export const DeploymentConfigSchema = z
   .strictObject({
+    scs: z.strictObject({ url: z.url(), timeoutMs: z.number().int().positive().max(120_000).optional(), slowMs: z.number().int().positive().optional() }).optional(),
     s3: S3Schema.optional(),
     env: z.strictObject({ scs: z.string().min(1), registry: z.string().min(1) }).optional(),
+    objectStores: z.strictObject({ scs: MappingSchema, registry: MappingSchema }).optional(),
+    connections: z.array(z.strictObject({ sharedId, name: z.string().min(1).optional(), outboxLabel: z.string().min(1), createdAt: isoTime.optional() })).optional(),
+    history: z.array(z.strictObject({ time: isoTime, scs: z.string().min(1) })).optional(),
     sharedIds: z.array(sharedId).optional(),
   })
-  .refine((c) => c.s3 !== undefined || c.env !== undefined, { message: 'nothing to probe: give s3, env, or both' })
+  .refine((c) => c.s3 !== undefined || c.env !== undefined || c.scs !== undefined, { message: 'nothing to probe: give scs, s3, env, or several' })
   .refine((c) => (c.s3?.accessKeyIdEnv === undefined) === (c.s3?.secretAccessKeyEnv === undefined), {
     message: 's3.accessKeyIdEnv and s3.secretAccessKeyEnv go together (or leave both out for the default chain: Pod Identity, environment)',
     path: ['s3'],
+  })
+  .refine((c) => c.objectStores === undefined || c.env !== undefined, { message: 'objectStores reads the environment snapshots: give env too', path: ['objectStores'] })
+  .refine((c) => (c.connections === undefined && c.history === undefined) || c.objectStores !== undefined, {
+    message: 'connections and history are compared through objectStores: give objectStores too',
+    path: ['connections'],
   });
 
 export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema> & {
@@ -74,7 +104,7 @@ function findLiteralSecrets(value: unknown, at: (string | number)[] = []): strin
   } else if (typeof value === 'string') {
     if (URL_USERINFO.test(value)) out.push(`${place(at)} holds credentials in a URL`);
     // Paths of environment snapshots are file names, not values to judge.
-    else if (at[0] !== 'env' && SECRET_VALUE.test(value)) out.push(`${place(at)} looks like a credential`);
+    else if (at[0] !== 'env' && at[0] !== 'history' && SECRET_VALUE.test(value)) out.push(`${place(at)} looks like a credential`);
   }
   return out;
 }
@@ -130,73 +160,8 @@ export async function loadDeploymentConfig(file: string): Promise<DeploymentConf
   return {
     ...c,
     ...(c.env ? { env: { scs: path.resolve(dir, c.env.scs), registry: path.resolve(dir, c.env.registry) } } : {}),
+    ...(c.history ? { history: c.history.map((h) => ({ ...h, scs: path.resolve(dir, h.scs) })) } : {}),
     file: abs,
   };
 }
 
-export interface ProbeDeploymentOptions {
-  /** Receiving Shared IDs whose manifests to look for, besides the config's `sharedIds`. */
-  sharedIds?: readonly string[] | undefined;
-  /** Where the credential variables named by the config are read (default: `process.env`). */
-  env?: Record<string, string | undefined> | undefined;
-  /** Overrides `s3.timeoutMs` (default 10 s a request). */
-  timeoutMs?: number | undefined;
-}
-
-async function readSnapshot(file: string, which: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE';
-    throw new ScsDoctorError(code, `${file}: cannot read the ${which} environment snapshot (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file });
-  }
-  return readEnvSnapshot(text, file);
-}
-
-/** The probes a config asks for; credentials are read from `env` now, by the names the config gives. */
-export async function deploymentProbes(config: DeploymentConfig, options: ProbeDeploymentOptions = {}): Promise<Probe[]> {
-  const probes: Probe[] = [];
-  const env = options.env ?? process.env;
-  if (config.env) {
-    const [scs, registry] = await Promise.all([readSnapshot(config.env.scs, 'SCS'), readSnapshot(config.env.registry, 'Registry Service')]);
-    probes.push(createSecretsProbe({ scs, registry }));
-  }
-  const s3 = config.s3;
-  if (s3) {
-    let credentials: S3Credentials | undefined;
-    if (s3.accessKeyIdEnv !== undefined && s3.secretAccessKeyEnv !== undefined) {
-      const missing = [s3.accessKeyIdEnv, s3.secretAccessKeyEnv].filter((n) => !env[n]);
-      if (missing.length) {
-        throw new ScsDoctorError('OPTION_INVALID', `${config.file}: environment variable ${missing.join(' and ')} (named by the config's s3 credentials) is not set`, { file: config.file });
-      }
-      const token = s3.sessionTokenEnv !== undefined ? env[s3.sessionTokenEnv] : undefined;
-      credentials = { accessKeyId: env[s3.accessKeyIdEnv]!, secretAccessKey: env[s3.secretAccessKeyEnv]!, ...(token ? { sessionToken: token } : {}) };
-    }
-    const sharedIds = [...new Set([...(config.sharedIds ?? []), ...(options.sharedIds ?? [])])];
-    probes.push(
-      createS3Probe({
-        region: s3.region,
-        buckets: s3.buckets,
-        sharedIds,
-        ...(s3.endpoint !== undefined ? { endpoint: s3.endpoint } : {}),
-        ...(s3.forcePathStyle !== undefined ? { forcePathStyle: s3.forcePathStyle } : {}),
-        ...(credentials ? { credentials } : {}),
-        ...((options.timeoutMs ?? s3.timeoutMs) !== undefined ? { timeoutMs: options.timeoutMs ?? s3.timeoutMs } : {}),
-      }),
-    );
-  }
-  return probes;
-}
-
-/**
- * Runs every probe the config asks for and returns their records, failures and `ok` checks alike.
- * Feed each to `session.probe(record)`. Throws `ScsDoctorError` only for usage problems (an
- * unreadable environment snapshot, an unset credential variable); S3 failures are records.
- * @example for (const r of await probeDeployment(await loadDeploymentConfig('deploy.json'), { sharedIds: ['3f2a…'] })) session.probe(r);
- */
-export async function probeDeployment(config: DeploymentConfig, options: ProbeDeploymentOptions = {}): Promise<ProbeRecord[]> {
-  const records: ProbeRecord[] = [];
-  for (const probe of await deploymentProbes(config, options)) records.push(...(await probe.run()));
-  return records;
-}

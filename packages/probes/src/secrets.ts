@@ -1,10 +1,12 @@
 /**
  * The Master Key probe: SCS's `ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET` must equal
  * the Registry Service's `FILE_SERVICE_REMOTE_MASTER_SECRET` (domain facts: "Master Key"; rule
- * `master-secret-mismatch`). The two values are compared, and only their fingerprints (the first
- * 12 hex digits of their SHA-256) ever leave this file: never the values, not even in an error.
+ * `master-secret-mismatch`). The two values are compared, and only their fingerprints ever leave
+ * this file: never the values, not even in an error. A fingerprint is a slow, salted hash (scrypt,
+ * with a salt drawn for each report), so that a report cannot be used to test guesses of the key
+ * offline against a plain SHA-256, and two reports cannot be matched by their fingerprints.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
 import type { Probe } from './index.js';
 
@@ -19,14 +21,22 @@ export interface SecretsProbeOptions {
   scs: EnvSnapshot;
   /** The Registry Service's environment. */
   registry: EnvSnapshot;
+  /** The fingerprint salt (default: 8 random bytes, hex, drawn once for this probe). */
+  salt?: string | undefined;
 }
 
+/** scrypt cost parameters of the fingerprint; each fingerprint costs about 16 MiB and tens of milliseconds. */
+export const FINGERPRINT_PARAMS = { N: 16384, r: 8, p: 1, keyLength: 16 } as const;
+
 /**
- * The fingerprint of a secret: `sha256:` and the first 12 hex digits of its SHA-256, which an
- * administrator can reproduce with `printf %s "$VALUE" | sha256sum | cut -c1-12`.
+ * The fingerprint of a secret: `scrypt:` and the first 12 hex digits of scrypt(value, salt) with
+ * `FINGERPRINT_PARAMS`. An administrator reproduces it inside a pod, without printing the value:
+ * `python3 -c 'import hashlib,os;print(hashlib.scrypt(os.environ["VARIABLE"].encode(),salt=b"SALT",n=16384,r=8,p=1,dklen=16).hex()[:12])'`
+ * @example fingerprint('s3cr3t', '9f2c61d0a4b7e835')
  */
-export function fingerprint(value: string): string {
-  return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 12)}`;
+export function fingerprint(value: string, salt: string): string {
+  const { N, r, p, keyLength } = FINGERPRINT_PARAMS;
+  return `scrypt:${scryptSync(Buffer.from(value, 'utf8'), Buffer.from(salt, 'utf8'), keyLength, { N, r, p }).toString('hex').slice(0, 12)}`;
 }
 
 function present(v: string | undefined): v is string {
@@ -43,16 +53,19 @@ export function createSecretsProbe(options: SecretsProbeOptions): Probe {
     async run(): Promise<ProbeRecord[]> {
       const scs = options.scs[SCS_MASTER_SECRET_ENV];
       const reg = options.registry[REGISTRY_MASTER_SECRET_ENV];
-      const scsFp = present(scs) ? fingerprint(scs) : 'not set';
-      const regFp = present(reg) ? fingerprint(reg) : 'not set';
+      const salt = options.salt ?? randomBytes(8).toString('hex');
+      const scsFp = present(scs) ? fingerprint(scs, salt) : 'not set';
+      const regFp = present(reg) ? fingerprint(reg, salt) : 'not set';
       const fields: Record<string, unknown> = {
+        fingerprintSalt: salt,
+        fingerprintAlgorithm: `scrypt N=${FINGERPRINT_PARAMS.N} r=${FINGERPRINT_PARAMS.r} p=${FINGERPRINT_PARAMS.p} dkLen=${FINGERPRINT_PARAMS.keyLength}, first 12 hex digits`,
         scsVariable: SCS_MASTER_SECRET_ENV,
         registryVariable: REGISTRY_MASTER_SECRET_ENV,
         scsFingerprint: present(scs) ? scsFp : null,
         registryFingerprint: present(reg) ? regFp : null,
       };
       // The same words for `mismatch` and `missing`, so one pattern reads both fingerprints.
-      const pair = `SCS ${scsFp}, Registry Service ${regFp} (${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
+      const pair = `SCS ${scsFp}, Registry Service ${regFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
       let outcome: 'ok' | 'mismatch' | 'missing';
       let message: string;
       if (!present(scs) || !present(reg)) {
@@ -60,7 +73,7 @@ export function createSecretsProbe(options: SecretsProbeOptions): Probe {
         message = `master secret missing: ${pair}`;
       } else if (scs === reg) {
         outcome = 'ok';
-        message = `master secrets match: fingerprint ${scsFp} (${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
+        message = `master secrets match: fingerprint ${scsFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
       } else {
         outcome = 'mismatch';
         // A trailing newline from `kubectl create secret --from-file` is the classic cause.
