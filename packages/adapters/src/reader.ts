@@ -30,7 +30,7 @@
  * a line that holds several entries is counted once. NDJSON, whose first line is one event,
  * streams as before.
  */
-import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
+import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject, jsonError } from './formats/json.js';
@@ -1140,6 +1140,7 @@ export class LogReader {
           ...(j.level ? { level: j.level } : {}),
           ...(time ? { time } : {}),
           ...(j.logger ? { logger: j.logger } : {}),
+          ...(j.exceptions ? { exceptions: j.exceptions } : {}),
           ...ctx,
         };
       }
@@ -1159,6 +1160,7 @@ export class LogReader {
     const message = texts.length > 1 ? `${header.message}\n${texts.slice(1).join('\n')}` : header.message;
     const fields = keyValues(header.message);
     const time = normalizeTime(header.time) ?? envTime;
+    const exceptions = texts.length > 1 ? pythonChain(message) : undefined;
     return {
       ...base,
       format: header.format,
@@ -1167,6 +1169,7 @@ export class LogReader {
       ...(header.level ? { level: header.level } : {}),
       ...(time ? { time } : {}),
       ...(header.logger ? { logger: header.logger } : {}),
+      ...(exceptions ? { exceptions } : {}),
       ...contextOf(fields, header.logger),
     };
   }
