@@ -40,7 +40,8 @@ export interface RuleMatch {
 
 /**
  * Tokens that mark a record as worth a full parse even when no rule anchors it: error-level
- * lines and tracebacks feed the report's `unmatched` list, where new SCS errors show up first.
+ * lines and tracebacks feed the report's `unmatched` list, where new SCS errors show up first,
+ * and warning-level lines its `unmatchedWarnings`.
  */
 export const ATTENTION_TOKENS = [
   'ERROR',
@@ -72,6 +73,16 @@ export const ATTENTION_TOKENS = [
   '"PRIORITY" : "1"',
   '"PRIORITY" : "2"',
   '"PRIORITY" : "3"',
+  // Warnings no rule explains are listed apart from errors.
+  'WARN',
+  '"warn',
+  '[warn',
+  'level=warn',
+  '"level":40',
+  '"level": 40',
+  '"levelno": 30',
+  '"PRIORITY":"4"',
+  '"PRIORITY" : "4"',
 ] as const;
 
 export interface RulePack {
