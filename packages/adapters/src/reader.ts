@@ -146,6 +146,8 @@ const RAW_LINE_KEYS = ['log', 'MESSAGE', 'textPayload', 'line', 'message'] as co
  * need not pay on every line.
  */
 const RAW_LINE_CHECKS = 256;
+/** journalctl -o json-sse: `data: ` before each object. */
+const SSE_DATA = 'data: {';
 /** The collector's time of a raw line (journald's epoch µs, Fluent Bit's epoch seconds). */
 const RAW_LINE_TIME = /"(?:time|timestamp|@timestamp|__REALTIME_TIMESTAMP|date)" ?: ?"?([^",}\s]{1,40})/;
 
@@ -775,6 +777,11 @@ export class LogReader {
       if (hit && this.scanner) hit = this.test(raw);
     }
     const f = this.force;
+    // journalctl -o json-seq (RFC 7464: RS before each object) and -o json-sse (`data: ` before it).
+    if (f === 'auto' || f === 'json') {
+      if (raw.charCodeAt(0) === 30 && raw.charCodeAt(1) === 123) raw = raw.slice(1);
+      else if (raw.startsWith(SSE_DATA)) raw = raw.slice(SSE_DATA.length - 1);
+    }
     if (f === 'auto' || f === 'cri') {
       const tagAt = isCriStart(raw);
       if (tagAt > 0) {
@@ -908,7 +915,15 @@ export class LogReader {
       let payload = raw.slice(from, to);
       if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
       if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
-      const stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
+      let stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
+      if (key === 'MESSAGE') {
+        // journald: an entry a program sent itself (a JournalHandler record) is a whole record, its
+        // MESSAGE the full text; lines of a service's output are raw lines, one stream per process.
+        const transport = stringValueAt(raw, '_TRANSPORT');
+        if (transport >= 0 && raw.startsWith('journal"', transport)) return false;
+        const pid = stringValueAt(raw, '_PID');
+        if (pid >= 0) stream += `:${raw.slice(pid, jsonStringEnd(raw, pid))}`;
+      }
       const lane = this.laneOf(scope === undefined ? stream : `${stream}|${scope}`);
       if (!isRawLine(payload, key, lane.open)) return false;
       this.rawLinesSeen = true;
