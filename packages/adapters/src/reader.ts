@@ -211,7 +211,15 @@ const ISO_TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|
  */
 const ISO_SHIPPER = new RegExp(`^(${ISO_TIME})(?:(\\t)| (?:(\\{[^{}\\n]{0,4000}\\}) |([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}\\[\\d{1,10}\\]): |([\\w.-]{1,255}(?:/[^\\s/]{1,255})+) )?)`);
 /** RFC 3164 (`/var/log/syslog`, `journalctl`'s default): `[<PRI>]May 12 14:03:22 host program[pid]: `. No year: no time taken. */
-const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+/** `host program[pid]: ` after journalctl's time. */
+const JOURNAL_SOURCE = '([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}(?:\\[\\d{1,10}\\])?): ';
+/** journalctl -o short-full and with-unit: `Tue 2026-05-12 14:03:22 UTC host program[pid]: ` (the zone as journalctl names it). */
+const JOURNAL_FULL = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?) ([A-Z][A-Za-z]{0,5}|[+-]\\d\\d:?\\d\\d) ${JOURNAL_SOURCE}`);
+/** journalctl -o short-unix: `1715522602.118234 host program[pid]: ` (epoch seconds). */
+const JOURNAL_UNIX = new RegExp(`^(\\d{9,11}\\.\\d{1,6}) ${JOURNAL_SOURCE}`);
+/** journalctl -o short-monotonic and short-delta: `[  123.456789] ` or `[  123.456789 <    0.000123>] ` (time since boot: no time taken). */
+const JOURNAL_MONOTONIC = new RegExp(`^\\[ *\\d{1,10}\\.\\d{6}(?: <[ \\d.]{1,20}>| +)?\\] ${JOURNAL_SOURCE}`);
 /** RFC 5424: `<PRI>1 TIME HOST APP PROCID MSGID SD `, then the message (a UTF-8 BOM may open it). */
 const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (?:\xef\xbb\xbf)?|$)/;
 /** `docker compose logs`: `scs-1  | ` (v1: `scs_1  | `), coloured on a terminal. */
@@ -232,15 +240,30 @@ const FLUENTD_TAG = /^[\w.-]{1,255}\t\{/;
 function shipperPrefix(s: string): ShipperPrefix | undefined {
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 57) {
+    if (s.charCodeAt(10) === 46 || s.charCodeAt(9) === 46 || s.charCodeAt(11) === 46) {
+      const u = JOURNAL_UNIX.exec(s);
+      if (u) return { length: u[0].length, lane: `prefix:${u[2]}`, time: new Date(Number(u[1]) * 1000).toISOString(), tab: false };
+    }
     if (s.charCodeAt(10) !== 84) return undefined; // a `T` between date and time
     const m = ISO_SHIPPER.exec(s);
     if (!m) return undefined;
     const lane = m[3] ?? m[4] ?? m[5];
     return { length: m[0].length, lane: lane === undefined ? undefined : `prefix:${lane}`, time: m[1], tab: m[2] !== undefined };
   }
+  if (c === 91 && s.charCodeAt(1) === 32 || (c === 91 && s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57)) {
+    const m = JOURNAL_MONOTONIC.exec(s);
+    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+    return undefined;
+  }
   if (c === 60 || (c >= 65 && c <= 90 && s.charCodeAt(3) === 32)) {
     const m = RFC3164.exec(s);
     if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+    const full = c === 60 ? null : JOURNAL_FULL.exec(s);
+    if (full) {
+      const zone = full[3]!;
+      const time = zone === 'UTC' || zone === 'GMT' || zone === 'Z' ? `${full[1]}T${full[2]}Z` : /^[+-]/.test(zone) ? `${full[1]}T${full[2]}${zone}` : undefined;
+      return { length: full[0].length, lane: `prefix:${full[4]}`, time, tab: false };
+    }
     const r = c === 60 ? RFC5424.exec(s) : null;
     if (r) return { length: r[0].length, lane: `prefix:${r[2]}`, time: r[1] === '-' ? undefined : r[1], tab: false };
     return undefined;
@@ -250,6 +273,12 @@ function shipperPrefix(s: string): ShipperPrefix | undefined {
     if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
   }
   return undefined;
+}
+
+/** Whether the first `n` characters of `s` are spaces. */
+function isSpaces(s: string, n: number): boolean {
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== 32) return false;
+  return true;
 }
 
 /** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
@@ -353,6 +382,8 @@ export class LogReader {
   private readonly lanes = new Map<string, Lane>();
   /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
   private rawLineChecks = 0;
+  /** The prefix of the line before, while lines indented to its width may go on its message. */
+  private lastPrefix: { lane: string; length: number; time: string | undefined } | undefined;
   private rawLinesSeen = false;
   /**
    * The input's first bytes, held until its first line tells whether it is one JSON document,
@@ -837,12 +868,21 @@ export class LogReader {
       return;
     }
     if (f === 'auto' && lane === this.plain) {
+      const last = this.lastPrefix;
+      this.lastPrefix = undefined;
+      // journalctl writes the further lines of a multi-line message indented to the prefix's width.
+      if (last && raw.charCodeAt(0) === 32 && raw.length >= last.length && isSpaces(raw, last.length)) {
+        this.lastPrefix = last;
+        this.logical(this.laneOf(last.lane), { payload: raw.slice(last.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: last.time });
+        return;
+      }
       const p = shipperPrefix(raw);
       if (p && p.tab && this.fluentd(raw, p, hit, lineNo)) return;
       if (p && (p.lane !== undefined || p.tab || this.continuesTraceback(raw.slice(p.length)))) {
         // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
         // records apart when a collector interleaves them.
         const into = p.lane === undefined ? lane : this.laneOf(p.lane);
+        if (p.lane !== undefined) this.lastPrefix = { lane: p.lane, length: p.length, time: p.time };
         this.logical(into, { payload: raw.slice(p.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
         return;
       }
