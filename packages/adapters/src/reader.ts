@@ -216,6 +216,10 @@ const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6}
 const JOURNAL_SOURCE = '([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}(?:\\[\\d{1,10}\\])?): ';
 /** journalctl -o short-full and with-unit: `Tue 2026-05-12 14:03:22 UTC host program[pid]: ` (the zone as journalctl names it). */
 const JOURNAL_FULL = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?) ([A-Z][A-Za-z]{0,5}|[+-]\\d\\d:?\\d\\d) ${JOURNAL_SOURCE}`);
+/** journalctl -o verbose: an entry's header, `Tue 2026-05-12 14:03:22.118234 UTC [s=<seqnum id>;i=…`. */
+const JOURNAL_VERBOSE_HEAD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{6}) ([A-Z][A-Za-z]{0,5}|[+-]\d\d:?\d\d) \[s=[0-9a-f]{32};i=[0-9a-f]+;/;
+/** One field of a verbose entry: `    MESSAGE=…`. */
+const JOURNAL_FIELD_LINE = /^    (_{0,2}[A-Z0-9][A-Z0-9_]{0,63})=(.*)$/;
 /** journalctl -o short-unix: `1715522602.118234 host program[pid]: ` (epoch seconds). */
 const JOURNAL_UNIX = new RegExp(`^(\\d{9,11}\\.\\d{1,6}) ${JOURNAL_SOURCE}`);
 /** journalctl -o short-monotonic and short-delta: `[  123.456789] ` or `[  123.456789 <    0.000123>] ` (time since boot: no time taken). */
@@ -382,6 +386,8 @@ export class LogReader {
   private readonly lanes = new Map<string, Lane>();
   /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
   private rawLineChecks = 0;
+  /** The journalctl -o verbose entry being read. */
+  private verbose: { line: number; lines: number; hit: boolean; fields: [string, string][]; indent: number; time: string | undefined } | undefined;
   /** The prefix of the line before, while lines indented to its width may go on its message. */
   private lastPrefix: { lane: string; length: number; time: string | undefined } | undefined;
   private rawLinesSeen = false;
@@ -808,6 +814,7 @@ export class LogReader {
       if (hit && this.scanner) hit = this.test(raw);
     }
     const f = this.force;
+    if (f === 'auto' && (this.verbose !== undefined || raw.charCodeAt(0) >= 65) && this.verboseLine(raw, hit, lineNo)) return;
     // journalctl -o json-seq (RFC 7464: RS before each object) and -o json-sse (`data: ` before it).
     if (f === 'auto' || f === 'json') {
       if (raw.charCodeAt(0) === 30 && raw.charCodeAt(1) === 123) raw = raw.slice(1);
@@ -1041,8 +1048,51 @@ export class LogReader {
     this.logical(lane, { ...p, payload: joined, hit: p.hit || !this.scanner || this.test(joined) });
   }
 
+  /**
+   * journalctl -o verbose: an entry is a header (`Tue 2026-05-12 14:03:22.118234 UTC [s=…;i=…]`) and
+   * its fields, one per line indented by four spaces (`    MESSAGE=…`), a value's further lines
+   * indented to its start. The entry is read as the JSON object `-o json` writes for it, on the
+   * header's line; its field lines are counted as `structure`. Whether the line was such a line.
+   */
+  private verboseLine(raw: string, hit: boolean, lineNo: number): boolean {
+    const v = this.verbose;
+    if (v && raw.charCodeAt(0) === 32) {
+      const m = JOURNAL_FIELD_LINE.exec(raw);
+      if (m) {
+        v.fields.push([m[1]!, m[2]!]);
+        v.indent = m[1]!.length + 5;
+      } else if (v.fields.length && isSpaces(raw, Math.min(v.indent, raw.length))) {
+        const last = v.fields[v.fields.length - 1]!;
+        last[1] += '\n' + raw.slice(v.indent);
+      } else return this.flushVerbose(), false;
+      v.lines++;
+      v.hit ||= hit;
+      return true;
+    }
+    const head = JOURNAL_VERBOSE_HEAD.exec(raw);
+    this.flushVerbose();
+    if (!head) return false;
+    const time = head[3] === 'UTC' || head[3] === 'GMT' ? `${head[1]}T${head[2]}Z` : undefined;
+    this.verbose = { line: lineNo, lines: 1, hit, fields: [], indent: 4, time };
+    return true;
+  }
+
+  private flushVerbose(): void {
+    const v = this.verbose;
+    if (!v) return;
+    this.verbose = undefined;
+    const o: Record<string, string> = {};
+    if (v.time) o['__REALTIME_TIMESTAMP'] = v.time;
+    for (const [k, val] of v.fields) if (!(k in o) && k !== '__proto__') o[k] = val;
+    if (v.lines > 1) this.session.skip(this.name, 'structure', v.lines - 1);
+    const json = JSON.stringify(o);
+    if (this.rawLine(json, v.hit, v.line)) return;
+    this.logical(this.plain, { payload: json, escaped: false, hit: v.hit, line: v.line, endLine: v.line, count: 1, envelope: undefined, envTime: undefined });
+  }
+
   /** Ends every lane: joins open partials, hands over open records, skips held blank lines. */
   private settle(): void {
+    this.flushVerbose();
     const lanes = [this.plain, ...this.lanes.values()];
     for (const lane of lanes) this.finishPartial(lane);
     for (const lane of lanes) {
