@@ -109,6 +109,8 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   for (const k of Object.keys(fields)) {
     if (extra > MAX_EXTRA_TEXT) break;
     if (k === mk || k === ek || k === errKey || METADATA_KEYS.has(k) || (journal && JOURNAL_FIELD.test(k))) continue;
+    // A dump of Python's LogRecord: `msg` is the format string of the message already read.
+    if (k === 'msg' && mk === 'message') continue;
     const v = fields[k];
     if (typeof v === 'string') {
       if (v === '') continue;
