@@ -30,7 +30,7 @@
  * a line that holds several entries is counted once. NDJSON, whose first line is one event,
  * streams as before.
  */
-import { normalizeTime, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
+import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject, jsonError } from './formats/json.js';
@@ -146,6 +146,8 @@ const RAW_LINE_KEYS = ['log', 'MESSAGE', 'textPayload', 'line', 'message'] as co
  * need not pay on every line.
  */
 const RAW_LINE_CHECKS = 256;
+/** journalctl -o json-sse: `data: ` before each object. */
+const SSE_DATA = 'data: {';
 /** The collector's time of a raw line (journald's epoch µs, Fluent Bit's epoch seconds). */
 const RAW_LINE_TIME = /"(?:time|timestamp|@timestamp|__REALTIME_TIMESTAMP|date)" ?: ?"?([^",}\s]{1,40})/;
 
@@ -209,7 +211,19 @@ const ISO_TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|
  */
 const ISO_SHIPPER = new RegExp(`^(${ISO_TIME})(?:(\\t)| (?:(\\{[^{}\\n]{0,4000}\\}) |([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}\\[\\d{1,10}\\]): |([\\w.-]{1,255}(?:/[^\\s/]{1,255})+) )?)`);
 /** RFC 3164 (`/var/log/syslog`, `journalctl`'s default): `[<PRI>]May 12 14:03:22 host program[pid]: `. No year: no time taken. */
-const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+/** `host program[pid]: ` after journalctl's time. */
+const JOURNAL_SOURCE = '([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}(?:\\[\\d{1,10}\\])?): ';
+/** journalctl -o short-full and with-unit: `Tue 2026-05-12 14:03:22 UTC host program[pid]: ` (the zone as journalctl names it). */
+const JOURNAL_FULL = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?) ([A-Z][A-Za-z]{0,5}|[+-]\\d\\d:?\\d\\d) ${JOURNAL_SOURCE}`);
+/** journalctl -o verbose: an entry's header, `Tue 2026-05-12 14:03:22.118234 UTC [s=<seqnum id>;i=…`. */
+const JOURNAL_VERBOSE_HEAD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{6}) ([A-Z][A-Za-z]{0,5}|[+-]\d\d:?\d\d) \[s=[0-9a-f]{32};i=[0-9a-f]+;/;
+/** One field of a verbose entry: `    MESSAGE=…`. */
+const JOURNAL_FIELD_LINE = /^    (_{0,2}[A-Z0-9][A-Z0-9_]{0,63})=(.*)$/;
+/** journalctl -o short-unix: `1715522602.118234 host program[pid]: ` (epoch seconds). */
+const JOURNAL_UNIX = new RegExp(`^(\\d{9,11}\\.\\d{1,6}) ${JOURNAL_SOURCE}`);
+/** journalctl -o short-monotonic and short-delta: `[  123.456789] ` or `[  123.456789 <    0.000123>] ` (time since boot: no time taken). */
+const JOURNAL_MONOTONIC = new RegExp(`^\\[ *\\d{1,10}\\.\\d{6}(?: <[ \\d.]{1,20}>| +)?\\] ${JOURNAL_SOURCE}`);
 /** RFC 5424: `<PRI>1 TIME HOST APP PROCID MSGID SD `, then the message (a UTF-8 BOM may open it). */
 const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (?:\xef\xbb\xbf)?|$)/;
 /** `docker compose logs`: `scs-1  | ` (v1: `scs_1  | `), coloured on a terminal. */
@@ -230,15 +244,30 @@ const FLUENTD_TAG = /^[\w.-]{1,255}\t\{/;
 function shipperPrefix(s: string): ShipperPrefix | undefined {
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 57) {
+    if (s.charCodeAt(10) === 46 || s.charCodeAt(9) === 46 || s.charCodeAt(11) === 46) {
+      const u = JOURNAL_UNIX.exec(s);
+      if (u) return { length: u[0].length, lane: `prefix:${u[2]}`, time: new Date(Number(u[1]) * 1000).toISOString(), tab: false };
+    }
     if (s.charCodeAt(10) !== 84) return undefined; // a `T` between date and time
     const m = ISO_SHIPPER.exec(s);
     if (!m) return undefined;
     const lane = m[3] ?? m[4] ?? m[5];
     return { length: m[0].length, lane: lane === undefined ? undefined : `prefix:${lane}`, time: m[1], tab: m[2] !== undefined };
   }
+  if (c === 91 && s.charCodeAt(1) === 32 || (c === 91 && s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57)) {
+    const m = JOURNAL_MONOTONIC.exec(s);
+    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+    return undefined;
+  }
   if (c === 60 || (c >= 65 && c <= 90 && s.charCodeAt(3) === 32)) {
     const m = RFC3164.exec(s);
     if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
+    const full = c === 60 ? null : JOURNAL_FULL.exec(s);
+    if (full) {
+      const zone = full[3]!;
+      const time = zone === 'UTC' || zone === 'GMT' || zone === 'Z' ? `${full[1]}T${full[2]}Z` : /^[+-]/.test(zone) ? `${full[1]}T${full[2]}${zone}` : undefined;
+      return { length: full[0].length, lane: `prefix:${full[4]}`, time, tab: false };
+    }
     const r = c === 60 ? RFC5424.exec(s) : null;
     if (r) return { length: r[0].length, lane: `prefix:${r[2]}`, time: r[1] === '-' ? undefined : r[1], tab: false };
     return undefined;
@@ -248,6 +277,12 @@ function shipperPrefix(s: string): ShipperPrefix | undefined {
     if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
   }
   return undefined;
+}
+
+/** Whether the first `n` characters of `s` are spaces. */
+function isSpaces(s: string, n: number): boolean {
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== 32) return false;
+  return true;
 }
 
 /** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
@@ -353,6 +388,10 @@ export class LogReader {
   private readonly lanes = new Map<string, Lane>();
   /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
   private rawLineChecks = 0;
+  /** The journalctl -o verbose entry being read. */
+  private verbose: { line: number; lines: number; hit: boolean; fields: [string, string][]; indent: number; time: string | undefined } | undefined;
+  /** The prefix of the line before, while lines indented to its width may go on its message. */
+  private lastPrefix: { lane: string; length: number; time: string | undefined } | undefined;
   private rawLinesSeen = false;
   /**
    * The input's first bytes, held until its first line tells whether it is one JSON document,
@@ -777,6 +816,12 @@ export class LogReader {
       if (hit && this.scanner) hit = this.test(raw);
     }
     const f = this.force;
+    if (f === 'auto' && (this.verbose !== undefined || raw.charCodeAt(0) >= 65) && this.verboseLine(raw, hit, lineNo)) return;
+    // journalctl -o json-seq (RFC 7464: RS before each object) and -o json-sse (`data: ` before it).
+    if (f === 'auto' || f === 'json') {
+      if (raw.charCodeAt(0) === 30 && raw.charCodeAt(1) === 123) raw = raw.slice(1);
+      else if (raw.startsWith(SSE_DATA)) raw = raw.slice(SSE_DATA.length - 1);
+    }
     if (f === 'auto' || f === 'cri') {
       const tagAt = isCriStart(raw);
       if (tagAt > 0) {
@@ -832,12 +877,21 @@ export class LogReader {
       return;
     }
     if (f === 'auto' && lane === this.plain) {
+      const last = this.lastPrefix;
+      this.lastPrefix = undefined;
+      // journalctl writes the further lines of a multi-line message indented to the prefix's width.
+      if (last && raw.charCodeAt(0) === 32 && raw.length >= last.length && isSpaces(raw, last.length)) {
+        this.lastPrefix = last;
+        this.logical(this.laneOf(last.lane), { payload: raw.slice(last.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: last.time });
+        return;
+      }
       const p = shipperPrefix(raw);
       if (p && p.tab && this.fluentd(raw, p, hit, lineNo)) return;
       if (p && (p.lane !== undefined || p.tab || this.continuesTraceback(raw.slice(p.length)))) {
         // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
         // records apart when a collector interleaves them.
         const into = p.lane === undefined ? lane : this.laneOf(p.lane);
+        if (p.lane !== undefined) this.lastPrefix = { lane: p.lane, length: p.length, time: p.time };
         this.logical(into, { payload: raw.slice(p.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
         return;
       }
@@ -910,7 +964,15 @@ export class LogReader {
       let payload = raw.slice(from, to);
       if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
       if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
-      const stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
+      let stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
+      if (key === 'MESSAGE') {
+        // journald: an entry a program sent itself (a JournalHandler record) is a whole record, its
+        // MESSAGE the full text; lines of a service's output are raw lines, one stream per process.
+        const transport = stringValueAt(raw, '_TRANSPORT');
+        if (transport >= 0 && raw.startsWith('journal"', transport)) return false;
+        const pid = stringValueAt(raw, '_PID');
+        if (pid >= 0) stream += `:${raw.slice(pid, jsonStringEnd(raw, pid))}`;
+      }
       const lane = this.laneOf(scope === undefined ? stream : `${stream}|${scope}`);
       if (!isRawLine(payload, key, lane.open)) return false;
       this.rawLinesSeen = true;
@@ -988,8 +1050,51 @@ export class LogReader {
     this.logical(lane, { ...p, payload: joined, hit: p.hit || !this.scanner || this.test(joined) });
   }
 
+  /**
+   * journalctl -o verbose: an entry is a header (`Tue 2026-05-12 14:03:22.118234 UTC [s=…;i=…]`) and
+   * its fields, one per line indented by four spaces (`    MESSAGE=…`), a value's further lines
+   * indented to its start. The entry is read as the JSON object `-o json` writes for it, on the
+   * header's line; its field lines are counted as `structure`. Whether the line was such a line.
+   */
+  private verboseLine(raw: string, hit: boolean, lineNo: number): boolean {
+    const v = this.verbose;
+    if (v && raw.charCodeAt(0) === 32) {
+      const m = JOURNAL_FIELD_LINE.exec(raw);
+      if (m) {
+        v.fields.push([m[1]!, m[2]!]);
+        v.indent = m[1]!.length + 5;
+      } else if (v.fields.length && isSpaces(raw, Math.min(v.indent, raw.length))) {
+        const last = v.fields[v.fields.length - 1]!;
+        last[1] += '\n' + raw.slice(v.indent);
+      } else return this.flushVerbose(), false;
+      v.lines++;
+      v.hit ||= hit;
+      return true;
+    }
+    const head = JOURNAL_VERBOSE_HEAD.exec(raw);
+    this.flushVerbose();
+    if (!head) return false;
+    const time = head[3] === 'UTC' || head[3] === 'GMT' ? `${head[1]}T${head[2]}Z` : undefined;
+    this.verbose = { line: lineNo, lines: 1, hit, fields: [], indent: 4, time };
+    return true;
+  }
+
+  private flushVerbose(): void {
+    const v = this.verbose;
+    if (!v) return;
+    this.verbose = undefined;
+    const o: Record<string, string> = {};
+    if (v.time) o['__REALTIME_TIMESTAMP'] = v.time;
+    for (const [k, val] of v.fields) if (!(k in o) && k !== '__proto__') o[k] = val;
+    if (v.lines > 1) this.session.skip(this.name, 'structure', v.lines - 1);
+    const json = JSON.stringify(o);
+    if (this.rawLine(json, v.hit, v.line)) return;
+    this.logical(this.plain, { payload: json, escaped: false, hit: v.hit, line: v.line, endLine: v.line, count: 1, envelope: undefined, envTime: undefined });
+  }
+
   /** Ends every lane: joins open partials, hands over open records, skips held blank lines. */
   private settle(): void {
+    this.flushVerbose();
     const lanes = [this.plain, ...this.lanes.values()];
     for (const lane of lanes) this.finishPartial(lane);
     for (const lane of lanes) {
@@ -1148,6 +1253,7 @@ export class LogReader {
           ...(j.level ? { level: j.level } : {}),
           ...(time ? { time } : {}),
           ...(j.logger ? { logger: j.logger } : {}),
+          ...(j.exceptions ? { exceptions: j.exceptions } : {}),
           ...ctx,
         };
       }
@@ -1167,6 +1273,7 @@ export class LogReader {
     const message = texts.length > 1 ? `${header.message}\n${texts.slice(1).join('\n')}` : header.message;
     const fields = keyValues(header.message);
     const time = normalizeTime(header.time) ?? envTime;
+    const exceptions = texts.length > 1 ? pythonChain(message) : undefined;
     return {
       ...base,
       format: header.format,
@@ -1175,6 +1282,7 @@ export class LogReader {
       ...(header.level ? { level: header.level } : {}),
       ...(time ? { time } : {}),
       ...(header.logger ? { logger: header.logger } : {}),
+      ...(exceptions ? { exceptions } : {}),
       ...contextOf(fields, header.logger),
     };
   }

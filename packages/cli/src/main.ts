@@ -34,7 +34,8 @@ export const USAGE = `Usage:
   scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
-                      [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
+                      [--redact REGEX]... [--max-evidence N] [--max-unmatched N]
+                      [--config DEPLOYMENT.json] [--jobs N]
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
@@ -108,6 +109,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       'log-format': { type: 'string' },
       redact: { type: 'string', multiple: true },
       'max-evidence': { type: 'string' },
+      'max-unmatched': { type: 'string' },
       config: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       color: { type: 'boolean' },
@@ -132,6 +134,11 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   if (values['max-evidence'] !== undefined) {
     evidenceLimit = Number(values['max-evidence']);
     if (!Number.isInteger(evidenceLimit) || evidenceLimit < 0) usage('--max-evidence must be a whole number');
+  }
+  let unmatchedLimit: number | undefined;
+  if (values['max-unmatched'] !== undefined) {
+    unmatchedLimit = Number(values['max-unmatched']);
+    if (!Number.isInteger(unmatchedLimit) || unmatchedLimit < 0) usage(`--max-unmatched must be a whole number (got "${values['max-unmatched']}")`);
   }
   let jobs = 1;
   if (values.jobs !== undefined) {
@@ -165,6 +172,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     now,
     staleAfterMs,
     evidenceLimit,
+    unmatchedLimit,
     redact,
     logFormat,
     cwd: io.cwd,

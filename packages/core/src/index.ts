@@ -48,6 +48,8 @@ export {
   type Peer,
   ConnectionSchema,
 } from './schema/report.js';
+export { pythonChain, dictTracebackChain, errorObjectChain, chainOf, chainHas, exceptionInText, onFrameLine, TRACEBACK_HEADER } from './exceptions.js';
+export * as vocabulary from './vocabulary.js';
 export { parseRuleText, type ParseResult } from './rules/parse.js';
 export { compileRules, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, type Facts, type Predicate } from './rules/conditions.js';

@@ -63,6 +63,42 @@ function extractParams(r: Rule, message: string): Record<string, ParamValue> {
   return out;
 }
 
+/** The text without traceback frames: `  File "…", line N, in f` and the indented lines under it. */
+function withoutFrames(text: string): string {
+  const out: string[] = [];
+  let inFrame = false;
+  for (const line of text.split('\n')) {
+    if (/^\s+File "[^"]*", line \d+/.test(line)) inFrame = true;
+    else if (!(inFrame && /^\s/.test(line) && line.trim() !== '')) inFrame = false;
+    out.push(inFrame ? '' : line);
+  }
+  return out.join('\n');
+}
+
+/** The documented meaning of `signature.exception` over the chain: through causes, or a context under the program's own report. */
+function chainExplains(chain: unknown, name: string, anchors: string[]): boolean {
+  if (!Array.isArray(chain)) return false;
+  const links = chain as { type: string; name: string; message: string; relation?: string }[];
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i]!;
+    if (name.includes('.') ? l.type === name || l.type.endsWith('.' + name) : l.name === name) return true;
+    const next = links[i + 1];
+    if (!next) return false;
+    if (next.relation === 'context' && !anchors.every((a) => l.message.includes(a))) return false;
+  }
+  return false;
+}
+
+/** The message names the exception as a word of its own, before any traceback. */
+function namesException(message: string, name: string): boolean {
+  const bare = name.slice(name.lastIndexOf('.') + 1);
+  const text = withoutFrames(message);
+  const cut = text.indexOf('Traceback (most recent call last):');
+  // A word of its own in the whole text (`InvalidTokenTraceback …` is not one), found before the traceback.
+  for (const m of text.matchAll(new RegExp(`(?<![A-Za-z0-9_])${bare}(?![A-Za-z0-9_])`, 'g'))) if (cut < 0 || m.index < cut) return true;
+  return false;
+}
+
 interface Reference {
   rule: Rule;
   engine: Engine;
@@ -71,7 +107,10 @@ interface Reference {
 function referenceOf(r: Rule): Reference {
   const engine = new Engine([], { allowUndefinedFacts: true });
   const flags = r.signature?.flags ?? '';
-  engine.addOperator('containsEvery', (message: unknown, anchors: string[]) => typeof message === 'string' && anchors.every((a) => message.includes(a)));
+  // Anchors count outside a traceback's frames: the frame headers and the indented lines under them are dropped first.
+  engine.addOperator('containsEvery', (message: unknown, anchors: string[]) => typeof message === 'string' && anchors.every((a) => withoutFrames(message).includes(a)));
+  engine.addOperator('explainedBy', (chain: unknown, v: { name: string; anchors: string[] }) => chainExplains(chain, v.name, v.anchors));
+  engine.addOperator('namesException', (message: unknown, name: string) => typeof message === 'string' && namesException(message, name));
   engine.addOperator('matchesPattern', (message: unknown, source: string) => typeof message === 'string' && new RegExp(source, flags).test(message));
   // Signatures apply to records with text; connections and files are matched by conditions alone.
   const textKinds = r.appliesTo.filter((k) => !TEXTLESS_KINDS.has(k));
@@ -80,6 +119,14 @@ function referenceOf(r: Rule): Reference {
     const anchors = r.signature?.anchors ?? [];
     if (anchors.length > 0) all.push({ fact: 'message', operator: 'containsEvery', value: anchors });
     if (r.signature?.pattern) all.push({ fact: 'message', operator: 'matchesPattern', value: r.signature.pattern });
+    if (r.signature?.exception) {
+      all.push({
+        any: [
+          { fact: 'exceptions', operator: 'explainedBy', value: { name: r.signature.exception, anchors } },
+          { fact: 'message', operator: 'namesException', value: r.signature.exception },
+        ],
+      });
+    }
     if (r.conditions) all.push(r.conditions);
     engine.addRule({ conditions: { all } as never, event: { type: r.id } });
   }

@@ -10,16 +10,16 @@
  * document at once: it learns where each entry starts (its line, for evidence) and where a cut or a
  * damaged byte ends what can be read, and only each entry is then parsed on its own.
  */
-import { parseTime } from '@scs-doctor/core';
+import { parseTime, vocabulary } from '@scs-doctor/core';
 
 /** Keys under which a response or an export holds its list of entries (`hits` twice in a search response). */
-const LIST_KEYS: ReadonlySet<string> = new Set(['events', 'entries', 'logEvents', 'items', 'data', 'results', 'records', 'hits']);
+const LIST_KEYS: ReadonlySet<string> = new Set(vocabulary.LIST_KEYS);
 /** Keys of a log entry's own text: an object with one at its top is an entry, not a page of them. */
 const ENTRY_KEYS: ReadonlySet<string> = new Set(['message', 'msg', 'textPayload', 'jsonPayload', 'protoPayload', 'log', 'MESSAGE', 'event', '@message', 'line', '_source']);
 /** Containers a list of entries may sit in (`{"data": {"events": [...]}}`, `{"hits": {"hits": [...]}}`). */
 const MAX_LIST_DEPTH = 4;
 /** An entry's time, as log stores and structured loggers name it. */
-const TIME_KEYS = ['timestamp', '@timestamp', 'time', 'ts', 'date', 'datetime', 'asctime', 'created', 'eventTime', 'receiveTimestamp', '__REALTIME_TIMESTAMP'] as const;
+const TIME_KEYS = vocabulary.TIME_KEYS;
 
 /** One entry of the list: bytes [start, end) of the document, from line `line` to `endLine`. */
 export interface EntrySpan {

@@ -1,14 +1,12 @@
 /** Pulls the connection context (side, connection id, shared id) out of structured fields. */
-import type { Side } from '@scs-doctor/core';
+import { vocabulary, type Side } from '@scs-doctor/core';
 
 const SIDE_WORDS: Record<string, Side> = {
   sending: 'sending', send: 'sending', sender: 'sending', outgoing: 'sending', outbound: 'sending', outbox: 'sending',
   receiving: 'receiving', receive: 'receiving', receiver: 'receiving', incoming: 'receiving', inbound: 'receiving', inbox: 'receiving',
 };
 
-const SIDE_KEYS = ['direction', 'side', 'connection_direction', 'connectionDirection', 'connection_type', 'connectionType', 'role'];
-const CONNECTION_KEYS = ['connection_id', 'connectionId', 'conn_id', 'connId', 'connection'];
-const SHARED_KEYS = ['shared_id', 'sharedId', 'sharedID'];
+const { SIDE_KEYS, CONNECTION_ID_KEYS: CONNECTION_KEYS, SHARED_ID_KEYS: SHARED_KEYS } = vocabulary;
 
 function first(fields: Record<string, unknown>, keys: readonly string[]): unknown {
   for (const k of keys) {

@@ -3,7 +3,7 @@
  * shapes, journald (`journalctl -o json`). The message, level, time, logger and exception are
  * found under their common names; every other key stays in `fields`.
  */
-import type { Level } from '@scs-doctor/core';
+import { chainOf, pythonChain, vocabulary, type ExceptionLink, type Level } from '@scs-doctor/core';
 import { toLevel } from './levels.js';
 
 export interface JsonLog {
@@ -12,17 +12,15 @@ export interface JsonLog {
   time?: unknown;
   logger?: string;
   fields: Record<string, unknown>;
+  /** The exception chain, outermost first, when the record carries one. */
+  exceptions?: ExceptionLink[];
 }
 
-// Structured loggers (msg, message, event), shippers and log stores (log, line: Loki; textPayload: Cloud Logging; @message: CloudWatch; MESSAGE: journald).
-const MESSAGE_KEYS = ['msg', 'message', 'event', 'error', 'err', 'log', 'line', 'text', 'textPayload', '@message', 'MESSAGE'];
-// journald: PRIORITY is the syslog severity (0 emerg … 7 debug), __REALTIME_TIMESTAMP epoch µs, LOGGER from Python's JournalHandler.
-const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl', 'loglevel', 'log.level', '@level', 'levelno', 'PRIORITY'];
-const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'asctime', 'ts', 'datetime', 'date', 't', 'created', '__REALTIME_TIMESTAMP'];
-const LOGGER_KEYS = ['logger', 'name', 'logger_name', 'loggerName', 'log.logger', 'module', 'LOGGER'];
+const { MESSAGE_KEYS, LEVEL_KEYS, TIME_KEYS, LOGGER_KEYS, EXCEPTION_KEYS, METADATA_KEYS, JOURNAL_FIELD } = vocabulary;
 /** Syslog severities (RFC 5424), the scale of journald's PRIORITY. */
 const SYSLOG_LEVELS: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'info', 'info', 'debug'];
-const EXCEPTION_KEYS = ['exc_info', 'exception', 'exc_text', 'stack', 'stack_trace', 'traceback', 'error.stack_trace'];
+/** The other string fields added to the text rules read, at most this much of them. */
+const MAX_EXTRA_TEXT = 64 * 1024;
 
 const PRINTF = /%(?:\([\w.]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac%]/;
 
@@ -89,16 +87,47 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   if (mk === 'msg' && typeof obj['message'] === 'string' && typeof obj['msg'] === 'string' && PRINTF.test(obj['msg'])) mk = 'message';
   let message = mk ? text(obj[mk]) : '';
   if (mk) delete fields[mk];
+  let exceptions: ExceptionLink[] | undefined;
   // pino puts an error under `err` beside `msg`; keep its text searchable too.
-  if (mk !== 'err' && obj['err'] && typeof obj['err'] === 'object') message += '\n' + text(obj['err']);
-  else if (mk !== 'error' && obj['error'] && typeof obj['error'] === 'object') message += '\n' + text(obj['error']);
+  const errKey = mk !== 'err' && obj['err'] && typeof obj['err'] === 'object' ? 'err' : mk !== 'error' && obj['error'] && typeof obj['error'] === 'object' ? 'error' : undefined;
+  if (errKey) {
+    message += '\n' + text(obj[errKey]);
+    exceptions = chainOf(obj[errKey]);
+  } else if (mk === 'err' || mk === 'error') exceptions = chainOf(obj[mk]);
   const ek = pickKey(obj, EXCEPTION_KEYS);
   const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? (obj[ek] as string) : dictTraceback(obj[ek]);
   if (ek !== undefined && exc !== undefined) {
-    message += (message ? '\n' : '') + exc.replace(/\n+$/, '');
+    exceptions ??= chainOf(obj[ek]);
     delete fields[ek];
   }
+  // A traceback inside the message itself (journald's MESSAGE from a JournalHandler).
+  exceptions ??= pythonChain(message);
+  // Every other string field is part of the text rules read (`"error": "properties read failed: …"`,
+  // `"reason": "shared secret unavailable: InvalidToken"`), after the message: the first line stays the message.
+  const journal = obj['MESSAGE'] !== undefined || obj['__REALTIME_TIMESTAMP'] !== undefined;
+  let extra = 0;
+  for (const k of Object.keys(fields)) {
+    if (extra > MAX_EXTRA_TEXT) break;
+    if (k === mk || k === ek || k === errKey || METADATA_KEYS.has(k) || (journal && JOURNAL_FIELD.test(k))) continue;
+    // A dump of Python's LogRecord: `msg` is the format string of the message already read.
+    if (k === 'msg' && mk === 'message') continue;
+    const v = fields[k];
+    if (typeof v === 'string') {
+      if (v === '') continue;
+      message += `\n${k}: ${v}`;
+      extra += v.length;
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof v2 !== 'string' || v2.length < 8 || METADATA_KEYS.has(k2) || extra > MAX_EXTRA_TEXT) continue;
+        message += `\n${k}.${k2}: ${v2}`;
+        extra += v2.length;
+      }
+    }
+  }
+  // The traceback comes last, after what the program said.
+  if (ek !== undefined && exc !== undefined) message += (message ? '\n' : '') + exc.replace(/\n+$/, '');
   const out: JsonLog = { message: message.replace(/\r\n/g, '\n'), fields };
+  if (exceptions) out.exceptions = exceptions;
   const lk = pickKey(obj, LEVEL_KEYS);
   if (lk) {
     const raw = obj[lk];

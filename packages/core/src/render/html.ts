@@ -51,6 +51,12 @@ export function renderHtml(report: Report): string {
     for (const u of report.unmatched) parts.push(`<tr><td>${u.count}</td><td><code>${esc(u.template)}</code></td></tr>`);
     parts.push('</table>');
   }
+  if (report.unmatchedWarnings.length) {
+    parts.push('<h2>Warnings no rule explains</h2><table><tr><th>count</th><th>message</th></tr>');
+    for (const u of report.unmatchedWarnings) parts.push(`<tr><td>${u.count}</td><td><code>${esc(u.template)}</code></td></tr>`);
+    parts.push('</table>');
+  }
+  if (report.unmatchedOmitted.templates > 0) parts.push(`<p class="meta">… ${report.unmatchedOmitted.templates} more messages (${report.unmatchedOmitted.records} records) not listed; <code>--max-unmatched N</code> lists more.</p>`);
   const s = report.stats;
   parts.push(`<p class="meta">${s.linesRead} lines read: ${s.linesMatched} matched, ${s.linesUnmatched} unmatched, ${s.linesSkipped} skipped; ${s.events.read} sync events (${s.events.invalid} invalid).</p>`);
   if (s.problems.length) parts.push('<ul>' + s.problems.map((p) => `<li>${esc(`${p.file ?? ''}${p.line !== undefined ? ':' + p.line : ''} ${p.code} ${p.message}`)}</li>`).join('') + '</ul>');

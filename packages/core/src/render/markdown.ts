@@ -55,6 +55,12 @@ export function renderMarkdown(report: Report): string {
     for (const u of report.unmatched) out.push(`| ${u.count} | ${code(u.template).replace(/\|/g, '\\|')} |`);
     out.push('');
   }
+  if (report.unmatchedWarnings.length) {
+    out.push('## Warnings no rule explains', '', '| count | message |', '| ---: | --- |');
+    for (const u of report.unmatchedWarnings) out.push(`| ${u.count} | ${code(u.template).replace(/\|/g, '\\|')} |`);
+    out.push('');
+  }
+  if (report.unmatchedOmitted.templates > 0) out.push(`… ${report.unmatchedOmitted.templates} more messages (${report.unmatchedOmitted.records} records) not listed; \`--max-unmatched N\` lists more.`, '');
   out.push('## Input', '', `${s.linesRead} lines read: ${s.linesMatched} matched, ${s.linesUnmatched} unmatched, ${s.linesSkipped} skipped. ${s.events.read} sync events (${s.events.invalid} invalid).`, '');
   for (const p of s.problems) out.push(`- ${md(`${p.file ?? ''}${p.line !== undefined ? ':' + p.line : ''} ${p.code} ${p.message}`)}`);
   return out.join('\n') + '\n';

@@ -69,9 +69,19 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     }
     out.push('');
   }
+  const omitted = report.unmatchedOmitted;
   if (report.unmatched.length) {
     out.push(c.bold('Errors no rule explains (newest SCS messages show up here first):'));
     for (const u of report.unmatched) out.push(`  ${String(u.count).padStart(6)}×  ${u.template}  ${c.dim(place(u.sample))}`);
+    out.push('');
+  }
+  if (report.unmatchedWarnings.length) {
+    out.push(c.bold('Warnings no rule explains:'));
+    for (const u of report.unmatchedWarnings) out.push(`  ${String(u.count).padStart(6)}×  ${u.template}  ${c.dim(place(u.sample))}`);
+    out.push('');
+  }
+  if (omitted.templates > 0) {
+    out.push(c.dim(`  … ${plural(omitted.templates, 'more message')} (${plural(omitted.records, 'record')}) not listed; --max-unmatched N lists more`));
     out.push('');
   }
   const s = report.stats;

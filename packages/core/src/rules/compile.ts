@@ -12,6 +12,8 @@ import type { ParamValue } from '../schema/report.js';
 import { compileConditions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
 import { OUTCOME_TOKENS } from '../engine/outcomes.js';
+import { chainHas, exceptionInText, exceptionLineOffset, onFrameLine } from '../exceptions.js';
+import type { ExceptionLink } from '../schema/records.js';
 import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
@@ -22,6 +24,8 @@ export interface CompiledRule {
   readonly anchors: readonly string[];
   readonly keyAnchor: string | undefined;
   readonly regex: RegExp | undefined;
+  /** The exception type the rule needs in the chain (`signature.exception`). */
+  readonly exception: string | undefined;
   readonly predicate: Predicate | undefined;
   /** The conditions of the rule's `files` section, for records of kind `file`. */
   readonly filePredicate: Predicate | undefined;
@@ -36,7 +40,8 @@ export interface RuleMatch {
 
 /**
  * Tokens that mark a record as worth a full parse even when no rule anchors it: error-level
- * lines and tracebacks feed the report's `unmatched` list, where new SCS errors show up first.
+ * lines and tracebacks feed the report's `unmatched` list, where new SCS errors show up first,
+ * and warning-level lines its `unmatchedWarnings`.
  */
 export const ATTENTION_TOKENS = [
   'ERROR',
@@ -68,6 +73,16 @@ export const ATTENTION_TOKENS = [
   '"PRIORITY" : "1"',
   '"PRIORITY" : "2"',
   '"PRIORITY" : "3"',
+  // Warnings no rule explains are listed apart from errors.
+  'WARN',
+  '"warn',
+  '[warn',
+  'level=warn',
+  '"level":40',
+  '"level": 40',
+  '"levelno": 30',
+  '"PRIORITY":"4"',
+  '"PRIORITY" : "4"',
 ] as const;
 
 export interface RulePack {
@@ -122,6 +137,21 @@ function convert(rule: Rule, groups: Record<string, string | undefined>): Record
   return { ...out };
 }
 
+/** The pattern's first match that is not on a traceback frame's line (at most a few tries). */
+function firstOutsideFrames(regex: RegExp, subject: string, multiLine: boolean): RegExpExecArray | null {
+  const m = regex.exec(subject);
+  if (!m || !multiLine || !onFrameLine(subject, m.index)) return m;
+  const all = new RegExp(regex.source, regex.flags + 'g');
+  all.lastIndex = m.index + 1;
+  for (let tries = 0; tries < 8; tries++) {
+    const n = all.exec(subject);
+    if (!n) return null;
+    if (!onFrameLine(subject, n.index)) return n;
+    all.lastIndex = n.index + Math.max(1, n[0].length);
+  }
+  return null;
+}
+
 /** Compiles validated rules. Throws RULE_INVALID with every problem when a rule cannot be compiled. */
 export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: CompileOptions = {}): RulePack {
   const problems: Problem[] = [];
@@ -141,7 +171,8 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     }
     const sig = rule.signature;
     const anchors = sig?.anchors ?? [];
-    const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined);
+    // A rule that names only an exception is found by the exception's name (its traceback prints it).
+    const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined) ?? (sig?.exception ? sig.exception.slice(sig.exception.lastIndexOf('.') + 1) : undefined);
     let regex: RegExp | undefined;
     if (sig?.pattern) {
       try {
@@ -160,6 +191,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       anchors,
       keyAnchor,
       regex,
+      exception: sig?.exception,
       predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
       filePredicate: rule.files ? compileConditions(rule.files.conditions) : undefined,
     });
@@ -216,6 +248,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     if (TEXTLESS_KINDS.has(kind)) return matchTextless(kind, facts);
     const candidates = new Set<CompiledRule>(unanchored.get(kind) ?? []);
     const subject = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
+    const multiLine = subject.indexOf('\n') >= 0;
     if (keyScanner) {
       keyScanner.each(subject, (k) => {
         for (const r of rulesOfKey[k]!) candidates.add(r);
@@ -229,7 +262,9 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       let offset = -1;
       let ok = true;
       for (const a of r.anchors) {
-        const at = subject.indexOf(a);
+        // Source code printed in a traceback's frames is not what the program said: an anchor counts outside them.
+        let at = subject.indexOf(a);
+        while (at >= 0 && multiLine && onFrameLine(subject, at)) at = subject.indexOf(a, at + 1);
         if (at < 0) {
           ok = false;
           break;
@@ -237,9 +272,15 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
         if (offset < 0) offset = at;
       }
       if (!ok) continue;
+      if (r.exception !== undefined) {
+        const inChain = chainHas(facts['exceptions'] as readonly ExceptionLink[] | undefined, r.exception, r.anchors);
+        const named = exceptionInText(subject, r.exception);
+        if (!inChain && named < 0) continue;
+        if (offset < 0) offset = named >= 0 ? named : exceptionLineOffset(subject, r.exception);
+      }
       let params: Record<string, ParamValue> = {};
       if (r.regex) {
-        const m = r.regex.exec(subject);
+        const m = firstOutsideFrames(r.regex, subject, multiLine);
         if (!m) continue;
         offset = m.index;
         if (m.groups) params = convert(r.rule, m.groups);

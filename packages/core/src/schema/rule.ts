@@ -72,6 +72,11 @@ export const RuleSchema = z
           .default([])
           .describe('Literal, case-sensitive strings that must all occur in the message.'),
         pattern: z.string().min(1).optional().describe('A regular expression; named groups become parameters.'),
+        exception: z
+          .string()
+          .regex(/^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/, 'an exception type is a name such as InvalidToken or cryptography.fernet.InvalidToken')
+          .optional()
+          .describe("An exception type that must be in the record's exception chain (bare or qualified), or be named by the message itself (`: InvalidToken`, `InvalidToken()`, `(NoSuchKey)`), beside the anchors."),
         // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
         flags: z.string().regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)').optional(),
       })

@@ -1,0 +1,24 @@
+/** The unmatched list's templates: ids wherever they appear are one placeholder, the words stay. */
+import { describe, expect, it } from 'vitest';
+import { messageTemplate } from '../src/engine/normalize.js';
+
+describe('messageTemplate', () => {
+  it.each([
+    ['short hex ids', 'run r-0716d9 failed on 52e6b438', 'run r-<id> failed on <id>'],
+    ['underscore-joined ids', 'attempt_202605121400_000001_0 failed', '<id> failed'],
+    ['id fields of any shape', 'connection_id=1234 request_id="a b" failed', 'connection_id=<id> request_id=<id> failed'],
+    ['UUIDs', 'object 128b2f33-0c5c-7fd0-a6a3-a4506513270e missing', 'object <uuid> missing'],
+    ['sizes and durations', 'upload of 156 MiB took 2.35s (timeout 500ms, 3 retries)', 'upload of <size> took <duration> (timeout <duration>, <n> retries)'],
+    ['paths and URLs', 'cannot open /srv/inbox/r-1/part-0001.bin or s3://inbox/a/b.json', 'cannot open <path> or <path>'],
+    ['emails', 'quota of owner0@example.org exceeded', 'quota of <email> exceeded'],
+    ['quoted values', "KeyError: 'region' in \"inbox-eu\"", "KeyError: '<v>' in '<v>'"],
+    ['times', 'at 2026-05-12T14:03:22.118Z', 'at <time>'],
+  ])('%s', (_name, text, want) => {
+    expect(messageTemplate(text)).toBe(want);
+  });
+
+  it('words are kept: a hex-looking word without a digit, a sentence in quotes', () => {
+    expect(messageTemplate('exceeded the deadbeef quota')).toBe('exceeded the deadbeef quota');
+    expect(messageTemplate("reason 'shared secret unavailable'")).toBe("reason 'shared secret unavailable'");
+  });
+});
