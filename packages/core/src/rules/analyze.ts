@@ -2,13 +2,16 @@
 import type { ErrorCode } from '../errors.js';
 import type { Rule } from '../schema/rule.js';
 import { checkConditions } from './conditions.js';
-import { unsafeRegexReason } from './safety.js';
+import { checkPattern } from './safety.js';
+import { linearEngineRefusal } from './matcher.js';
 
 export interface RuleProblem {
   code: ErrorCode;
   message: string;
   severity?: 'error' | 'warning';
   path: (string | number)[];
+  /** For pattern problems: backtracking (the safety check refused it), budgetless (lookaround, backreference), linear (RE2 cannot run it). */
+  regexIssue?: 'backtracking' | 'budgetless' | 'linear';
 }
 
 /** Values every record offers to placeholders and `groupBy`, besides a rule's own parameters. */
@@ -31,39 +34,9 @@ export const CONTEXT_KEYS = [
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 
-/** Names of the named capture groups in a regex source. */
-export function groupNames(pattern: string): string[] {
-  const out: string[] = [];
-  for (const m of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) out.push(m[1]!);
-  return out;
-}
-
-/**
- * Constructs that V8's linear-time regex engine does not support. Rule patterns avoid them so that
- * a pattern which backtracks too much falls back to that engine instead of stalling the scan.
- */
-export function budgetlessConstruct(pattern: string): string | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if (!inClass && /[1-9]/.test(n)) return 'a backreference';
-      if (!inClass && n === 'k' && pattern[i + 2] === '<') return 'a named backreference';
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(' && pattern[i + 1] === '?') {
-      const kind = pattern.slice(i + 2, i + 4);
-      if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') return 'a lookaround';
-    }
-  }
-  return undefined;
+/** Names of the named capture groups in a regex source (from the parser that also checks its safety). */
+export function groupNames(pattern: string, flags = ''): string[] {
+  return checkPattern(pattern, flags).facts?.groupNames ?? [...pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1]!);
 }
 
 /** Parameters every match on a file of a sync event carries (engine/session.ts). */
@@ -78,24 +51,40 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
   if (rule.files !== undefined || rule.appliesTo.includes('file')) for (const k of FILE_PARAM_KEYS) names.add(k);
   const sig = rule.signature;
   if (sig?.pattern !== undefined) {
+    const flags = sig.flags ?? '';
     let ok = true;
     try {
-      new RegExp(sig.pattern, sig.flags ?? '');
+      new RegExp(sig.pattern, flags);
     } catch (e) {
       ok = false;
       problems.push({ code: 'RULE_REGEX', message: `pattern does not compile: ${(e as Error).message}`, path: ['signature', 'pattern'] });
     }
-    for (const g of groupNames(sig.pattern)) {
+    const verdict = checkPattern(sig.pattern, flags);
+    for (const g of verdict.facts?.groupNames ?? groupNames(sig.pattern, flags)) {
       if (FORBIDDEN_NAMES.has(g)) problems.push({ code: 'RULE_REGEX', message: `capture group name "${g}" is not allowed`, path: ['signature', 'pattern'] });
       names.add(g);
     }
-    const budgetless = budgetlessConstruct(sig.pattern);
-    if (ok && budgetless) {
-      problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern uses ${budgetless}, which the linear-time fallback cannot run, so no backtracking budget would apply`, path: ['signature', 'pattern'] });
-    }
-    if (ok) {
-      const why = unsafeRegexReason(sig.pattern, sig.flags ?? '');
-      if (why) problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern can backtrack catastrophically: ${why}`, path: ['signature', 'pattern'] });
+    if (ok && sig.engine === 'linear') {
+      const why = linearEngineRefusal(sig.pattern, flags);
+      if (why) problems.push({ code: 'RULE_REGEX', regexIssue: 'linear', message: `engine linear cannot run this pattern: ${why}`, path: ['signature', 'pattern'] });
+    } else if (ok) {
+      const budgetless = verdict.facts?.budgetless;
+      if (budgetless) {
+        problems.push({
+          code: 'RULE_REGEX_UNSAFE',
+          regexIssue: 'budgetless',
+          message: `pattern uses ${budgetless.what} (at offset ${budgetless.offset}), which the linear-time fallback cannot run, so no backtracking budget would apply`,
+          path: ['signature', 'pattern'],
+        });
+      }
+      if (verdict.unsafe) {
+        problems.push({
+          code: 'RULE_REGEX_UNSAFE',
+          regexIssue: 'backtracking',
+          message: `pattern can backtrack catastrophically or cannot be checked: ${verdict.unsafe.reason}${verdict.unsafe.offset ? ` (at offset ${verdict.unsafe.offset})` : ''}; rewrite it, or set signature.engine: linear`,
+          path: ['signature', 'pattern'],
+        });
+      }
     }
   }
   for (const [name, spec] of Object.entries(rule.params)) {

@@ -12,6 +12,7 @@ import type { ParamValue } from '../schema/report.js';
 import { compileConditions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
 import { OUTCOME_TOKENS } from '../engine/outcomes.js';
+import { backtrackingMatcher, linearEngineRefusal, linearMatcher, type PatternMatcher } from './matcher.js';
 import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
@@ -21,7 +22,8 @@ export interface CompiledRule {
   readonly kinds: ReadonlySet<RecordKind>;
   readonly anchors: readonly string[];
   readonly keyAnchor: string | undefined;
-  readonly regex: RegExp | undefined;
+  /** The pattern, on V8's engine (proven safe) or the linear-time one (`signature.engine: linear`, or trusted). */
+  readonly matcher: PatternMatcher | undefined;
   readonly predicate: Predicate | undefined;
   /** The conditions of the rule's `files` section, for records of kind `file`. */
   readonly filePredicate: Predicate | undefined;
@@ -92,8 +94,8 @@ export interface RulePack {
 
 export interface CompileOptions {
   /**
-   * Accept patterns the backtracking check refuses (the caller vouches for them). They still run
-   * under the budget that `enableRegexBudget` sets; patterns the budget cannot cover stay refused.
+   * Accept patterns the backtracking check refuses (the caller vouches for them): they run on the
+   * linear-time engine (RE2), never on V8's backtracking one. Patterns RE2 cannot run stay refused.
    */
   trustPatterns?: boolean;
   /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS and the sync outcome words). */
@@ -135,17 +137,28 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       return;
     }
     seen.set(rule.id, file);
+    const sig = rule.signature;
+    let linear = sig?.engine === 'linear';
     for (const p of analyzeRule(rule)) {
-      if (p.severity === 'warning' || (options.trustPatterns && p.code === 'RULE_REGEX_UNSAFE' && !p.message.includes('linear-time'))) continue;
+      if (p.severity === 'warning') continue;
+      // A trusted pattern the check refused runs on the linear-time engine, if that engine can run it.
+      if (options.trustPatterns && p.regexIssue === 'backtracking' && sig?.pattern !== undefined) {
+        const why = linearEngineRefusal(sig.pattern, sig.flags ?? '');
+        if (why === undefined) {
+          linear = true;
+          continue;
+        }
+        problems.push({ code: p.code, message: `${p.message}; the linear-time engine cannot run it either: ${why}`, file });
+        continue;
+      }
       problems.push({ code: p.code, message: p.message, file });
     }
-    const sig = rule.signature;
     const anchors = sig?.anchors ?? [];
     const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined);
-    let regex: RegExp | undefined;
+    let matcher: PatternMatcher | undefined;
     if (sig?.pattern) {
       try {
-        regex = new RegExp(sig.pattern, (sig.flags ?? '').replace(/[gy]/g, ''));
+        matcher = linear ? linearMatcher(sig.pattern, sig.flags ?? '') : backtrackingMatcher(sig.pattern, sig.flags ?? '');
       } catch {
         /* reported by analyzeRule */
       }
@@ -159,7 +172,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       kinds,
       anchors,
       keyAnchor,
-      regex,
+      matcher,
       predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
       filePredicate: rule.files ? compileConditions(rule.files.conditions) : undefined,
     });
@@ -238,8 +251,8 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       }
       if (!ok) continue;
       let params: Record<string, ParamValue> = {};
-      if (r.regex) {
-        const m = r.regex.exec(subject);
+      if (r.matcher) {
+        const m = r.matcher.exec(subject);
         if (!m) continue;
         offset = m.index;
         if (m.groups) params = convert(r.rule, m.groups);

@@ -74,6 +74,10 @@ export const RuleSchema = z
         pattern: z.string().min(1).optional().describe('A regular expression; named groups become parameters.'),
         // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
         flags: z.string().regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)').optional(),
+        engine: z
+          .enum(['backtracking', 'linear'])
+          .optional()
+          .describe('backtracking (default): V8, for patterns the safety check proves cannot backtrack catastrophically. linear: RE2 (re2js), linear time whatever the pattern; no lookaround or backreferences.'),
       })
       .optional(),
     params: z.record(paramName, ParamSpecSchema).default({}),
