@@ -48,7 +48,8 @@ export {
   type Peer,
   ConnectionSchema,
 } from './schema/report.js';
-export { parseRuleText, type ParseResult } from './rules/parse.js';
+export { analyzeRule, UNWRITTEN, CONTEXT_KEYS, type RuleProblem } from './rules/analyze.js';
+export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse.js';
 export { compileRules, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, type Facts, type Predicate } from './rules/conditions.js';
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
@@ -57,6 +58,8 @@ export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMa
 export { ruleJsonSchema } from './rules/json-schema.js';
 export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
 export { OUTCOME_TOKENS } from './engine/outcomes.js';
+export { rootException } from './engine/aggregator.js';
+export { messageTemplate } from './engine/normalize.js';
 export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
 export { mergeReports, parseReport } from './engine/merge.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';

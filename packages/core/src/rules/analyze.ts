@@ -31,6 +31,9 @@ export const CONTEXT_KEYS = [
   'staleAfter',
 ] as const;
 
+/** What `rules new` writes where a person has to write the text; `rules lint` refuses a rule that still holds one. */
+export const UNWRITTEN = /<write: [^>]*>/;
+
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 
@@ -107,7 +110,13 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     [rule.impact, ['impact']],
     ...rule.remediation.map((r, i): [string, (string | number)[]] => [r, ['remediation', i]]),
   ];
+  texts.push([rule.title, ['title']], ...rule.references.map((r, i): [string, (string | number)[]] => [r, ['references', i]]));
   for (const [text, path] of texts) {
+    if (UNWRITTEN.test(text)) {
+      // Load accepts it (so `rules test` runs on a fresh scaffold); `rules lint` refuses it.
+      problems.push({ code: 'RULE_UNWRITTEN', severity: 'warning', message: `${path.join('.')} is still the scaffold's placeholder: write it`, path });
+      continue;
+    }
     for (const m of text.matchAll(PLACEHOLDER)) {
       if (!names.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
     }

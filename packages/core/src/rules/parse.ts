@@ -56,6 +56,13 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], at
   return { line: pos.line, column: pos.col };
 }
 
+/** The line and column of a path (`['signature', 'pattern']`) in a rule file's text; 1:1 when it cannot be found. */
+export function locateInRuleText(text: string, path: readonly PropertyKey[]): { line: number; column: number } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  return locate(doc, lc, path);
+}
+
 /** Parses and validates one rule file's text. `file` is used for places and the id check. */
 export function parseRuleText(text: string, file: string): ParseResult {
   const problems: Problem[] = [];
