@@ -50,13 +50,13 @@ export {
 } from './schema/report.js';
 export { analyzeRule, UNWRITTEN, CONTEXT_KEYS, type RuleProblem } from './rules/analyze.js';
 export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse.js';
-export { compileRules, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
-export { compileConditions, type Facts, type Predicate } from './rules/conditions.js';
+export { compileRules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
+export { compileConditions, traceConditions, type Facts, type Predicate, type ConditionTrace } from './rules/conditions.js';
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
 export { unsafeRegexReason, checkPattern, type PatternVerdict, type PatternFacts } from './rules/safety.js';
 export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
-export { ruleJsonSchema } from './rules/json-schema.js';
-export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
+export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
+export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
 export { OUTCOME_TOKENS } from './engine/outcomes.js';
 export { rootException } from './engine/aggregator.js';
 export { messageTemplate } from './engine/normalize.js';

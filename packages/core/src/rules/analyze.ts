@@ -91,6 +91,9 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     }
   }
   for (const [name, spec] of Object.entries(rule.params)) {
+    if (spec.description !== undefined && UNWRITTEN.test(spec.description)) {
+      problems.push({ code: 'RULE_UNWRITTEN', severity: 'warning', message: `params.${name}.description is still the scaffold's placeholder: write it`, path: ['params', name, 'description'] });
+    }
     if (FORBIDDEN_NAMES.has(name)) problems.push({ code: 'RULE_INVALID', message: `parameter name "${name}" is not allowed`, path: ['params', name] });
     if (!names.has(name)) problems.push({ code: 'RULE_PLACEHOLDER', message: `params.${name} is not a capture group of the pattern`, path: ['params', name] });
     if (spec.separator !== undefined && spec.type !== 'list') problems.push({ code: 'RULE_INVALID', message: `params.${name}: separator needs type list`, path: ['params', name] });

@@ -104,7 +104,8 @@ export interface CompileOptions {
 
 const MAX_REGEX_INPUT = 1 << 20;
 
-function convert(rule: Rule, groups: Record<string, string | undefined>): Record<string, ParamValue> {
+/** A match's parameters from its named groups, converted as the rule's `params` say. */
+export function paramsFromGroups(rule: Rule, groups: Record<string, string | undefined>): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
   for (const [name, raw] of Object.entries(groups)) {
     if (raw === undefined) continue;
@@ -255,7 +256,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
         const m = r.matcher.exec(subject);
         if (!m) continue;
         offset = m.index;
-        if (m.groups) params = convert(r.rule, m.groups);
+        if (m.groups) params = paramsFromGroups(r.rule, m.groups);
       }
       if (r.predicate) {
         const prev = facts['params'];

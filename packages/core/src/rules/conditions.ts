@@ -155,3 +155,43 @@ function compileNode(node: ConditionNode): Predicate {
   }
   return (f) => op(left(f), v);
 }
+
+/** One node of a condition tree with what it evaluated to on a record (for `explain`). */
+export type ConditionTrace =
+  | { op: 'all' | 'any'; holds: boolean; children: ConditionTrace[] }
+  | { op: 'not'; holds: boolean; child: ConditionTrace }
+  | { op: 'leaf'; fact: string; path?: string | undefined; operator: string; value: unknown; factValue: unknown; compareTo: unknown; holds: boolean; error?: string | undefined };
+
+/**
+ * Evaluates a condition tree leaf by leaf, keeping each leaf's fact value. `holds` of the root
+ * is what the compiled predicate says; a leaf that throws (json-rules-engine rejects the run) is
+ * marked with its error and fails the whole tree, as there.
+ */
+export function traceConditions(node: ConditionNode, facts: Facts): { trace: ConditionTrace; holds: boolean } {
+  let threw = false;
+  const walk = (n: ConditionNode): ConditionTrace => {
+    if ('all' in n) {
+      const children = n.all.map(walk);
+      return { op: 'all', holds: children.every((c) => c.holds), children };
+    }
+    if ('any' in n) {
+      const children = n.any.map(walk);
+      return { op: 'any', holds: children.length === 0 || children.some((c) => c.holds), children };
+    }
+    if ('not' in n) {
+      const child = walk(n.not);
+      return { op: 'not', holds: !child.holds, child };
+    }
+    const factValue = factReader(n.fact, n.path)(facts);
+    const v = n.value;
+    const compareTo = v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v ? factReader((v as { fact: string }).fact, (v as { path?: string }).path)(facts) : v;
+    try {
+      return { op: 'leaf', fact: n.fact, path: n.path, operator: n.operator, value: v, factValue, compareTo, holds: OPS[n.operator]!(factValue, compareTo) };
+    } catch (e) {
+      threw = true;
+      return { op: 'leaf', fact: n.fact, path: n.path, operator: n.operator, value: v, factValue, compareTo, holds: false, error: (e as Error).message };
+    }
+  };
+  const trace = walk(node);
+  return { trace, holds: !threw && compileConditions(node)(facts) };
+}
