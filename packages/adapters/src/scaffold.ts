@@ -107,15 +107,19 @@ const GROUP_PATTERN: Record<NonNullable<Part['group']>['kind'], (quote?: string)
   number: () => '-?\\d[\\d.,_]*',
 };
 
-/** Literal runs worth an anchor: one line, at least 3 characters, trimmed; longest first. */
-function anchorsOf(parts: readonly Part[], max = 3): string[] {
+/**
+ * Literal runs worth an anchor: one line, at least 3 characters, trimmed. The most selective
+ * first: runs that no near miss holds, then the longest; past the first, only runs of 8 or more
+ * characters that no near miss holds.
+ */
+function anchorsOf(parts: readonly Part[], max = 3, near: readonly string[] = []): string[] {
   const lits = parts
     .filter((p) => p.literal !== undefined)
     .map((p) => p.literal!.trim())
     .filter((s) => s.length >= 3 && !/[\r\n]/.test(s));
-  const unique = [...new Set(lits)].sort((a, b) => b.length - a.length || a.localeCompare(b));
-  // The longest, then only runs long enough to be selective.
-  return unique.filter((s, i) => i === 0 || s.length >= 8).slice(0, max);
+  const common = (a: string) => near.some((m) => m.includes(a));
+  const unique = [...new Set(lits)].sort((a, b) => Number(common(a)) - Number(common(b)) || b.length - a.length || a.localeCompare(b));
+  return unique.filter((a, i) => i === 0 || (a.length >= 8 && !common(a))).slice(0, max);
 }
 
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -173,8 +177,9 @@ export async function scaffoldRule(options: ScaffoldOptions): Promise<Scaffold> 
     before += g.text;
   }
   // The pattern starts at the first literal worth matching: leading values are not needed.
-  const anchors = anchorsOf(parts);
-  if (rooted) for (const a of anchorsOf(split(first), 1)) if (!anchors.includes(a)) anchors.push(a);
+  const nearMessages = (options.nearMisses ?? []).flatMap((l) => records(l).map((r) => r.message));
+  const anchors = anchorsOf(parts, 3, nearMessages);
+  if (rooted) for (const a of anchorsOf(split(first), 1, nearMessages)) if (!anchors.includes(a)) anchors.push(a);
   if (anchors.length === 0) throw new Error(`the message "${first}" has no literal text of 3 characters or more to anchor a rule`);
 
   const samplesMatch = (re: RegExp) => messages.every((m) => re.test(m));
@@ -251,15 +256,24 @@ export async function scaffoldRule(options: ScaffoldOptions): Promise<Scaffold> 
   return { rule, yaml: ruleYaml(rule, options.schemaPath, notes), fixture, messages };
 }
 
-/** Samples and near misses for the unmatched entry N (1-based place, or its template text) of a report. */
-export function unmatchedSamples(report: Pick<Report, 'unmatched' | 'unmatchedWarnings'>, which: string, readLine: (file: string, line: number) => string | undefined): { samples: string[]; nearMisses: string[]; template: string } {
+/** The first record of a text, as its lines (a traceback is one record of many lines). */
+function firstRecord(text: string): string | undefined {
+  const r = records(text)[0];
+  if (!r) return undefined;
+  return text.split(/\r?\n/).slice(r.source.line - 1, r.source.endLine).join('\n');
+}
+
+/**
+ * Samples and near misses for the unmatched entry N (1-based place, or its template text) of a report. */
+export function unmatchedSamples(report: Pick<Report, 'unmatched' | 'unmatchedWarnings'>, which: string, readFrom: (file: string, line: number) => string | undefined): { samples: string[]; nearMisses: string[]; template: string } {
   const all = [...report.unmatched, ...report.unmatchedWarnings];
   const n = Number(which);
   const entry = Number.isInteger(n) && String(n) === which ? all[n - 1] : all.find((u) => u.template === which);
   if (!entry) throw new Error(`the report has no unmatched entry ${which} (it lists ${all.length})`);
   const line = (u: (typeof all)[number]): string => {
     const s = u.sample;
-    const original = s.file && s.line !== undefined ? readLine(s.file, s.line) : undefined;
+    const from = s.file && s.line !== undefined ? readFrom(s.file, s.line) : undefined;
+    const original = from === undefined ? undefined : firstRecord(from);
     if (original !== undefined && original.includes(s.excerpt.replace(/…$/, '').slice(0, 40))) return original;
     // The source is not at hand: the sample excerpt as a plain log line.
     const time = (s.time ?? '2026-01-01T00:00:00.000Z').replace('T', ' ').replace(/\.(\d{3}).*$/, ',$1').replace(/Z$/, '');

@@ -85,7 +85,7 @@ async function rulesNew(args: string[], io: Io): Promise<number> {
     }
     let picked;
     try {
-      picked = unmatchedSamples(parsed, fromUnmatched, (f, line) => cache.get(f)?.[line - 1]);
+      picked = unmatchedSamples(parsed, fromUnmatched, (f, line) => cache.get(f)?.slice(line - 1, line + 499).join('\n'));
     } catch (e) {
       throw new ScsDoctorError('USAGE', (e as Error).message);
     }
@@ -127,7 +127,7 @@ async function rulesLint(args: string[], io: Io): Promise<number> {
   const dirs = positionals.length ? positionals : [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const { problems, files } = await lintRules(dirs, { builtinDir: values['no-builtin'] ? undefined : rulesDir, recheck: !values['no-recheck'] });
-  for (const p of problems) io.stdout.write(formatProblem(p) + (p.severity === 'warning' ? ' (warning)' : '') + '\n');
+  for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
   const errors = problems.filter((p) => p.severity !== 'warning').length;
   await out(io, `${files.length} rule files, ${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}\n`);
   return errors > 0 ? 1 : 0;
