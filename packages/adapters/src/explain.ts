@@ -65,7 +65,7 @@ export interface ExplainOptions {
 
 const MAX_REGEX_INPUT = 1 << 20;
 
-function traceRule(r: CompiledRule, record: LogRecord, text: string): RuleTrace {
+function traceRule(pack: RulePack, r: CompiledRule, record: LogRecord, text: string): RuleTrace {
   const t: RuleTrace = { ruleId: r.rule.id, file: r.file, readsLogs: r.kinds.has('log'), anchors: r.anchors.map((a) => ({ text: a, present: text.includes(a), key: a === r.keyAnchor })) };
   if (!t.readsLogs) t.stoppedAt = 'kind';
   else if (t.anchors.some((a) => !a.present)) t.stoppedAt = 'anchors';
@@ -80,7 +80,7 @@ function traceRule(r: CompiledRule, record: LogRecord, text: string): RuleTrace 
   if (r.predicate && r.rule.conditions) {
     const facts = logFacts(record);
     facts['params'] = params;
-    t.conditions = traceConditions(r.rule.conditions, facts);
+    t.conditions = traceConditions(r.rule.conditions, facts, pack.conditionOptions);
     if (!t.conditions.holds) t.stoppedAt ??= 'conditions';
   }
   return t;
@@ -101,7 +101,7 @@ export function explainText(pack: RulePack, text: string, options: ExplainOption
     // Rules that came close: a present anchor, no anchors at all, or asked for.
     const close = pack.rules.filter((r) => r.kinds.has('log') && (r.anchors.length === 0 || r.anchors.some((a) => subject.includes(a))));
     const asked = (options.rules ?? []).map((id) => pack.rule(id)).filter((r): r is CompiledRule => r !== undefined);
-    const rules = [...new Set([...close, ...asked])].sort((a, b) => a.index - b.index).map((r) => traceRule(r, record, subject));
+    const rules = [...new Set([...close, ...asked])].sort((a, b) => a.index - b.index).map((r) => traceRule(pack, r, record, subject));
     // The real session for what a run reports: parameters and the diagnosis key.
     const session = new DiagnosisSession(pack, { now: record.time ?? '2026-01-01T00:00:00Z' });
     session.log(record);

@@ -47,7 +47,8 @@ export const FILE_PARAM_KEYS = ['revisionId', 'resourceId', 'sizeBytes', 'fileNa
 /** Placeholders of a rule's peer sections (engine/connections.ts). */
 export const PEER_KEYS = ['peerName', 'peerId', 'peerSide', 'peerState', 'peerLastSuccess', 'peerDiagnoses'] as const;
 
-export function analyzeRule(rule: Rule): RuleProblem[] {
+/** `operators`: names of host operators (library option) that conditions may use besides the defaults. */
+export function analyzeRule(rule: Rule, options: { operators?: readonly string[] | undefined } = {}): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Set<string>(CONTEXT_KEYS);
   // A rule that reads the files of sync events gets the file's ids and size as parameters.
@@ -140,7 +141,10 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     if (!names.has(g)) problems.push({ code: 'RULE_PLACEHOLDER', message: `groupBy "${g}" names no parameter`, path: ['groupBy', i] });
   });
   if (rule.conditions) {
-    for (const msg of checkConditions(rule.conditions)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
+    for (const msg of checkConditions(rule.conditions, 'conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
+  }
+  if (rule.files) {
+    for (const msg of checkConditions(rule.files.conditions, 'files.conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['files', 'conditions'] });
   }
   return problems;
 }

@@ -9,7 +9,7 @@
 import { ScsDoctorError, type Problem } from '../errors.js';
 import { TEXTLESS_KINDS, type LoadedRule, type RecordKind, type Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
-import { compileConditions, type Facts, type Predicate } from './conditions.js';
+import { compileConditions, type ConditionOptions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
 import { OUTCOME_TOKENS } from '../engine/outcomes.js';
 import { backtrackingMatcher, linearEngineRefusal, linearMatcher, type PatternMatcher } from './matcher.js';
@@ -90,9 +90,11 @@ export interface RulePack {
   readsWithoutText(kind: RecordKind): boolean;
   /** The rule of an id. */
   rule(id: string): CompiledRule | undefined;
+  /** The host operators and facts the conditions were compiled with. */
+  readonly conditionOptions: ConditionOptions;
 }
 
-export interface CompileOptions {
+export interface CompileOptions extends ConditionOptions {
   /**
    * Accept patterns the backtracking check refuses (the caller vouches for them): they run on the
    * linear-time engine (RE2), never on V8's backtracking one. Patterns RE2 cannot run stay refused.
@@ -140,7 +142,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     seen.set(rule.id, file);
     const sig = rule.signature;
     let linear = sig?.engine === 'linear';
-    for (const p of analyzeRule(rule)) {
+    for (const p of analyzeRule(rule, { operators: Object.keys(options.operators ?? {}) })) {
       if (p.severity === 'warning') continue;
       // A trusted pattern the check refused runs on the linear-time engine, if that engine can run it.
       if (options.trustPatterns && p.regexIssue === 'backtracking' && sig?.pattern !== undefined) {
@@ -174,8 +176,8 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       anchors,
       keyAnchor,
       matcher,
-      predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
-      filePredicate: rule.files ? compileConditions(rule.files.conditions) : undefined,
+      predicate: rule.conditions ? compileConditions(rule.conditions, options) : undefined,
+      filePredicate: rule.files ? compileConditions(rule.files.conditions, options) : undefined,
     });
   });
   if (problems.length > 0) {
@@ -278,5 +280,6 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     reads: (kind) => kindsRead.has(kind),
     readsWithoutText: (kind) => (unanchored.get(kind)?.length ?? 0) > 0,
     rule: (id) => byId.get(id),
+    conditionOptions: { ...(options.operators ? { operators: options.operators } : {}), ...(options.facts ? { facts: options.facts } : {}) },
   };
 }

@@ -64,7 +64,7 @@ export function locateInRuleText(text: string, path: readonly PropertyKey[]): { 
 }
 
 /** Parses and validates one rule file's text. `file` is used for places and the id check. */
-export function parseRuleText(text: string, file: string): ParseResult {
+export function parseRuleText(text: string, file: string, options: { operators?: readonly string[] | undefined } = {}): ParseResult {
   const problems: Problem[] = [];
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
@@ -135,7 +135,7 @@ export function parseRuleText(text: string, file: string): ParseResult {
   if (expected && rule.id !== expected) {
     problems.push({ code: 'RULE_ID_MISMATCH', message: `id "${rule.id}" differs from the file name "${expected}"`, file, ...locate(doc, lc, ['id']) });
   }
-  for (const p of analyzeRule(rule)) problems.push({ ...p, file, ...locate(doc, lc, p.path) });
+  for (const p of analyzeRule(rule, options)) problems.push({ ...p, file, ...locate(doc, lc, p.path) });
   const fatal = problems.some((p) => p.severity !== 'warning');
   return { rule: fatal ? undefined : rule, problems };
 }
