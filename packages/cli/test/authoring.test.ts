@@ -51,8 +51,9 @@ describe('rules new --from-line', () => {
     expect(linted.stdout).toMatch(/outbox-quota\.yaml:\d+:\d+ RULE_UNWRITTEN params\.bucket\.description/);
 
     writeTexts(path.join(dir, 'outbox-quota.yaml'));
+    // recheck runs too; where its automaton gives up, fuzzing may add a warning, never an error
     const done = await run(['rules', 'lint', dir]);
-    expect([done.code, done.stdout]).toEqual([0, '1 rule files, 0 errors, 0 warnings\n']);
+    expect([done.code, /^1 rule files, 0 errors, \d+ warnings?$/m.test(done.stdout)]).toEqual([0, true]);
   });
 
   it('refuses to overwrite a rule, and refuses a bad id', async () => {
@@ -93,7 +94,7 @@ describe('rules new --from-unmatched, on a captured log', () => {
 
     for (const f of ['outbox-quota.yaml', 'manifest-shard-digest.yaml']) writeTexts(path.join(dir, f));
     const linted = await run(['rules', 'lint', dir]);
-    expect([linted.code, linted.stdout]).toEqual([0, '2 rule files, 0 errors, 0 warnings\n']);
+    expect([linted.code, /^2 rule files, 0 errors, \d+ warnings?$/m.test(linted.stdout)]).toEqual([0, true]);
 
     const again = await run(['diagnose', 'unknown.log', '--rules', dir, '--format', 'json', ...NOW], { cwd: fixtures });
     const found = JSON.parse(again.stdout) as { diagnoses: { ruleId: string; count: number; params: Record<string, unknown> }[]; unmatched: unknown[] };
