@@ -3,6 +3,9 @@ export { readEventsText, readEventsStream, toSyncEvent, EventsReader, type Event
 export { expandInputs, openInput, openLogInputs, type InputRef, type ExpandResult, type LogPart } from './sources.js';
 export { loadRuleFiles, loadRulePack, findRuleFiles, RULE_GLOB, type LoadResult } from './rules-loader.js';
 export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js';
+export { lintRules, type LintOptions, type LintResult } from './rules-lint.js';
+export { scaffoldRule, unmatchedSamples, type Scaffold, type ScaffoldOptions } from './scaffold.js';
+export { explainText, renderExplanation, type Explanation, type RecordTrace, type RuleTrace, type ExplainOptions } from './explain.js';
 export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export type { DiagnoseInputsResult } from './run.js';

@@ -38,7 +38,8 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 }
 
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
-export async function loadRuleFiles(dirs: readonly string[]): Promise<LoadResult> {
+/** `operators`: names of host operators the conditions may use (CompileOptions.operators). */
+export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
   const texts = await Promise.all(
@@ -55,7 +56,7 @@ export async function loadRuleFiles(dirs: readonly string[]): Promise<LoadResult
   files.forEach((file, i) => {
     const text = texts[i];
     if (text === undefined) return;
-    const r = parseRuleText(text, file);
+    const r = parseRuleText(text, file, options);
     problems.push(...r.problems);
     if (!r.rule) return;
     const prior = ids.get(r.rule.id);
@@ -72,7 +73,7 @@ export async function loadRuleFiles(dirs: readonly string[]): Promise<LoadResult
 /** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
 export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
   enableRegexBudget();
-  const { rules, problems } = await loadRuleFiles(dirs);
+  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}) });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;

@@ -52,3 +52,42 @@ describe('regex budget', () => {
     expect(() => compileRules([rule], { trustPatterns: true })).toThrow();
   });
 });
+
+describe('patterns the check cannot prove safe', () => {
+  const rule = (pattern: string, engine?: 'linear') => RuleSchema.parse({ ...badRule, signature: { anchors: ['sync failed'], pattern, ...(engine ? { engine } : {}) } });
+
+  it('refuses them at load with the reason', () => {
+    for (const pattern of ['sync failed: (?<x>a+)+$', 'sync failed: [ -~]{0,80}=[ -~]{0,80}=[ -~]{0,80}=x']) {
+      expect(() => compileRules([rule(pattern)])).toThrow(/backtrack catastrophically/);
+    }
+  });
+
+  it('runs them on the linear-time engine with engine: linear, in linear time, with the same groups', () => {
+    const pack = compileRules([rule('sync failed: (?<x>a+)+$', 'linear'), { ...rule('sync failed: [ -~]{0,80}=[ -~]{0,80}=[ -~]{0,80}=x', 'linear'), id: 'second' }]);
+    expect(pack.rules.map((r) => r.matcher?.engine)).toEqual(['linear', 'linear']);
+    const session = new DiagnosisSession(pack);
+    const hostile = '2026-05-12 09:00:00,000 ERROR sync failed: ' + 'a'.repeat(20_000) + '!\n' + '2026-05-12 09:00:01,000 ERROR sync failed: ' + '='.repeat(20_000) + '\n';
+    const started = performance.now();
+    readLogText(hostile + '2026-05-12 09:00:02,000 ERROR sync failed: aaa\n', 'hostile.log', session);
+    const ms = performance.now() - started;
+    const report = session.report();
+    // a generous guard against exponential or cubic time, not a benchmark
+    expect([report.stats.linesRead, ms < 5000]).toEqual([3, true]);
+    expect(report.diagnoses.map((d) => d.ruleId)).toEqual(['catastrophic']);
+    expect(report.diagnoses[0]!.params['x']).toBe('aaa');
+  });
+
+  it('runs trusted patterns on the linear-time engine, never V8', () => {
+    const pack = compileRules([rule('sync failed: (?<x>a+)+$')], { trustPatterns: true });
+    expect(pack.rules[0]!.matcher?.engine).toBe('linear');
+  });
+
+  it('keeps proven patterns on V8', () => {
+    const pack = compileRules([rule('sync failed: (?<x>a+)$')]);
+    expect(pack.rules[0]!.matcher?.engine).toBe('backtracking');
+  });
+
+  it('refuses engine: linear for what RE2 cannot run', () => {
+    expect(() => compileRules([rule('sync failed: (a)\\1', 'linear')])).toThrow(/engine linear cannot run/);
+  });
+});

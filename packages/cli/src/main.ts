@@ -26,9 +26,10 @@ import {
   type SyncEventRecord,
   type TraceFormat,
 } from '@scs-doctor/core';
-import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadRuleFiles, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
 import { rulesDir } from '@scs-doctor/rules';
+import { diagnoseExplain, explainCommand, rulesAuthoring } from './authoring.js';
 
 export const USAGE = `Usage:
   scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
@@ -46,6 +47,11 @@ export const USAGE = `Usage:
   scs-doctor rules test [DIR]
   scs-doctor rules lint [DIR]
   scs-doctor rules schema
+  scs-doctor rules new ID (--from-line "LINE"... [--ok "LINE"]... | --from-unmatched N REPORT.json)
+                   [--dir DIR] [--force]
+  scs-doctor rules lint [DIR]... [--no-builtin] [--no-recheck]
+  scs-doctor explain "LINE" [--rule ID]... [--rules DIR]... [--no-builtin] [--json]
+  scs-doctor diagnose ... --explain
 
 INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
 Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's
@@ -354,6 +360,9 @@ async function trace(args: string[], io: Io): Promise<number> {
 
 async function rules(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
+  // Rule authoring (new, lint): authoring.ts.
+  const authored = await rulesAuthoring(sub, rest, io);
+  if (authored !== undefined) return authored;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' } } });
   const dirs = positionals.length ? positionals : [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   switch (sub) {
@@ -367,13 +376,6 @@ async function rules(args: string[], io: Io): Promise<number> {
       const out = rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
       await write(io, out.join('\n') + `\n${rows.length} rules\n`, undefined);
       return 0;
-    }
-    case 'lint': {
-      const { problems, files } = await loadRuleFiles(dirs);
-      for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
-      const errors = problems.filter((p) => p.severity !== 'warning').length;
-      io.stdout.write(`${files.length} rule files, ${errors} error${errors === 1 ? '' : 's'}, ${problems.length - errors} warning${problems.length - errors === 1 ? '' : 's'}\n`);
-      return errors > 0 ? 1 : 0;
     }
     case 'test': {
       const pack = await loadRulePack(dirs);
@@ -404,7 +406,7 @@ async function rules(args: string[], io: Io): Promise<number> {
       return failed > 0 ? 1 : 0;
     }
     default:
-      usage(sub ? `unknown rules command "${sub}" (list, test, lint, schema)` : 'rules needs a command: list, test, lint or schema');
+      usage(sub ? `unknown rules command "${sub}" (list, test, lint, schema, new)` : 'rules needs a command: list, test, lint, schema or new');
   }
 }
 
@@ -420,7 +422,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   try {
     switch (command) {
       case 'diagnose':
+        // --explain (rule authoring): authoring.ts runs diagnose and explains each diagnosis.
+        if (rest.slice(0, end < 0 ? undefined : end).includes('--explain')) return await diagnoseExplain(rest, io, diagnose);
         return await diagnose(rest, io);
+      case 'explain':
+        return await explainCommand(rest, io);
       case 'merge':
         return await merge(rest, io);
       case 'trace':
@@ -439,7 +445,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stderr.write(USAGE);
         return 2;
       default:
-        usage(`unknown command "${command}" (diagnose, merge, trace, rules, help)`);
+        usage(`unknown command "${command}" (diagnose, merge, trace, rules, explain, help)`);
     }
   } catch (e) {
     if (isScsDoctorError(e)) {

@@ -61,7 +61,7 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   {
     // Multi-line, or one line with `\n` escapes inside a JSON string; to the end when the END line is cut off.
     name: 'pem-private-key',
-    regex: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----(?<secret>[\s\S]*?)(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY[A-Z ]{0,20}-----|$)/g,
+    regex: /-----BEGIN [A-Z0-9 ]{0,16}PRIVATE KEY[A-Z ]{0,16}-----(?<secret>[\s\S]*?)(?:-----END [A-Z0-9 ]{0,16}PRIVATE KEY[A-Z ]{0,16}-----|$)/g,
   },
   { name: 'jwt', regex: /(?<![\w-])eyJ[\w-]+\.eyJ[\w-]+(?:\.[\w-]+)?/g },
   {

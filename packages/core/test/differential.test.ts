@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import fg from 'fast-glob';
-import { Engine } from 'json-rules-engine';
+import { Engine, Operator } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
 import { fixtureReader, loadRuleFiles } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
@@ -509,5 +509,77 @@ describe('compileConditions = json-rules-engine, on generated trees and facts', 
       { numRuns: 3000 },
     );
     expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Host operators and facts (library options): the compiled path against json-rules-engine with the
+// same addOperator and addFact.
+
+const hostOptions = {
+  operators: {
+    // a plain callback
+    startsWith: (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.startsWith(b),
+    // with a fact value validator, as json-rules-engine's addOperator takes it
+    divides: { evaluate: (a: unknown, b: unknown) => (b as number) % (a as number) === 0, factValueValidator: (a: unknown) => typeof a === 'number' && a !== 0 },
+  },
+  facts: {
+    size: (f: Facts) => (Array.isArray(f['a']) ? f['a'].length : typeof f['a'] === 'string' ? f['a'].length : undefined),
+    both: (f: Facts) => ({ x: f['a'], y: f['b'] }),
+  },
+};
+const HOST_FACTS = ['a', 'b', 'size', 'both', 'missing'] as const;
+const hostLeafArb = fc
+  .record(
+    {
+      fact: fc.constantFrom(...HOST_FACTS),
+      operator: fc.constantFrom('startsWith', 'divides', 'equal', 'greaterThan', 'in'),
+      value: fc.oneof(scalarArb, fc.array(scalarArb, { maxLength: 3 }), fc.record({ fact: fc.constantFrom(...HOST_FACTS), path: fc.constantFrom('$.x', '$.y', '$[0]') }, { requiredKeys: ['fact'] })),
+      path: fc.constantFrom('$.x', '$.y', '$[0]', '$.length'),
+    },
+    { requiredKeys: ['fact', 'operator', 'value'] },
+  )
+  .map((l) => l as ConditionNode);
+const hostTreeArb = fc.oneof(fc.array(hostLeafArb, { maxLength: 4 }).map((all): ConditionNode => ({ all })), fc.array(hostLeafArb, { maxLength: 4 }).map((any): ConditionNode => ({ any })));
+
+async function jreHost(tree: ConditionNode, facts: Facts): Promise<boolean | 'error'> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  engine.addOperator('startsWith', hostOptions.operators.startsWith);
+  engine.addOperator(new Operator('divides', hostOptions.operators.divides.evaluate as never, hostOptions.operators.divides.factValueValidator as never));
+  for (const [name, fn] of Object.entries(hostOptions.facts)) engine.addFact(name, (_params, almanac) => Promise.all([almanac.factValue('a').catch(() => undefined), almanac.factValue('b').catch(() => undefined)]).then(([a, b]) => fn({ a, b })));
+  engine.addRule({ conditions: structuredClone(tree) as never, event: { type: 'hit' } });
+  try {
+    const { events } = await engine.run(structuredClone(facts));
+    return events.length > 0;
+  } catch {
+    return 'error';
+  }
+}
+
+describe('host operators and facts = json-rules-engine with the same addOperator and addFact', () => {
+  it('gives the same verdict on generated trees and facts', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostTreeArb, fc.record({ a: factArb, b: factArb }, { requiredKeys: [] }), async (tree, facts) => {
+        fc.pre(checkConditions(tree, 'conditions', Object.keys(hostOptions.operators)).length === 0);
+        const expected = await jreHost(tree, facts);
+        expect(compileConditions(tree, hostOptions)(facts)).toBe(expected === true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses an unregistered operator at load, and takes it once the host registers it', () => {
+    const r = rule({ id: 'host-op', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'message', operator: 'startsWith', value: 'disk' }] } });
+    expect(() => compileRules([r])).toThrow(/operator "startsWith" is neither a json-rules-engine default/);
+    const pack = compileRules([r], hostOptions);
+    const facts = { kind: 'log', message: 'disk full on /var', params: {} };
+    expect(pack.match('log', 'disk full on /var', facts).map((m) => m.rule.rule.id)).toEqual(['host-op']);
+    expect(pack.match('log', 'the disk full alarm', { ...facts, message: 'the disk full alarm' })).toEqual([]);
+  });
+
+  it('refuses a host fact that would shadow a record fact, and a host operator that would replace a default', () => {
+    const r = rule({ id: 'host-op', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'message', operator: 'equal', value: 'x' }] } });
+    expect(() => compileRules([r], { facts: { message: () => 'x' } })).toThrow(/record fact/);
+    expect(() => compileRules([r], { operators: { equal: () => true } })).toThrow(/cannot be replaced/);
   });
 });

@@ -100,11 +100,38 @@ describe('unsafeRegexReason accepts', () => {
     // backreferences and lookarounds
     `(["'])[^"']*\\1`,
     '(?<![\\w.-])[\\w.-]+(?==)',
-    // patterns that do not compile are left to the compiler
-    '(',
-    '[a',
   ])('%s', (pattern) => {
     expect(unsafeRegexReason(pattern)).toBeUndefined();
+  });
+});
+
+describe('the checker fails closed', () => {
+  it.each([
+    // Node 24 compiles modifier groups, and V8's linear-time fallback does not take them
+    ['sync failed: (?i:(a+)+)$', '', /modifier group/],
+    ['(?i:abc)', '', /modifier group/],
+    ['(?-i:abc)', '', /modifier group/],
+    // counted repeats wider than 16 count as unbounded (the fallback refuses them too)
+    ['[ -~]{0,80}=[ -~]{0,80}=[ -~]{0,80}=x', '', /3 repetitions in a row/],
+    ['\\d{0,40}\\d{0,40}x', '', /two adjacent repetitions/],
+    // constructs the checker has no model for
+    ['\\p{L}+', 'u', /Unicode property/],
+    ['[\\p{L}--[a-z]]+', 'v', /does not know/],
+    ['[\\q{abc}x]+', 'v', /does not know/],
+    // text that does not parse is refused, not passed to the compiler
+    ['(', '', /does not parse/],
+    ['[a', '', /does not parse/],
+    ['a{2,1}', '', /does not parse/],
+  ])('%s (flags %s)', (pattern, flags, reason) => {
+    expect(unsafeRegexReason(pattern, flags)).toMatch(reason);
+  });
+
+  it('refuses deep nesting instead of overflowing the stack', () => {
+    expect(unsafeRegexReason('('.repeat(5000) + 'a' + ')'.repeat(5000))).toMatch(/too deep/);
+  });
+
+  it('keeps bounded ranges up to 16 wide', () => {
+    expect(unsafeRegexReason('[ -~]{0,16}=[ -~]{0,16}=[ -~]{0,16}=x')).toBeUndefined();
   });
 });
 

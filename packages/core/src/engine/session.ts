@@ -128,21 +128,7 @@ export class DiagnosisSession implements RecordSink {
     const s = this.ledger.input(record.source.file);
     const fmt = record.envelope ? `${record.envelope}+${record.format}` : record.format;
     const exceptions = record.exceptions ?? [];
-    const facts: Facts = {
-      kind: 'log',
-      message: record.message,
-      level: record.level,
-      levelNumber: record.level ? LEVEL_NUMBER[record.level] : undefined,
-      logger: record.logger,
-      side: record.side,
-      fields: record.fields,
-      format: record.format,
-      connectionId: record.connectionId,
-      sharedId: record.sharedId,
-      exceptions,
-      exceptionTypes: exceptions.map((e) => e.name),
-      params: {},
-    };
+    const facts = logFacts(record);
     const matches = this.pack.match('log', record.message, facts);
     const timeMs = parseTime(record.time);
     this.logOutcome(record, matches, timeMs);
@@ -362,4 +348,24 @@ export class DiagnosisSession implements RecordSink {
       stats,
     };
   }
+}
+
+/** The facts a log record offers to rule conditions. */
+export function logFacts(record: LogRecord): Facts {
+  const exceptions = record.exceptions ?? [];
+  return {
+    kind: 'log',
+    message: record.message,
+    level: record.level,
+    levelNumber: record.level ? LEVEL_NUMBER[record.level] : undefined,
+    logger: record.logger,
+    side: record.side,
+    fields: record.fields,
+    format: record.format,
+    connectionId: record.connectionId,
+    sharedId: record.sharedId,
+    exceptions,
+    exceptionTypes: exceptions.map((e) => e.name),
+    params: {},
+  };
 }

@@ -2,13 +2,16 @@
 import type { ErrorCode } from '../errors.js';
 import type { Rule } from '../schema/rule.js';
 import { checkConditions } from './conditions.js';
-import { unsafeRegexReason } from './safety.js';
+import { checkPattern } from './safety.js';
+import { linearEngineRefusal } from './matcher.js';
 
 export interface RuleProblem {
   code: ErrorCode;
   message: string;
   severity?: 'error' | 'warning';
   path: (string | number)[];
+  /** For pattern problems: backtracking (the safety check refused it), budgetless (lookaround, backreference), linear (RE2 cannot run it). */
+  regexIssue?: 'backtracking' | 'budgetless' | 'linear';
 }
 
 /** Values every record offers to placeholders and `groupBy`, besides a rule's own parameters. */
@@ -28,42 +31,15 @@ export const CONTEXT_KEYS = [
   'staleAfter',
 ] as const;
 
+/** What `rules new` writes where a person has to write the text; `rules lint` refuses a rule that still holds one. */
+export const UNWRITTEN = /<write: [^>]*>/;
+
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 
-/** Names of the named capture groups in a regex source. */
-export function groupNames(pattern: string): string[] {
-  const out: string[] = [];
-  for (const m of pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) out.push(m[1]!);
-  return out;
-}
-
-/**
- * Constructs that V8's linear-time regex engine does not support. Rule patterns avoid them so that
- * a pattern which backtracks too much falls back to that engine instead of stalling the scan.
- */
-export function budgetlessConstruct(pattern: string): string | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if (!inClass && /[1-9]/.test(n)) return 'a backreference';
-      if (!inClass && n === 'k' && pattern[i + 2] === '<') return 'a named backreference';
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(' && pattern[i + 1] === '?') {
-      const kind = pattern.slice(i + 2, i + 4);
-      if (kind[0] === '=' || kind[0] === '!' || kind === '<=' || kind === '<!') return 'a lookaround';
-    }
-  }
-  return undefined;
+/** Names of the named capture groups in a regex source (from the parser that also checks its safety). */
+export function groupNames(pattern: string, flags = ''): string[] {
+  return checkPattern(pattern, flags).facts?.groupNames ?? [...pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1]!);
 }
 
 /** Parameters every match on a file of a sync event carries (engine/session.ts). */
@@ -71,34 +47,54 @@ export const FILE_PARAM_KEYS = ['revisionId', 'resourceId', 'sizeBytes', 'fileNa
 /** Placeholders of a rule's peer sections (engine/connections.ts). */
 export const PEER_KEYS = ['peerName', 'peerId', 'peerSide', 'peerState', 'peerLastSuccess', 'peerDiagnoses'] as const;
 
-export function analyzeRule(rule: Rule): RuleProblem[] {
+/** `operators`: names of host operators (library option) that conditions may use besides the defaults. */
+export function analyzeRule(rule: Rule, options: { operators?: readonly string[] | undefined } = {}): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Set<string>(CONTEXT_KEYS);
   // A rule that reads the files of sync events gets the file's ids and size as parameters.
   if (rule.files !== undefined || rule.appliesTo.includes('file')) for (const k of FILE_PARAM_KEYS) names.add(k);
   const sig = rule.signature;
   if (sig?.pattern !== undefined) {
+    const flags = sig.flags ?? '';
     let ok = true;
     try {
-      new RegExp(sig.pattern, sig.flags ?? '');
+      new RegExp(sig.pattern, flags);
     } catch (e) {
       ok = false;
       problems.push({ code: 'RULE_REGEX', message: `pattern does not compile: ${(e as Error).message}`, path: ['signature', 'pattern'] });
     }
-    for (const g of groupNames(sig.pattern)) {
+    const verdict = checkPattern(sig.pattern, flags);
+    for (const g of verdict.facts?.groupNames ?? groupNames(sig.pattern, flags)) {
       if (FORBIDDEN_NAMES.has(g)) problems.push({ code: 'RULE_REGEX', message: `capture group name "${g}" is not allowed`, path: ['signature', 'pattern'] });
       names.add(g);
     }
-    const budgetless = budgetlessConstruct(sig.pattern);
-    if (ok && budgetless) {
-      problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern uses ${budgetless}, which the linear-time fallback cannot run, so no backtracking budget would apply`, path: ['signature', 'pattern'] });
-    }
-    if (ok) {
-      const why = unsafeRegexReason(sig.pattern, sig.flags ?? '');
-      if (why) problems.push({ code: 'RULE_REGEX_UNSAFE', message: `pattern can backtrack catastrophically: ${why}`, path: ['signature', 'pattern'] });
+    if (ok && sig.engine === 'linear') {
+      const why = linearEngineRefusal(sig.pattern, flags);
+      if (why) problems.push({ code: 'RULE_REGEX', regexIssue: 'linear', message: `engine linear cannot run this pattern: ${why}`, path: ['signature', 'pattern'] });
+    } else if (ok) {
+      const budgetless = verdict.facts?.budgetless;
+      if (budgetless) {
+        problems.push({
+          code: 'RULE_REGEX_UNSAFE',
+          regexIssue: 'budgetless',
+          message: `pattern uses ${budgetless.what} (at offset ${budgetless.offset}), which the linear-time fallback cannot run, so no backtracking budget would apply`,
+          path: ['signature', 'pattern'],
+        });
+      }
+      if (verdict.unsafe) {
+        problems.push({
+          code: 'RULE_REGEX_UNSAFE',
+          regexIssue: 'backtracking',
+          message: `pattern can backtrack catastrophically or cannot be checked: ${verdict.unsafe.reason}${verdict.unsafe.offset ? ` (at offset ${verdict.unsafe.offset})` : ''}; rewrite it, or set signature.engine: linear`,
+          path: ['signature', 'pattern'],
+        });
+      }
     }
   }
   for (const [name, spec] of Object.entries(rule.params)) {
+    if (spec.description !== undefined && UNWRITTEN.test(spec.description)) {
+      problems.push({ code: 'RULE_UNWRITTEN', severity: 'warning', message: `params.${name}.description is still the scaffold's placeholder: write it`, path: ['params', name, 'description'] });
+    }
     if (FORBIDDEN_NAMES.has(name)) problems.push({ code: 'RULE_INVALID', message: `parameter name "${name}" is not allowed`, path: ['params', name] });
     if (!names.has(name)) problems.push({ code: 'RULE_PLACEHOLDER', message: `params.${name} is not a capture group of the pattern`, path: ['params', name] });
     if (spec.separator !== undefined && spec.type !== 'list') problems.push({ code: 'RULE_INVALID', message: `params.${name}: separator needs type list`, path: ['params', name] });
@@ -118,7 +114,13 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     [rule.impact, ['impact']],
     ...rule.remediation.map((r, i): [string, (string | number)[]] => [r, ['remediation', i]]),
   ];
+  texts.push([rule.title, ['title']], ...rule.references.map((r, i): [string, (string | number)[]] => [r, ['references', i]]));
   for (const [text, path] of texts) {
+    if (UNWRITTEN.test(text)) {
+      // Load accepts it (so `rules test` runs on a fresh scaffold); `rules lint` refuses it.
+      problems.push({ code: 'RULE_UNWRITTEN', severity: 'warning', message: `${path.join('.')} is still the scaffold's placeholder: write it`, path });
+      continue;
+    }
     for (const m of text.matchAll(PLACEHOLDER)) {
       if (!names.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
     }
@@ -139,7 +141,10 @@ export function analyzeRule(rule: Rule): RuleProblem[] {
     if (!names.has(g)) problems.push({ code: 'RULE_PLACEHOLDER', message: `groupBy "${g}" names no parameter`, path: ['groupBy', i] });
   });
   if (rule.conditions) {
-    for (const msg of checkConditions(rule.conditions)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
+    for (const msg of checkConditions(rule.conditions, 'conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
+  }
+  if (rule.files) {
+    for (const msg of checkConditions(rule.files.conditions, 'files.conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['files', 'conditions'] });
   }
   return problems;
 }

@@ -9,11 +9,12 @@
 import { ScsDoctorError, type Problem } from '../errors.js';
 import { TEXTLESS_KINDS, type LoadedRule, type RecordKind, type Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
-import { compileConditions, type Facts, type Predicate } from './conditions.js';
+import { compileConditions, type ConditionOptions, type Facts, type Predicate } from './conditions.js';
 import { analyzeRule } from './analyze.js';
 import { OUTCOME_TOKENS } from '../engine/outcomes.js';
 import { chainHas, exceptionInText, exceptionLineOffset, onFrameLine } from '../exceptions.js';
 import type { ExceptionLink } from '../schema/records.js';
+import { backtrackingMatcher, linearEngineRefusal, linearMatcher, type PatternMatch, type PatternMatcher } from './matcher.js';
 import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
@@ -23,7 +24,8 @@ export interface CompiledRule {
   readonly kinds: ReadonlySet<RecordKind>;
   readonly anchors: readonly string[];
   readonly keyAnchor: string | undefined;
-  readonly regex: RegExp | undefined;
+  /** The pattern, on V8's engine (proven safe) or the linear-time one (`signature.engine: linear`, or trusted). */
+  readonly matcher: PatternMatcher | undefined;
   /** The exception type the rule needs in the chain (`signature.exception`). */
   readonly exception: string | undefined;
   readonly predicate: Predicate | undefined;
@@ -103,12 +105,14 @@ export interface RulePack {
   readsWithoutText(kind: RecordKind): boolean;
   /** The rule of an id. */
   rule(id: string): CompiledRule | undefined;
+  /** The host operators and facts the conditions were compiled with. */
+  readonly conditionOptions: ConditionOptions;
 }
 
-export interface CompileOptions {
+export interface CompileOptions extends ConditionOptions {
   /**
-   * Accept patterns the backtracking check refuses (the caller vouches for them). They still run
-   * under the budget that `enableRegexBudget` sets; patterns the budget cannot cover stay refused.
+   * Accept patterns the backtracking check refuses (the caller vouches for them): they run on the
+   * linear-time engine (RE2), never on V8's backtracking one. Patterns RE2 cannot run stay refused.
    */
   trustPatterns?: boolean;
   /** Extra literals that make a raw record a candidate (default: ATTENTION_TOKENS and the sync outcome words). */
@@ -117,7 +121,8 @@ export interface CompileOptions {
 
 const MAX_REGEX_INPUT = 1 << 20;
 
-function convert(rule: Rule, groups: Record<string, string | undefined>): Record<string, ParamValue> {
+/** A match's parameters from its named groups, converted as the rule's `params` say. */
+export function paramsFromGroups(rule: Rule, groups: Record<string, string | undefined>): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
   for (const [name, raw] of Object.entries(groups)) {
     if (raw === undefined) continue;
@@ -138,16 +143,18 @@ function convert(rule: Rule, groups: Record<string, string | undefined>): Record
 }
 
 /** The pattern's first match that is not on a traceback frame's line (at most a few tries). */
-function firstOutsideFrames(regex: RegExp, subject: string, multiLine: boolean): RegExpExecArray | null {
-  const m = regex.exec(subject);
+function firstOutsideFrames(matcher: PatternMatcher, subject: string, multiLine: boolean): PatternMatch | null {
+  let m = matcher.exec(subject);
   if (!m || !multiLine || !onFrameLine(subject, m.index)) return m;
-  const all = new RegExp(regex.source, regex.flags + 'g');
-  all.lastIndex = m.index + 1;
+  // Look again from the next line on (a frame's source line is never the evidence).
+  let base = 0;
   for (let tries = 0; tries < 8; tries++) {
-    const n = all.exec(subject);
-    if (!n) return null;
-    if (!onFrameLine(subject, n.index)) return n;
-    all.lastIndex = n.index + Math.max(1, n[0].length);
+    const nl = subject.indexOf('\n', base + m.index);
+    if (nl < 0) return null;
+    base = nl + 1;
+    m = matcher.exec(subject.slice(base));
+    if (!m) return null;
+    if (!onFrameLine(subject, base + m.index)) return { index: base + m.index, groups: m.groups };
   }
   return null;
 }
@@ -165,18 +172,29 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       return;
     }
     seen.set(rule.id, file);
-    for (const p of analyzeRule(rule)) {
-      if (p.severity === 'warning' || (options.trustPatterns && p.code === 'RULE_REGEX_UNSAFE' && !p.message.includes('linear-time'))) continue;
+    const sig = rule.signature;
+    let linear = sig?.engine === 'linear';
+    for (const p of analyzeRule(rule, { operators: Object.keys(options.operators ?? {}) })) {
+      if (p.severity === 'warning') continue;
+      // A trusted pattern the check refused runs on the linear-time engine, if that engine can run it.
+      if (options.trustPatterns && p.regexIssue === 'backtracking' && sig?.pattern !== undefined) {
+        const why = linearEngineRefusal(sig.pattern, sig.flags ?? '');
+        if (why === undefined) {
+          linear = true;
+          continue;
+        }
+        problems.push({ code: p.code, message: `${p.message}; the linear-time engine cannot run it either: ${why}`, file });
+        continue;
+      }
       problems.push({ code: p.code, message: p.message, file });
     }
-    const sig = rule.signature;
     const anchors = sig?.anchors ?? [];
     // A rule that names only an exception is found by the exception's name (its traceback prints it).
     const keyAnchor = anchors.reduce<string | undefined>((best, a) => (best === undefined || a.length > best.length ? a : best), undefined) ?? (sig?.exception ? sig.exception.slice(sig.exception.lastIndexOf('.') + 1) : undefined);
-    let regex: RegExp | undefined;
+    let matcher: PatternMatcher | undefined;
     if (sig?.pattern) {
       try {
-        regex = new RegExp(sig.pattern, (sig.flags ?? '').replace(/[gy]/g, ''));
+        matcher = linear ? linearMatcher(sig.pattern, sig.flags ?? '') : backtrackingMatcher(sig.pattern, sig.flags ?? '');
       } catch {
         /* reported by analyzeRule */
       }
@@ -190,10 +208,10 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       kinds,
       anchors,
       keyAnchor,
-      regex,
+      matcher,
       exception: sig?.exception,
-      predicate: rule.conditions ? compileConditions(rule.conditions) : undefined,
-      filePredicate: rule.files ? compileConditions(rule.files.conditions) : undefined,
+      predicate: rule.conditions ? compileConditions(rule.conditions, options) : undefined,
+      filePredicate: rule.files ? compileConditions(rule.files.conditions, options) : undefined,
     });
   });
   if (problems.length > 0) {
@@ -279,11 +297,11 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
         if (offset < 0) offset = named >= 0 ? named : exceptionLineOffset(subject, r.exception);
       }
       let params: Record<string, ParamValue> = {};
-      if (r.regex) {
-        const m = firstOutsideFrames(r.regex, subject, multiLine);
+      if (r.matcher) {
+        const m = firstOutsideFrames(r.matcher, subject, multiLine);
         if (!m) continue;
         offset = m.index;
-        if (m.groups) params = convert(r.rule, m.groups);
+        if (m.groups) params = paramsFromGroups(r.rule, m.groups);
       }
       if (r.predicate) {
         const prev = facts['params'];
@@ -305,5 +323,6 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     reads: (kind) => kindsRead.has(kind),
     readsWithoutText: (kind) => (unanchored.get(kind)?.length ?? 0) > 0,
     rule: (id) => byId.get(id),
+    conditionOptions: { ...(options.operators ? { operators: options.operators } : {}), ...(options.facts ? { facts: options.facts } : {}) },
   };
 }

@@ -13,10 +13,43 @@
  * condition of a tree before combining them, so one throwing leaf fails the whole rule, whatever
  * the other leaves say.
  */
+import { Operator } from 'json-rules-engine';
 import type { ConditionNode } from '../schema/rule.js';
 
 export type Facts = Record<string, unknown>;
 export type Predicate = (facts: Facts) => boolean;
+
+/** A host operator, as json-rules-engine's `engine.addOperator(name, cb, factValueValidator)` takes it. */
+export type OperatorCallback = (factValue: unknown, value: unknown) => boolean;
+
+/**
+ * Host extensions of rule conditions (library only: a rule directory never ships code).
+ * Leaves with a host operator run through json-rules-engine's own Operator; host facts are
+ * computed from the record's facts, as json-rules-engine's `addFact(id, (params, almanac) => …)`
+ * does, but synchronously.
+ */
+export interface ConditionOptions {
+  operators?: Readonly<Record<string, OperatorCallback | { evaluate: OperatorCallback; factValueValidator?: (factValue: unknown) => boolean }>>;
+  facts?: Readonly<Record<string, (facts: Facts) => unknown>>;
+}
+
+/** The fact names every record offers; a host fact must not shadow one. */
+export const RECORD_FACTS = new Set(['kind', 'message', 'level', 'levelNumber', 'logger', 'side', 'fields', 'format', 'connectionId', 'sharedId', 'exceptions', 'exceptionTypes', 'params', 'event', 'status', 'probe', 'target', 'outcome', 'connection', 'file', 'files', 'age', 'state', 'lastEventAt']);
+
+/** json-rules-engine's Operator: `evaluate` is its factValueValidator, then its callback. */
+interface Evaluator {
+  evaluate(factValue: unknown, value: unknown): boolean;
+}
+
+function hostOperators(options: ConditionOptions | undefined): Map<string, Evaluator> {
+  const out = new Map<string, Evaluator>();
+  for (const [name, op] of Object.entries(options?.operators ?? {})) {
+    if (Object.hasOwn(OPS, name)) throw new Error(`operator "${name}" is one of json-rules-engine's defaults and cannot be replaced`);
+    const made = typeof op === 'function' ? new Operator(name, op as never) : new Operator(name, op.evaluate as never, op.factValueValidator as never);
+    out.set(name, made as unknown as Evaluator);
+  }
+  return out;
+}
 
 /**
  * The path steps whose meaning in jsonpath-plus (json-rules-engine's resolver) is a plain property
@@ -67,6 +100,13 @@ export function factReader(fact: string, path: string | undefined): (facts: Fact
   };
 }
 
+/** json-rules-engine throws for an unknown operator: the run is rejected, so the rule does not match. */
+const unknownOperator =
+  (name: string): Op =>
+  () => {
+    throw new Error(`Unknown operator: ${name}`);
+  };
+
 const isNumeric = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
 
 type Op = (a: unknown, b: unknown) => boolean;
@@ -83,13 +123,19 @@ const OPS: Record<string, Op> = {
   greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= (b as number),
 };
 
-/** Checks a condition tree; returns messages for every construct the compiler cannot honour. */
-export function checkConditions(node: ConditionNode, at = 'conditions'): string[] {
+/**
+ * Checks a condition tree; returns messages for every construct the compiler cannot honour.
+ * `operators`: the names of host operators besides json-rules-engine's defaults.
+ */
+export function checkConditions(node: ConditionNode, at = 'conditions', operators: readonly string[] = []): string[] {
   const out: string[] = [];
-  if ('all' in node) node.all.forEach((c, i) => out.push(...checkConditions(c, `${at}.all[${i}]`)));
-  else if ('any' in node) node.any.forEach((c, i) => out.push(...checkConditions(c, `${at}.any[${i}]`)));
-  else if ('not' in node) out.push(...checkConditions(node.not, `${at}.not`));
+  if ('all' in node) node.all.forEach((c, i) => out.push(...checkConditions(c, `${at}.all[${i}]`, operators)));
+  else if ('any' in node) node.any.forEach((c, i) => out.push(...checkConditions(c, `${at}.any[${i}]`, operators)));
+  else if ('not' in node) out.push(...checkConditions(node.not, `${at}.not`, operators));
   else {
+    if (!Object.hasOwn(OPS, node.operator) && !operators.includes(node.operator)) {
+      out.push(`${at}: operator "${node.operator}" is neither a json-rules-engine default (${Object.keys(OPS).join(', ')}) nor registered by the host application`);
+    }
     if (node.path !== undefined) {
       const p = parsePath(node.path);
       if (typeof p === 'string') out.push(`${at}: ${p}`);
@@ -110,8 +156,11 @@ export function checkConditions(node: ConditionNode, at = 'conditions'): string[
 }
 
 /** Compiles a checked condition tree into a predicate; false where json-rules-engine would reject the run. */
-export function compileConditions(node: ConditionNode): Predicate {
-  const run = compileNode(node);
+export function compileConditions(node: ConditionNode, options?: ConditionOptions): Predicate {
+  const ops = hostOperators(options);
+  const facts = options?.facts ?? {};
+  for (const name of Object.keys(facts)) if (RECORD_FACTS.has(name)) throw new Error(`fact "${name}" is a record fact and cannot be replaced`);
+  const run = compileNode(node, ops, facts);
   return (facts) => {
     try {
       return run(facts);
@@ -121,10 +170,19 @@ export function compileConditions(node: ConditionNode): Predicate {
   };
 }
 
+/** Reads a fact: a host fact is computed from the record's facts. */
+function reader(fact: string, path: string | undefined, host: Readonly<Record<string, (facts: Facts) => unknown>>): (facts: Facts) => unknown {
+  const compute = Object.hasOwn(host, fact) ? host[fact]! : undefined;
+  if (!compute) return factReader(fact, path);
+  const read = factReader(fact, path);
+  return (facts) => read({ [fact]: compute(facts) });
+}
+
 /** Every child is evaluated (no short cut), so that a throwing leaf throws as it would there. */
-function compileNode(node: ConditionNode): Predicate {
+function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = new Map(), host: Readonly<Record<string, (facts: Facts) => unknown>> = {}): Predicate {
+  const compileNode_ = (n: ConditionNode) => compileNode(n, ops, host);
   if ('all' in node) {
-    const parts = node.all.map(compileNode);
+    const parts = node.all.map(compileNode_);
     return (f) => {
       let ok = true;
       for (const p of parts) if (!p(f)) ok = false;
@@ -132,7 +190,7 @@ function compileNode(node: ConditionNode): Predicate {
     };
   }
   if ('any' in node) {
-    const parts = node.any.map(compileNode);
+    const parts = node.any.map(compileNode_);
     // json-rules-engine treats an empty `any` as true and an empty `all` as true.
     if (parts.length === 0) return () => true;
     return (f) => {
@@ -142,16 +200,61 @@ function compileNode(node: ConditionNode): Predicate {
     };
   }
   if ('not' in node) {
-    const inner = compileNode(node.not);
+    const inner = compileNode_(node.not);
     return (f) => !inner(f);
   }
-  const left = factReader(node.fact, node.path);
-  const op = OPS[node.operator]!;
+  const left = reader(node.fact, node.path, host);
+  const hostOp = ops.get(node.operator);
+  const op: Op = hostOp ? (a, b) => hostOp.evaluate(a, b) : (OPS[node.operator] ?? unknownOperator(node.operator));
   const v = node.value;
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v) {
     const ref = v as { fact: string; path?: string };
-    const right = factReader(ref.fact, ref.path);
+    const right = reader(ref.fact, ref.path, host);
     return (f) => op(left(f), right(f));
   }
   return (f) => op(left(f), v);
+}
+
+/** One node of a condition tree with what it evaluated to on a record (for `explain`). */
+export type ConditionTrace =
+  | { op: 'all' | 'any'; holds: boolean; children: ConditionTrace[] }
+  | { op: 'not'; holds: boolean; child: ConditionTrace }
+  | { op: 'leaf'; fact: string; path?: string | undefined; operator: string; value: unknown; factValue: unknown; compareTo: unknown; holds: boolean; error?: string | undefined };
+
+/**
+ * Evaluates a condition tree leaf by leaf, keeping each leaf's fact value. `holds` of the root
+ * is what the compiled predicate says; a leaf that throws (json-rules-engine rejects the run) is
+ * marked with its error and fails the whole tree, as there.
+ */
+export function traceConditions(node: ConditionNode, facts: Facts, options?: ConditionOptions): { trace: ConditionTrace; holds: boolean } {
+  let threw = false;
+  const ops = hostOperators(options);
+  const host = options?.facts ?? {};
+  const walk = (n: ConditionNode): ConditionTrace => {
+    if ('all' in n) {
+      const children = n.all.map(walk);
+      return { op: 'all', holds: children.every((c) => c.holds), children };
+    }
+    if ('any' in n) {
+      const children = n.any.map(walk);
+      return { op: 'any', holds: children.length === 0 || children.some((c) => c.holds), children };
+    }
+    if ('not' in n) {
+      const child = walk(n.not);
+      return { op: 'not', holds: !child.holds, child };
+    }
+    const factValue = reader(n.fact, n.path, host)(facts);
+    const v = n.value;
+    const compareTo = v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v ? reader((v as { fact: string }).fact, (v as { path?: string }).path, host)(facts) : v;
+    try {
+      const hostOp = ops.get(n.operator);
+      const holds = hostOp ? hostOp.evaluate(factValue, compareTo) : (OPS[n.operator] ?? unknownOperator(n.operator))(factValue, compareTo);
+      return { op: 'leaf', fact: n.fact, path: n.path, operator: n.operator, value: v, factValue, compareTo, holds };
+    } catch (e) {
+      threw = true;
+      return { op: 'leaf', fact: n.fact, path: n.path, operator: n.operator, value: v, factValue, compareTo, holds: false, error: (e as Error).message };
+    }
+  };
+  const trace = walk(node);
+  return { trace, holds: !threw && compileConditions(node, options)(facts) };
 }

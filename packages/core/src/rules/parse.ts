@@ -56,8 +56,15 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], at
   return { line: pos.line, column: pos.col };
 }
 
+/** The line and column of a path (`['signature', 'pattern']`) in a rule file's text; 1:1 when it cannot be found. */
+export function locateInRuleText(text: string, path: readonly PropertyKey[]): { line: number; column: number } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  return locate(doc, lc, path);
+}
+
 /** Parses and validates one rule file's text. `file` is used for places and the id check. */
-export function parseRuleText(text: string, file: string): ParseResult {
+export function parseRuleText(text: string, file: string, options: { operators?: readonly string[] | undefined } = {}): ParseResult {
   const problems: Problem[] = [];
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
@@ -128,7 +135,7 @@ export function parseRuleText(text: string, file: string): ParseResult {
   if (expected && rule.id !== expected) {
     problems.push({ code: 'RULE_ID_MISMATCH', message: `id "${rule.id}" differs from the file name "${expected}"`, file, ...locate(doc, lc, ['id']) });
   }
-  for (const p of analyzeRule(rule)) problems.push({ ...p, file, ...locate(doc, lc, p.path) });
+  for (const p of analyzeRule(rule, options)) problems.push({ ...p, file, ...locate(doc, lc, p.path) });
   const fatal = problems.some((p) => p.severity !== 'warning');
   return { rule: fatal ? undefined : rule, problems };
 }

@@ -12,7 +12,8 @@
  * 2. Ambiguous alternation under repetition. Inside a group repeated more than once, an
  *    alternation whose branches can begin with the same characters is refused: `(a|a)*`,
  *    `(a|ab)*`, `(\w|\d)+`, `(.|\s)*`. Branches that part early pass: `(?:ab|cd)+`, `(?:\\.|[^"])*`.
- * 3. Runs of unbounded repetitions (`*`, `+`, `{n,}`, or a range of 100 or more). Two of them in a
+ * 3. Runs of unbounded repetitions (`*`, `+`, `{n,}`, or a range wider than 16: V8's linear-time
+ *    fallback does not take those either, so `[ -~]{0,80}` counts as unbounded). Two of them in a
  *    sequence are *linked* when the first can take the characters that follow it and everything
  *    required between them, and their sets overlap: where the first one stops is then a free
  *    choice. Refused: three or more linked in a row (`.*.*.*x`, `(?<a>.*)(?<b>.*)(?<c>.*)!`,
@@ -27,7 +28,12 @@
  * as an optional atom that can be any character. The checks are conservative: a refused pattern
  * can usually be rewritten with a negated class (`[^']+` rather than `.+?` before a quote) or a
  * delimiter.
+ *
+ * The pattern is parsed by regexpp; anything the checks do not model (a modifier group such as
+ * `(?i:…)`, a Unicode property, a class set operation under `v`) is refused, never passed.
  */
+
+import { RegExpParser, type AST } from '@eslint-community/regexpp';
 
 /** Sorted, disjoint, non-adjacent inclusive code point ranges. */
 type CharSet = readonly (readonly [number, number])[];
@@ -115,7 +121,9 @@ function foldCase(set: CharSet): CharSet {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parsing: enough of the ECMAScript pattern grammar to know sets, groups and repetitions.
+// Parsing: the pattern is read by regexpp (the parser ESLint keeps current with the language) and
+// turned into the few node kinds the checks reason about. Anything without a node kind here is
+// refused with its name and place: the check fails closed.
 
 interface Span {
   start: number;
@@ -129,253 +137,123 @@ type Node =
   | (Span & { kind: 'backref' })
   | (Span & { kind: 'repeat'; body: Node; min: number; max: number });
 
-class Unparsable extends Error {}
-class TooDeep extends Error {}
+/** A construct the checker does not know, or a pattern that does not parse: refused. */
+class Refused extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
 
 const MAX_DEPTH = 100;
+const NON_ASCII: CharSet = [[0x80, MAX_CP]];
 
-function parse(src: string, flags: string): Node[][] {
+/** Facts about a parsed pattern that other checks read (group names, constructs the linear-time fallback lacks). */
+export interface PatternFacts {
+  groupNames: string[];
+  /** The first construct V8's linear-time fallback cannot run, with its offset. */
+  budgetless?: { what: string; offset: number } | undefined;
+}
+
+function parse(src: string, flags: string): { alts: Node[][]; facts: PatternFacts } {
   const icase = flags.includes('i');
   const dot = flags.includes('s') ? ANY : negate(LINE_TERMINATORS);
-  let i = 0;
-  const fold = (set: CharSet) => (icase ? foldCase(set) : set);
-  const single = (cp: number): CharSet => [[cp, cp]];
-
-  function hex(len: number): number | undefined {
-    const s = src.slice(i, i + len);
-    if (s.length !== len || !/^[0-9a-fA-F]+$/.test(s)) return undefined;
-    i += len;
-    return parseInt(s, 16);
+  const facts: PatternFacts = { groupNames: [] };
+  const budgetless = (what: string, offset: number) => {
+    facts.budgetless ??= { what, offset };
+  };
+  // Under `i` only ASCII letters are folded exactly; a set that holds any other character is
+  // widened to every non-ASCII character (more overlap, the refusing direction).
+  const fold = (set: CharSet): CharSet => {
+    if (!icase) return set;
+    const f = foldCase(set);
+    return intersects(f, NON_ASCII) ? union(f, NON_ASCII) : f;
+  };
+  let ast: AST.Pattern;
+  try {
+    const parser = new RegExpParser({ ecmaVersion: 2025 });
+    ast = parser.parsePattern(src, 0, src.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
+  } catch (e) {
+    if (e instanceof RangeError) throw new Refused('the pattern nests too deep to check', 0);
+    const m = /^Invalid regular expression: \/.*\/[a-z]*: (.*)$/s.exec((e as Error).message);
+    const index = (e as { index?: number }).index;
+    throw new Refused(`the pattern does not parse (${m?.[1] ?? (e as Error).message})`, typeof index === 'number' ? index : 0);
   }
 
-  /** Reads an escape after the backslash. Returns a set, or a marker for assertions and backrefs. */
-  function escape(inClass: boolean): CharSet | 'assert' | 'backref' {
-    const c = src[i];
-    if (c === undefined) throw new Unparsable();
-    i++;
-    switch (c) {
-      case 'd':
-        return DIGIT;
-      case 'D':
-        return negate(DIGIT);
-      case 'w':
-        return WORD;
-      case 'W':
-        return negate(WORD);
-      case 's':
-        return SPACE;
-      case 'S':
-        return negate(SPACE);
-      case 'b':
-        return inClass ? single(8) : 'assert';
-      case 'B':
-        return inClass ? single(0x42) : 'assert';
-      case 'n':
-        return single(10);
-      case 'r':
-        return single(13);
-      case 't':
-        return single(9);
-      case 'f':
-        return single(12);
-      case 'v':
-        return single(11);
-      case 'c': {
-        const l = src[i];
-        if (l && /[A-Za-z]/.test(l)) {
-          i++;
-          return single(l.charCodeAt(0) % 32);
-        }
-        return single(0x5c);
-      }
-      case 'x': {
-        const v = hex(2);
-        return v === undefined ? single(0x78) : single(v);
-      }
-      case 'u': {
-        if (src[i] === '{') {
-          const end = src.indexOf('}', i);
-          const v = end > i ? parseInt(src.slice(i + 1, end), 16) : NaN;
-          if (Number.isFinite(v)) {
-            i = end + 1;
-            return single(v);
-          }
-          return single(0x75);
-        }
-        const v = hex(4);
-        return v === undefined ? single(0x75) : single(v);
-      }
-      case 'p':
-      case 'P':
-        // A Unicode property: treated as any character (overlap is assumed, the safe direction).
-        if (src[i] === '{') {
-          const end = src.indexOf('}', i);
-          if (end > i) i = end + 1;
-        }
-        return ANY;
-      case 'k':
-        if (!inClass && src[i] === '<') {
-          const end = src.indexOf('>', i);
-          if (end > i) {
-            i = end + 1;
-            return 'backref';
-          }
-        }
-        return single(0x6b);
-      default:
-        if (c >= '1' && c <= '9' && !inClass) {
-          while (src[i] !== undefined && src[i]! >= '0' && src[i]! <= '9') i++;
-          return 'backref';
-        }
-        if (c === '0') return single(0);
-        return single(c.codePointAt(0)!);
-    }
+  function escapeSet(n: AST.EscapeCharacterSet): CharSet {
+    const base = n.kind === 'digit' ? DIGIT : n.kind === 'word' ? WORD : SPACE;
+    // `\w` under `u` and `i` also takes U+017F and U+212A; fold() widens sets that need it.
+    const set = n.kind === 'word' && icase && flags.includes('u') ? union(base, [[0x17f, 0x17f], [0x212a, 0x212a]]) : base;
+    return n.negate ? negate(set) : set;
   }
 
-  function charClass(): CharSet {
-    // after '['; in ECMAScript `[]` matches nothing and `[^]` anything
-    let negated = false;
-    if (src[i] === '^') {
-      negated = true;
-      i++;
-    }
+  function classSet(n: AST.CharacterClass): CharSet {
     const parts: CharSet[] = [];
-    for (;;) {
-      const c = src[i];
-      if (c === undefined) throw new Unparsable();
-      if (c === ']') {
-        i++;
-        break;
+    for (const e of n.elements) {
+      switch (e.type) {
+        case 'Character':
+          parts.push([[e.value, e.value]]);
+          break;
+        case 'CharacterClassRange':
+          parts.push([[e.min.value, e.max.value]]);
+          break;
+        case 'CharacterSet':
+          if (e.kind === 'property') throw new Refused(`a Unicode property escape (${e.raw}), whose characters the checker does not know`, e.start);
+          parts.push(escapeSet(e));
+          break;
+        default:
+          throw new Refused(`a set operation or string in a class (${e.raw}), which the checker does not know`, e.start);
       }
-      const lo = classAtom();
-      if (src[i] === '-' && src[i + 1] !== ']' && src[i + 1] !== undefined) {
-        const save = i;
-        i++;
-        const hi = classAtom();
-        if (lo.length === 1 && lo[0]![0] === lo[0]![1] && hi.length === 1 && hi[0]![0] === hi[0]![1] && lo[0]![0] <= hi[0]![0]) {
-          parts.push([[lo[0]![0], hi[0]![0]]]);
-          continue;
+    }
+    const members = fold(union(...parts));
+    return n.negate ? fold(negate(members)) : members;
+  }
+
+  function alternatives(list: readonly AST.Alternative[], depth: number): Node[][] {
+    if (depth > MAX_DEPTH) throw new Refused(`groups nest more than ${MAX_DEPTH} deep, too deep to check`, list[0]?.start ?? 0);
+    return list.map((a) => a.elements.map((e) => element(e, depth)));
+  }
+
+  function element(n: AST.Element, depth: number): Node {
+    const span = { start: n.start, end: n.end };
+    switch (n.type) {
+      case 'Character':
+        return { kind: 'char', set: fold([[n.value, n.value]]), ...span };
+      case 'CharacterClass':
+        return { kind: 'char', set: classSet(n), ...span };
+      case 'CharacterSet':
+        if (n.kind === 'any') return { kind: 'char', set: dot, ...span };
+        if (n.kind === 'property') throw new Refused(`a Unicode property escape (${n.raw}), whose characters the checker does not know`, n.start);
+        return { kind: 'char', set: fold(escapeSet(n)), ...span };
+      case 'Assertion':
+        if (n.kind === 'lookahead' || n.kind === 'lookbehind') {
+          budgetless('a lookaround', n.start);
+          return { kind: 'look', alts: alternatives(n.alternatives, depth + 1), ...span };
         }
-        // `[\w-x]`: the dash is literal
-        i = save;
+        return { kind: 'assert', ...span };
+      case 'Backreference':
+        budgetless(typeof n.ref === 'string' ? 'a named backreference' : 'a backreference', n.start);
+        return { kind: 'backref', ...span };
+      case 'Group':
+        if (n.modifiers) throw new Refused(`a modifier group (${n.raw.slice(0, n.modifiers.end - n.start + 1)}…), which V8's linear-time fallback does not run and the checker does not know`, n.start);
+        return { kind: 'group', alts: alternatives(n.alternatives, depth + 1), ...span };
+      case 'CapturingGroup':
+        if (n.name !== null) facts.groupNames.push(n.name);
+        return { kind: 'group', alts: alternatives(n.alternatives, depth + 1), ...span };
+      case 'Quantifier': {
+        const body = element(n.element, depth + 1);
+        // A quantified lookahead (Annex B) still asserts once.
+        if (body.kind === 'look' || body.kind === 'assert') return { ...body, ...span };
+        return { kind: 'repeat', body, min: n.min, max: n.max, ...span };
       }
-      parts.push(lo);
+      default:
+        throw new Refused(`${(n as AST.Node).raw}, a construct the checker does not know`, (n as AST.Node).start);
     }
-    // Case folding applies to the members before a negation, as the `i` flag does.
-    const set = fold(union(...parts));
-    return negated ? negate(set) : set;
   }
 
-  function classAtom(): CharSet {
-    if (src[i] === '\\') {
-      i++;
-      const e = escape(true);
-      return typeof e === 'string' ? ANY : e;
-    }
-    const cp = src.codePointAt(i)!;
-    i += cp > 0xffff ? 2 : 1;
-    return [[cp, cp]];
-  }
-
-  function alternation(depth: number): Node[][] {
-    if (depth > MAX_DEPTH) throw new TooDeep();
-    const alts: Node[][] = [sequence(depth)];
-    while (src[i] === '|') {
-      i++;
-      alts.push(sequence(depth));
-    }
-    return alts;
-  }
-
-  function sequence(depth: number): Node[] {
-    const items: Node[] = [];
-    while (i < src.length && src[i] !== '|' && src[i] !== ')') {
-      const start = i;
-      let atom = primary(depth);
-      const q = quantifier();
-      if (q) {
-        if (atom.kind === 'assert' || atom.kind === 'look') atom = { ...atom, end: i };
-        else atom = { kind: 'repeat', body: atom, min: q.min, max: q.max, start, end: i };
-      }
-      items.push(atom);
-    }
-    return items;
-  }
-
-  function quantifier(): { min: number; max: number } | undefined {
-    const c = src[i];
-    let q: { min: number; max: number } | undefined;
-    if (c === '*') q = { min: 0, max: Infinity };
-    else if (c === '+') q = { min: 1, max: Infinity };
-    else if (c === '?') q = { min: 0, max: 1 };
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 40));
-      if (!m) return undefined;
-      const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      i += m[0].length - 1;
-      q = { min, max };
-    }
-    if (!q) return undefined;
-    i++;
-    if (src[i] === '?') i++; // lazy: backtracks just as much
-    return q;
-  }
-
-  function primary(depth: number): Node {
-    const start = i;
-    const c = src[i]!;
-    if (c === '(') {
-      i++;
-      let look = false;
-      if (src[i] === '?') {
-        const n = src[i + 1];
-        if (n === ':') i += 2;
-        else if (n === '=' || n === '!') {
-          look = true;
-          i += 2;
-        } else if (n === '<' && (src[i + 2] === '=' || src[i + 2] === '!')) {
-          look = true;
-          i += 3;
-        } else if (n === '<') {
-          const end = src.indexOf('>', i);
-          if (end < 0) throw new Unparsable();
-          i = end + 1;
-        } else throw new Unparsable();
-      }
-      const alts = alternation(depth + 1);
-      if (src[i] !== ')') throw new Unparsable();
-      i++;
-      return look ? { kind: 'look', alts, start, end: i } : { kind: 'group', alts, start, end: i };
-    }
-    if (c === '[') {
-      i++;
-      return { kind: 'char', set: charClass(), start, end: i };
-    }
-    if (c === '\\') {
-      i++;
-      const e = escape(false);
-      if (e === 'assert') return { kind: 'assert', start, end: i };
-      if (e === 'backref') return { kind: 'backref', start, end: i };
-      return { kind: 'char', set: fold(e), start, end: i };
-    }
-    if (c === '^' || c === '$') {
-      i++;
-      return { kind: 'assert', start, end: i };
-    }
-    if (c === '.') {
-      i++;
-      return { kind: 'char', set: dot, start, end: i };
-    }
-    if (c === '*' || c === '+' || c === '?') throw new Unparsable();
-    const cp = src.codePointAt(i)!;
-    i += cp > 0xffff ? 2 : 1;
-    return { kind: 'char', set: fold(single(cp)), start, end: i };
-  }
-
-  const alts = alternation(0);
-  if (i !== src.length) throw new Unparsable();
-  return alts;
+  return { alts: alternatives(ast.alternatives, 0), facts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,7 +314,7 @@ function firstOf(n: Node): CharSet {
 }
 
 /** Repetitions bounded by less than this many extra iterations cost a constant factor, not a power of the input. */
-const UNBOUNDED = 100;
+const UNBOUNDED = 17;
 
 /** Whether an unbounded repetition (`*`, `+`, `{n,}`, or a range of at least 100) sits inside. */
 function holdsUnbounded(n: Node): boolean {
@@ -712,19 +590,43 @@ function checkNode(pattern: string, n: Node): string | undefined {
   return checkNode(pattern, n.body);
 }
 
+/** The checker's verdict on a pattern. */
+export interface PatternVerdict {
+  /** Why the pattern is refused: it can backtrack catastrophically, or the checker cannot prove it cannot. */
+  unsafe?: { reason: string; offset: number } | undefined;
+  /** Facts from the parse; undefined when the pattern does not parse. */
+  facts?: PatternFacts | undefined;
+}
+
 /**
- * Returns why a pattern can backtrack catastrophically, or undefined when it passes the checks.
- * A pattern that does not parse also gives undefined: compiling it reports the error.
+ * Parses a pattern once and checks it. Fails closed: a pattern that does not parse, or holds a
+ * construct the checker does not know (modifier groups, Unicode properties, class set operations),
+ * is refused with the reason and its offset in the pattern.
+ */
+export function checkPattern(pattern: string, flags = ''): PatternVerdict {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(pattern, flags);
+  } catch (e) {
+    if (e instanceof Refused) return { unsafe: { reason: e.message, offset: e.offset } };
+    if (e instanceof RangeError) return { unsafe: { reason: 'the pattern nests too deep to check', offset: 0 } };
+    throw e;
+  }
+  let reason: string | undefined;
+  try {
+    reason = check(pattern, parsed.alts);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    reason = 'the pattern nests too deep to check';
+  }
+  return { facts: parsed.facts, unsafe: reason === undefined ? undefined : { reason, offset: 0 } };
+}
+
+/**
+ * Returns why a pattern can backtrack catastrophically or cannot be checked, or undefined when it
+ * passes the checks. A pattern that does not parse is refused too (the check fails closed).
  * @example unsafeRegexReason('(a+)+$') // 'nested quantifiers: (a+)+ repeats …'
  */
 export function unsafeRegexReason(pattern: string, flags = ''): string | undefined {
-  let alts: Node[][];
-  try {
-    alts = parse(pattern, flags);
-  } catch (e) {
-    if (e instanceof Unparsable) return undefined;
-    if (e instanceof TooDeep) return `groups nest more than ${MAX_DEPTH} deep, too deep to check`;
-    throw e;
-  }
-  return check(pattern, alts);
+  return checkPattern(pattern, flags).unsafe?.reason;
 }

@@ -19,7 +19,7 @@ export type ConditionNode =
   | { all: ConditionNode[] }
   | { any: ConditionNode[] }
   | { not: ConditionNode }
-  | { fact: string; operator: (typeof OPERATORS)[number]; value: unknown; path?: string | undefined };
+  | { fact: string; operator: string; value: unknown; path?: string | undefined };
 
 export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([
@@ -28,7 +28,10 @@ export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
     z.strictObject({ not: ConditionSchema }),
     z.strictObject({
       fact: z.string().min(1),
-      operator: z.enum(OPERATORS),
+      operator: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an operator name is letters, digits and _')
+        .describe(`One of json-rules-engine's default operators (${OPERATORS.join(', ')}), or one the host application registers.`),
       value: z.union([FactRef, z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]),
       path: z.string().optional(),
     }),
@@ -79,6 +82,10 @@ export const RuleSchema = z
           .describe("An exception type that must be in the record's exception chain (bare or qualified), or be named by the message itself (`: InvalidToken`, `InvalidToken()`, `(NoSuchKey)`), beside the anchors."),
         // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
         flags: z.string().regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)').optional(),
+        engine: z
+          .enum(['backtracking', 'linear'])
+          .optional()
+          .describe('backtracking (default): V8, for patterns the safety check proves cannot backtrack catastrophically. linear: RE2 (re2js), linear time whatever the pattern; no lookaround or backreferences.'),
       })
       .optional(),
     params: z.record(paramName, ParamSpecSchema).default({}),
