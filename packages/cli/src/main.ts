@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import {
   FORMATS,
   formatProblem,
@@ -19,31 +19,11 @@ import {
   type OutputFormat,
   type Report,
 } from '@scs-doctor/core';
+import { USAGE, VERSION } from './usage.js';
 import { diagnoseInputsParallel, LOG_FORMATS, loadDeploymentConfig, loadRuleFiles, loadRulePack, probeDeployment, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 
-export const USAGE = `Usage:
-  scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
-                      [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
-                      [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
-                      [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
-                      [--color|--no-color] [--verbose]
-  scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
-                   [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
-  scs-doctor rules list [--rules DIR]... [--no-builtin]
-  scs-doctor rules test [DIR]
-  scs-doctor rules lint [DIR]
-  scs-doctor rules schema
-
-INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
-Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's
-JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. --events reads a
-sync history: a JSON array, an API page or response that holds the events, or NDJSON.
---config runs read-only deployment checks (S3 buckets, Inbox manifests, Master Key
-fingerprints) described by a deployment snapshot file.
-Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
-successful sync), 1 at least one active diagnosis, 2 usage or input error.
-`;
+export { USAGE, VERSION } from './usage.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -59,9 +39,21 @@ function usage(message: string): never {
   throw new ScsDoctorError('USAGE', message);
 }
 
-/** Diagnostic logs go to standard error as pino JSON lines; they never carry record text. */
-function logger(verbose: boolean, io: Io): Logger {
-  return pino({ level: verbose ? 'debug' : 'warn', base: undefined }, io.stderr as unknown as pino.DestinationStream);
+/** The calls the CLI makes on its diagnostic logger. */
+interface Log {
+  debug(fields: object, message: string): void;
+}
+const SILENT: Log = { debug: () => undefined };
+
+/**
+ * Diagnostic logs go to standard error as pino JSON lines; they never carry record text. The CLI
+ * logs only at debug level, so without --verbose nothing is written and pino is not even loaded.
+ */
+async function logger(verbose: boolean, io: Io): Promise<Log> {
+  if (!verbose) return SILENT;
+  const { pino } = await import('pino');
+  const log: Logger = pino({ level: 'debug', base: undefined }, io.stderr as unknown as import('pino').DestinationStream);
+  return { debug: (fields, message) => log.debug(fields, message) };
 }
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
@@ -132,7 +124,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
   // Read (and refuse) the deployment config before any input is read.
   const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
-  const log = logger(Boolean(values.verbose), io);
+  const log = await logger(Boolean(values.verbose), io);
   const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const pack = await loadRulePack(dirs);
@@ -303,7 +295,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stdout.write(USAGE);
         return 0;
       case '--version':
-        io.stdout.write('0.1.0\n');
+        io.stdout.write(`${VERSION}\n`);
         return 0;
       case undefined:
         io.stderr.write(USAGE);
