@@ -137,6 +137,35 @@ export function toIso(ms: number | undefined): string | undefined {
 
 /** Normalizes any accepted time to ISO-8601 UTC, or undefined. */
 export function normalizeTime(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    // The two forms nearly every record has, answered without a Date: the canonical form is its
+    // own normal form, and Python logging's `2026-05-12 14:03:22,118` (no zone: UTC) is a
+    // rearrangement of it. Both only for real dates from year 1000 on (Date.UTC maps 0-99 apart).
+    if (value.length === 24 && canonicalIso(value) !== undefined && digitAt(value, 0) > 0) return value;
+    if (value.length === 23) {
+      const c10 = value.charCodeAt(10);
+      const c19 = value.charCodeAt(19);
+      if (
+        value.charCodeAt(4) === 45 &&
+        value.charCodeAt(7) === 45 &&
+        (c10 === 32 || c10 === 84) &&
+        value.charCodeAt(13) === 58 &&
+        value.charCodeAt(16) === 58 &&
+        (c19 === 44 || c19 === 46)
+      ) {
+        const year = digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
+        const month = digitAt(value, 5) * 10 + digitAt(value, 6);
+        const day = digitAt(value, 8) * 10 + digitAt(value, 9);
+        const hour = digitAt(value, 11) * 10 + digitAt(value, 12);
+        const minute = digitAt(value, 14) * 10 + digitAt(value, 15);
+        const second = digitAt(value, 17) * 10 + digitAt(value, 18);
+        const milli = digitAt(value, 20) * 100 + digitAt(value, 21) * 10 + digitAt(value, 22);
+        if (year >= 1000 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && milli >= 0 && realFields(year, month, day, hour, minute, second, true)) {
+          return `${value.slice(0, 10)}T${value.slice(11, 19)}.${value.slice(20, 23)}Z`;
+        }
+      }
+    }
+  }
   return toIso(parseTime(value));
 }
 
