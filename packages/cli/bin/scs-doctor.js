@@ -9,7 +9,12 @@ const end = rest.indexOf('--');
 if (command === '--version') process.stdout.write(`${VERSION}\n`);
 else if (command === 'help' || command === '--help' || command === '-h' || (command !== undefined && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h'))) process.stdout.write(USAGE);
 else {
-  const { main } = await import('../dist/main.js');
+  // The bundle `npm run build` writes (one file to load); the modules `tsc -b` alone writes, without it.
+  const bundle = new URL('../dist/scs-doctor.mjs', import.meta.url);
+  const { main } = await import(bundle.href).catch((e) => {
+    if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('scs-doctor.mjs')) return import('../dist/main.js');
+    throw e;
+  });
   main(argv).then(
     (code) => {
       process.exitCode = code;
