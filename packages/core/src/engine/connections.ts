@@ -47,7 +47,8 @@ interface Entry {
   side: Side | undefined;
   sharedId: string | undefined;
   newestMs: number;
-  newest: Attempt | undefined;
+  /** The newest attempt without its time (`newestMs`, written out only in the report). */
+  newest: Omit<Attempt, 'at'> | undefined;
   /** Newest finished history event (staleness). */
   historyMs: number | undefined;
   lastSuccessMs: number | undefined;
@@ -130,9 +131,7 @@ export class ConnectionTracker {
       if (e.direction !== undefined) entry.side = e.direction;
       if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
     }
-    const a: Attempt = { at: toIso(endMs) ?? '', outcome, source: 'event' };
-    if (e.id !== undefined) a.eventId = e.id;
-    this.attempt(entry, endMs, a, file, line);
+    this.attempt(entry, endMs, outcome, 'event', e.id, file, line);
     return true;
   }
 
@@ -141,29 +140,30 @@ export class ConnectionTracker {
     if (timeMs === undefined || timeMs > this.nowMs + FUTURE_TOLERANCE_MS) return;
     const entry = this.entry(key, id, name, side, sharedId);
     if (!entry) return;
-    this.attempt(entry, timeMs, { at: toIso(timeMs) ?? '', outcome, source: 'log' }, file, line);
+    this.attempt(entry, timeMs, outcome, 'log', undefined, file, line);
   }
 
-  private attempt(entry: Entry, ms: number, a: Attempt, file: string, line: number): void {
+  private attempt(entry: Entry, ms: number, outcome: Attempt['outcome'], source: Attempt['source'], eventId: string | undefined, file: string, line: number): void {
     entry.attempts++;
     if (ms >= entry.newestMs) {
       entry.newestMs = ms;
-      entry.newest = { ...a, file, line };
+      // Fields in the report's order (`at` first, when the report is built).
+      entry.newest = eventId === undefined ? { outcome, source, file, line } : { outcome, source, eventId, file, line };
     }
-    if (a.outcome === 'failure') {
+    if (outcome === 'failure') {
       entry.failures++;
       if (entry.lastFailureMs === undefined || ms > entry.lastFailureMs) entry.lastFailureMs = ms;
       if (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs) {
         if (entry.streak.length < MAX_STREAK) entry.streak.push(ms);
         else entry.streakOverflow++;
       }
-    } else if (succeeded(a.outcome) && (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs)) {
+    } else if (succeeded(outcome) && (entry.lastSuccessMs === undefined || ms > entry.lastSuccessMs)) {
       entry.lastSuccessMs = ms;
       // Failures before this success no longer belong to the streak (histories come newest-first too).
       if (entry.streak.length > 0) entry.streak = entry.streak.filter((t) => t > ms);
       entry.streakOverflow = 0;
     }
-    insertRecent(entry.recent, { ms, outcome: a.outcome, source: a.source });
+    insertRecent(entry.recent, { ms, outcome, source });
   }
 
   /** Problems the history shows about time: events after `now`, or `now` before every event. */
@@ -193,7 +193,7 @@ export class ConnectionTracker {
       if (e.name !== undefined) c.name = e.name;
       c.side = e.side ?? 'unknown';
       if (e.sharedId !== undefined) c.sharedId = e.sharedId;
-      if (e.newest) c.newestEvent = { ...e.newest };
+      if (e.newest) c.newestEvent = { at: toIso(e.newestMs) ?? '', ...e.newest };
       if (e.historyMs !== undefined) c.lastHistoryAt = toIso(e.historyMs)!;
       if (e.lastSuccessMs !== undefined) c.lastSuccess = toIso(e.lastSuccessMs)!;
       if (e.lastFailureMs !== undefined) c.lastFailure = toIso(e.lastFailureMs)!;
