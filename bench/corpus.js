@@ -75,12 +75,33 @@ const OTHER_ERRORS = [
 ];
 const NORMAL_TOTAL = NORMAL.reduce((n, t) => n + t[0], 0);
 
+/**
+ * Errors of the kind every busy service logs and no rule knows, for the real-density corpus: about
+ * 3.5 % of records, a third of them with a traceback (as Python logging writes logger.exception).
+ * Real logs carry this much: the Loghub samples hold 3–4 % lines with an attention token.
+ */
+const UNRELATED = [
+  (r) => ['ERROR', 'scs.registry', `registry call failed: GET /api/v1/resources?page=${(r() * 90) | 0} returned 502 Bad Gateway`],
+  (r) => ['ERROR', 'uvicorn.error', `Exception in ASGI application`, ['  File "/usr/local/lib/python3.11/site-packages/uvicorn/protocols/http/h11_impl.py", line 408, in run_asgi', '    result = await app(self.scope, self.receive, self.send)', '  File "/app/scs/api/routes.py", line 77, in readiness', '    await db.execute("select 1")', `asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of operation`]],
+  (r) => ['ERROR', 'scs.db', `could not obtain a database connection after ${(r() * 5 + 1) | 0} attempt(s): timeout`],
+  (r) => ['CRITICAL', 'scs.health', `health check failed: disk usage ${90 + ((r() * 9) | 0)}% on /var/lib/scs`],
+  (r) => ['ERROR', 'scs.metrics', `failed to push metrics to http://pushgateway:9091: Connection refused`],
+  (r) => ['ERROR', 'scs.scheduler', `job sync-all raised an exception`, ['  File "/usr/local/lib/python3.11/site-packages/apscheduler/executors/base.py", line 125, in run_job', '    retval = job.func(*job.args, **job.kwargs)', '  File "/app/scs/jobs.py", line 41, in sync_all', '    raise RuntimeError("previous run still active")', 'RuntimeError: previous run still active']],
+  (r) => ['WARNING', 'scs.auth', `token refresh returned ERROR invalid_grant for client scs-${hex(r, 6)}; retrying`],
+  (r) => ['ERROR', 'urllib3.connectionpool', `Retrying (Retry(total=${(r() * 3) | 0}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPConnectionPool(host='registry-service', port=8080): Read timed out. (read timeout=10)")': /api/v1/revisions`],
+];
+export const UNRELATED_RATE = 0.035;
+
 export const FAILURE_RATE = 0.002;
 const OTHER_RATE = 0.0005;
 
-/** One record's worth of {level, logger, message, tb} from the traffic mix. */
-function nextRecord(r) {
+/** One record's worth of {level, logger, message, tb} from the traffic mix ('scs', or 'dense' with unrelated errors at real-log density). */
+function nextRecord(r, mix = 'scs') {
   const c = CONNECTIONS[(r() * CONNECTIONS.length) | 0];
+  if (mix === 'dense' && r() < UNRELATED_RATE) {
+    const [level, logger, message, tb] = UNRELATED[(r() * UNRELATED.length) | 0](r, c);
+    return { level, logger, message, tb, failure: false };
+  }
   const x = r();
   if (x < FAILURE_RATE) {
     const [level, logger, message, tb] = FAILURES[(r() * FAILURES.length) | 0](r, c);
@@ -146,10 +167,11 @@ function writeAtomically(file, fill) {
 
 /**
  * A log file of about `bytes` bytes in `layout` (text | jsonl | docker); returns its path and line count.
+ * `mix` 'dense' adds unrelated errors (some with tracebacks) at real-log density, 3.5 % of records.
  * Content is ASCII, so latin1 writes are byte-exact.
  */
-export function logCorpus(layout, bytes, seed = 1) {
-  const file = path.join(CORPUS_DIR, `scs-${layout}-${bytes}-g${GENERATOR}-s${seed}.log`);
+export function logCorpus(layout, bytes, seed = 1, mix = 'scs') {
+  const file = path.join(CORPUS_DIR, `scs-${layout}-${bytes}-g${GENERATOR}-s${seed}${mix === 'scs' ? '' : `-${mix}`}.log`);
   const meta = file + '.json';
   if (existsSync(file) && existsSync(meta)) return { file, ...JSON.parse(readText(meta)) };
   const r = rng(seed);
@@ -161,7 +183,7 @@ export function logCorpus(layout, bytes, seed = 1) {
     let buf = '';
     while (written + buf.length < bytes) {
       t.tick(r);
-      const rec = nextRecord(r);
+      const rec = nextRecord(r, mix);
       if (rec.failure) failures++;
       for (const l of LAYOUTS[layout](rec, t)) {
         buf += l + '\n';
@@ -288,4 +310,70 @@ export function rulePackCorpus(n, builtinFiles) {
   }
   writeFileSync(path.join(dir, '.done'), '');
   return dir;
+}
+
+/**
+ * Logs of other software, as a support bundle holds them beside the SCS ones: an Apache error log,
+ * a Java service (log4j layout, with stack traces), syslog and an nginx access log, interleaved in
+ * blocks, with about 3.5 % of lines carrying an error word (`[error]`, `ERROR`, `FATAL`, `Exception`)
+ * as the Loghub samples do. No rule matches any of it: it measures what attention tokens cost.
+ */
+export function otherCorpus(bytes, seed = 5) {
+  const file = path.join(CORPUS_DIR, `other-${bytes}-g${GENERATOR}-s${seed}.log`);
+  const meta = file + '.json';
+  if (existsSync(file) && existsSync(meta)) return { file, ...JSON.parse(readText(meta)) };
+  const r = rng(seed);
+  const t = clock(Date.UTC(2026, 4, 12, 0, 0, 0));
+  const ip = () => `10.${(r() * 250) | 0}.${(r() * 250) | 0}.${(r() * 250) | 0}`;
+  const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const D = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const when = () => new Date(Date.parse(t.iso()));
+  const apache = (err) => {
+    const d = when();
+    const head = `[${D[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)} ${t.text().slice(11, 19)} ${d.getUTCFullYear()}]`;
+    return err
+      ? [`${head} [error] [client ${ip()}] File does not exist: /var/www/html/${hex(r, 6)}.php`]
+      : [`${head} [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties`];
+  };
+  const java = (err) => {
+    const ts = t.text();
+    if (!err) return [`${ts} INFO dfs.DataNode$PacketResponder: Received block blk_${(r() * 1e15) | 0} of size ${(r() * 7e7) | 0} from /${ip()}`];
+    if (r() < 0.5) return [`${ts} ERROR dfs.DataXceiver: ${ip()}:50010:DataXceiver: java.io.IOException: Connection reset by peer`];
+    return [`${ts} FATAL org.apache.hadoop.mapred.TaskTracker: Task attempt_${hex(r, 8)}_m_0000${(r() * 90) | 0} failed: java.lang.OutOfMemoryError: Java heap space`, '\tat java.util.Arrays.copyOf(Arrays.java:3332)', '\tat org.apache.hadoop.io.Text.append(Text.java:236)', '\tat org.apache.hadoop.mapred.MapTask.run(MapTask.java:343)'];
+  };
+  const syslog = (err) => {
+    const d = when();
+    const head = `${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${t.text().slice(11, 19)} node-${(r() * 9) | 0}`;
+    return err ? [`${head} kernel: [${(r() * 9e5).toFixed(6)}] EXT4-fs error (device sda1): ext4_find_entry:1455: inode #${(r() * 9e6) | 0}: comm rsync: reading directory lblock 0`] : [`${head} sshd[${(r() * 30000) | 0}]: Accepted publickey for deploy from ${ip()} port ${(r() * 60000) | 0} ssh2`];
+  };
+  const nginx = (err) => {
+    const d = when();
+    return [`${ip()} - - [${pad(d.getUTCDate(), 2)}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${t.text().slice(11, 19)} +0000] "GET /static/${hex(r, 10)}.js HTTP/1.1" ${err ? 500 : 200} ${(r() * 90000) | 0} "-" "Mozilla/5.0 (X11; Linux x86_64)"${err ? ' upstream error' : ''}`];
+  };
+  const SOURCES = [apache, java, syslog, nginx];
+  let lines = 0;
+  let attention = 0;
+  let written = 0;
+  writeAtomically(file, (write) => {
+    let buf = '';
+    let src = SOURCES[0];
+    while (written + buf.length < bytes) {
+      if (r() < 0.001) src = SOURCES[(r() * SOURCES.length) | 0];
+      t.tick(r);
+      const err = r() < 0.032;
+      for (const l of src(err)) {
+        buf += l + '\n';
+        lines++;
+        if (err) attention++;
+      }
+      if (buf.length > 1 << 20) {
+        written += write(buf);
+        buf = '';
+      }
+    }
+    if (buf) written += write(buf);
+  });
+  const info = { bytes: statSync(file).size, lines, failures: 0, attention };
+  writeFileSync(meta, JSON.stringify(info));
+  return { file, ...info };
 }

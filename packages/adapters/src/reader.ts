@@ -39,6 +39,8 @@ import { parseTextHeader, type TextHeader } from './formats/text.js';
 export const LOG_FORMATS = ['auto', 'python', 'plain', 'json', 'cri', 'docker'] as const;
 export type LogFormatOption = (typeof LOG_FORMATS)[number];
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface ReadOptions {
   /** Force one format instead of detecting it per line (default `auto`). */
   logFormat?: LogFormatOption | undefined;
@@ -1225,6 +1227,12 @@ export class LogReader {
     }
   }
 
+  /** A record's leading fields, in the order the report has always had them. */
+  private recordBase(o: OpenRecord, source: LogRecord['source'], format: LogRecord['format'], message: string, fields: LogRecord['fields']): Mutable<LogRecord> {
+    if (o.envelope) return { kind: 'log', source, envelope: o.envelope, format, message, fields };
+    return { kind: 'log', source, format, message, fields };
+  }
+
   private toRecord(o: OpenRecord): LogRecord {
     const first = o.lines[0]!;
     // The session counts a record's lines from its span; when lines of another stream fell inside
@@ -1232,7 +1240,7 @@ export class LogReader {
     // A document's entries: the line where the first one starts (its other lines are structure).
     const source = { file: this.name, line: o.line, endLine: this.entries ? o.line : o.line + o.count - 1 };
     const envTime = normalizeTime(first.envTime);
-    const base = { kind: 'log' as const, source, ...(o.envelope ? { envelope: o.envelope } : {}) };
+    // Records are built field by field in one order (no spreads): absent fields stay absent.
     if (o.json) {
       const text = this.decode(first);
       let parsed: unknown;
@@ -1244,24 +1252,22 @@ export class LogReader {
       const j = fromJsonObject(parsed);
       if (j) {
         const time = normalizeTime(j.time) ?? envTime;
-        const ctx = contextOf(j.fields, j.logger);
-        return {
-          ...base,
-          format: 'json',
-          message: j.message,
-          fields: j.fields,
-          ...(j.level ? { level: j.level } : {}),
-          ...(time ? { time } : {}),
-          ...(j.logger ? { logger: j.logger } : {}),
-          ...(j.exceptions ? { exceptions: j.exceptions } : {}),
-          ...ctx,
-        };
+        const rec = this.recordBase(o, source, 'json', j.message, j.fields);
+        if (j.level) rec.level = j.level;
+        if (time) rec.time = time;
+        if (j.logger) rec.logger = j.logger;
+        if (j.exceptions) rec.exceptions = j.exceptions;
+        return contextOf(j.fields, j.logger, rec);
       }
       // Not JSON after all (truncated, or braces in text): searched as plain text.
-      return { ...base, format: 'plain', message: text, fields: {}, ...(envTime ? { time: envTime } : {}) };
+      const rec = this.recordBase(o, source, 'plain', text, {});
+      if (envTime) rec.time = envTime;
+      return rec;
     }
+    const lines = o.lines;
     const texts: string[] = [];
-    for (const l of o.lines) {
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
       let t = this.decode(l);
       if (t.indexOf('\x1b[') >= 0) t = t.replace(ANSI, '');
       // A raw line kept in JSON may be a whole record (a log store's entry of a multi-line
@@ -1274,17 +1280,12 @@ export class LogReader {
     const fields = keyValues(header.message);
     const time = normalizeTime(header.time) ?? envTime;
     const exceptions = texts.length > 1 ? pythonChain(message) : undefined;
-    return {
-      ...base,
-      format: header.format,
-      message,
-      fields,
-      ...(header.level ? { level: header.level } : {}),
-      ...(time ? { time } : {}),
-      ...(header.logger ? { logger: header.logger } : {}),
-      ...(exceptions ? { exceptions } : {}),
-      ...contextOf(fields, header.logger),
-    };
+    const rec = this.recordBase(o, source, header.format, message, fields);
+    if (header.level) rec.level = header.level;
+    if (time) rec.time = time;
+    if (header.logger) rec.logger = header.logger;
+    if (exceptions) rec.exceptions = exceptions;
+    return contextOf(fields, header.logger, rec);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import {
   FORMATS,
   formatProblem,
@@ -26,48 +26,13 @@ import {
   type SyncEventRecord,
   type TraceFormat,
 } from '@scs-doctor/core';
+import { USAGE, VERSION } from './usage.js';
 import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseExplain, explainCommand, rulesAuthoring } from './authoring.js';
 
-export const USAGE = `Usage:
-  scs-doctor diagnose [INPUT...] [--events FILE]... [--format text|json|markdown|html]
-                      [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
-                      [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
-                      [--redact REGEX]... [--max-evidence N] [--max-unmatched N]
-                      [--config DEPLOYMENT.json] [--jobs N]
-                      [--color|--no-color] [--verbose]
-  scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
-                   [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
-  scs-doctor trace ID [INPUT...] [--events FILE]... [--facts FACTS.json]
-                   [--format text|json|markdown] [--output FILE] [--now ISO-8601]
-                   [--rules DIR]... [--no-builtin] [--log-format ...] [--redact REGEX]...
-  scs-doctor rules list [--rules DIR]... [--no-builtin]
-  scs-doctor rules test [DIR]
-  scs-doctor rules lint [DIR]
-  scs-doctor rules schema
-  scs-doctor rules new ID (--from-line "LINE"... [--ok "LINE"]... | --from-unmatched N REPORT.json)
-                   [--dir DIR] [--force]
-  scs-doctor rules lint [DIR]... [--no-builtin] [--no-recheck]
-  scs-doctor explain "LINE" [--rule ID]... [--rules DIR]... [--no-builtin] [--json]
-  scs-doctor diagnose ... --explain
-
-INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
-Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's
-JSON export (CloudWatch, Cloud Logging, Elasticsearch) is read entry by entry. --events reads a
-sync history: a JSON array, an API page or response that holds the events, or NDJSON.
---config runs read-only deployment checks described by a deployment file: SCS health, S3
-buckets for each service, Inbox manifests, large Outbox objects, object-store labels, Outbox
-changes, Master Key fingerprints.
-Exit status: 0 no active diagnosis (nothing found, or every diagnosis resolved by a later
-successful sync), 1 at least one active diagnosis, 2 usage or input error.
-trace follows one file (ID: a resource or revision id) through the inputs of both sides and
-walks the guide's "Sync Succeeds, File Not Received" checklists; --facts gives what only the
-host knows (viewer, owners, infosec levels, control tags). Its exit status: 0 the file got
-through and every check walked passed, 1 it stopped (excluded, failed, never sent) or a check
-failed, 3 undetermined (not found, or checks left unknown), 2 usage or input error.
-`;
+export { USAGE, VERSION } from './usage.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -83,9 +48,21 @@ function usage(message: string): never {
   throw new ScsDoctorError('USAGE', message);
 }
 
-/** Diagnostic logs go to standard error as pino JSON lines; they never carry record text. */
-function logger(verbose: boolean, io: Io): Logger {
-  return pino({ level: verbose ? 'debug' : 'warn', base: undefined }, io.stderr as unknown as pino.DestinationStream);
+/** The calls the CLI makes on its diagnostic logger. */
+interface Log {
+  debug(fields: object, message: string): void;
+}
+const SILENT: Log = { debug: () => undefined };
+
+/**
+ * Diagnostic logs go to standard error as pino JSON lines; they never carry record text. The CLI
+ * logs only at debug level, so without --verbose nothing is written and pino is not even loaded.
+ */
+async function logger(verbose: boolean, io: Io): Promise<Log> {
+  if (!verbose) return SILENT;
+  const { pino } = await import('pino');
+  const log: Logger = pino({ level: 'debug', base: undefined }, io.stderr as unknown as import('pino').DestinationStream);
+  return { debug: (fields, message) => log.debug(fields, message) };
 }
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
@@ -164,7 +141,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
   // Snapshots and credential variables are read now: what is missing becomes a problem of the report.
   const deployment = config ? await prepareDeployment(config) : undefined;
-  const log = logger(Boolean(values.verbose), io);
+  const log = await logger(Boolean(values.verbose), io);
   const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const pack = await loadRulePack(dirs);
@@ -439,7 +416,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stdout.write(USAGE);
         return 0;
       case '--version':
-        io.stdout.write('0.1.0\n');
+        io.stdout.write(`${VERSION}\n`);
         return 0;
       case undefined:
         io.stderr.write(USAGE);

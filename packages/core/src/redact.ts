@@ -88,6 +88,28 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
 ];
 
+/**
+ * For the default patterns: a literal test that every match needs (a string each match contains,
+ * case-insensitively where the pattern is), so that text without it skips the pattern at the cost
+ * of one quick scan. Every alternative of SECRET_SUFFIX contains token, secret, pass or key.
+ */
+export const GATES: ReadonlyMap<RedactionPattern, RegExp> = new Map(
+  (
+    [
+      ['pem-private-key', /-----BEGIN /],
+      ['jwt', /eyJ/],
+      ['authorization-quoted', /authorization|cookie/i],
+      ['authorization-header', /authorization|cookie/i],
+      ['bearer-token', /[Bb]earer/],
+      ['s3-presigned', /signature|credential|security-token|awsaccesskeyid/i],
+      ['aws-signature', /signature/i],
+      ['url-credentials', /@/],
+      ['secret-assignment-quoted', /token|secret|pass|key/i],
+      ['secret-assignment', /token|secret|pass|key/i],
+    ] as const
+  ).map(([name, gate]) => [DEFAULT_PATTERNS.find((p) => p.name === name)!, gate]),
+);
+
 export interface Redactor {
   (text: string): string;
   readonly patterns: readonly RedactionPattern[];
@@ -151,9 +173,13 @@ function apply(text: string, re: RegExp): string {
 export function createRedactor(extra: readonly (RedactionPattern | string | RegExp)[] = []): Redactor {
   const patterns: readonly RedactionPattern[] = Object.freeze([...DEFAULT_PATTERNS, ...extra.map(userPattern)]);
   const compiled = patterns.map(working);
+  const gates = patterns.map((p) => GATES.get(p));
   const fn = ((text: string) => {
     let out = text;
-    for (const re of compiled) out = apply(out, re);
+    for (let i = 0; i < compiled.length; i++) {
+      const gate = gates[i];
+      if (gate === undefined || gate.test(out)) out = apply(out, compiled[i]!);
+    }
     return out;
   }) as Redactor;
   Object.defineProperty(fn, 'patterns', { value: patterns });

@@ -16,6 +16,10 @@ export function parseTime(value: unknown): number | undefined {
     // without the regex (sync histories hold millions of these).
     const ms = canonicalIso(value);
     if (ms !== undefined) return ms;
+  } else if (typeof value === 'string' && value.length === 23) {
+    // Python logging's form, as every text log line's header has it: the regex below, without it.
+    const ms = pythonTime(value);
+    if (ms !== undefined) return ms;
   }
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return fromEpochNumber(value);
@@ -135,8 +139,34 @@ export function toIso(ms: number | undefined): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/**
+ * Python logging's `2026-05-12 14:03:22,118` (also with `T` or `.`; no zone: UTC) to epoch
+ * milliseconds, as the general path reads it, for real dates from year 1000 on; else undefined.
+ */
+function pythonTime(value: string): number | undefined {
+  const c10 = value.charCodeAt(10);
+  const c19 = value.charCodeAt(19);
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || (c10 !== 32 && c10 !== 84) || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || (c19 !== 44 && c19 !== 46)) return undefined;
+  const year = digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
+  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
+  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
+  const hour = digitAt(value, 11) * 10 + digitAt(value, 12);
+  const minute = digitAt(value, 14) * 10 + digitAt(value, 15);
+  const second = digitAt(value, 17) * 10 + digitAt(value, 18);
+  const milli = digitAt(value, 20) * 100 + digitAt(value, 21) * 10 + digitAt(value, 22);
+  if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0 || !realFields(year, month, day, hour, minute, second, true)) return undefined;
+  return utcMillis(year, month, day, hour, minute, second, milli);
+}
+
 /** Normalizes any accepted time to ISO-8601 UTC, or undefined. */
 export function normalizeTime(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    // The two forms nearly every record has, answered without a Date: the canonical form is its
+    // own normal form, and Python logging's `2026-05-12 14:03:22,118` (no zone: UTC) is a
+    // rearrangement of it. Both only for real dates from year 1000 on (Date.UTC maps 0-99 apart).
+    if (value.length === 24 && canonicalIso(value) !== undefined && digitAt(value, 0) > 0) return value;
+    if (value.length === 23 && pythonTime(value) !== undefined) return `${value.slice(0, 10)}T${value.slice(11, 19)}.${value.slice(20, 23)}Z`;
+  }
   return toIso(parseTime(value));
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScsDoctorError } from '../src/errors.js';
-import { createRedactor, DEFAULT_PATTERNS, redactDeep } from '../src/redact.js';
+import { createRedactor, DEFAULT_PATTERNS, GATES, redactDeep } from '../src/redact.js';
 import { unsafeRegexReason } from '../src/rules/safety.js';
 
 const redact = createRedactor();
@@ -388,6 +388,23 @@ describe('never lets a generated secret through', () => {
         const once = redact(parts.map((p) => p.text).join('\n'));
         return redact(once) === once;
       }),
+    );
+  });
+});
+
+describe('redaction gates', () => {
+  // Each default pattern is skipped on text its gate does not hit: the gate must hit every text the pattern matches.
+  const FRAGMENTS = ['password=', 'PASSWD: ', 'api_key=', 'X-Auth-Token: ', 'accessToken":"', 'Authorization: Bearer ', 'cookie=', 'https://u:', '@host', '?X-Amz-Signature=', '%26Signature%3D', 'Signature:\n', 'eyJhbGc.eyJzdWI.', '-----BEGIN RSA PRIVATE KEY-----', 'AKIAABCDEFGHIJKLMNOP', 'abc123', ' ', '"', "'", '\\', 'NoSuchKey', 'InvalidToken', 'secret', 'Key', ':', '='];
+  it('hit every text their pattern matches', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        for (const [p, gate] of GATES) {
+          const re = new RegExp(p.regex.source, p.regex.flags.replace('g', ''));
+          if (re.test(text)) expect([p.name, gate.test(text)]).toEqual([p.name, true]);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

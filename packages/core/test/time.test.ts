@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, normalizeTime, parseDuration } from '../src/index.js';
+import { formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/index.js';
 
 describe('normalizeTime', () => {
   it.each([
@@ -34,5 +35,29 @@ describe('durations', () => {
     [219_600_000, '2d 13h'],
   ])('formatDuration(%d)', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('normalizeTime fast paths', () => {
+  // A leading blank takes parseTime's general path (trim, then the regex): the reference.
+  const general = (v: string) => toIso(parseTime(` ${v}`));
+  it('answers the canonical and the Python logging forms as the general path does', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(-1e14), max: new Date(3e14), noInvalidDate: true }), fc.constantFrom(' ', 'T', 'x'), fc.constantFrom(',', '.', ';'), (d, sep, frac) => {
+        const iso = d.toISOString();
+        const py = `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${frac}${iso.slice(20, 23)}`;
+        expect([normalizeTime(iso), normalizeTime(py), parseTime(py)]).toEqual([general(iso), general(py), parseTime(` ${py}`)]);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it('refuses what the general path refuses (days that do not exist, years 0-99 mapped by Date.UTC, stray characters)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 23, maxLength: 24, unit: fc.constantFrom(...'0123456789-:T ,.Z') }), (s) => {
+        expect([normalizeTime(s), parseTime(s)]).toEqual([general(s), parseTime(` ${s}`)]);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ['2026-02-29 00:00:00,000', '0099-01-01 00:00:00,000', '0050-05-12T14:03:22.118Z', '2026-05-12 24:00:00,000', '2026-05-12 14:03:22,118']) expect([normalizeTime(s), parseTime(s)]).toEqual([general(s), parseTime(` ${s}`)]);
   });
 });

@@ -6,12 +6,15 @@ const SIDE_WORDS: Record<string, Side> = {
   receiving: 'receiving', receive: 'receiving', receiver: 'receiving', incoming: 'receiving', inbound: 'receiving', inbox: 'receiving',
 };
 
-const { SIDE_KEYS, CONNECTION_ID_KEYS: CONNECTION_KEYS, SHARED_ID_KEYS: SHARED_KEYS } = vocabulary;
+/** Each key with its upper-case form: journald keeps a record's extra fields under upper-case names (CONNECTION_ID). */
+const withUpper = (keys: readonly string[]): readonly (readonly [string, string])[] => keys.map((k) => [k, k.toUpperCase()] as const);
+const SIDE_KEYS = withUpper(vocabulary.SIDE_KEYS);
+const CONNECTION_KEYS = withUpper(vocabulary.CONNECTION_ID_KEYS);
+const SHARED_KEYS = withUpper(vocabulary.SHARED_ID_KEYS);
 
-function first(fields: Record<string, unknown>, keys: readonly string[]): unknown {
-  for (const k of keys) {
-    // journald keeps a record's extra fields under upper-case names (CONNECTION_ID).
-    const v = fields[k] ?? fields[k.toUpperCase()];
+function first(fields: Record<string, unknown>, keys: readonly (readonly [string, string])[]): unknown {
+  for (const [k, upper] of keys) {
+    const v = fields[k] ?? fields[upper];
     if (v !== undefined && v !== null && v !== '') return v;
   }
   return undefined;
@@ -32,6 +35,18 @@ export function sideFromValue(v: unknown): Side | undefined {
 /** A side from a logger name such as `scs.sync.sender` or `secure_connection.receiving`. */
 export function sideFromLogger(logger: string | undefined): Side | undefined {
   if (!logger) return undefined;
+  // A log has few logger names: each is judged once (the cache is bounded for hostile input).
+  const known = LOGGER_SIDES.get(logger);
+  if (known !== undefined || LOGGER_SIDES.has(logger)) return known;
+  const side = judgeLogger(logger);
+  if (LOGGER_SIDES.size >= 1024) LOGGER_SIDES.clear();
+  LOGGER_SIDES.set(logger, side);
+  return side;
+}
+
+const LOGGER_SIDES = new Map<string, Side | undefined>();
+
+function judgeLogger(logger: string): Side | undefined {
   const l = logger.toLowerCase();
   const send = /(?:^|[._:/-])(?:send|sender|sending|outbox|outgoing|outbound)(?:$|[._:/-])/.test(l);
   const recv = /(?:^|[._:/-])(?:receive|receiver|receiving|inbox|incoming|inbound)(?:$|[._:/-])/.test(l);
@@ -44,8 +59,8 @@ export interface Context {
   sharedId?: string;
 }
 
-export function contextOf(fields: Record<string, unknown>, logger: string | undefined): Context {
-  const out: Context = {};
+/** Adds the connection context to `out` (a record being built) and returns it. */
+export function contextOf<T extends Context>(fields: Record<string, unknown>, logger: string | undefined, out: T = {} as T): T {
   const conn = fields['connection'];
   const side = sideFromValue(first(fields, SIDE_KEYS)) ?? (conn && typeof conn === 'object' ? sideFromValue((conn as Record<string, unknown>)['direction']) : undefined) ?? sideFromLogger(logger);
   if (side) out.side = side;

@@ -201,9 +201,12 @@ export class ConnectionTracker {
       c.side = e.side ?? 'unknown';
       if (e.sharedId !== undefined) c.sharedId = e.sharedId;
       if (e.newestOutcome !== undefined) {
-        const a: Attempt = { at: toIso(e.newestMs) ?? '', outcome: e.newestOutcome, source: e.newestSource, file: e.newestFile, line: e.newestLine };
-        if (e.newestEventId !== undefined) a.eventId = e.newestEventId;
-        c.newestEvent = a;
+        const at = toIso(e.newestMs) ?? '';
+        // Fields in the report's order.
+        c.newestEvent =
+          e.newestEventId === undefined
+            ? { at, outcome: e.newestOutcome, source: e.newestSource, file: e.newestFile, line: e.newestLine }
+            : { at, outcome: e.newestOutcome, source: e.newestSource, eventId: e.newestEventId, file: e.newestFile, line: e.newestLine };
       }
       if (e.historyMs !== undefined) c.lastHistoryAt = toIso(e.historyMs)!;
       if (e.lastSuccessMs !== undefined) c.lastSuccess = toIso(e.lastSuccessMs)!;
