@@ -3,6 +3,7 @@
  * Exit status: 0 nothing diagnosed, 1 diagnoses found (or rule problems), 2 usage or input error.
  */
 import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino, type Logger } from 'pino';
 import {
@@ -27,6 +28,7 @@ export const USAGE = `Usage:
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
                       [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
+                      [--max-inflated-bytes SIZE]
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
@@ -69,6 +71,14 @@ async function write(io: Io, text: string, output: string | undefined): Promise<
   else await new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
 }
 
+/** A byte size: a whole number with an optional K, M or G (powers of 1024). */
+function parseSize(v: string): number | undefined {
+  const m = /^(\d{1,15})([KMG]?)i?B?$/i.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+  return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
+}
+
 function formatOption(v: string | undefined): OutputFormat {
   const f = v ?? 'text';
   if (!(FORMATS as readonly string[]).includes(f)) usage(`--format must be one of ${FORMATS.join(', ')} (got "${f}")`);
@@ -93,6 +103,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       'max-evidence': { type: 'string' },
       config: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
+      'max-inflated-bytes': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -120,6 +131,17 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) usage(`--jobs must be a whole number from 1 to 256 (got "${values.jobs}")`);
+    // Each worker holds a rule pack and its input's working set: more workers than cores only add memory.
+    const cores = availableParallelism();
+    if (jobs > cores) {
+      io.stderr.write(`scs-doctor: notice: --jobs ${jobs} is more than the ${cores} cores of this machine; using ${cores}\n`);
+      jobs = cores;
+    }
+  }
+  let maxInflatedBytes: number | undefined;
+  if (values['max-inflated-bytes'] !== undefined) {
+    maxInflatedBytes = parseSize(values['max-inflated-bytes']);
+    if (maxInflatedBytes === undefined) usage(`--max-inflated-bytes must be a size such as 500M or 4G (got "${values['max-inflated-bytes']}")`);
   }
   const redact: RegExp[] = [];
   for (const r of values.redact ?? []) {
@@ -148,6 +170,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     evidenceLimit,
     redact,
     logFormat,
+    maxInflatedBytes,
     cwd: io.cwd,
     stdin: io.stdin,
     probe: config ? (sharedIds) => probeDeployment(config, { sharedIds }) : undefined,

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'INPUT_UNREADABLE'
   | 'INPUT_NOT_FOUND'
   | 'INPUT_CORRUPT'
+  | 'INPUT_TOO_LARGE'
   | 'EVENT_INVALID'
   | 'EVENT_IN_FUTURE'
   | 'NOW_BEFORE_EVENTS'
