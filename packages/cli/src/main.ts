@@ -16,6 +16,7 @@ import {
   parseTime,
   render,
   ruleJsonSchema,
+  visibleLine,
   ScsDoctorError,
   type OutputFormat,
   type Report,
@@ -68,7 +69,20 @@ function logger(verbose: boolean, io: Io): Logger {
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
   if (output) await fs.writeFile(output, text);
-  else await new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
+  else
+    await new Promise<void>((resolve) => {
+      // A reader that went away (`| head`) never drains: stop waiting when the pipe closes or fails.
+      const done = () => {
+        io.stdout.off('drain', done);
+        io.stdout.off('error', done);
+        io.stdout.off('close', done);
+        resolve();
+      };
+      if (io.stdout.write(text)) return resolve();
+      io.stdout.once('drain', done);
+      io.stdout.once('error', done);
+      io.stdout.once('close', done);
+    });
 }
 
 /** A byte size: a whole number with an optional K, M or G (powers of 1024). */
@@ -151,6 +165,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
     }
   }
+  // Standard input can be read once: a second `-` would read nothing and look like an empty log.
+  if ([...positionals, ...(values.events ?? [])].filter((a) => a === '-').length > 1) usage('- (standard input) is given more than once; it can be read only once');
   if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
   // Read (and refuse) the deployment config before any input is read.
   const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
@@ -259,7 +275,7 @@ async function rules(args: string[], io: Io): Promise<number> {
       const pack = await loadRulePack(dirs);
       const rows = pack.rules.map((r) => [r.rule.id, r.rule.severity, r.rule.side, r.rule.title]);
       const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
-      const out = rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
+      const out = rows.map((r) => visibleLine(`${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`));
       await write(io, out.join('\n') + `\n${rows.length} rules\n`, undefined);
       return 0;
     }
@@ -282,7 +298,7 @@ async function rules(args: string[], io: Io): Promise<number> {
           else {
             failed++;
             const why = c.recordLine === undefined ? 'no record follows the annotation' : c.expect === 'match' ? 'expected a match, got none' : 'expected no match, but the rule matched';
-            io.stdout.write(`${r.file}:${c.line} ${c.ruleId}: ${why}${c.recordLine ? ` (record at line ${c.recordLine})` : ''}\n`);
+            io.stdout.write(`${visibleLine(r.file)}:${c.line} ${visibleLine(c.ruleId)}: ${why}${c.recordLine ? ` (record at line ${c.recordLine})` : ''}\n`);
           }
         }
         for (const t of r.fixedTodos) io.stdout.write(`${r.file}:${t.line} ${t.ruleId}: todo case now behaves; promote it\n`);
@@ -306,6 +322,10 @@ async function rules(args: string[], io: Io): Promise<number> {
 /** Runs the command line; returns the exit status. Never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
+  // A closed pipe (`scs-doctor diagnose … | head`) ends the output quietly: the reader has what it wanted.
+  io.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') io.stderr.write(`scs-doctor: cannot write the output: ${e.message}\n`);
+  });
   // `scs-doctor diagnose --help` (or -h) anywhere before `--`: the usage, not an error.
   const end = rest.indexOf('--');
   if (command !== undefined && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {

@@ -1,3 +1,4 @@
+import { visible, visibleLine } from './escape.js';
 /** Stable error codes. Tools and tests depend on these strings; never rename one. */
 export type ErrorCode =
   | 'RULE_INVALID'
@@ -70,8 +71,8 @@ export interface Problem extends Place {
 }
 
 export function formatProblem(p: Problem): string {
-  const where = formatPlace(p);
-  return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${p.message}`;
+  const where = visibleLine(formatPlace(p));
+  return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${visible(p.message)}`;
 }
 
 export function isScsDoctorError(e: unknown): e is ScsDoctorError {

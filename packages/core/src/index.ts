@@ -59,5 +59,6 @@ export { OUTCOME_TOKENS } from './engine/outcomes.js';
 export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
 export { mergeReports, parseReport } from './engine/merge.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
+export { visible, visibleLine, codeSpan, markdownText } from './escape.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
