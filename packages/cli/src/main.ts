@@ -85,6 +85,17 @@ async function write(io: Io, text: string, output: string | undefined): Promise<
     });
 }
 
+/** Where JSON.parse failed, as line and column when V8 says (never the text itself). */
+function jsonErrorPlace(text: string, e: Error): string {
+  if (/Unexpected end/i.test(e.message) || text.trim() === '') return 'it ends too soon';
+  const at = /position (\d+)/.exec(e.message);
+  if (!at) return 'unexpected text';
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return `unexpected text at line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
 /** A byte size: a whole number with an optional K, M or G (powers of 1024). */
 function parseSize(v: string): number | undefined {
   const m = /^(\d{1,15})([KMG]?)i?B?$/i.exec(v.trim());
@@ -251,7 +262,8 @@ async function merge(args: string[], io: Io): Promise<number> {
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new ScsDoctorError('REPORT_INVALID', `not JSON: ${(e as Error).message}`, { file });
+      // V8's message quotes a piece of the file, which may hold anything (a secret): say where, not what.
+      throw new ScsDoctorError('REPORT_INVALID', `not JSON (${jsonErrorPlace(text, e as Error)}); merge reads reports written by diagnose --format json`, { file });
     }
     reports.push(parseReport(data, file));
   }
