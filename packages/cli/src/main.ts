@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import {
   FORMATS,
   formatProblem,
+  hideIds,
   isScsDoctorError,
   mergeReports,
   parseDuration,
@@ -29,10 +30,11 @@ export const USAGE = `Usage:
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
                       [--redact REGEX]... [--max-evidence N] [--config DEPLOYMENT.json] [--jobs N]
-                      [--max-inflated-bytes SIZE]
+                      [--max-inflated-bytes SIZE] [--hide-ids]
                       [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
+                   [--hide-ids]
   scs-doctor rules list [--rules DIR]... [--no-builtin]
   scs-doctor rules test [DIR]
   scs-doctor rules lint [DIR]
@@ -129,6 +131,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       config: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       'max-inflated-bytes': { type: 'string' },
+      'hide-ids': { type: 'boolean' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -187,7 +190,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const pack = await loadRulePack(dirs);
   log.debug({ rules: pack.rules.length }, 'rule pack loaded');
   const started = Date.now();
-  const { report, lost } = await diagnoseInputsParallel(dirs, {
+  const { report: full, lost } = await diagnoseInputsParallel(dirs, {
     jobs,
     pack,
     inputs: positionals,
@@ -202,6 +205,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     stdin: io.stdin,
     probe: config ? (sharedIds) => probeDeployment(config, { sharedIds }) : undefined,
   });
+  const report = values['hide-ids'] ? hideIds(full) : full;
   log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));
   await write(io, render(report, format, { color }), values.output);
@@ -235,6 +239,7 @@ async function merge(args: string[], io: Io): Promise<number> {
       'stale-after': { type: 'string' },
       rules: { type: 'string', multiple: true },
       'no-builtin': { type: 'boolean' },
+      'hide-ids': { type: 'boolean' },
     },
   });
   const format = formatOption(values.format ?? 'json');
@@ -269,7 +274,8 @@ async function merge(args: string[], io: Io): Promise<number> {
   }
   // The pack judges connection diagnoses (sync-stale) and peer notes anew over the merged connections.
   const pack = dirs.length > 0 ? await loadRulePack(dirs) : undefined;
-  const merged = mergeReports(reports, { pack, now, staleAfterMs });
+  const whole = mergeReports(reports, { pack, now, staleAfterMs });
+  const merged = values['hide-ids'] ? hideIds(whole) : whole;
   await write(io, render(merged, format, { color: false }), values.output);
   nowNotice(merged, io);
   return exitFor(merged);

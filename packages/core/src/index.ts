@@ -58,6 +58,7 @@ export { DiagnosisSession, DEFAULT_STALE_AFTER_MS, type SessionOptions, type Rec
 export { OUTCOME_TOKENS } from './engine/outcomes.js';
 export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
 export { mergeReports, parseReport } from './engine/merge.js';
+export { hideIds } from './engine/hide.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { visible, visibleLine, codeSpan, markdownText } from './escape.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
