@@ -135,7 +135,7 @@ const crcOf = (crc: number, b: Buffer): number => (typeof zlibCrc32 === 'functio
  */
 export async function* gunzipStream(source: AsyncIterable<Buffer>, name: string, maxBytes = DEFAULT_MAX_INFLATED_BYTES): AsyncGenerator<Buffer> {
   const src = new Bytes(source[Symbol.asyncIterator]());
-  const corrupt = (why: string) => new ScsDoctorError('INPUT_CORRUPT', `${name}: gzip data is damaged: ${why}; what came before it was read`, { file: name });
+  const corrupt = (why: string) => new ScsDoctorError('INPUT_CORRUPT', `${name}: gzip data is damaged or cut short: ${why}; what came before it was read`, { file: name });
   let total = 0;
   let members = 0;
   try {

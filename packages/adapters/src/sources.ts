@@ -3,7 +3,7 @@
  * for standard input. Gzip is recognised by its magic bytes, whatever the file is called; a tar
  * archive (plain or gzipped) by its header, and each regular file in it is a log of its own.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import nodeFs, { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import fg from 'fast-glob';
@@ -100,6 +100,42 @@ async function walk(root: string): Promise<{ files: string[]; bad: { path: strin
   return { files: files.sort(), bad: bad.sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
+/**
+ * fast-glob with links followed, each directory listed once however many names reach it: two
+ * links back up the tree (`a -> .`, `b -> .`) would otherwise make a number of paths that grows
+ * with every level (`a/b/a/b/…`) and never ends. A directory reached again lists as empty.
+ */
+export async function globFiles(pattern: string, options: { cwd: string; absolute?: boolean; ignore?: string[] }): Promise<string[]> {
+  const listed = new Set<string>();
+  /** True the first time a directory's real path is asked for; a path that cannot be resolved is listed (its error tells). */
+  const first = (dir: string | Buffer | URL): boolean => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return true;
+    }
+    if (listed.has(real)) return false;
+    listed.add(real);
+    return true;
+  };
+  const readdir = ((dir: string, opts: unknown, cb: (e: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
+    if (!first(dir)) return process.nextTick(cb, null, []);
+    return (nodeFs.readdir as unknown as (d: string, o: unknown, c: typeof cb) => void)(dir, opts, cb);
+  }) as unknown as typeof nodeFs.readdir;
+  const readdirSync = ((dir: string, opts: unknown) => (first(dir) ? (nodeFs.readdirSync as unknown as (d: string, o: unknown) => unknown)(dir, opts) : [])) as unknown as typeof nodeFs.readdirSync;
+  return fg(pattern, {
+    cwd: options.cwd,
+    onlyFiles: true,
+    dot: false,
+    followSymbolicLinks: true,
+    suppressErrors: true,
+    absolute: options.absolute ?? false,
+    ignore: options.ignore ?? [],
+    fs: { readdir, readdirSync },
+  });
+}
+
 /** The file a path names after links are followed, to read each file once however it is named. */
 async function identity(abs: string): Promise<string> {
   try {
@@ -150,7 +186,7 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
       continue;
     }
     const pattern = arg.split(path.sep).join('/');
-    const found = await fg(pattern, { cwd, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true, absolute: true });
+    const found = await globFiles(pattern, { cwd, absolute: true });
     found.sort();
     if (found.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: the pattern matches no file` });
     // A link loop under `**` names one file many times (`d/x`, `d/link/x`, …): keep its shortest name.
