@@ -44,6 +44,13 @@ beforeAll(() => {
   w('bomb.gz', gzipSync(Buffer.alloc(8 << 20, 'a')));
   w('nul.log', Buffer.alloc(4096));
   w('nul.log.gz', gzipSync(Buffer.alloc(1 << 20)));
+  // Python's tarfile writes names as given (GNU tar strips `..`): the crafted archive an attacker sends.
+  execFileSync('python3', ['-c', `
+import io, tarfile, sys
+with tarfile.open(sys.argv[1], 'w') as t:
+    for name, data in [('logs/ok.log', b'${INFO}\\n'), ('../../etc/evil.log', b'${INFO}\\n'), ('/abs/evil.log', b'x\\n')]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`, path.join(dir, 'climb.tar')]);
   w('binary.bin', Buffer.from([0x01, 0x02, 0x03, 0x00, 0x7f, 0x10, 0x11]));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,5 +119,19 @@ describe('inputs that are all NUL or all binary', () => {
   it.each([['nul.log'], ['nul.log.gz'], ['binary.bin']])('%s is reported as not a text log', async (name) => {
     const { report, lost } = await run([name]);
     expect([lost, report.stats.problems.map((p) => p.code)]).toEqual([true, ['INPUT_UNREADABLE']]);
+  });
+});
+
+describe('a tar member whose path leaves the archive', () => {
+  it('is a reported problem, not passed over silently; the other members are read', async () => {
+    const { report, lost } = await run(['climb.tar']);
+    expect([lost, report.stats.linesRead, report.stats.problems.map((p) => [p.code, p.file])]).toEqual([
+      true,
+      1,
+      [
+        ['INPUT_UNREADABLE', 'climb.tar:../../etc/evil.log'],
+        ['INPUT_UNREADABLE', 'climb.tar:/abs/evil.log'],
+      ],
+    ]);
   });
 });
