@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
 import type { Probe } from './index.js';
-import { createS3Probe, type S3Credentials } from './s3.js';
+import { createS3Probe, MAX_PROBE_TIMEOUT_MS, type S3Credentials } from './s3.js';
 import { createSecretsProbe, readEnvSnapshot } from './secrets.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (credentials are never written in the config file)');
@@ -29,7 +29,7 @@ const S3Schema = z.strictObject({
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),
   sessionTokenEnv: envName.optional(),
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().max(MAX_PROBE_TIMEOUT_MS, `at most ${MAX_PROBE_TIMEOUT_MS} ms (a probe that waits longer holds the whole run)`).optional(),
   buckets: z.array(BucketSchema).min(1),
 });
 
