@@ -16,6 +16,7 @@ import {
   parseReport,
   parseTime,
   render,
+  renderJsonPieces,
   ruleJsonSchema,
   visibleLine,
   ScsDoctorError,
@@ -104,6 +105,26 @@ function parseSize(v: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
   return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Writes a report; JSON piece by piece (a report can be larger than the longest string). */
+async function writeReport(io: Io, report: Report, format: OutputFormat, color: boolean, output: string | undefined): Promise<void> {
+  if (format !== 'json') return write(io, render(report, format, { color }), output);
+  const fh = output ? await fs.open(output, 'w') : undefined;
+  try {
+    let buffer = '';
+    for (const piece of renderJsonPieces(report)) {
+      buffer += piece;
+      if (buffer.length < 1 << 20) continue;
+      if (fh) await fh.write(buffer);
+      else await write(io, buffer, undefined);
+      buffer = '';
+    }
+    if (fh) await fh.write(buffer);
+    else await write(io, buffer, undefined);
+  } finally {
+    await fh?.close();
+  }
 }
 
 function formatOption(v: string | undefined): OutputFormat {
@@ -208,7 +229,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const report = values['hide-ids'] ? hideIds(full) : full;
   log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));
-  await write(io, render(report, format, { color }), values.output);
+  await writeReport(io, report, format, color, values.output);
   if (lost) {
     for (const p of report.stats.problems) if (p.code !== 'EVENT_INVALID') io.stderr.write(`scs-doctor: ${formatProblem({ ...p, code: p.code as never, file: undefined })}\n`);
     return 2;
@@ -276,7 +297,7 @@ async function merge(args: string[], io: Io): Promise<number> {
   const pack = dirs.length > 0 ? await loadRulePack(dirs) : undefined;
   const whole = mergeReports(reports, { pack, now, staleAfterMs });
   const merged = values['hide-ids'] ? hideIds(whole) : whole;
-  await write(io, render(merged, format, { color: false }), values.output);
+  await writeReport(io, merged, format, false, values.output);
   nowNotice(merged, io);
   return exitFor(merged);
 }

@@ -61,5 +61,6 @@ export { mergeReports, parseReport } from './engine/merge.js';
 export { hideIds } from './engine/hide.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { visible, visibleLine, codeSpan, markdownText } from './escape.js';
+export { renderJsonPieces } from './render/index.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
