@@ -42,8 +42,8 @@ const PLANTS = [
   (s: string) => `--password ${s}`,
   (s: string) => `password '${s}'`,
 ];
-/** Control characters other than LF, C1 codes, bidirectional controls. */
-const LIVE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+/** Control characters other than TAB and LF (kept: they move no cursor back), C1 codes, bidirectional controls. */
+const LIVE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 const ANCHORS = ['shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'manifest control tag(s) uncovered by any transformation predicate: CUI', 'Traceback (most recent call last):', '  File "x.py", line 1, in f'];
 const hostile = fc.string({ unit: fc.oneof(fc.constantFrom('\x1b', '\x9b', '\u202e', '\r', '\0', '\x07', ']', '[', '2J', ';', '`', '<', '"', '{', '}', ':'), fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)), fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)))
