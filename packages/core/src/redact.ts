@@ -96,10 +96,10 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
     name: 'secret-option',
     regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)[ \t]*(?:=|[ \t])[ \t]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
   },
-  // Prose: `password 'hunter2'`, `secret is "x"`.
+  // Prose: `password 'hunter2'`, `secret is "x"`; `password` inside a word too (`dbpassword 'x'`, a line joined from pieces).
   {
     name: 'secret-quoted-prose',
-    regex: /(?<![\w-])(?:password|passwd|passphrase|secret|token)(?:[ \t]+(?:is|was|of|for))?[ \t]+b?(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n])+)\k<q>/gi,
+    regex: /(?:password|passwd|passphrase|(?<![\w-])(?:secret|token))(?:[ \t]+(?:is|was|of|for))?[ \t]+b?(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n])+)\k<q>/gi,
   },
   { name: 'url-credentials', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/g },
   { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },

@@ -29,6 +29,7 @@ describe('redacts', () => {
     ['pwd=', 'login pwd=hunter2', 'login pwd=[REDACTED]'],
     ['a password in prose', "login failed: password 'hunter2' rejected", "login failed: password '[REDACTED]' rejected"],
     ['a secret in prose', 'the secret is "s3cr3t!"', 'the secret is "[REDACTED]"'],
+    ['a password in prose right after a word (CRI pieces joined)', "b25lpassword 'hunter2'", "b25lpassword '[REDACTED]'"],
     // JWTs and bearer tokens
     ['a JWT', `session ${JWT} expired`, 'session [REDACTED] expired'],
     ['a bearer token in prose', 'retrying with Bearer abc123def456', 'retrying with Bearer [REDACTED]'],
