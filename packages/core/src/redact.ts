@@ -60,6 +60,13 @@ const AUTH_HEADER = String.raw`(?<![\w-])(?:proxy-authorization|authorization|se
 const AUTH_SCHEME = String.raw`(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256|AWS)[ \t])?`;
 
 export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
+  // First: a token pattern before it could take the word `password` into its match (a JWT, a
+  // header value run into it when pieces of a line are joined), and its value would stay.
+  // Prose: `password 'hunter2'`, `secret is "x"`; `password` inside a word too (`dbpassword 'x'`, a line joined from pieces).
+  {
+    name: 'secret-quoted-prose',
+    regex: /(?:password|passwd|passphrase|(?<![\w-])(?:secret|token))(?:[ \t]+(?:is|was|of|for))?[ \t]+b?(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n])+)\k<q>/gi,
+  },
   {
     // Multi-line, or one line with `\n` escapes inside a JSON string; to the end when the END line is cut off.
     name: 'pem-private-key',
@@ -95,11 +102,6 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   {
     name: 'secret-option',
     regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)[ \t]*(?:=|[ \t])[ \t]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
-  },
-  // Prose: `password 'hunter2'`, `secret is "x"`; `password` inside a word too (`dbpassword 'x'`, a line joined from pieces).
-  {
-    name: 'secret-quoted-prose',
-    regex: /(?:password|passwd|passphrase|(?<![\w-])(?:secret|token))(?:[ \t]+(?:is|was|of|for))?[ \t]+b?(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n])+)\k<q>/gi,
   },
   { name: 'url-credentials', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/g },
   { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },

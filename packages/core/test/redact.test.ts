@@ -30,6 +30,7 @@ describe('redacts', () => {
     ['a password in prose', "login failed: password 'hunter2' rejected", "login failed: password '[REDACTED]' rejected"],
     ['a secret in prose', 'the secret is "s3cr3t!"', 'the secret is "[REDACTED]"'],
     ['a password in prose right after a word (CRI pieces joined)', "b25lpassword 'hunter2'", "b25lpassword '[REDACTED]'"],
+    ['a password in prose run into a JWT', `Authorization: Bearer ${JWT}password 'hunter2'`, "Authorization: Bearer [REDACTED]'[REDACTED]'"],
     // JWTs and bearer tokens
     ['a JWT', `session ${JWT} expired`, 'session [REDACTED] expired'],
     ['a bearer token in prose', 'retrying with Bearer abc123def456', 'retrying with Bearer [REDACTED]'],
@@ -170,6 +171,7 @@ describe('keeps', () => {
 describe('the default patterns', () => {
   it('are the ones this file checks', () => {
     expect(DEFAULT_PATTERNS.map((p) => p.name)).toEqual([
+      'secret-quoted-prose',
       'pem-private-key',
       'jwt',
       'authorization-quoted',
@@ -182,7 +184,6 @@ describe('the default patterns', () => {
       'fernet-key',
       'url-token',
       'secret-option',
-      'secret-quoted-prose',
       'url-credentials',
       'secret-assignment-quoted',
       'secret-assignment',
@@ -190,6 +191,7 @@ describe('the default patterns', () => {
   });
 
   it.each([
+    'secret-quoted-prose',
     'pem-private-key',
     'jwt',
     'authorization-quoted',
@@ -202,7 +204,6 @@ describe('the default patterns', () => {
     'fernet-key',
     'url-token',
     'secret-option',
-    'secret-quoted-prose',
     'url-credentials',
     'secret-assignment-quoted',
     'secret-assignment',
