@@ -90,7 +90,14 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   if (workers <= 1 || typeof opts.redact === 'function') return diagnoseInputs(pack, opts);
 
   const session: SessionOptions = { now, staleAfterMs: opts.staleAfterMs, evidenceLimit: opts.evidenceLimit, redact: opts.redact as SessionOptions['redact'] };
-  const read: ReadOptions = { logFormat: opts.logFormat, maxLineBytes: opts.maxLineBytes, maxRecordLines: opts.maxRecordLines, everyRecord: opts.everyRecord };
+  const read: ReadOptions = {
+    logFormat: opts.logFormat,
+    maxLineBytes: opts.maxLineBytes,
+    maxRecordLines: opts.maxRecordLines,
+    everyRecord: opts.everyRecord,
+    maxDocumentBytes: opts.maxDocumentBytes,
+    maxInflatedBytes: opts.maxInflatedBytes,
+  };
   // Per input, every unmatched template is kept; the merge cuts the list to the limit, as one run would.
   const perInput: SessionOptions = { ...session, unmatchedLimit: Number.MAX_SAFE_INTEGER };
 

@@ -52,6 +52,8 @@ export interface ReadOptions {
   everyRecord?: boolean | undefined;
   /** Largest JSON document read entry by entry (default 256 MiB); a larger one is read line by line, with a problem. */
   maxDocumentBytes?: number | undefined;
+  /** Most bytes a gzip input decompresses to (default 1 GiB); the rest is not read, with an `INPUT_TOO_LARGE` problem. */
+  maxInflatedBytes?: number | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1 << 20;

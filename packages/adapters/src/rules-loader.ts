@@ -1,9 +1,12 @@
 /** Loads rule packs from directories (YAML and JSON files, found with fast-glob). */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
 import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core';
+
+/** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
+export const MAX_RULE_FILE_BYTES = 1 << 20;
 
 export const RULE_GLOB = '**/*.{yaml,yml,json}';
 
@@ -30,7 +33,7 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
       files.push(dir);
       continue;
     }
-    const found = await fg(RULE_GLOB, { cwd: dir, onlyFiles: true, suppressErrors: true, ignore: ['**/node_modules/**'] });
+    const found = await globFiles(RULE_GLOB, { cwd: dir, ignore: ['**/node_modules/**'] });
     found.sort();
     for (const f of found) files.push(path.join(dir, f));
   }
@@ -45,6 +48,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
   const texts = await Promise.all(
     files.map(async (file) => {
       try {
+        // A rule file is a page of YAML: one far larger is a mistake (or an attack) that would take memory to parse.
+        const { size } = await fs.stat(file);
+        if (size > MAX_RULE_FILE_BYTES) {
+          problems.push({ code: 'RULE_INVALID', message: `the file is ${size} bytes; rule files are read up to ${MAX_RULE_FILE_BYTES} bytes`, file });
+          return undefined;
+        }
         return await fs.readFile(file, 'utf8');
       } catch (e) {
         problems.push({ code: 'RULE_INVALID', message: `cannot read: ${(e as Error).message}`, file });

@@ -38,7 +38,7 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
 export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
   let lost = false;
   try {
-    for await (const part of openLogInputs(input, stdin)) if (await readLogPart(session, part, options)) lost = true;
+    for await (const part of openLogInputs(input, stdin, options)) if (await readLogPart(session, part, options)) lost = true;
   } catch (e) {
     noteError(session, e, input.name);
     lost = true;
@@ -74,7 +74,8 @@ async function readLogPart(session: DiagnosisSession, part: LogPart, options: Re
   if (stats.error) return true;
   const binary = stats.skipped['binary'] ?? 0;
   const lines = stats.linesRead - (stats.skipped['blank'] ?? 0);
-  if (binary * 2 >= lines && lines >= 4 && stats.linesMatched === 0) {
+  // All binary (a stream of NULs is one line however long) is flagged however few lines it has.
+  if (stats.linesMatched === 0 && lines > 0 && (binary === lines || (binary * 2 >= lines && lines >= 4))) {
     session.problem({ code: 'INPUT_UNREADABLE', message: `${part.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: part.name }, part.name);
     return true;
   }
@@ -96,7 +97,7 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
   if (noteMissing(session, events.missing)) lost = true;
   for (const input of events.inputs) {
     try {
-      const r = await readEventsStream(await openInput(input, options.stdin), input.name, session, {
+      const r = await readEventsStream(await openInput(input, options.stdin, options), input.name, session, {
         onEvent: (e) => {
           if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
         },

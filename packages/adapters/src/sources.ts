@@ -3,12 +3,12 @@
  * for standard input. Gzip is recognised by its magic bytes, whatever the file is called; a tar
  * archive (plain or gzipped) by its header, and each regular file in it is a log of its own.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import nodeFs, { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
 import { ScsDoctorError } from '@scs-doctor/core';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipStream } from './gunzip.js';
 import { isTarHeader, TAR_BLOCK, tarMembers } from './tar.js';
 
 export interface InputRef {
@@ -16,6 +16,11 @@ export interface InputRef {
   name: string;
   /** Absolute path, or undefined for standard input. */
   path?: string | undefined;
+}
+
+export interface InputLimits {
+  /** Most bytes a gzip input (or member) decompresses to before it is cut with `INPUT_TOO_LARGE` (default 1 GiB). */
+  maxInflatedBytes?: number | undefined;
 }
 
 export interface ExpandResult {
@@ -95,6 +100,42 @@ async function walk(root: string): Promise<{ files: string[]; bad: { path: strin
   return { files: files.sort(), bad: bad.sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
+/**
+ * fast-glob with links followed, each directory listed once however many names reach it: two
+ * links back up the tree (`a -> .`, `b -> .`) would otherwise make a number of paths that grows
+ * with every level (`a/b/a/b/…`) and never ends. A directory reached again lists as empty.
+ */
+export async function globFiles(pattern: string, options: { cwd: string; absolute?: boolean; ignore?: string[] }): Promise<string[]> {
+  const listed = new Set<string>();
+  /** True the first time a directory's real path is asked for; a path that cannot be resolved is listed (its error tells). */
+  const first = (dir: string | Buffer | URL): boolean => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return true;
+    }
+    if (listed.has(real)) return false;
+    listed.add(real);
+    return true;
+  };
+  const readdir = ((dir: string, opts: unknown, cb: (e: NodeJS.ErrnoException | null, entries: unknown[]) => void) => {
+    if (!first(dir)) return process.nextTick(cb, null, []);
+    return (nodeFs.readdir as unknown as (d: string, o: unknown, c: typeof cb) => void)(dir, opts, cb);
+  }) as unknown as typeof nodeFs.readdir;
+  const readdirSync = ((dir: string, opts: unknown) => (first(dir) ? (nodeFs.readdirSync as unknown as (d: string, o: unknown) => unknown)(dir, opts) : [])) as unknown as typeof nodeFs.readdirSync;
+  return fg(pattern, {
+    cwd: options.cwd,
+    onlyFiles: true,
+    dot: false,
+    followSymbolicLinks: true,
+    suppressErrors: true,
+    absolute: options.absolute ?? false,
+    ignore: options.ignore ?? [],
+    fs: { readdir, readdirSync },
+  });
+}
+
 /** The file a path names after links are followed, to read each file once however it is named. */
 async function identity(abs: string): Promise<string> {
   try {
@@ -145,7 +186,7 @@ export async function expandInputs(args: readonly string[], cwd = process.cwd())
       continue;
     }
     const pattern = arg.split(path.sep).join('/');
-    const found = await fg(pattern, { cwd, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true, absolute: true });
+    const found = await globFiles(pattern, { cwd, absolute: true });
     found.sort();
     if (found.length === 0) missing.push({ arg, code: 'INPUT_NOT_FOUND', message: `${arg}: the pattern matches no file` });
     // A link loop under `**` names one file many times (`d/x`, `d/link/x`, …): keep its shortest name.
@@ -182,9 +223,9 @@ async function rawOf(input: InputRef, stdin: NodeJS.ReadableStream): Promise<Rea
  * is one file: a tar archive is refused (sync histories are read with this; logs are read with
  * `openLogInputs`, which opens archives).
  */
-export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): Promise<AsyncIterable<Buffer>> {
+export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): Promise<AsyncIterable<Buffer>> {
   const raw = await rawOf(input, stdin);
-  return textOf(notTar(decompress(raw, input.name, () => raw.destroy()), input.name), input.name);
+  return textOf(notTar(decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes), input.name), input.name);
 }
 
 async function* notTar(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
@@ -210,17 +251,17 @@ export interface LogPart {
  * format that is not read fails alone (from its stream, naming it). An error of the archive
  * itself (a damaged header, cut short) is thrown naming the archive, after the members before it.
  */
-export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<LogPart> {
+export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): AsyncGenerator<LogPart> {
   const raw = await rawOf(input, stdin);
   try {
-    const ahead = await lookAhead(decompress(raw, input.name, () => raw.destroy()), TAR_BLOCK);
+    const ahead = await lookAhead(decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes), TAR_BLOCK);
     if (!isTarHeader(ahead.head)) {
       yield { name: input.name, stream: textOf(ahead.rest, input.name) };
       return;
     }
     for await (const m of tarMembers(ahead.rest, input.name)) {
       const name = `${input.name}:${m.path}`;
-      yield { name, stream: memberText(m.data, name) };
+      yield { name, stream: memberText(m.data, name, limits.maxInflatedBytes) };
     }
   } finally {
     raw.destroy();
@@ -228,9 +269,9 @@ export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStre
 }
 
 /** A member as a file: decompressed, refused in a format not read (an archive in the archive too), decoded. */
-async function* memberText(data: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+async function* memberText(data: AsyncIterable<Buffer>, name: string, maxInflated: number | undefined): AsyncGenerator<Buffer> {
   // The archive reads on past the member itself: nothing to close.
-  const ahead = await lookAhead(decompress(data, name, () => undefined), TAR_BLOCK);
+  const ahead = await lookAhead(decompress(data, name, () => undefined, maxInflated), TAR_BLOCK);
   if (isTarHeader(ahead.head)) {
     await ahead.close();
     throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: a tar archive inside the archive, which scs-doctor does not read; extract it first`, { file: name });
@@ -332,7 +373,7 @@ async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onCl
  * anything else on. `close` ends the source when reading stops early. An error that already
  * names an input (an archive around this member) is passed on as it is.
  */
-async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () => void): AsyncGenerator<Buffer> {
+async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () => void, maxInflated = DEFAULT_MAX_INFLATED_BYTES): AsyncGenerator<Buffer> {
   const { head, rest } = await peek(raw, 6, name, close);
   for (const u of UNSUPPORTED) {
     if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) {
@@ -343,41 +384,17 @@ async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () =
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     // Concatenated members (`cat a.gz b.gz`) are read one after another, as gunzip does.
-    const gunzip = createGunzip();
-    let stopped = false;
-    // Until gunzip drains, or is destroyed (damaged data, or reading stopped): then 'drain' never comes.
-    const drained = () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          gunzip.off('drain', done);
-          gunzip.off('close', done);
-          resolve();
-        };
-        gunzip.on('drain', done);
-        gunzip.on('close', done);
-      });
-    const feed = (async () => {
-      try {
-        if (!gunzip.write(head) && !gunzip.destroyed) await drained();
-        for await (const chunk of rest) {
-          if (stopped || gunzip.destroyed) break;
-          if (!gunzip.write(chunk) && !gunzip.destroyed) await drained();
-        }
-        if (!gunzip.destroyed) gunzip.end();
-      } catch (e) {
-        gunzip.destroy(e as Error);
-      }
-    })();
+    async function* whole(): AsyncGenerator<Buffer> {
+      yield head;
+      yield* rest;
+    }
     try {
-      for await (const out of gunzip) yield out as Buffer;
+      yield* gunzipStream(whole(), name, maxInflated);
     } catch (e) {
       if (e instanceof ScsDoctorError) throw e;
       throw new ScsDoctorError('INPUT_CORRUPT', `${name}: gzip data is damaged or cut short (${(e as Error).message})`, { file: name });
     } finally {
-      stopped = true;
-      gunzip.destroy();
       close();
-      await feed.catch(() => undefined);
     }
     return;
   }

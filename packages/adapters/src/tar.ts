@@ -180,6 +180,8 @@ export interface TarMember {
 const padding = (size: number) => (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
 
 /** Dot files are not inputs in a directory; nor in an archive (macOS tar adds a `._name` beside each file). */
+/** A path with a `..` part, or absolute: it names a place outside the archive. */
+const climbs = (p: string) => p.startsWith('/') || p.split('/').some((c) => c === '..');
 const hidden = (p: string) => p.split('/').some((c) => c.startsWith('.'));
 
 /**
@@ -289,7 +291,16 @@ export async function* tarMembers(source: AsyncIterable<Buffer>, archive: string
         if (map === undefined) throw corrupt(`damaged sparse map after the tar header at byte ${at}`);
         left -= map;
       }
-      if (regular && path && !hidden(path)) {
+      if (regular && path && climbs(path)) {
+        // Nothing is written from an archive, but a member named to land outside it is a sign of
+        // a crafted archive the user should know of: a problem of its own, never read.
+        files++;
+        const member = `${archive}:${path}`;
+        const refused = async function* (): AsyncGenerator<Buffer> {
+          throw new ScsDoctorError('INPUT_UNREADABLE', `${member}: a member whose path leaves the archive (a \`..\` part or an absolute path) is not read`, { file: member });
+        };
+        yield { path, data: refused() };
+      } else if (regular && path && !hidden(path)) {
         files++;
         // A sparse file's data is its stored pieces without the holes: holes are NULs, which a log
         // reader drops anyway, so the text reads as the file's.

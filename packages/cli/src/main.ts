@@ -4,18 +4,22 @@
  * `trace` adds 3: undetermined (the file not found, or checks left unknown).
  */
 import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import {
   FORMATS,
   formatProblem,
+  hideIds,
   isScsDoctorError,
   mergeReports,
   parseDuration,
   parseReport,
   parseTime,
   render,
+  renderJsonPieces,
   ruleJsonSchema,
+  visibleLine,
   ScsDoctorError,
   type OutputFormat,
   type Report,
@@ -67,7 +71,59 @@ async function logger(verbose: boolean, io: Io): Promise<Log> {
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
   if (output) await fs.writeFile(output, text);
-  else await new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
+  else
+    await new Promise<void>((resolve) => {
+      // A reader that went away (`| head`) never drains: stop waiting when the pipe closes or fails.
+      const done = () => {
+        io.stdout.off('drain', done);
+        io.stdout.off('error', done);
+        io.stdout.off('close', done);
+        resolve();
+      };
+      if (io.stdout.write(text)) return resolve();
+      io.stdout.once('drain', done);
+      io.stdout.once('error', done);
+      io.stdout.once('close', done);
+    });
+}
+
+/** Where JSON.parse failed, as line and column when V8 says (never the text itself). */
+function jsonErrorPlace(text: string, e: Error): string {
+  if (/Unexpected end/i.test(e.message) || text.trim() === '') return 'it ends too soon';
+  const at = /position (\d+)/.exec(e.message);
+  if (!at) return 'unexpected text';
+  const pos = Number(at[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return `unexpected text at line ${line}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
+/** A byte size: a whole number with an optional K, M or G (powers of 1024). */
+function parseSize(v: string): number | undefined {
+  const m = /^(\d{1,15})([KMG]?)i?B?$/i.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+  return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Writes a report; JSON piece by piece (a report can be larger than the longest string). */
+async function writeReport(io: Io, report: Report, format: OutputFormat, color: boolean, output: string | undefined): Promise<void> {
+  if (format !== 'json') return write(io, render(report, format, { color }), output);
+  const fh = output ? await fs.open(output, 'w') : undefined;
+  try {
+    let buffer = '';
+    for (const piece of renderJsonPieces(report)) {
+      buffer += piece;
+      if (buffer.length < 1 << 20) continue;
+      if (fh) await fh.write(buffer);
+      else await write(io, buffer, undefined);
+      buffer = '';
+    }
+    if (fh) await fh.write(buffer);
+    else await write(io, buffer, undefined);
+  } finally {
+    await fh?.close();
+  }
 }
 
 function formatOption(v: string | undefined): OutputFormat {
@@ -95,6 +151,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       'max-unmatched': { type: 'string' },
       config: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
+      'max-inflated-bytes': { type: 'string' },
+      'hide-ids': { type: 'boolean' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
@@ -127,6 +185,17 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) usage(`--jobs must be a whole number from 1 to 256 (got "${values.jobs}")`);
+    // Each worker holds a rule pack and its input's working set: more workers than cores only add memory.
+    const cores = availableParallelism();
+    if (jobs > cores) {
+      io.stderr.write(`scs-doctor: notice: --jobs ${jobs} is more than the ${cores} cores of this machine; using ${cores}\n`);
+      jobs = cores;
+    }
+  }
+  let maxInflatedBytes: number | undefined;
+  if (values['max-inflated-bytes'] !== undefined) {
+    maxInflatedBytes = parseSize(values['max-inflated-bytes']);
+    if (maxInflatedBytes === undefined) usage(`--max-inflated-bytes must be a size such as 500M or 4G (got "${values['max-inflated-bytes']}")`);
   }
   const redact: RegExp[] = [];
   for (const r of values.redact ?? []) {
@@ -136,6 +205,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
     }
   }
+  // Standard input can be read once: a second `-` would read nothing and look like an empty log.
+  if ([...positionals, ...(values.events ?? [])].filter((a) => a === '-').length > 1) usage('- (standard input) is given more than once; it can be read only once');
   if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
   // Read (and refuse) the deployment config before any input is read.
   const config = values.config ? await loadDeploymentConfig(values.config) : undefined;
@@ -147,7 +218,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const pack = await loadRulePack(dirs);
   log.debug({ rules: pack.rules.length }, 'rule pack loaded');
   const started = Date.now();
-  const { report, lost } = await diagnoseInputsParallel(dirs, {
+  const { report: full, lost } = await diagnoseInputsParallel(dirs, {
     jobs,
     pack,
     inputs: positionals,
@@ -158,13 +229,15 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     unmatchedLimit,
     redact,
     logFormat,
+    maxInflatedBytes,
     cwd: io.cwd,
     stdin: io.stdin,
     probe: deployment ? (sharedIds) => deployment.run(sharedIds) : undefined,
   });
+  const report = values['hide-ids'] ? hideIds(full) : full;
   log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));
-  await write(io, render(report, format, { color }), values.output);
+  await writeReport(io, report, format, color, values.output);
   if (lost) {
     for (const p of report.stats.problems) if (p.code !== 'EVENT_INVALID') io.stderr.write(`scs-doctor: ${formatProblem({ ...p, code: p.code as never, file: undefined })}\n`);
     return 2;
@@ -195,6 +268,7 @@ async function merge(args: string[], io: Io): Promise<number> {
       'stale-after': { type: 'string' },
       rules: { type: 'string', multiple: true },
       'no-builtin': { type: 'boolean' },
+      'hide-ids': { type: 'boolean' },
     },
   });
   const format = formatOption(values.format ?? 'json');
@@ -222,14 +296,16 @@ async function merge(args: string[], io: Io): Promise<number> {
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new ScsDoctorError('REPORT_INVALID', `not JSON: ${(e as Error).message}`, { file });
+      // V8's message quotes a piece of the file, which may hold anything (a secret): say where, not what.
+      throw new ScsDoctorError('REPORT_INVALID', `not JSON (${jsonErrorPlace(text, e as Error)}); merge reads reports written by diagnose --format json`, { file });
     }
     reports.push(parseReport(data, file));
   }
   // The pack judges connection diagnoses (sync-stale) and peer notes anew over the merged connections.
   const pack = dirs.length > 0 ? await loadRulePack(dirs) : undefined;
-  const merged = mergeReports(reports, { pack, now, staleAfterMs });
-  await write(io, render(merged, format, { color: false }), values.output);
+  const whole = mergeReports(reports, { pack, now, staleAfterMs });
+  const merged = values['hide-ids'] ? hideIds(whole) : whole;
+  await writeReport(io, merged, format, false, values.output);
   nowNotice(merged, io);
   return exitFor(merged);
 }
@@ -350,7 +426,7 @@ async function rules(args: string[], io: Io): Promise<number> {
       const pack = await loadRulePack(dirs);
       const rows = pack.rules.map((r) => [r.rule.id, r.rule.severity, r.rule.side, r.rule.title]);
       const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
-      const out = rows.map((r) => `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
+      const out = rows.map((r) => visibleLine(`${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`));
       await write(io, out.join('\n') + `\n${rows.length} rules\n`, undefined);
       return 0;
     }
@@ -366,7 +442,7 @@ async function rules(args: string[], io: Io): Promise<number> {
           else {
             failed++;
             const why = c.recordLine === undefined ? 'no record follows the annotation' : c.expect === 'match' ? 'expected a match, got none' : 'expected no match, but the rule matched';
-            io.stdout.write(`${r.file}:${c.line} ${c.ruleId}: ${why}${c.recordLine ? ` (record at line ${c.recordLine})` : ''}\n`);
+            io.stdout.write(`${visibleLine(r.file)}:${c.line} ${visibleLine(c.ruleId)}: ${why}${c.recordLine ? ` (record at line ${c.recordLine})` : ''}\n`);
           }
         }
         for (const t of r.fixedTodos) io.stdout.write(`${r.file}:${t.line} ${t.ruleId}: todo case now behaves; promote it\n`);
@@ -390,6 +466,10 @@ async function rules(args: string[], io: Io): Promise<number> {
 /** Runs the command line; returns the exit status. Never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
+  // A closed pipe (`scs-doctor diagnose … | head`) ends the output quietly: the reader has what it wanted.
+  io.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') io.stderr.write(`scs-doctor: cannot write the output: ${e.message}\n`);
+  });
   // `scs-doctor diagnose --help` (or -h) anywhere before `--`: the usage, not an error.
   const end = rest.indexOf('--');
   if (command !== undefined && (end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {

@@ -9,10 +9,10 @@ export const USAGE = `Usage:
                       [--output FILE] [--now ISO-8601] [--stale-after 6h] [--rules DIR]...
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
                       [--redact REGEX]... [--max-evidence N] [--max-unmatched N]
-                      [--config DEPLOYMENT.json] [--jobs N]
-                      [--color|--no-color] [--verbose]
+                      [--config DEPLOYMENT.json] [--jobs N] [--max-inflated-bytes SIZE]
+                      [--hide-ids] [--color|--no-color] [--verbose]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
-                   [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin]
+                   [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin] [--hide-ids]
   scs-doctor trace ID [INPUT...] [--events FILE]... [--facts FACTS.json]
                    [--format text|json|markdown] [--output FILE] [--now ISO-8601]
                    [--rules DIR]... [--no-builtin] [--log-format ...] [--redact REGEX]...

@@ -1,3 +1,4 @@
+import { visible, visibleLine } from './escape.js';
 /** Stable error codes. Tools and tests depend on these strings; never rename one. */
 export type ErrorCode =
   | 'RULE_INVALID'
@@ -16,6 +17,7 @@ export type ErrorCode =
   | 'INPUT_UNREADABLE'
   | 'INPUT_NOT_FOUND'
   | 'INPUT_CORRUPT'
+  | 'INPUT_TOO_LARGE'
   | 'EVENT_INVALID'
   | 'EVENT_IN_FUTURE'
   | 'NOW_BEFORE_EVENTS'
@@ -72,8 +74,8 @@ export interface Problem extends Place {
 }
 
 export function formatProblem(p: Problem): string {
-  const where = formatPlace(p);
-  return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${p.message}`;
+  const where = visibleLine(formatPlace(p));
+  return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${visible(p.message)}`;
 }
 
 export function isScsDoctorError(e: unknown): e is ScsDoctorError {

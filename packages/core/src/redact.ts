@@ -30,7 +30,9 @@ const KEY_QUALIFIER = String.raw`(?:[Aa]pi|API|[Pp]rivate|[Aa]ccess|[Ss]ecret|[M
 const TOKEN_QUALIFIER = String.raw`(?:[Ss]ession|[Ss]ecurity|[Aa]ccess|[Rr]efresh|(?<![a-z])[Ii]d|ID|[Aa]uth|[Aa]pi|API|[Bb]earer|[Cc]lient|[Cc]srf|CSRF|[Xx]srf|XSRF)`;
 const SECRET_SUFFIX = [
   String.raw`(?<![\w.-])[a-z][A-Za-z0-9]*Token`, // camelCase: accessToken, githubToken (not InvalidToken)
-  'SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|_KEY|-KEY|APIKEY',
+  'SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|_KEY|-KEY|APIKEY|_PASS|-PASS|_PWD|-PWD',
+  // `pass=`, `db_pass=`, `pwd=`, `Pwd=` (ODBC): a word of its own, not the end of `bypass`; bare `PWD` is the working directory.
+  String.raw`(?<![A-Za-z])(?:[Pp]ass|PASS|[Pp]wd)`,
   '[Ss]ecret|[Pp]assword|[Pp]asswd|[Pp]assphrase|token|apikey',
   String.raw`${KEY_QUALIFIER}(?:[_.-]?key|-?Key)`,
   String.raw`${TOKEN_QUALIFIER}-?Token|-Token`,
@@ -58,6 +60,13 @@ const AUTH_HEADER = String.raw`(?<![\w-])(?:proxy-authorization|authorization|se
 const AUTH_SCHEME = String.raw`(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|AWS4-HMAC-SHA256|AWS)[ \t])?`;
 
 export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
+  // First: a token pattern before it could take the word `password` into its match (a JWT, a
+  // header value run into it when pieces of a line are joined), and its value would stay.
+  // Prose: `password 'hunter2'`, `secret is "x"`; `password` inside a word too (`dbpassword 'x'`, a line joined from pieces).
+  {
+    name: 'secret-quoted-prose',
+    regex: /(?:password|passwd|passphrase|(?<![\w-])(?:secret|token))(?:[ \t]+(?:is|was|of|for))?[ \t]+b?(?<q>["'])(?<secret>(?:(?!\k<q>)[^\n])+)\k<q>/gi,
+  },
   {
     // Multi-line, or one line with `\n` escapes inside a JSON string; to the end when the END line is cut off.
     name: 'pem-private-key',
@@ -83,6 +92,17 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   },
   // botocore's debug log prints `Signature:` and the hex signature on the next line.
   { name: 'aws-signature', regex: /(?<![\w-])Signature[ \t]*[:=]\s*(?<secret>[0-9a-f]{32,})/gi },
+  // Fernet, SCS's own secret format: a token (version byte 0x80 and a time: `gAAAAA…`) and a key
+  // (32 bytes, url-safe base64: 43 characters and `=`; random, so it mixes digits and both cases).
+  { name: 'fernet-token', regex: /(?<![\w-])gAAAAA[\w-]{20,}={0,2}/g },
+  { name: 'fernet-key', regex: /(?<![\w+\/=-])(?=[\w-]{0,42}\d)(?=[\w-]{0,42}[A-Z])(?=[\w-]{0,42}[a-z])[\w-]{43}=(?![\w+\/=-])/g },
+  // A token as the whole userinfo: `https://ghp_…@github.com/…`.
+  { name: 'url-token', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?<secret>[^\s/?#@:"'<>]+)@/g },
+  // Command lines: `--password X`, `--db-pass=X`, `-p` is too short to tell.
+  {
+    name: 'secret-option',
+    regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)[ \t]*(?:=|[ \t])[ \t]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
+  },
   { name: 'url-credentials', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/g },
   { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },
   { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
@@ -104,8 +124,8 @@ export const GATES: ReadonlyMap<RedactionPattern, RegExp> = new Map(
       ['s3-presigned', /signature|credential|security-token|awsaccesskeyid/i],
       ['aws-signature', /signature/i],
       ['url-credentials', /@/],
-      ['secret-assignment-quoted', /token|secret|pass|key/i],
-      ['secret-assignment', /token|secret|pass|key/i],
+      ['secret-assignment-quoted', /token|secret|pass|key|pwd/i],
+      ['secret-assignment', /token|secret|pass|key|pwd/i],
     ] as const
   ).map(([name, gate]) => [DEFAULT_PATTERNS.find((p) => p.name === name)!, gate]),
 );

@@ -11,6 +11,22 @@ const PY_LOGGING = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[,.](\d{1,9
  * Returns epoch milliseconds, or undefined when the value is not a time.
  */
 export function parseTime(value: unknown): number | undefined {
+  const ms = parseAnyTime(value);
+  // Four-digit years only (what ISO-8601 without an agreement, and every producer, writes).
+  return ms !== undefined && ms >= MIN_MS && ms <= MAX_MS ? ms : undefined;
+}
+
+const MIN_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+const MAX_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+/** Zone offsets run from -12:00 to +14:00; anything past ±14:00 (or minutes past 59) is not a zone. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const TRAILING_OFFSET = /\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*[+-](\d\d):?(\d\d)$/;
+
+function offsetOk(hours: number, minutes: number): boolean {
+  return minutes < 60 && hours * 60 + minutes <= MAX_OFFSET_MINUTES;
+}
+
+function parseAnyTime(value: unknown): number | undefined {
   if (typeof value === 'string' && value.length === 24) {
     // The canonical form (toISOString, and every sync event): the same Date.UTC call as below,
     // without the regex (sync histories hold millions of these).
@@ -41,6 +57,7 @@ export function parseTime(value: unknown): number | undefined {
     if (zone && zone !== 'Z') {
       const sign = zone[0] === '-' ? -1 : 1;
       const digits = zone.slice(1).replace(':', '');
+      if (!offsetOk(Number(digits.slice(0, 2)), Number(digits.slice(2, 4)))) return undefined;
       ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
     }
     return Number.isFinite(ms) ? ms : undefined;
@@ -49,6 +66,8 @@ export function parseTime(value: unknown): number | undefined {
   // into the next day): an ISO-8601 date or date-time it would read so is not a time.
   const iso = ISO_PREFIX.exec(s);
   if (iso && !realFields(+iso[1]!, +iso[2]!, +iso[3]!, +(iso[4] ?? 0), +(iso[5] ?? 0), +(iso[6] ?? 0), false)) return undefined;
+  const off = TRAILING_OFFSET.exec(s);
+  if (off && !offsetOk(+off[1]!, +off[2]!)) return undefined;
   const ms = Date.parse(s);
   return Number.isFinite(ms) ? ms : undefined;
 }

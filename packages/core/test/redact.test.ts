@@ -18,6 +18,19 @@ const AWS4 = `AWS4-HMAC-SHA256 Credential=${KEY_ID}/20260101/us-east-1/s3/aws4_r
 
 describe('redacts', () => {
   it.each([
+    // Fernet (SCS's secret format), tokens in URLs, command lines, prose
+    ['a Fernet token', 'decrypt gAAAAABlZ3x9kX2mQ5d8pN3sL0wJ7vT4rY6uI1oP9aS2dF5gH8jK0lZ3xC6vB9nM2qW5eR8tY1uI4oP7aS0dF3gH6jK9l== failed', 'decrypt [REDACTED] failed'],
+    ['a Fernet key', 'shared secret ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg= loaded', 'shared secret [REDACTED] loaded'],
+    ['a token as URL userinfo', 'clone https://ghp_abcDEF1234567890123456789012345678@github.com/o/r', 'clone https://[REDACTED]@github.com/o/r'],
+    ['--password X', 'mysqldump --password hunter2 db', 'mysqldump --password [REDACTED] db'],
+    ['--db-pass=X', 'run --db-pass=hunter2 now', 'run --db-pass=[REDACTED] now'],
+    ['a *_PASS assignment', 'DB_PASS=hunter2 started', 'DB_PASS=[REDACTED] started'],
+    ['an ODBC Pwd', 'Server=db;Uid=sa;Pwd=hunter2;', 'Server=db;Uid=sa;Pwd=[REDACTED];'],
+    ['pwd=', 'login pwd=hunter2', 'login pwd=[REDACTED]'],
+    ['a password in prose', "login failed: password 'hunter2' rejected", "login failed: password '[REDACTED]' rejected"],
+    ['a secret in prose', 'the secret is "s3cr3t!"', 'the secret is "[REDACTED]"'],
+    ['a password in prose right after a word (CRI pieces joined)', "b25lpassword 'hunter2'", "b25lpassword '[REDACTED]'"],
+    ['a password in prose run into a JWT', `Authorization: Bearer ${JWT}password 'hunter2'`, "Authorization: Bearer [REDACTED]'[REDACTED]'"],
     // JWTs and bearer tokens
     ['a JWT', `session ${JWT} expired`, 'session [REDACTED] expired'],
     ['a bearer token in prose', 'retrying with Bearer abc123def456', 'retrying with Bearer [REDACTED]'],
@@ -146,6 +159,10 @@ describe('keeps', () => {
     'X-Amz-SignedHeaders=host&X-Amz-Expires=3600',
     '{"token": null, "password": ""}',
     'the shared secret was reset on connection outbox-primary',
+    'bypass=true',
+    'PWD=/home/scs',
+    'aws s3api get-object --key SHARED-1234/shard0/manifest',
+    'connection 7d2e0b44-1234-4abc-9def-0123456789ab failed',
   ])('%s', (text) => {
     expect(redact(text)).toBe(text);
   });
@@ -154,6 +171,7 @@ describe('keeps', () => {
 describe('the default patterns', () => {
   it('are the ones this file checks', () => {
     expect(DEFAULT_PATTERNS.map((p) => p.name)).toEqual([
+      'secret-quoted-prose',
       'pem-private-key',
       'jwt',
       'authorization-quoted',
@@ -162,6 +180,10 @@ describe('the default patterns', () => {
       'aws-access-key-id',
       's3-presigned',
       'aws-signature',
+      'fernet-token',
+      'fernet-key',
+      'url-token',
+      'secret-option',
       'url-credentials',
       'secret-assignment-quoted',
       'secret-assignment',
@@ -169,6 +191,7 @@ describe('the default patterns', () => {
   });
 
   it.each([
+    'secret-quoted-prose',
     'pem-private-key',
     'jwt',
     'authorization-quoted',
@@ -177,6 +200,10 @@ describe('the default patterns', () => {
     'aws-access-key-id',
     's3-presigned',
     'aws-signature',
+    'fernet-token',
+    'fernet-key',
+    'url-token',
+    'secret-option',
     'url-credentials',
     'secret-assignment-quoted',
     'secret-assignment',
@@ -198,6 +225,12 @@ describe('runs in linear time on adversarial lines', () => {
     ['unclosed quoted values', fill('PASSWORD="')],
     ['unclosed JSON values', fill('"password": "')],
     ['a secret name then blanks', fill(' ', 'PASSWORD')],
+    ['Fernet token starts', fill('gAAAAA-')],
+    ['a long url-safe run', fill('aB3_')],
+    ['url-safe runs and =', fill('aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3=')],
+    ['scheme starts', fill('a://')],
+    ['secret options', fill('--password ')],
+    ['unclosed prose quotes', fill("password '")],
     ['a secret name run', fill('PASSWORD')],
     ['camelCase token names', fill('aToken')],
     ['JWT starts', fill('eyJ-')],

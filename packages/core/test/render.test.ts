@@ -17,7 +17,7 @@ describe('renderers', () => {
   });
 
   it('markdown escapes markup in text taken from input', () => {
-    expect(render(report, 'markdown')).toContain('Map \\<b\\>CUI, \\<script\\>');
+    expect(render(report, 'markdown')).toContain('Map &lt;b&gt;CUI, &lt;script&gt;');
   });
 
   it('json is the report itself', () => {

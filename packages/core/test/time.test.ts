@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/index.js';
+import { compileRules, diagnose, formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/index.js';
 
 describe('normalizeTime', () => {
   it.each([
@@ -59,5 +59,27 @@ describe('normalizeTime fast paths', () => {
       { numRuns: 5000 },
     );
     for (const s of ['2026-02-29 00:00:00,000', '0099-01-01 00:00:00,000', '0050-05-12T14:03:22.118Z', '2026-05-12 24:00:00,000', '2026-05-12 14:03:22,118']) expect([normalizeTime(s), parseTime(s)]).toEqual([general(s), parseTime(` ${s}`)]);
+  });
+});
+
+describe('strict bounds', () => {
+  it.each([
+    ['an offset of +14:00 (Kiribati)', '2026-05-12T10:00:00+14:00', Date.UTC(2026, 4, 11, 20)],
+    ['an offset of -12:00', '2026-05-12T10:00:00-12:00', Date.UTC(2026, 4, 12, 22)],
+    ['an offset past +14:00', '2026-05-12T10:00:00+14:01', undefined],
+    ['an offset of -15:00', '2026-05-12T10:00:00-15:00', undefined],
+    ['an offset of +23:59', '2026-05-12T10:00:00+23:59', undefined],
+    ['a Python logging offset past ±14', '2026-05-12 10:00:00,123 +1500', undefined],
+    ['minutes of an offset past 59', '2026-05-12T10:00:00+01:60', undefined],
+    ['year 9999', '9999-12-31T23:59:59Z', Date.UTC(9999, 11, 31, 23, 59, 59)],
+    ['an expanded year past 9999', '+010000-01-01T00:00:00Z', undefined],
+    ['a negative expanded year', '-000001-01-01T00:00:00Z', undefined],
+  ])('%s', (_name, text, ms) => {
+    expect(parseTime(text)).toBe(ms);
+  });
+
+  it('an event time past the bounds is refused with its field named', () => {
+    const r = diagnose(compileRules([]), { events: [{ id: '1', connectionId: 'c-1', direction: 'sending', status: 'failure', startedAt: '2026-05-12T10:00:00+15:00' }], now: '2026-05-12T12:00:00Z' });
+    expect(r.stats.problems.map((p) => [p.code, p.message.split(':')[0]])).toEqual([['EVENT_INVALID', 'startedAt']]);
   });
 });

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ScsDoctorError } from '@scs-doctor/core';
+import { MAX_PROBE_TIMEOUT_MS } from './s3.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (credentials are never written in the config file)');
 const sharedId = z.string().regex(/^[^\s/]+$/, 'a Shared ID has no spaces or slashes');
@@ -32,7 +33,7 @@ const S3Schema = z.strictObject({
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),
   sessionTokenEnv: envName.optional(),
-  timeoutMs: z.number().int().positive().max(120_000).optional(),
+  timeoutMs: z.number().int().positive().max(MAX_PROBE_TIMEOUT_MS, `at most ${MAX_PROBE_TIMEOUT_MS} ms (a probe that waits longer holds the whole run)`).optional(),
   maxAttempts: z.number().int().min(1).max(5).optional(),
   services: z.strictObject({ scs: CredentialsSchema.optional(), registry: CredentialsSchema.optional() }).optional(),
   outboxListing: z

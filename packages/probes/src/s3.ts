@@ -9,7 +9,7 @@
  */
 // Type-only at load: the SDK is imported when a probe runs, so diagnosing logs does not pay for it.
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import type { ProbeRecord } from '@scs-doctor/core';
+import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
 import type { Probe } from './index.js';
 
 export type BucketRole = 'inbox' | 'outbox';
@@ -191,6 +191,9 @@ function guardReadOnly(client: S3Client): void {
   );
 }
 
+/** Longest wait for one S3 request (2 minutes): a probe that waits longer holds the whole run. */
+export const MAX_PROBE_TIMEOUT_MS = 120_000;
+
 function manifestKey(sharedId: string): string {
   return `${sharedId}/shard0/manifest`;
 }
@@ -292,6 +295,9 @@ async function listOutbox(
  */
 export function createS3Probe(options: S3ProbeOptions): Probe {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_PROBE_TIMEOUT_MS) {
+    throw new ScsDoctorError('OPTION_INVALID', `timeoutMs must be a whole number of milliseconds from 1 to ${MAX_PROBE_TIMEOUT_MS} (got ${String(timeoutMs)})`);
+  }
   return {
     name: 's3',
     async run(): Promise<ProbeRecord[]> {

@@ -1,6 +1,6 @@
-import { formatProblem, type Problem } from '../errors.js';
+import { formatProblem, ScsDoctorError, type Problem } from '../errors.js';
 import type { RulePack } from '../rules/compile.js';
-import { LogRecordSchema, SyncEventSchema, type LogRecord, type ProbeRecord, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
+import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type LogRecord, type ProbeRecord, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';
 
@@ -39,7 +39,10 @@ export function pushEvents(session: DiagnosisSession, events: Iterable<unknown>,
   for (const e of events) {
     i++;
     if (isRecord(e)) {
-      session.event(e);
+      // A record built by a reader: its event is checked all the same (a caller may have built it).
+      const r = SyncEventSchema.safeParse(e.event);
+      if (r.success) session.event({ ...e, event: r.data as SyncEvent });
+      else session.invalidEvent(file, i, reasonOf(r.error.issues), 0);
       continue;
     }
     const r = SyncEventSchema.safeParse(e);
@@ -71,10 +74,32 @@ export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): vo
  * @example const report = diagnose(pack, { events: rowsFromTheDatabase }, { now: new Date() });
  */
 export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions = {}): Report {
-  const session = new DiagnosisSession(pack, options);
-  if (input.logs) pushLogs(session, input.logs);
-  if (input.events) pushEvents(session, input.events);
-  for (const p of input.probes ?? []) session.probe(p);
+  // Without a pack nothing can be judged: a typed error. Everything else bad is a problem of the report.
+  if (typeof pack !== 'object' || pack === null || !Array.isArray((pack as { rules?: unknown }).rules)) {
+    throw new ScsDoctorError('OPTION_INVALID', 'diagnose needs a rule pack (from compileRules or loadRulePack)');
+  }
+  const session = new DiagnosisSession(pack, typeof options === 'object' && options !== null ? options : {});
+  if (typeof input !== 'object' || input === null) {
+    session.problem({ code: 'RECORD_INVALID', message: `the input must be an object with logs, events or probes (got ${input === null ? 'null' : typeof input})`, file: '(input)' });
+    return session.report();
+  }
+  const list = (name: string, v: unknown): Iterable<unknown> | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'object' && Symbol.iterator in v) return v as Iterable<unknown>;
+    session.problem({ code: 'RECORD_INVALID', message: `${name} must be a list (got ${typeof v})`, file: `(${name})` });
+    return undefined;
+  };
+  const logs = list('logs', input.logs);
+  if (logs) pushLogs(session, logs);
+  const events = list('events', input.events);
+  if (events) pushEvents(session, events);
+  let i = 0;
+  for (const p of list('probes', input.probes) ?? []) {
+    i++;
+    const r = ProbeRecordSchema.safeParse(p);
+    if (r.success) session.probe(r.data as ProbeRecord);
+    else session.problem({ code: 'RECORD_INVALID', message: `probe record ${i}: ${reasonOf(r.error.issues)}`, file: '(probes)', line: i });
+  }
   return session.report();
 }
 

@@ -9,7 +9,7 @@ import type { InputStats, Stats } from '../schema/report.js';
 import { DEFAULT_LIMITS, emptyStats } from './merge.js';
 
 /** Problem codes that mean an input as a whole (or its rest) could not be read. */
-const INPUT_ERRORS: ReadonlySet<string> = new Set(['INPUT_UNREADABLE', 'INPUT_NOT_FOUND', 'INPUT_CORRUPT', 'EVENTS_UNREADABLE']);
+const INPUT_ERRORS: ReadonlySet<string> = new Set(['INPUT_UNREADABLE', 'INPUT_NOT_FOUND', 'INPUT_CORRUPT', 'INPUT_TOO_LARGE', 'EVENTS_UNREADABLE']);
 
 export class Ledger {
   private readonly inputs = new Map<string, InputStats>();

@@ -257,7 +257,8 @@ export function parseReport(data: unknown, file?: string): Report {
   const r = ReportSchema.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new ScsDoctorError('REPORT_INVALID', `not an scs-doctor report: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { file });
+    // zod's message can quote the value it refused: it goes through the redactor like any text.
+    throw new ScsDoctorError('REPORT_INVALID', `not an scs-doctor report: ${issue.path.join('.') || '(root)'}: ${createRedactor()(issue.message)}`, { file });
   }
   return r.data;
 }

@@ -1,3 +1,4 @@
+import { visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
 import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
@@ -6,7 +7,8 @@ function esc(s: string): string {
 }
 
 /** A self-contained HTML page (no scripts, no external resources) for admin pages and attachments. */
-export function renderHtml(report: Report): string {
+export function renderHtml(given: Report): string {
+  const report = visibleDeep(given);
   const parts: string[] = [];
   parts.push('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>scs-doctor report</title>');
   parts.push('<style>body{font:14px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}section{border:1px solid #d0d7de;border-left-width:6px;border-radius:6px;padding:.75rem 1rem;margin:1rem 0}.critical,.error{border-left-color:#cf222e}.warning{border-left-color:#bf8700}.info{border-left-color:#0969da}code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px;word-break:break-all}.meta{color:#57606a}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left}tr.failing td:first-child{color:#cf222e;font-weight:600}tr.stale td:first-child{color:#bf8700;font-weight:600}tr.healthy td:first-child{color:#1a7f37}section.resolved{border-left-color:#1a7f37;opacity:.8}</style></head><body>');

@@ -1,16 +1,13 @@
+import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
 import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
-function md(s: string): string {
-  return s.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-function code(s: string): string {
-  const ticks = s.includes('``') ? '```' : s.includes('`') ? '``' : '`';
-  return `${ticks}${ticks.length > 1 ? ' ' : ''}${s.replace(/\n/g, ' ')}${ticks.length > 1 ? ' ' : ''}${ticks}`;
-}
+const md = markdownText;
+const code = codeSpan;
 
 /** The report as Markdown, ready to paste into a ticket. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(given: Report): string {
+  const report = visibleDeep(given);
   const out: string[] = ['# scs-doctor report', ''];
   const s = report.stats;
   const { active, resolved } = splitDiagnoses(report);

@@ -1,3 +1,4 @@
+import { visibleDeep } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
 import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
@@ -23,7 +24,8 @@ function place(ev: Diagnosis['evidence'][number]): string {
 }
 
 /** The report as a person reads it in a terminal or a ticket: one block per diagnosis, fix first. */
-export function renderText(report: Report, options: TextOptions = {}): string {
+export function renderText(given: Report, options: TextOptions = {}): string {
+  const report = visibleDeep(given);
   const c = paint(options.color ?? false);
   const out: string[] = [];
   const { active, resolved } = splitDiagnoses(report);
