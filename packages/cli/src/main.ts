@@ -18,6 +18,7 @@ import {
   parseTime,
   render,
   renderJsonPieces,
+  reportJsonSchema,
   ruleJsonSchema,
   visibleLine,
   ScsDoctorError,
@@ -463,6 +464,17 @@ async function rules(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** `schema report` prints the report's JSON Schema (as shipped in @scs-doctor/core); `schema rule` the rule files'. */
+async function schema(args: string[], io: Io): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  const [which, ...extra] = positionals;
+  if (extra.length > 0) usage(`schema takes one name (got "${positionals.join(' ')}")`);
+  if (which === 'report') await write(io, JSON.stringify(reportJsonSchema(), null, 2) + '\n', undefined);
+  else if (which === 'rule') await write(io, JSON.stringify(ruleJsonSchema(), null, 2) + '\n', undefined);
+  else usage(which ? `unknown schema "${which}" (report, rule)` : 'schema needs a name: report or rule');
+  return 0;
+}
+
 /** Runs the command line; returns the exit status. Never throws for user errors. */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
@@ -490,6 +502,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         return await trace(rest, io);
       case 'rules':
         return await rules(rest, io);
+      case 'schema':
+        return await schema(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -502,7 +516,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         io.stderr.write(USAGE);
         return 2;
       default:
-        usage(`unknown command "${command}" (diagnose, merge, trace, rules, explain, help)`);
+        usage(`unknown command "${command}" (diagnose, merge, trace, rules, explain, schema, help)`);
     }
   } catch (e) {
     if (isScsDoctorError(e)) {

@@ -23,6 +23,7 @@ export const USAGE = `Usage:
   scs-doctor rules new ID (--from-line "LINE"... [--ok "LINE"]... | --from-unmatched N REPORT.json)
                    [--dir DIR] [--force]
   scs-doctor rules lint [DIR]... [--no-builtin] [--no-recheck]
+  scs-doctor schema report|rule
   scs-doctor explain "LINE" [--rule ID]... [--rules DIR]... [--no-builtin] [--json]
   scs-doctor diagnose ... --explain
 
