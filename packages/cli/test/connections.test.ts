@@ -254,6 +254,13 @@ describe('the library entry for the admin backend', () => {
     expect([c.key, c.name, c.state, c.lastFailure, report.diagnoses[0]?.state, report.stats.problems]).toEqual(['c-db', 'From the database', 'healthy', '2026-05-12T09:00:05.000Z', 'resolved', []]);
   });
 
+  it('tracks at most 20,000 connections and says how many attempts of further ones were only counted', () => {
+    const events = Array.from({ length: 20_050 }, (_, i) => event(`e${i}`, `c-${i}`, 'success', '2026-05-12T11:00:00Z'));
+    const report = diagnose(pack, { events }, { now: NOW });
+    const p = report.stats.problems.find((x) => x.code === 'CONNECTIONS_OVER_LIMIT');
+    expect([report.connections.length, report.stats.events.read, p?.message]).toEqual([20_000, 20_050, expect.stringContaining(': 50 attempts of further connections')]);
+  });
+
   it('an unparsable time is a problem with its place, not an event from 1970', () => {
     const report = diagnose(pack, { events: [{ connectionId: 'c-bad', direction: 'sending', status: 'success', startedAt: 'yesterday', files: [] }] }, { now: NOW });
     expect([report.connections.length, report.stats.events.invalid, report.stats.problems[0]?.code, report.stats.problems[0]?.line]).toEqual([0, 1, 'EVENT_INVALID', 1]);

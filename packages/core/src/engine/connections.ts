@@ -27,7 +27,7 @@ export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Failure times kept per failing streak (for exact onset when events arrive out of order). */
 const MAX_STREAK = 100_000;
 /** Connections tracked; attempts of further connections are counted only. */
-export const MAX_CONNECTIONS = 100_000;
+export const MAX_CONNECTIONS = 20_000;
 
 export type Outcome = Attempt['outcome'];
 
@@ -173,8 +173,22 @@ export class ConnectionTracker {
     insertRecent(entry.recent, ms, outcome, source);
   }
 
-  /** Problems the history shows about time: events after `now`, or `now` before every event. */
+  /**
+   * Problems the inputs show about connections: more connections than are tracked, events after
+   * `now`, or `now` before every event.
+   */
   problems(): Problem[] {
+    const out: Problem[] = [];
+    if (this.overflow > 0) {
+      out.push({
+        code: 'CONNECTIONS_OVER_LIMIT',
+        message: `more than ${MAX_CONNECTIONS.toLocaleString('en-US')} connections in the inputs: ${this.overflow.toLocaleString('en-US')} attempts of further connections were counted in the stats but not tracked as connections`,
+      });
+    }
+    return [...out, ...this.timeProblems()];
+  }
+
+  private timeProblems(): Problem[] {
     if (this.futureEvents === 0) return [];
     if (this.futureEvents === this.historyEvents) {
       return [
