@@ -304,3 +304,37 @@ describe('what logs can and cannot say', () => {
   });
 });
 
+describe('a deployment check and the log failure it causes', () => {
+  const probe = (label: string) => ({ kind: 'probe' as const, probe: 'object-store-label', target: label, outcome: 'missing', message: `object-store label ${label} is configured for SCS but not for the Registry Service`, fields: { label, configuredIn: 'scs', missingIn: 'registry' }, time: '2026-05-12T09:00:00Z' });
+  const log = (label: string, line: number) => ({
+    kind: 'log' as const,
+    format: 'python' as const,
+    level: 'error' as const,
+    side: 'sending' as const,
+    time: '2026-05-12T09:10:00.000Z',
+    message: `sync failed connection_id=c-3: connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label '${label}'`,
+    fields: {},
+    connectionId: 'c-3',
+    source: { file: 'scs.log', line, endLine: line },
+  });
+
+  it('are linked when they name the same label, and not when the labels differ', () => {
+    const report = diagnose(pack, { logs: [log('outbox-eu', 1), log('outbox-us', 2)], probes: [probe('outbox-eu')] }, { now: NOW });
+    const links = report.diagnoses.map((d) => [d.ruleId, d.params['label'], (d.related ?? []).map((r) => `${r.relation} ${r.ruleId}`)]);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        ['object-store-label-missing', 'outbox-eu', ['consequence bucket-not-configured']],
+        ['bucket-not-configured', 'outbox-eu', ['cause object-store-label-missing']],
+        ['bucket-not-configured', 'outbox-us', []],
+      ]),
+    );
+  });
+
+  it('the text report says what caused the log failure', async () => {
+    const f = write('label.json', JSON.stringify(ReportSchema.parse(diagnose(pack, { logs: [log('outbox-eu', 1)], probes: [probe('outbox-eu')] }, { now: NOW }))));
+    const r = await run(['merge', f, '--format', 'text', '--now', NOW]);
+    expect(r.stdout).toMatch(/ {2}bucket-not-configured\n {2}Caused by: The object-store label outbox-eu is configured for SCS but not for the Registry Service\. {2}object-store-label-missing\n/);
+    expect(r.stdout).toMatch(/ {2}object-store-label-missing\n {2}Causes: The Registry Service has no object-store configuration for label/);
+  });
+});
+

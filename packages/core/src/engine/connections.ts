@@ -456,8 +456,35 @@ export function finalizeReport(diagnoses: Diagnosis[], connections: readonly Con
       if (previous.remediation) d.peer.remediation = previous.remediation;
     }
   }
+  if (options.pack) linkRelated(all, options.pack);
   const out = [...conns.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { diagnoses: all, connections: out };
+}
+
+/**
+ * Links diagnoses a rule's `explains` connects: the cause and its consequence agree on every
+ * parameter both rules group by (at least one). Without the pack (a merge by a library caller)
+ * the links the shards made are kept.
+ */
+function linkRelated(all: Diagnosis[], pack: RulePack): void {
+  for (const d of all) delete d.related;
+  const byRule = new Map<string, Diagnosis[]>();
+  for (const d of all) byRule.set(d.ruleId, [...(byRule.get(d.ruleId) ?? []), d]);
+  for (const cause of all) {
+    const rule = pack.rule(cause.ruleId)?.rule;
+    if (!rule || rule.explains.length === 0) continue;
+    for (const id of rule.explains) {
+      const other = pack.rule(id)?.rule;
+      if (!other) continue;
+      const common = rule.groupBy.filter((k) => other.groupBy.includes(k));
+      if (common.length === 0) continue;
+      for (const effect of byRule.get(id) ?? []) {
+        if (!common.every((k) => cause.params[k] !== undefined && String(cause.params[k]) === String(effect.params[k]))) continue;
+        (effect.related ??= []).push({ relation: 'cause', ruleId: cause.ruleId, key: cause.key, summary: cause.summary });
+        (cause.related ??= []).push({ relation: 'consequence', ruleId: effect.ruleId, key: effect.key, summary: effect.summary });
+      }
+    }
+  }
 }
 
 function remap(refs: Diagnosis['connections'], alias: Map<string, string>): Diagnosis['connections'] {

@@ -28,6 +28,7 @@ export function renderHtml(given: Report): string {
     parts.push(`<section class="${esc(d.severity)}"><h2>${esc(d.summary)}</h2>`);
     parts.push(`<p class="meta">${esc(d.severity)} · <code>${esc(d.ruleId)}</code> · side ${esc(d.side)} · ${d.count} occurrence${d.count === 1 ? '' : 's'}${d.firstSeen ? ` · ${esc(d.firstSeen)} – ${esc(d.lastSeen ?? d.firstSeen)}` : ''}</p>`);
     if (d.peer?.note) parts.push(`<p><strong>Other side:</strong> ${esc(d.peer.note)}</p>`);
+    for (const r of d.related ?? []) parts.push(`<p><strong>${r.relation === 'cause' ? 'Caused by' : 'Causes'}:</strong> ${esc(r.summary)} <code>${esc(r.ruleId)}</code></p>`);
     parts.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
     parts.push(`<p><strong>Cause:</strong> ${esc(d.cause)}</p><p><strong>Impact:</strong> ${esc(d.impact)}</p>`);
     if (d.connections.length) parts.push(`<p><strong>Connections:</strong> ${d.connections.map((c) => esc(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}</p>`);

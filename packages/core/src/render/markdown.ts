@@ -25,6 +25,7 @@ export function renderMarkdown(given: Report): string {
     out.push(`## ${d.severity.toUpperCase()}: ${md(d.summary)}`, '');
     out.push(`Rule \`${d.ruleId}\` · side ${d.side} · ${d.count} occurrence${d.count === 1 ? '' : 's'}${d.firstSeen ? ` · ${d.firstSeen} – ${d.lastSeen ?? d.firstSeen}` : ''}`, '');
     if (d.peer?.note) out.push(`**Other side:** ${md(d.peer.note)}`, '');
+    for (const r of d.related ?? []) out.push(`**${r.relation === 'cause' ? 'Caused by' : 'Causes'}:** ${md(r.summary)} (rule ${code(r.ruleId)})`, '');
     out.push('**Fix**', '');
     stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');

@@ -47,6 +47,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     const side = d.side === 'unknown' ? '' : ` [${d.side}]`;
     out.push(`${sev(`${ICON[d.severity]} ${d.severity}`)} ${c.bold(d.summary)}${side}  ${c.dim(d.ruleId)}`);
     if (d.peer?.note) out.push(`  ${c.bold('Other side:')} ${d.peer.note}`);
+    for (const r of d.related ?? []) out.push(`  ${c.bold(r.relation === 'cause' ? 'Caused by:' : 'Causes:')} ${r.summary}  ${c.dim(r.ruleId)}`);
     out.push(`  ${c.bold('Fix:')}`);
     stepsOf(d).forEach((step, i) => out.push(`    ${i + 1}. ${step}`));
     out.push(`  ${c.bold('Cause:')} ${d.cause}`);

@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /**
  * The report's shape version. It goes up with every change of shape: 2 added `connections`,
- * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`.
+ * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`; 3 added `related`.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ParamValue = z.infer<typeof ParamValueSchema>;
@@ -70,6 +70,17 @@ export const DiagnosisSchema = z.object({
   origin: z.enum(['records', 'connection']).describe('records: matched in log lines, events, files or probes; connection: judged from a connection\'s state (sync-stale).'),
   resolution: z.enum(['success', 'never']).describe("The rule's resolution: whether a later successful sync resolves it."),
   peer: PeerSchema.optional(),
+  related: z
+    .array(
+      z.object({
+        relation: z.enum(['cause', 'consequence']).describe('cause: the other diagnosis explains this one; consequence: this one explains the other.'),
+        ruleId: z.string(),
+        key: z.string(),
+        summary: z.string(),
+      }),
+    )
+    .optional()
+    .describe("Diagnoses of the same report linked by a rule's `explains` (a deployment check and the log failure it causes)."),
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 

@@ -99,6 +99,10 @@ export const RuleSchema = z
       .strictObject({ conditions: TopConditionSchema.describe('json-rules-engine conditions over the facts of one file of a sync event (outcome, sizeBytes, resourceId, revisionId, …).') })
       .optional()
       .describe('The rule also reads the files of sync events (record kind `file`, made for every file that was not transferred), with these conditions instead of the signature.'),
+    explains: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Rule ids whose diagnoses this one causes: when both are in one report and agree on every parameter both group by (a deployment check behind a log diagnosis), each names the other in `related`.'),
     resolution: z
       .enum(['success', 'never'])
       .default('success')
