@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { FORMATS, formatProblem, parseReport, render, ScsDoctorError, type OutputFormat, type Report } from '@scs-doctor/core';
 import { explainText, lintRules, loadRulePack, renderExplanation, scaffoldRule, unmatchedSamples } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
+import { ruleDirs } from './options.js';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -124,7 +125,7 @@ async function rulesNew(args: string[], io: Io): Promise<number> {
 /** `rules lint [DIR…] [--rules DIR]… [--no-builtin] [--no-recheck]`. */
 async function rulesLint(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' }, 'no-recheck': { type: 'boolean' } } });
-  const dirs = positionals.length ? positionals : [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = positionals.length ? positionals : ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const { problems, files } = await lintRules(dirs, { builtinDir: values['no-builtin'] ? undefined : rulesDir, recheck: !values['no-recheck'] });
   for (const p of problems) io.stdout.write(formatProblem(p) + '\n');
@@ -156,7 +157,7 @@ export async function explainCommand(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) usage('explain takes one LINE (quoted; a multi-line record too), or - to read it from standard input');
   const text = positionals[0] === '-' ? await readStdin(io) : positionals[0]!;
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const pack = await loadRulePack(dirs);
   for (const id of values.rule ?? []) if (!pack.rule(id)) usage(`--rule ${id}: no rule of that id in the pack`);
@@ -216,7 +217,7 @@ export async function diagnoseExplain(args: string[], io: Io, diagnose: (args: s
   if (values.output) await fs.writeFile(values.output, rendered);
   else await out(io, rendered);
 
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = ruleDirs(values);
   const pack = await loadRulePack(dirs);
   const parts: string[] = [];
   for (const d of report.diagnoses) {

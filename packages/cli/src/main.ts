@@ -13,9 +13,7 @@ import {
   hideIds,
   isScsDoctorError,
   mergeReports,
-  parseDuration,
   parseReport,
-  parseTime,
   render,
   renderJsonPieces,
   reportJsonSchema,
@@ -32,9 +30,9 @@ import {
   type TraceFormat,
 } from '@scs-doctor/core';
 import { USAGE, VERSION } from './usage.js';
-import { diagnoseInputs, diagnoseInputsParallel, LOG_FORMATS, loadRulePack, testRulePack, type LogFormatOption } from '@scs-doctor/adapters';
+import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
+import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, testRulePack } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
-import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseExplain, explainCommand, rulesAuthoring } from './authoring.js';
 
 export { USAGE, VERSION } from './usage.js';
@@ -49,9 +47,6 @@ export interface Io {
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) });
 
-function usage(message: string): never {
-  throw new ScsDoctorError('USAGE', message);
-}
 
 /** The calls the CLI makes on its diagnostic logger. */
 interface Log {
@@ -160,18 +155,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     },
   });
   const format = formatOption(values.format);
-  const logFormat = (values['log-format'] ?? 'auto') as LogFormatOption;
-  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) usage(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
-  let now: number | undefined;
-  if (values.now !== undefined) {
-    now = parseTime(values.now);
-    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
-  }
-  let staleAfterMs: number | undefined;
-  if (values['stale-after'] !== undefined) {
-    staleAfterMs = parseDuration(values['stale-after']);
-    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
-  }
+  const logFormat = logFormatOption(values['log-format']);
+  const { now, staleAfterMs } = clockOptions(values);
   let evidenceLimit: number | undefined;
   if (values['max-evidence'] !== undefined) {
     evidenceLimit = Number(values['max-evidence']);
@@ -198,14 +183,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     maxInflatedBytes = parseSize(values['max-inflated-bytes']);
     if (maxInflatedBytes === undefined) usage(`--max-inflated-bytes must be a size such as 500M or 4G (got "${values['max-inflated-bytes']}")`);
   }
-  const redact: RegExp[] = [];
-  for (const r of values.redact ?? []) {
-    try {
-      redact.push(new RegExp(r, 'g'));
-    } catch (e) {
-      usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
-    }
-  }
+  const redact = redactOptions(values.redact);
   // Standard input can be read once: a second `-` would read nothing and look like an empty log.
   if ([...positionals, ...(values.events ?? [])].filter((a) => a === '-').length > 1) usage('- (standard input) is given more than once; it can be read only once');
   if (positionals.length === 0 && !values.events?.length && !values.config) usage('give at least one INPUT (a file, directory, glob or -), --events FILE or --config FILE');
@@ -214,7 +192,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   // Snapshots and credential variables are read now: what is missing becomes a problem of the report.
   const deployment = config ? await prepareDeployment(config) : undefined;
   const log = await logger(Boolean(values.verbose), io);
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const pack = await loadRulePack(dirs);
   log.debug({ rules: pack.rules.length }, 'rule pack loaded');
@@ -273,17 +251,8 @@ async function merge(args: string[], io: Io): Promise<number> {
     },
   });
   const format = formatOption(values.format ?? 'json');
-  let now: number | undefined;
-  if (values.now !== undefined) {
-    now = parseTime(values.now);
-    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
-  }
-  let staleAfterMs: number | undefined;
-  if (values['stale-after'] !== undefined) {
-    staleAfterMs = parseDuration(values['stale-after']);
-    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
-  }
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const { now, staleAfterMs } = clockOptions(values);
+  const dirs = ruleDirs(values);
   if (positionals.length === 0) usage('merge needs at least one report file (written by diagnose --format json)');
   const reports: Report[] = [];
   for (const file of positionals) {
@@ -358,29 +327,12 @@ async function trace(args: string[], io: Io): Promise<number> {
   if (id === undefined || id.trim() === '') usage('trace needs a resource or revision id: scs-doctor trace ID [INPUT...] [--events FILE]...');
   const format = (values.format ?? 'text') as TraceFormat;
   if (!(TRACE_FORMATS as readonly string[]).includes(format)) usage(`--format must be one of ${TRACE_FORMATS.join(', ')} (got "${format}")`);
-  const logFormat = (values['log-format'] ?? 'auto') as LogFormatOption;
-  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) usage(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
-  let now: number | undefined;
-  if (values.now !== undefined) {
-    now = parseTime(values.now);
-    if (now === undefined) usage(`--now must be an ISO-8601 time (got "${values.now}")`);
-  }
-  let staleAfterMs: number | undefined;
-  if (values['stale-after'] !== undefined) {
-    staleAfterMs = parseDuration(values['stale-after']);
-    if (staleAfterMs === undefined) usage(`--stale-after must be a duration such as 90m, 6h or 2d (got "${values['stale-after']}")`);
-  }
-  const redact: RegExp[] = [];
-  for (const r of values.redact ?? []) {
-    try {
-      redact.push(new RegExp(r, 'g'));
-    } catch (e) {
-      usage(`--redact "${r}" is not a regular expression: ${(e as Error).message}`);
-    }
-  }
+  const logFormat = logFormatOption(values['log-format']);
+  const { now, staleAfterMs } = clockOptions(values);
+  const redact = redactOptions(values.redact);
   if (inputs.length === 0 && !values.events?.length) usage('give at least one INPUT (a file, directory, glob or -) or --events FILE after the id');
   const host = values.facts ? await readFacts(values.facts) : { facts: {}, checks: [] };
-  const dirs = [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
   const pack = await loadRulePack(dirs);
   // Every record is read (not only the prefilter's candidates): a line that names the file may match no rule.
@@ -418,7 +370,7 @@ async function rules(args: string[], io: Io): Promise<number> {
   const authored = await rulesAuthoring(sub, rest, io);
   if (authored !== undefined) return authored;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { rules: { type: 'string', multiple: true }, 'no-builtin': { type: 'boolean' } } });
-  const dirs = positionals.length ? positionals : [...(values['no-builtin'] ? [] : [rulesDir]), ...(values.rules ?? [])];
+  const dirs = positionals.length ? positionals : ruleDirs(values);
   switch (sub) {
     case 'schema':
       await write(io, JSON.stringify(ruleJsonSchema(), null, 2) + '\n', undefined);
