@@ -95,9 +95,12 @@ function digitAt(s: string, i: number): number {
   return c >= 0 && c <= 9 ? c : -100_000;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.mmmZ` to epoch milliseconds, or undefined for any other string. */
-function canonicalIso(s: string): number | undefined {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+/**
+ * The fields of `YYYY-MM-DD?HH:MM:SS?mmm` at their fixed places (the separators checked by the
+ * caller) as epoch milliseconds, or undefined for a non-digit or a date or time that does not
+ * exist (left to the general path, which refuses it). Years below `minYear` are left to it too.
+ */
+function fixedFields(s: string, minYear: number): number | undefined {
   const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
   const month = digitAt(s, 5) * 10 + digitAt(s, 6);
   const day = digitAt(s, 8) * 10 + digitAt(s, 9);
@@ -106,8 +109,7 @@ function canonicalIso(s: string): number | undefined {
   const second = digitAt(s, 17) * 10 + digitAt(s, 18);
   const milli = digitAt(s, 20) * 100 + digitAt(s, 21) * 10 + digitAt(s, 22);
   // A non-digit makes its field negative (no field of nine or fewer digits reaches 100,000).
-  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0) return undefined;
-  // A date or time that does not exist is left to the general path, which refuses it.
+  if (year < minYear || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0) return undefined;
   if (!realFields(year, month, day, hour, minute, second, true)) return undefined;
   // Date.UTC's arithmetic (MakeDay, MakeTime) for the common case; it alone maps years 0-99, so
   // those take it.
@@ -116,6 +118,12 @@ function canonicalIso(s: string): number | undefined {
     return Number.isFinite(ms) ? ms : undefined;
   }
   return utcMillis(year, month, day, hour, minute, second, milli);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ` to epoch milliseconds, or undefined for any other string. */
+function canonicalIso(s: string): number | undefined {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+  return fixedFields(s, 0);
 }
 
 /**
@@ -166,15 +174,7 @@ function pythonTime(value: string): number | undefined {
   const c10 = value.charCodeAt(10);
   const c19 = value.charCodeAt(19);
   if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || (c10 !== 32 && c10 !== 84) || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58 || (c19 !== 44 && c19 !== 46)) return undefined;
-  const year = digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
-  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
-  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
-  const hour = digitAt(value, 11) * 10 + digitAt(value, 12);
-  const minute = digitAt(value, 14) * 10 + digitAt(value, 15);
-  const second = digitAt(value, 17) * 10 + digitAt(value, 18);
-  const milli = digitAt(value, 20) * 100 + digitAt(value, 21) * 10 + digitAt(value, 22);
-  if (year < 1000 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || milli < 0 || !realFields(year, month, day, hour, minute, second, true)) return undefined;
-  return utcMillis(year, month, day, hour, minute, second, milli);
+  return fixedFields(value, 1000);
 }
 
 /** Normalizes any accepted time to ISO-8601 UTC, or undefined. */
