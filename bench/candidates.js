@@ -6,7 +6,7 @@
  * drop out. Usage: node bench/candidates.js '{"file":"f.log","repeat":15}'
  */
 import { readFileSync } from 'node:fs';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { loadRulePack, readLogText } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 

@@ -4,7 +4,7 @@
  * Prints the time of loadRulePack as a whole and of the compile step alone (best of `repeat`).
  */
 import { loadRuleFiles, loadRulePack } from '@scs-doctor/adapters';
-import { compileRules } from '@scs-doctor/core';
+import { compileRules } from '@scs-doctor/core/internal';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
 let t = performance.now();

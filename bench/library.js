@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { diagnoseInputs, diagnoseInputsParallel, EventsReader, loadRulePack } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 

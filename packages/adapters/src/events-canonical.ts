@@ -9,7 +9,7 @@
  * recognise exactly, or whose values are not canonical, goes down the full path. The differential
  * test in events-fast.test.ts holds the two to the same report.
  */
-import { fileOutcomeOf, isRealDateTime, normalizeTime, parseTime, sideOf, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, utcMillis, type SyncEvent, type SyncFile } from '@scs-doctor/core';
+import { fileOutcomeOf, isRealDateTime, normalizeTime, parseTime, sideOf, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, utcMillis, type SyncEvent, type SyncFile } from '@scs-doctor/core/internal';
 
 /** Field slots, in canonicalEvent's argument order; `files` last. */
 const FIELDS = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'] as const;

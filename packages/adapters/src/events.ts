@@ -7,7 +7,7 @@
  * skipped with the reason.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { SYNC_EVENT_KEYS, SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core';
+import { SYNC_EVENT_KEYS, SyncEventSchema, type DiagnosisSession, type SyncEvent } from '@scs-doctor/core/internal';
 import { blockEnd, CanonicalLines, canonicalObject, tryParse } from './events-canonical.js';
 import { jsonError } from './formats/json.js';
 

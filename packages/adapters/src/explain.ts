@@ -18,7 +18,7 @@ import {
   type LogRecord,
   type ParamValue,
   type RulePack,
-} from '@scs-doctor/core';
+} from '@scs-doctor/core/internal';
 import { readLogText } from './reader.js';
 
 export interface RuleTrace {

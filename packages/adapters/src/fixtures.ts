@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { DiagnosisSession, ProbeRecordSchema, runFixture, type FixtureReader, type FixtureResult, type LogRecord, type ProbeRecord, type RulePack, type SyncEventRecord } from '@scs-doctor/core';
+import { DiagnosisSession, ProbeRecordSchema, runFixture, type FixtureReader, type FixtureResult, type LogRecord, type ProbeRecord, type RulePack, type SyncEventRecord } from '@scs-doctor/core/internal';
 import { readEventsText } from './events.js';
 import { readLogText } from './reader.js';
 

@@ -10,7 +10,7 @@
  * looked at here, and damage is reported after everything before it has been handed on.
  */
 import { constants, createInflateRaw, crc32 as zlibCrc32, type InflateRaw } from 'node:zlib';
-import { ScsDoctorError } from '@scs-doctor/core';
+import { ScsDoctorError } from '@scs-doctor/core/internal';
 
 /** Most decompressed bytes read from one input by default (1 GiB); see `ReadOptions.maxInflatedBytes`. */
 export const DEFAULT_MAX_INFLATED_BYTES = 1 << 30;

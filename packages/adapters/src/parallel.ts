@@ -9,7 +9,7 @@
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
 import { diagnoseInputs, noteMissing, readLogInput, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';

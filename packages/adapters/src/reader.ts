@@ -30,7 +30,7 @@
  * a line that holds several entries is counted once. NDJSON, whose first line is one event,
  * streams as before.
  */
-import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core';
+import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core/internal';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject, jsonError } from './formats/json.js';

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { compileRules, isScsDoctorError, locateInRuleText, type LoadedRule, type Problem } from '@scs-doctor/core';
+import { compileRules, isScsDoctorError, locateInRuleText, type LoadedRule, type Problem } from '@scs-doctor/core/internal';
 import { testRulePack } from './fixtures.js';
 import { loadRuleFiles } from './rules-loader.js';
 

@@ -1,5 +1,5 @@
 /** The main job: read every input and sync history into one session and return the report. */
-import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Problem, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core';
+import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Problem, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import { readEventsStream } from './events.js';
 import { readLogStream, type ReadOptions } from './reader.js';
 import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';

@@ -6,7 +6,7 @@
  * (title, summary, cause, impact, remediation, references) hold `<write: …>` placeholders, which
  * load accepts (so `rules test` runs at once) and `rules lint` refuses until they are written.
  */
-import { compileRules, createRedactor, rootException, CONTEXT_KEYS, DiagnosisSession, checkPattern, runFixture, RuleSchema, type LogRecord, type Report, type Rule, type RuleInput } from '@scs-doctor/core';
+import { compileRules, createRedactor, rootException, CONTEXT_KEYS, DiagnosisSession, checkPattern, runFixture, RuleSchema, type LogRecord, type Report, type Rule, type RuleInput } from '@scs-doctor/core/internal';
 import { fixtureReader } from './fixtures.js';
 import { readLogText } from './reader.js';
 

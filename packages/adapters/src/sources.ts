@@ -7,7 +7,7 @@ import nodeFs, { createReadStream, promises as fs, realpathSync } from 'node:fs'
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import fg from 'fast-glob';
-import { ScsDoctorError } from '@scs-doctor/core';
+import { ScsDoctorError } from '@scs-doctor/core/internal';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipStream } from './gunzip.js';
 import { isTarHeader, TAR_BLOCK, tarMembers } from './tar.js';
 

@@ -4,7 +4,7 @@
  * as they come and a member's bytes are handed on in the pieces they arrive in, so neither a
  * member nor the archive is ever held whole (bundles can be gigabytes).
  */
-import { ScsDoctorError } from '@scs-doctor/core';
+import { ScsDoctorError } from '@scs-doctor/core/internal';
 
 /** Tar's unit: headers are one block, data is padded to whole blocks. */
 export const TAR_BLOCK = 512;

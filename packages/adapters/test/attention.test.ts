@@ -3,7 +3,7 @@
  * pass the prefilter: an error no rule knows is listed in `unmatched` (where new SCS errors show up).
  */
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { loadRulePack, LogReader } from '../src/index.js';
 

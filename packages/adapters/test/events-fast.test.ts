@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core';
+import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { canonicalObject, canonicalTime } from '../src/events-canonical.js';
 import { EventsReader, loadRulePack, toSyncEvent } from '../src/index.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiagnosisSession, type Report } from '@scs-doctor/core';
+import { DiagnosisSession, type Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, EventsReader, loadRulePack, readEventsStream, readEventsText } from '../src/index.js';
 import { countsByRule, summaries, unbalanced } from './helpers/compare.js';

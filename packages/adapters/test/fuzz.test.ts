@@ -12,7 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSession, FORMATS, isScsDoctorError, parseRuleText, render, type Report } from '@scs-doctor/core';
+import { DiagnosisSession, FORMATS, isScsDoctorError, parseRuleText, render, type Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { gunzipStream } from '../src/gunzip.js';
 import { loadRulePack, readEventsText, readLogText } from '../src/index.js';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiagnosisSession, type Report } from '@scs-doctor/core';
+import { DiagnosisSession, type Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, loadRulePack, readLogStream, readLogText } from '../src/index.js';
 import { unbalanced } from './helpers/compare.js';

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSession, type Report } from '@scs-doctor/core';
+import { DiagnosisSession, type Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { loadRulePack, readEventsStream, readLogStream } from '../src/index.js';
 import { unbalanced } from './helpers/compare.js';

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSession, type InputStats, type Level, type LogRecord } from '@scs-doctor/core';
+import { DiagnosisSession, type InputStats, type Level, type LogRecord } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { fromJsonObject } from '../src/formats/json.js';
 import { parseTextHeader } from '../src/formats/text.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { LogReader, loadRulePack } from '../src/index.js';
 import { countsByRule, summaries, unbalanced } from './helpers/compare.js';

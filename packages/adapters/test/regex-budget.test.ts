@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, DiagnosisSession, RuleSchema } from '@scs-doctor/core';
+import { compileRules, DiagnosisSession, RuleSchema } from '@scs-doctor/core/internal';
 import { enableRegexBudget, readLogText } from '@scs-doctor/adapters';
 
 const badRule = RuleSchema.parse({

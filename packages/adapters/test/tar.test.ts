@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '@scs-doctor/core';
+import type { Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, diagnoseInputsParallel, loadRulePack } from '../src/index.js';
 import { countsByRule, unbalanced } from './helpers/compare.js';

@@ -4,7 +4,7 @@
  * that is not metadata, so a failure told in `error` or `reason` is found.
  */
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSession, vocabulary } from '@scs-doctor/core';
+import { DiagnosisSession, vocabulary } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { fromJsonObject } from '../src/formats/json.js';
 import { loadRulePack, LogReader } from '../src/index.js';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { FORMATS, formatProblem, parseReport, render, ScsDoctorError, type OutputFormat, type Report } from '@scs-doctor/core';
+import { FORMATS, formatProblem, parseReport, render, ScsDoctorError, type OutputFormat, type Report } from '@scs-doctor/core/internal';
 import { explainText, lintRules, loadRulePack, renderExplanation, scaffoldRule, unmatchedSamples } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 import { ruleDirs } from './options.js';

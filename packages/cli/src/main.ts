@@ -28,7 +28,7 @@ import {
   type LogRecord,
   type SyncEventRecord,
   type TraceFormat,
-} from '@scs-doctor/core';
+} from '@scs-doctor/core/internal';
 import { USAGE, VERSION } from './usage.js';
 import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
 import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, testRulePack } from '@scs-doctor/adapters';

@@ -1,5 +1,5 @@
 /** Option readers the commands share: each refuses a bad value with a USAGE error that names it. */
-import { parseDuration, parseTime, ScsDoctorError } from '@scs-doctor/core';
+import { parseDuration, parseTime, ScsDoctorError } from '@scs-doctor/core/internal';
 import { LOG_FORMATS, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema } from '@scs-doctor/core';
+import { ReportSchema } from '@scs-doctor/core/internal';
 import { run } from './run.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectionStatus, diagnose, ReportSchema, type Report, type RulePack } from '@scs-doctor/core';
+import { connectionStatus, diagnose, ReportSchema, type Report, type RulePack } from '@scs-doctor/core/internal';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 import { run } from './run.js';

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportSchema } from '@scs-doctor/core';
+import { ReportSchema } from '@scs-doctor/core/internal';
 import { LOG_FORMATS } from '@scs-doctor/adapters';
 import { run } from './run.js';
 

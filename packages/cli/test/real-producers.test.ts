@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ReportSchema, type Report } from '@scs-doctor/core';
+import { ReportSchema, type Report } from '@scs-doctor/core/internal';
 import { run } from './run.js';
 
 const dir = fileURLToPath(new URL('../../adapters/test/fixtures/producers/', import.meta.url));

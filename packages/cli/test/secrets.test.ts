@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORMATS, render, renderHtml, renderJson, renderMarkdown, renderText, type Report } from '@scs-doctor/core';
+import { FORMATS, render, renderHtml, renderJson, renderMarkdown, renderText, type Report } from '@scs-doctor/core/internal';
 import { diagnoseInputs, loadRulePack } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 import { run, type Run } from './run.js';

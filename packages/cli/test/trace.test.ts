@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '@scs-doctor/core';
+import type { Trace } from '@scs-doctor/core/internal';
 import { run } from './run.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'scs-doctor-trace-'));

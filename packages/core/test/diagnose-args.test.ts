@@ -4,7 +4,7 @@
  * missing rule pack, without which nothing can be judged, is a typed error.
  */
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, type DiagnoseInput, type RulePack } from '../src/index.js';
+import { compileRules, diagnose, type DiagnoseInput, type RulePack } from '../src/internal.js';
 import { rule } from './helpers.js';
 
 const pack = compileRules([rule({ id: 'boom', signature: { anchors: ['boom'] } })]);

@@ -31,7 +31,7 @@ import {
   type RulePack,
   type SyncEventRecord,
   TEXTLESS_KINDS,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { checkConditions, factReader, parsePath } from '../src/rules/conditions.js';
 import { rule } from './helpers.js';
 

@@ -4,7 +4,7 @@
  * Markdown text is written as entities.
  */
 import { describe, expect, it } from 'vitest';
-import { codeSpan, compileRules, diagnose, formatProblem, markdownText, render, visible } from '../src/index.js';
+import { codeSpan, compileRules, diagnose, formatProblem, markdownText, render, visible } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const CLEAR = '\x1b[2J\x1b[H';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { chainHas, compileRules, dictTracebackChain, errorObjectChain, exceptionInText, onFrameLine, pythonChain, type Rule } from '../src/index.js';
+import { chainHas, compileRules, dictTracebackChain, errorObjectChain, exceptionInText, onFrameLine, pythonChain, type Rule } from '../src/internal.js';
 
 const producers = fileURLToPath(new URL('../../adapters/test/fixtures/producers/', import.meta.url));
 const pythonLog = readFileSync(producers + 'python-logging.log', 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, runFixture, type FixtureReader, type LogRecord } from '../src/index.js';
+import { compileRules, runFixture, type FixtureReader, type LogRecord } from '../src/internal.js';
 import { rule } from './helpers.js';
 
 const pack = compileRules([rule({ id: 'boom', signature: { anchors: ['boom happened'] } })]);

@@ -1,5 +1,5 @@
-import type { LogRecord, Rule, RuleInput } from '../src/index.js';
-import { RuleSchema } from '../src/index.js';
+import type { LogRecord, Rule, RuleInput } from '../src/internal.js';
+import { RuleSchema } from '../src/internal.js';
 
 /** A valid rule with overrides; the defaults describe a made-up signature. */
 export function rule(over: Partial<RuleInput> & { id: string }): Rule {

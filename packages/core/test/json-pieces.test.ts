@@ -4,7 +4,7 @@
  * longest string V8 can make: "Invalid string length").
  */
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, renderJson, renderJsonPieces, type Report } from '../src/index.js';
+import { compileRules, diagnose, renderJson, renderJsonPieces, type Report } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const pack = compileRules([rule({ id: 'boom', signature: { anchors: ['boom'], pattern: 'boom (?<what>.+)$' }, summary: 'Boom {{what}}' })]);

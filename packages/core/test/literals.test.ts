@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { literalScanner } from '../src/index.js';
+import { literalScanner } from '../src/internal.js';
 
 /** Every (literal index, start) of an occurrence, sorted. */
 function occurrences(literals: readonly string[], s: string): [number, number][] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, mergeReports, parseReport, ScsDoctorError } from '../src/index.js';
+import { compileRules, diagnose, mergeReports, parseReport, ScsDoctorError } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const pack = compileRules([

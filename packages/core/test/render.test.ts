@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, render } from '../src/index.js';
+import { compileRules, diagnose, render } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const pack = compileRules([rule({ id: 'tags', signature: { anchors: ['uncovered tags'], pattern: 'uncovered tags: (?<tags>.+)$' }, params: { tags: { type: 'list' } }, summary: 'Tags {{tags}} uncovered', remediation: ['Map <b>{{tags}}</b>.'] })]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { shapeHash } from '../../../scripts/schema-hash.js';
-import { compileRules, diagnose, reportJsonSchema, SCHEMA_VERSION } from '../src/index.js';
+import { compileRules, diagnose, reportJsonSchema, SCHEMA_VERSION } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const shipped = JSON.parse(readFileSync(new URL('../schema/report.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;

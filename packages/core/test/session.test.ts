@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, DiagnosisSession, diagnose } from '../src/index.js';
+import { compileRules, DiagnosisSession, diagnose } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const pack = compileRules([

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTime, sideOf, SYNC_EVENT_KEYS, SyncEventSchema, syncStatusOf } from '../src/index.js';
+import { parseTime, sideOf, SYNC_EVENT_KEYS, SyncEventSchema, syncStatusOf } from '../src/internal.js';
 
 const RUNS = Number(process.env['SCS_PROPERTY_RUNS'] ?? 300);
 const BASE = { connectionId: 'c-1', status: 'failure', startedAt: '2026-05-12T09:00:00.000Z' };

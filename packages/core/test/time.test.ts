@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/index.js';
+import { compileRules, diagnose, formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/internal.js';
 
 describe('normalizeTime', () => {
   it.each([

@@ -4,7 +4,7 @@
  * way the admin backend exports them (camelCase, ISO times, files with outcomes).
  */
 import { describe, expect, it } from 'vitest';
-import { compileRules, trace, renderTrace, type SyncEventRecord, type Trace, type TraceCheck } from '../src/index.js';
+import { compileRules, trace, renderTrace, type SyncEventRecord, type Trace, type TraceCheck } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const NOW = '2026-05-12T12:00:00Z';

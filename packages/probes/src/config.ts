@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ScsDoctorError } from '@scs-doctor/core';
+import { ScsDoctorError } from '@scs-doctor/core/internal';
 import { MAX_PROBE_TIMEOUT_MS } from './s3.js';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (credentials are never written in the config file)');

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { ProbeRecord, Problem } from '@scs-doctor/core';
+import type { ProbeRecord, Problem } from '@scs-doctor/core/internal';
 import type { DeploymentConfig } from './config.js';
 import { createHealthProbe } from './health.js';
 import { createLabelProbe, readObjectStores, OBJECT_STORE_FIELDS, SERVICE_TITLE, type ObjectStoreMapping, type ServiceName } from './labels.js';

@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { ProbeRecord } from '@scs-doctor/core';
+import type { ProbeRecord } from '@scs-doctor/core/internal';
 import type { Probe } from './index.js';
 
 export const SCS_HEALTH_PROBE = 'scs-health';

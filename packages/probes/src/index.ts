@@ -1,5 +1,5 @@
 /** Read-only probes of a deployment: S3 buckets and manifests, the Master Key, and the config that names them. */
-import type { ProbeRecord } from '@scs-doctor/core';
+import type { ProbeRecord } from '@scs-doctor/core/internal';
 
 /**
  * A probe: one source of deployment checks. `run()` returns one record per check, `ok` ones too;

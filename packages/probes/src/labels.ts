@@ -11,7 +11,7 @@
  * `{ bucket, region, endpoint }`. Values here are bucket names, regions and URLs, not credentials;
  * a URL's user info is dropped all the same.
  */
-import type { ProbeRecord } from '@scs-doctor/core';
+import type { ProbeRecord } from '@scs-doctor/core/internal';
 import type { Probe } from './index.js';
 import type { EnvSnapshot } from './secrets.js';
 

@@ -9,7 +9,7 @@
  */
 // Type-only at load: the SDK is imported when a probe runs, so diagnosing logs does not pay for it.
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
+import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core/internal';
 import type { Probe } from './index.js';
 
 export type BucketRole = 'inbox' | 'outbox';

@@ -7,7 +7,7 @@
  * offline against a plain SHA-256, and two reports cannot be matched by their fingerprints.
  */
 import { randomBytes, scryptSync } from 'node:crypto';
-import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core';
+import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core/internal';
 import type { Probe } from './index.js';
 
 export const SCS_MASTER_SECRET_ENV = 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET';

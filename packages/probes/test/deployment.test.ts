@@ -8,7 +8,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadDeploymentConfig, prepareDeployment, probeDeployment } from '../src/index.js';

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core';
+import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core/internal';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createHealthProbe } from '../src/index.js';

@@ -3,7 +3,7 @@
  * each supported shape (env file, JSON, Kubernetes Secret / ConfigMap YAML) and compared label by label.
  */
 import { fileURLToPath } from 'node:url';
-import { diagnose, DiagnosisSession } from '@scs-doctor/core';
+import { diagnose, DiagnosisSession } from '@scs-doctor/core/internal';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { describe, expect, test } from 'vitest';
 import { createLabelProbe, readEnvSnapshot, readObjectStores } from '../src/index.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core';
+import { DiagnosisSession, ProbeRecordSchema, type ProbeRecord } from '@scs-doctor/core/internal';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { createS3Probe, loadDeploymentConfig, prepareDeployment, probeDeployment, READ_ONLY_COMMANDS, type S3ProbeOptions } from '../src/index.js';

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiagnosisSession, ProbeRecordSchema } from '@scs-doctor/core';
+import { DiagnosisSession, ProbeRecordSchema } from '@scs-doctor/core/internal';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadRulePack } from '@scs-doctor/adapters';
 import { createSecretsProbe, fingerprint, loadDeploymentConfig, readEnvSnapshot } from '../src/index.js';

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import fg from 'fast-glob';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ruleJsonSchema } from '@scs-doctor/core';
+import { ruleJsonSchema } from '@scs-doctor/core/internal';
 import { rulesDir } from '../src/index.js';
 
 const shipped = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../core/rule.schema.json');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lintRules } from '@scs-doctor/adapters';
-import { checkPattern, DEFAULT_PATTERNS } from '@scs-doctor/core';
+import { checkPattern, DEFAULT_PATTERNS } from '@scs-doctor/core/internal';
 import { rulesDir } from '../src/index.js';
 
 describe('the built-in pack', () => {

@@ -10,7 +10,7 @@
  * document at once: it learns where each entry starts (its line, for evidence) and where a cut or a
  * damaged byte ends what can be read, and only each entry is then parsed on its own.
  */
-import { parseTime, vocabulary } from '@scs-doctor/core';
+import { parseTime, vocabulary } from '@scs-doctor/core/internal';
 
 /** Keys under which a response or an export holds its list of entries (`hits` twice in a search response). */
 const LIST_KEYS: ReadonlySet<string> = new Set(vocabulary.LIST_KEYS);

@@ -1,5 +1,5 @@
 /** Pulls the connection context (side, connection id, shared id) out of structured fields. */
-import { vocabulary, type Side } from '@scs-doctor/core';
+import { vocabulary, type Side } from '@scs-doctor/core/internal';
 
 const SIDE_WORDS: Record<string, Side> = {
   sending: 'sending', send: 'sending', sender: 'sending', outgoing: 'sending', outbound: 'sending', outbox: 'sending',

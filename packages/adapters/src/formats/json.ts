@@ -3,7 +3,7 @@
  * shapes, journald (`journalctl -o json`). The message, level, time, logger and exception are
  * found under their common names; every other key stays in `fields`.
  */
-import { chainOf, pythonChain, vocabulary, type ExceptionLink, type Level } from '@scs-doctor/core';
+import { chainOf, pythonChain, vocabulary, type ExceptionLink, type Level } from '@scs-doctor/core/internal';
 import { toLevel } from './levels.js';
 
 export interface JsonLog {

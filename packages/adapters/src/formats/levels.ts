@@ -1,4 +1,4 @@
-import type { Level } from '@scs-doctor/core';
+import type { Level } from '@scs-doctor/core/internal';
 
 const NAMES: Record<string, Level> = {
   trace: 'trace', debug: 'debug', dbg: 'debug', verbose: 'debug',

@@ -2,7 +2,7 @@
  * Parses the header of a text log line: Python logging's common layouts, uvicorn/gunicorn,
  * structlog's console renderer and logfmt. What is not recognised stays plain text.
  */
-import type { Level } from '@scs-doctor/core';
+import type { Level } from '@scs-doctor/core/internal';
 import { toLevel } from './levels.js';
 
 export interface TextHeader {

@@ -1,5 +1,5 @@
 /** What must not change when the same failures are written in another format. */
-import type { Diagnosis, InputStats, Report } from '@scs-doctor/core';
+import type { Diagnosis, InputStats, Report } from '@scs-doctor/core/internal';
 
 export interface DiagnosisSummary {
   ruleId: string;

@@ -1,5 +1,5 @@
 /** Runs bytes through the real reader and returns the records it hands over and the report. */
-import { DiagnosisSession, type LogRecord, type Report, type RulePack } from '@scs-doctor/core';
+import { DiagnosisSession, type LogRecord, type Report, type RulePack } from '@scs-doctor/core/internal';
 import { readLogText, type ReadOptions } from '../../src/index.js';
 
 export const NOW = '2026-05-12T12:00:00Z';

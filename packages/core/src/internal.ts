@@ -1,0 +1,81 @@
+/**
+ * Everything the sibling packages (@scs-doctor/adapters, @scs-doctor/cli, @scs-doctor/probes)
+ * share with core, as `@scs-doctor/core/internal`. No compatibility promise: host apps use
+ * `@scs-doctor/core`.
+ */
+export { ScsDoctorError, isScsDoctorError, formatPlace, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
+export { parseTime, normalizeTime, toIso, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
+export {
+  LEVELS,
+  LEVEL_NUMBER,
+  LevelSchema,
+  LogRecordSchema,
+  SyncEventSchema,
+  SyncFileSchema,
+  SYNC_EVENT_KEYS,
+  SYNC_FILE_KEYS,
+  syncStatusOf,
+  sideOf,
+  fileOutcomeOf,
+  ProbeRecordSchema,
+  SideSchema,
+  type Level,
+  type LogRecord,
+  type LogFormat,
+  type Envelope,
+  type Side,
+  type Source,
+  type SyncEvent,
+  type SyncFile,
+  type SyncEventRecord,
+  type ProbeRecord,
+  type ExceptionLink,
+  ExceptionLinkSchema,
+} from './schema/records.js';
+export { RuleSchema, ConditionSchema, OPERATORS, RECORD_KINDS, TEXTLESS_KINDS, type Rule, type RuleInput, type LoadedRule, type RecordKind, type ConditionNode } from './schema/rule.js';
+export {
+  ReportSchema,
+  DiagnosisSchema,
+  EvidenceSchema,
+  StatsSchema,
+  SCHEMA_VERSION,
+  type Report,
+  type Diagnosis,
+  type Evidence,
+  type Stats,
+  type InputStats,
+  type Unmatched,
+  type UnmatchedRest,
+  type ParamValue,
+  type Connection,
+  type ConnectionState,
+  type Attempt,
+  type Peer,
+  ConnectionSchema,
+} from './schema/report.js';
+export { pythonChain, dictTracebackChain, errorObjectChain, chainOf, chainHas, exceptionInText, onFrameLine, TRACEBACK_HEADER } from './exceptions.js';
+export * as vocabulary from './vocabulary.js';
+export { analyzeRule, UNWRITTEN, CONTEXT_KEYS, type RuleProblem } from './rules/analyze.js';
+export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse.js';
+export { compileRules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
+export { compileConditions, traceConditions, type Facts, type Predicate, type ConditionTrace, type ConditionOptions, type OperatorCallback } from './rules/conditions.js';
+export { literalScanner, type LiteralScanner } from './rules/literals.js';
+export { unsafeRegexReason, checkPattern, type PatternVerdict, type PatternFacts } from './rules/safety.js';
+export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
+export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
+export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
+export { reportJsonSchema } from './schema/report-json-schema.js';
+export { OUTCOME_TOKENS } from './engine/outcomes.js';
+export { rootException } from './engine/aggregator.js';
+export { messageTemplate } from './engine/normalize.js';
+export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
+export { mergeReports, parseReport } from './engine/merge.js';
+export { hideIds } from './engine/hide.js';
+export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
+export { visible, visibleLine, codeSpan, markdownText } from './escape.js';
+export { renderJsonPieces } from './render/index.js';
+export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
+export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
+export { trace, TRACE_CHECKS, TRACE_FACTS, INFOSEC_SCHEMAS, type Trace, type TraceOptions, type TraceCheck, type TraceCheckDefinition, type TraceEvidence, type TraceConnection, type TraceVerdict, type HostFact, type HostOperator } from './engine/trace.js';
+export { renderTrace, TRACE_FORMATS, type TraceFormat } from './render/trace.js';
+export { logReportBuilt, type Logger, type LogMethod, type Progress, type ProgressCallback, type ObserveOptions } from './observe.js';
