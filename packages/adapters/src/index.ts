@@ -7,7 +7,7 @@ export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js'
 export { lintRules, type LintOptions, type LintResult } from './rules-lint.js';
 export { scaffoldRule, unmatchedSamples, type Scaffold, type ScaffoldOptions } from './scaffold.js';
 export { explainText, renderExplanation, type Explanation, type RecordTrace, type RuleTrace, type ExplainOptions } from './explain.js';
-export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
+export { diagnoseInputs, diagnoseLines, type DiagnoseInputsOptions, type DiagnoseLinesOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
-import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
+import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
 export const MAX_RULE_FILE_BYTES = 1 << 20;
@@ -80,7 +80,8 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
 }
 
 /** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
-export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
+export async function loadRulePack(dirs: readonly string[], options: CompileOptions & Pick<ObserveOptions, 'logger'> = {}): Promise<RulePack> {
+  const started = Date.now();
   enableRegexBudget();
   const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}) });
   const errors = problems.filter((p) => p.severity !== 'warning');
@@ -88,5 +89,7 @@ export async function loadRulePack(dirs: readonly string[], options: CompileOpti
     const first = errors[0]!;
     throw new ScsDoctorError(first.code === 'RULES_NOT_FOUND' ? 'RULES_NOT_FOUND' : 'RULE_INVALID', errors.length === 1 ? first.message : `${errors.length} problems in rule files`, { file: first.file, line: first.line, column: first.column }, errors);
   }
-  return compileRules(rules, options);
+  const pack = compileRules(rules, options);
+  options.logger?.debug({ dirs: dirs.length, rules: pack.rules.length, warnings: problems.length, ms: Date.now() - started }, 'rule pack compiled');
+  return pack;
 }

@@ -1,10 +1,11 @@
 /** The main job: read every input and sync history into one session and return the report. */
-import { DiagnosisSession, isScsDoctorError, type ProbeRecord, type Problem, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { promises as fs } from 'node:fs';
+import { DiagnosisSession, isScsDoctorError, logReportBuilt, type Logger, type ObserveOptions, type ProbeRecord, type Problem, type ProgressCallback, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import { readEventsStream } from './events.js';
-import { readLogStream, type ReadOptions } from './reader.js';
+import { readLogStream, readLogText, type ReadOptions } from './reader.js';
 import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';
 
-export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions {
+export interface DiagnoseInputsOptions extends SessionOptions, ReadOptions, ObserveOptions {
   /** Log inputs: files, directories, globs, `-` for standard input. */
   inputs?: readonly string[] | undefined;
   /** Sync-history files (JSON array, `{events: [...]}` or NDJSON; gzip allowed). */
@@ -35,15 +36,88 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
  * own. True when something was lost (its problem is in the session): the input, a member, or the
  * rest of an archive after a damaged header.
  */
-export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
+export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions & ObserveOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
   let lost = false;
   try {
-    for await (const part of openLogInputs(input, stdin, options)) if (await readLogPart(session, part, options)) lost = true;
+    const total = await plainSize(input);
+    for await (const part of openLogInputs(input, stdin, options)) {
+      const started = Date.now();
+      const observed = new Observed(session, part.name, 'logs', part.name === input.name ? total : undefined, options.onProgress);
+      if (await readLogPart(session, { name: part.name, stream: observed.stream(part.stream) }, options)) lost = true;
+      observed.done();
+      logInputRead(options.logger, session, part.name, 'logs', started);
+    }
   } catch (e) {
     noteError(session, e, input.name);
     lost = true;
   }
   return lost;
+}
+
+/** The size of a plain (not compressed) file, for progress; undefined for standard input and gzip. */
+async function plainSize(input: InputRef): Promise<number | undefined> {
+  if (!input.path || /\.(?:gz|tgz)$/i.test(input.path)) return undefined;
+  try {
+    return (await fs.stat(input.path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+const PROGRESS_STEP = 64 * 1024;
+
+/** Lines of an input accounted for so far (the reader counts `linesRead` itself when it ends). */
+function linesSoFar(session: DiagnosisSession, name: string, kind: 'logs' | 'events'): number {
+  const s = session.input(name, kind);
+  return Math.max(s.linesRead, s.linesMatched + s.linesUnmatched + s.linesSkipped);
+}
+
+/** Counts an input's bytes as it is read, and reports its progress. */
+class Observed {
+  bytes = 0;
+  private next = PROGRESS_STEP;
+  constructor(
+    private readonly session: DiagnosisSession,
+    private readonly name: string,
+    private readonly kind: 'logs' | 'events',
+    private totalBytes: number | undefined,
+    private readonly onProgress: ProgressCallback | undefined,
+  ) {}
+
+  /** The input's chunks, counted: a progress call at most every 64 KiB. */
+  async *stream(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+    if (!this.onProgress) {
+      yield* source;
+      return;
+    }
+    for await (const chunk of source) {
+      this.bytes += chunk.length;
+      yield chunk;
+      if (this.bytes >= this.next) {
+        this.next = this.bytes + PROGRESS_STEP;
+        this.report(false);
+      }
+    }
+  }
+
+  /** The last call for this input, after the reader has counted its lines. */
+  done(): void {
+    this.report(true);
+  }
+
+  private report(done: boolean): void {
+    if (!this.onProgress) return;
+    // A total that the bytes outgrow (a file compressed without a .gz name) is dropped rather than shown wrong.
+    if (this.totalBytes !== undefined && this.bytes > this.totalBytes) this.totalBytes = undefined;
+    this.onProgress({ input: this.name, kind: this.kind, bytes: this.bytes, lines: linesSoFar(this.session, this.name, this.kind), totalBytes: this.totalBytes, done });
+  }
+}
+
+/** One debug line per input read: its size, lines, records, time; never its text. */
+function logInputRead(logger: Logger | undefined, session: DiagnosisSession, name: string, kind: 'logs' | 'events', started: number): void {
+  if (!logger) return;
+  const s = session.input(name, kind);
+  logger.debug({ input: name, kind, bytes: s.bytesRead, lines: s.linesRead, records: s.records, matched: s.linesMatched, skipped: s.linesSkipped, error: s.error?.code, ms: Date.now() - started }, 'input read');
 }
 
 /** Records an error as the problem of the input it names (a member's, or its archive's), else of `name`. */
@@ -87,6 +161,7 @@ async function readLogPart(session: DiagnosisSession, part: LogPart, options: Re
  * @example const { report } = await diagnoseInputs(pack, { inputs: ['logs/'], events: ['history.json'] });
  */
 export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOptions): Promise<DiagnoseInputsResult> {
+  const startedAll = Date.now();
   const session = new DiagnosisSession(pack, options);
   const receivingSharedIds = new Set<string>();
   const cwd = options.cwd ?? process.cwd();
@@ -96,8 +171,10 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
   const events = await expandInputs(options.events ?? [], cwd);
   if (noteMissing(session, events.missing)) lost = true;
   for (const input of events.inputs) {
+    const started = Date.now();
+    const observed = new Observed(session, input.name, 'events', await plainSize(input), options.onProgress);
     try {
-      const r = await readEventsStream(await openInput(input, options.stdin, options), input.name, session, {
+      const r = await readEventsStream(observed.stream(await openInput(input, options.stdin, options)), input.name, session, {
         onEvent: (e) => {
           if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
         },
@@ -109,6 +186,8 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
       const code = isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE';
       session.problem({ code, message: (e as Error).message, file: input.name }, input.name);
     }
+    observed.done();
+    logInputRead(options.logger, session, input.name, 'events', started);
   }
   if (options.probe) {
     // A deployment input that could not be used (an env snapshot, a credential variable) is a
@@ -118,5 +197,40 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
     for (const p of problems) session.problem(p);
     for (const p of records) session.probe(p);
   }
-  return { report: session.report(), lost };
+  const report = session.report();
+  logReportBuilt(options.logger, report, startedAll);
+  return { report, lost };
+}
+
+/** Options of {@link diagnoseLines}: the session's, the reader's and the observing ones. */
+export interface DiagnoseLinesOptions extends SessionOptions, ReadOptions, ObserveOptions {
+  /** The name the report gives these lines (default `(lines)`). */
+  name?: string | undefined;
+}
+
+/**
+ * Diagnoses log lines a host already holds in memory (from its log store): the lines are read as
+ * a file of them would be (every shape the file reader knows, tracebacks joined), then matched.
+ *
+ * @example
+ * ```ts
+ * import { diagnoseLines, loadRulePack } from '@scs-doctor/adapters';
+ * import { rulesDir } from '@scs-doctor/rules';
+ * const pack = await loadRulePack([rulesDir]);
+ * const report = diagnoseLines(pack, ['2026-05-12 09:00:02,905 ERROR [scs.sync.sender] shared secret unavailable: InvalidToken']);
+ * console.log(report.diagnoses[0]?.ruleId); // shared-secret-invalid-token
+ * ```
+ */
+export function diagnoseLines(pack: RulePack, lines: Iterable<string>, options: DiagnoseLinesOptions = {}): Report {
+  const started = Date.now();
+  const name = options.name ?? '(lines)';
+  const session = new DiagnosisSession(pack, options);
+  const text = Array.isArray(lines) ? (lines as string[]).join('\n') : [...lines].join('\n');
+  readLogText(text.length > 0 ? text + '\n' : text, name, session, options);
+  const stats = session.input(name, 'logs');
+  options.onProgress?.({ input: name, kind: 'logs', bytes: stats.bytesRead, lines: stats.linesRead, totalBytes: stats.bytesRead, done: true });
+  logInputRead(options.logger, session, name, 'logs', started);
+  const report = session.report();
+  logReportBuilt(options.logger, report, started);
+  return report;
 }

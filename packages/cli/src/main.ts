@@ -6,7 +6,6 @@
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
 import {
   FORMATS,
   formatProblem,
@@ -20,6 +19,7 @@ import {
   ruleJsonSchema,
   visibleLine,
   ScsDoctorError,
+  type Logger,
   type OutputFormat,
   type Report,
   renderTrace,
@@ -30,6 +30,7 @@ import {
   type TraceFormat,
 } from '@scs-doctor/core/internal';
 import { USAGE, VERSION } from './usage.js';
+import { progressLine } from './progress.js';
 import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
 import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, testRulePack } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
@@ -43,31 +44,31 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   cwd: string;
   isTTY: boolean;
+  /** Standard error is a terminal: the progress line is drawn there (default: false). */
+  stderrIsTTY?: boolean;
 }
 
-const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) });
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY) });
 
-
-/** The calls the CLI makes on its diagnostic logger. */
-interface Log {
-  debug(fields: object, message: string): void;
-}
-const SILENT: Log = { debug: () => undefined };
 
 /**
- * Diagnostic logs go to standard error as pino JSON lines; they never carry record text. The CLI
- * logs only at debug level, so without --verbose nothing is written and pino is not even loaded.
+ * --verbose: the library's debug lines go to standard error as pino JSON lines (never record
+ * text). pino is loaded only then.
  */
-async function logger(verbose: boolean, io: Io): Promise<Log> {
-  if (!verbose) return SILENT;
+async function logger(verbose: boolean, io: Io): Promise<Logger | undefined> {
+  if (!verbose) return undefined;
   const { pino } = await import('pino');
-  const log: Logger = pino({ level: 'debug', base: undefined }, io.stderr as unknown as import('pino').DestinationStream);
-  return { debug: (fields, message) => log.debug(fields, message) };
+  const p = pino({ level: 'debug', base: undefined }, io.stderr as unknown as import('pino').DestinationStream);
+  // Only its level methods: a pino logger's type answers any property name, `then` too, so it cannot be awaited as is.
+  const methods: Logger = { debug: p.debug.bind(p), info: p.info.bind(p), warn: p.warn.bind(p), error: p.error.bind(p) };
+  return methods;
 }
 
 async function write(io: Io, text: string, output: string | undefined): Promise<void> {
-  if (output) await fs.writeFile(output, text);
-  else
+  if (output) {
+    await fs.writeFile(output, text);
+    io.stderr.write(`scs-doctor: report written to ${visibleLine(output)}\n`);
+  } else
     await new Promise<void>((resolve) => {
       // A reader that went away (`| head`) never drains: stop waiting when the pipe closes or fails.
       const done = () => {
@@ -120,6 +121,7 @@ async function writeReport(io: Io, report: Report, format: OutputFormat, color: 
   } finally {
     await fh?.close();
   }
+  if (output) io.stderr.write(`scs-doctor: report written to ${visibleLine(output)}\n`);
 }
 
 function formatOption(v: string | undefined): OutputFormat {
@@ -152,6 +154,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
+      quiet: { type: 'boolean', short: 'q' },
     },
   });
   const format = formatOption(values.format);
@@ -192,12 +195,13 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   // Snapshots and credential variables are read now: what is missing becomes a problem of the report.
   const deployment = config ? await prepareDeployment(config) : undefined;
   const log = await logger(Boolean(values.verbose), io);
+  const progress = io.stderrIsTTY && !values.quiet && !values.verbose ? progressLine(io.stderr) : undefined;
   const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
-  const pack = await loadRulePack(dirs);
-  log.debug({ rules: pack.rules.length }, 'rule pack loaded');
-  const started = Date.now();
+  const pack = await loadRulePack(dirs, { logger: log });
   const { report: full, lost } = await diagnoseInputsParallel(dirs, {
+    logger: log,
+    onProgress: progress?.onProgress,
     jobs,
     pack,
     inputs: positionals,
@@ -213,8 +217,8 @@ async function diagnose(args: string[], io: Io): Promise<number> {
     stdin: io.stdin,
     probe: deployment ? (sharedIds) => deployment.run(sharedIds) : undefined,
   });
+  progress?.end();
   const report = values['hide-ids'] ? hideIds(full) : full;
-  log.debug({ ms: Date.now() - started, lines: report.stats.linesRead, diagnoses: report.diagnoses.length }, 'diagnosis done');
   const color = values['no-color'] ? false : (values.color ?? (io.isTTY && !values.output && !process.env['NO_COLOR']));
   await writeReport(io, report, format, color, values.output);
   if (lost) {
@@ -250,7 +254,7 @@ async function merge(args: string[], io: Io): Promise<number> {
       'hide-ids': { type: 'boolean' },
     },
   });
-  const format = formatOption(values.format ?? 'json');
+  const format = formatOption(values.format);
   const { now, staleAfterMs } = clockOptions(values);
   const dirs = ruleDirs(values);
   if (positionals.length === 0) usage('merge needs at least one report file (written by diagnose --format json)');

@@ -10,7 +10,7 @@ export const USAGE = `Usage:
                       [--no-builtin] [--log-format auto|python|plain|json|cri|docker]
                       [--redact REGEX]... [--max-evidence N] [--max-unmatched N]
                       [--config DEPLOYMENT.json] [--jobs N] [--max-inflated-bytes SIZE]
-                      [--hide-ids] [--color|--no-color] [--verbose]
+                      [--hide-ids] [--explain] [--color|--no-color] [--verbose] [--quiet]
   scs-doctor merge REPORT.json... [--format text|json|markdown|html] [--output FILE]
                    [--now ISO-8601] [--stale-after 6h] [--rules DIR]... [--no-builtin] [--hide-ids]
   scs-doctor trace ID [INPUT...] [--events FILE]... [--facts FACTS.json]
@@ -26,6 +26,29 @@ export const USAGE = `Usage:
   scs-doctor schema report|rule
   scs-doctor explain "LINE" [--rule ID]... [--rules DIR]... [--no-builtin] [--json]
   scs-doctor diagnose ... --explain
+
+Options of diagnose (merge and trace take those that apply to them):
+  --events FILE          a sync history to read (repeatable): JSON array, API page or response, NDJSON
+  -f, --format F         text (default), json, markdown (for tickets) or html (one self-contained file)
+  -o, --output FILE      write the report to FILE instead of standard output (says where on stderr)
+  --now ISO-8601         judge connections at this time instead of the current time
+  --stale-after D        how old a connection's newest sync may be before sync-stale (default 6h)
+  --rules DIR            add the rules in DIR to the pack (repeatable)
+  --no-builtin           leave out the built-in rules (then give --rules)
+  --log-format F         read every line as this format instead of detecting it per line
+  --redact REGEX         also redact what REGEX matches from the report (repeatable)
+  --max-evidence N       evidence lines kept per diagnosis (default 5)
+  --max-unmatched N      unmatched error messages listed (default 20)
+  --max-inflated-bytes S largest decompressed size per gzip input, e.g. 64M or 4G (default 1G)
+  --config FILE          run read-only deployment checks described by FILE
+  -j, --jobs N           read log files in N worker threads (default 1, at most the cores)
+  --hide-ids             replace connection ids, names and Shared IDs by stable placeholders
+  --explain              after the report, explain each diagnosis's evidence stage by stage
+  --color, --no-color    force or turn off colour in text output
+  -v, --verbose          debug lines of what was read and how long it took, as JSON on stderr
+  -q, --quiet            no progress line (it is drawn only when stderr is a terminal)
+  -h, --help             this text
+  --version              the version
 
 INPUT is a file, a directory, a glob (quote it; scs-doctor expands it) or - for standard input.
 Gzip is read transparently; a tar or tar.gz support bundle is read file by file; a log store's

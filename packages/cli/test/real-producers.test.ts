@@ -51,14 +51,14 @@ describe('CPython logging with real exceptions', () => {
     expect(empty).toHaveLength(1);
     expect(own).toHaveLength(2);
     expect(d.count).toBe(empty.length + own.length + repr.length);
-    expect(d.evidence.map((e) => e.line).sort((a, b) => a - b)).toEqual([...empty, ...own, ...repr].sort((a, b) => a - b));
+    expect(d.evidence.map((e) => e.line ?? 0).sort((a, b) => a - b)).toEqual([...empty, ...own, ...repr].sort((a, b) => a - b));
   });
 
   it('NoSuchKey in the message, as the cause, and as repr; not when it was only handled before AccessDenied', async () => {
     const r = await report(file);
     const d = r.diagnoses.find((x) => x.ruleId === 'manifest-key-missing')!;
     const expected = [...linesWith(file, 'connection_id=7d2e0b44 properties read failed'), ...linesWith(file, 'PropertiesReadFailed: properties read failed')];
-    expect(d.evidence.map((e) => e.line).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+    expect(d.evidence.map((e) => e.line ?? 0).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
     expect(d.count).toBe(3);
     const denied = r.unmatched.find((u) => u.template.includes('AccessDenied'));
     expect(denied?.sample.line).toBe(linesWith(file, 'connection_id=0a0b0c0d')[0]);
@@ -68,7 +68,7 @@ describe('CPython logging with real exceptions', () => {
   it('evidence never points at a traceback frame or its source line', async () => {
     const r = await report(file);
     const text = lines(file);
-    for (const d of r.diagnoses) for (const e of d.evidence) expect(text[e.line - 1]).toMatch(/^\S/);
+    for (const d of r.diagnoses) for (const e of d.evidence) expect(text[(e.line ?? 0) - 1]).toMatch(/^\S/);
   });
 });
 

@@ -8,7 +8,7 @@ export interface Run {
 }
 
 /** Runs the CLI in process with captured streams. */
-export async function run(args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<Run> {
+export async function run(args: string[], options: { stdin?: string; cwd?: string; stderrIsTTY?: boolean } = {}): Promise<Run> {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks: Buffer[] = [];
@@ -21,6 +21,7 @@ export async function run(args: string[], options: { stdin?: string; cwd?: strin
     stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
     cwd: options.cwd ?? process.cwd(),
     isTTY: false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
   };
   const code = await main(args, io);
   return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr: Buffer.concat(errChunks).toString('utf8') };

@@ -160,6 +160,8 @@ function recording(pack: RulePack): { pack: RulePack; calls: Call[] } {
   const spy: RulePack = {
     rules: pack.rules,
     rawFilter: pack.rawFilter,
+    strongFilter: pack.strongFilter,
+    conditionOptions: pack.conditionOptions,
     reads: (kind) => pack.reads(kind),
     readsWithoutText: (kind) => pack.readsWithoutText(kind),
     rule: (id) => pack.rule(id),

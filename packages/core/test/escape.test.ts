@@ -4,7 +4,7 @@
  * Markdown text is written as entities.
  */
 import { describe, expect, it } from 'vitest';
-import { codeSpan, compileRules, diagnose, formatProblem, markdownText, render, visible } from '../src/internal.js';
+import { codeSpan, compileRules, diagnose, formatProblem, markdownText, render, visible, type LogRecord } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
 const CLEAR = '\x1b[2J\x1b[H';
@@ -14,7 +14,7 @@ const RLO = '\u202e';
 const FAKE = `${CLEAR}${TITLE}${C1_CSI}No known failure found${RLO}gnp.exe`;
 const pack = compileRules([rule({ id: 'boom', signature: { anchors: ['boom'], pattern: 'boom (?<what>.+)$' }, summary: 'Boom {{what}}' })]);
 const report = diagnose(pack, {
-  logs: [log(`boom ${FAKE} \`\`\`<img src=x onerror=alert(1)>\`\`\``, { time: '2026-05-12T10:00:00Z', connectionId: `c-1${CLEAR}`, connectionName: `Partner${TITLE}\r` })],
+  logs: [log(`boom ${FAKE} \`\`\`<img src=x onerror=alert(1)>\`\`\``, { time: '2026-05-12T10:00:00Z', connectionId: `c-1${CLEAR}`, connectionName: `Partner${TITLE}\r` } as Partial<LogRecord>)],
 });
 
 /** Control characters other than LF, and the bidi/format characters. */

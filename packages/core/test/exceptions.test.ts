@@ -111,7 +111,7 @@ describe('signature.exception', () => {
   const rule = (signature: Rule['signature']): Rule =>
     ({
       id: 'r', title: 't', severity: 'error', side: 'sending', category: 'c', references: ['x'], appliesTo: ['log'], signature,
-      params: {}, summary: 's', cause: 'c', impact: 'i', remediation: ['r'], groupBy: [], resolution: 'success', peer: [],
+      params: {}, summary: 's', cause: 'c', impact: 'i', remediation: ['r'], groupBy: [], resolution: 'success', peer: [], explains: [],
     }) as Rule;
   const facts = (exceptions: unknown[] = []) => ({ kind: 'log', exceptions, params: {} });
 

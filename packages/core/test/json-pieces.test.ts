@@ -16,7 +16,7 @@ describe('renderJsonPieces', () => {
   });
 
   it('a report with 100,000 inputs: the same text, no piece over a few KB', () => {
-    const input = small.stats.inputs[0] ?? { name: 'x', kind: 'logs', bytesRead: 0, linesRead: 0, linesMatched: 0, linesUnmatched: 0, linesSkipped: 0, skipped: {} };
+    const input = small.stats.inputs[0] ?? { name: 'x', kind: 'logs', bytesRead: 0, linesRead: 0, linesMatched: 0, linesUnmatched: 0, linesSkipped: 0, skipped: {}, records: 0, formats: {}, truncatedLines: 0 };
     const big: Report = { ...small, stats: { ...small.stats, inputs: Array.from({ length: 100_000 }, (_, i) => ({ ...input, name: `bundle.tar:logs/${i}.log` })) } };
     let longest = 0;
     let text = '';

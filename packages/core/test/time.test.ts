@@ -79,7 +79,7 @@ describe('strict bounds', () => {
   });
 
   it('an event time past the bounds is refused with its field named', () => {
-    const r = diagnose(compileRules([]), { events: [{ id: '1', connectionId: 'c-1', direction: 'sending', status: 'failure', startedAt: '2026-05-12T10:00:00+15:00' }], now: '2026-05-12T12:00:00Z' });
+    const r = diagnose(compileRules([]), { events: [{ id: '1', connectionId: 'c-1', direction: 'sending', status: 'failure', startedAt: '2026-05-12T10:00:00+15:00' }] }, { now: Date.parse('2026-05-12T12:00:00Z') });
     expect(r.stats.problems.map((p) => [p.code, p.message.split(':')[0]])).toEqual([['EVENT_INVALID', 'startedAt']]);
   });
 });

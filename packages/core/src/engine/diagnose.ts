@@ -2,6 +2,7 @@ import { formatProblem, ScsDoctorError, type Problem } from '../errors.js';
 import type { RulePack } from '../rules/compile.js';
 import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type LogRecord, type ProbeRecord, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
+import { logReportBuilt, type ObserveOptions } from '../observe.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';
 
 export interface DiagnoseInput {
@@ -73,7 +74,8 @@ export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): vo
  * validated as the file reader validates them; invalid ones are reported in `stats.problems`.
  * @example const report = diagnose(pack, { events: rowsFromTheDatabase }, { now: new Date() });
  */
-export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions = {}): Report {
+export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions & Pick<ObserveOptions, 'logger'> = {}): Report {
+  const started = Date.now();
   // Without a pack nothing can be judged: a typed error. Everything else bad is a problem of the report.
   if (typeof pack !== 'object' || pack === null || !Array.isArray((pack as { rules?: unknown }).rules)) {
     throw new ScsDoctorError('OPTION_INVALID', 'diagnose needs a rule pack (from compileRules or loadRulePack)');
@@ -100,7 +102,9 @@ export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionO
     if (r.success) session.probe(r.data as ProbeRecord);
     else session.problem({ code: 'RECORD_INVALID', message: `probe record ${i}: ${reasonOf(r.error.issues)}`, file: '(probes)', line: i });
   }
-  return session.report();
+  const report = session.report();
+  logReportBuilt(typeof options === 'object' && options !== null ? options.logger : undefined, report, started);
+  return report;
 }
 
 /** What the admin backend shows beside one connection. */
@@ -122,7 +126,7 @@ export interface ConnectionStatus {
  * own history, and its peer's when the host has it) and picks the connection out.
  * @example const { connection, active } = connectionStatus(pack, { events: rows }, 'c-5150', { now: new Date() });
  */
-export function connectionStatus(pack: RulePack, input: DiagnoseInput, connectionId: string, options: SessionOptions = {}): ConnectionStatus {
+export function connectionStatus(pack: RulePack, input: DiagnoseInput, connectionId: string, options: SessionOptions & Pick<ObserveOptions, 'logger'> = {}): ConnectionStatus {
   const report = diagnose(pack, input, options);
   const connection = report.connections.find((c) => c.key === connectionId || c.id === connectionId);
   const key = connection?.key ?? connectionId;
