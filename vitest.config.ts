@@ -27,6 +27,8 @@ export default defineConfig({
       pkg('probes'),
       pkg('cli'),
       { extends: true, test: { name: 'examples', include: ['examples/**/*.test.ts'] } },
+      // The packed tarballs installed into scratch host projects (needs `npm run build` first, as `npm ci` does).
+      { extends: true, test: { name: 'packed', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 's3', include: ['packages/probes/test/s3-*.test.ts'], globalSetup: ['packages/probes/test/s3-global-setup.ts'] } },
     ],
   },

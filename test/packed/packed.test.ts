@@ -10,7 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'scs-doctor-host-'));
-const PACKAGES = ['core', 'rules', 'adapters', 'cli'];
+const PACKAGES = ['core', 'rules', 'adapters', 'probes', 'cli'];
+/** What a host that only reads logs installs: no deployment checks, so no AWS SDK. */
+const LOG_ONLY = ['@scs-doctor/core', '@scs-doctor/rules', '@scs-doctor/adapters'];
+const logOnly = mkdtempSync(path.join(tmpdir(), 'scs-doctor-logs-host-'));
 const sh = (cmd: string, args: string[], cwd = scratch) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
 
 beforeAll(() => {
@@ -27,6 +30,9 @@ beforeAll(() => {
   );
   copyFileSync(path.join(root, 'test/packed/host.ts'), path.join(scratch, 'host.ts'));
   sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']);
+  const only = Object.fromEntries(LOG_ONLY.map((n) => [n, tarballs[n]!.replace('file:./', `file:${scratch}/`)]));
+  writeFileSync(path.join(logOnly, 'package.json'), JSON.stringify({ name: 'log-host', private: true, type: 'module', dependencies: only, overrides: only }, null, 2));
+  sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], logOnly);
 }, 300_000);
 
 describe('the packed packages in a fresh host project', () => {
@@ -48,6 +54,20 @@ describe('the packed packages in a fresh host project', () => {
   it('the command runs from the installed package', () => {
     const pkg = JSON.parse(readFileSync(path.join(scratch, 'node_modules/@scs-doctor/cli/package.json'), 'utf8')) as { version: string };
     expect(sh(process.execPath, ['node_modules/@scs-doctor/cli/bin/scs-doctor.js', '--version']).trim()).toBe(pkg.version);
+  });
+
+  it('a host that only reads logs installs no AWS SDK (the deployment checks are their own package)', () => {
+    const installed = JSON.parse(sh('npm', ['ls', '--all', '--json'], logOnly)) as { dependencies?: Record<string, unknown> };
+    const names = new Set<string>();
+    const walk = (deps: Record<string, unknown> | undefined): void => {
+      for (const [name, d] of Object.entries(deps ?? {})) {
+        names.add(name);
+        walk((d as { dependencies?: Record<string, unknown> }).dependencies);
+      }
+    };
+    walk(installed.dependencies);
+    expect([names.has('@scs-doctor/adapters'), names.has('zod'), [...names].filter((n) => n.startsWith('@aws-sdk/') || n === '@scs-doctor/probes')]).toEqual([true, true, []]);
+    expect(existsSync(path.join(logOnly, 'node_modules/@aws-sdk'))).toBe(false);
   });
 
   it('the internal entry point stays reachable for the sibling packages but is not the public one', () => {

@@ -169,13 +169,35 @@ describe('scs-doctor merge', () => {
     const b = path.join(tmp, 'b.json');
     await run(['diagnose', invalidToken, '--format', 'json', '--output', a, ...NOW]);
     await run(['diagnose', invalidToken, '--format', 'json', '--output', b, ...NOW]);
-    const r = await run(['merge', a, b]);
+    const r = await run(['merge', a, b, '--format', 'json']);
     expect(JSON.parse(r.stdout).diagnoses[0].count).toBe(2);
+  });
+
+  it('writes text by default, as diagnose does', async () => {
+    const a = path.join(tmp, 'c.json');
+    await run(['diagnose', invalidToken, '--format', 'json', '--output', a, ...NOW]);
+    const [merged, single] = [await run(['merge', a]), await run(['diagnose', invalidToken, ...NOW])];
+    expect([merged.stdout.startsWith('{'), merged.stdout.includes('shared-secret-invalid-token'), single.stdout.startsWith('{')]).toEqual([false, true, false]);
+  });
+
+  it('says where --output wrote the report, on standard error', async () => {
+    const out = path.join(tmp, 'merged.md');
+    const a = path.join(tmp, 'd.json');
+    await run(['diagnose', invalidToken, '--format', 'json', '--output', a, ...NOW]);
+    const r = await run(['merge', a, '--format', 'markdown', '--output', out]);
+    expect([r.stdout, r.stderr]).toEqual(['', `scs-doctor: report written to ${out}\n`]);
   });
 
   it('refuses a file that is not a report', async () => {
     const r = await run(['merge', clean]);
     expect([r.code, r.stderr.includes('REPORT_INVALID')]).toEqual([2, true]);
+  });
+});
+
+describe('help', () => {
+  it.each([['--events'], ['--format'], ['--output'], ['--now'], ['--stale-after'], ['--rules'], ['--no-builtin'], ['--log-format'], ['--redact'], ['--max-evidence'], ['--config'], ['--jobs'], ['--color'], ['--verbose'], ['--quiet']])('describes %s', async (option) => {
+    const r = await run(['help']);
+    expect(r.stdout).toMatch(new RegExp(`^ {2}(?:-\\w, )?${option}\\b.* {2,}\\w`, 'm'));
   });
 });
 

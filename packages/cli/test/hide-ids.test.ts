@@ -49,7 +49,7 @@ describe('connection ids, names and Shared IDs', () => {
 
   it('merge hides them too', async () => {
     writeFileSync(path.join(dir, 'r.json'), (await run(args('json', false), { cwd: dir })).stdout);
-    const r = await run(['merge', 'r.json', '--hide-ids', ...NOW], { cwd: dir });
+    const r = await run(['merge', 'r.json', '--hide-ids', '--format', 'json', ...NOW], { cwd: dir });
     expect([ID, NAME, SHARED].filter((v) => r.stdout.includes(v))).toEqual([]);
   });
 });
