@@ -41,8 +41,8 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 }
 
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
-/** `operators`: names of host operators the conditions may use (CompileOptions.operators). */
-export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined } = {}): Promise<LoadResult> {
+/** `operators`, `conditions`: names of host operators and named conditions the conditions may use (CompileOptions). */
+export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
   const texts = await Promise.all(
@@ -82,7 +82,7 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
 /** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
 export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
   enableRegexBudget();
-  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}) });
+  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), conditions: Object.keys(options.conditions ?? {}) });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;
