@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
+import { withHostModule, type PackOptions } from './host-module.js';
 import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
@@ -79,9 +80,13 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
   return { rules, problems, files };
 }
 
-/** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
-export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
+/**
+ * Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken.
+ * `hostModule` adds the operators, facts and named conditions a module exports (OPTION_INVALID when it cannot be used).
+ */
+export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions = {}): Promise<RulePack> {
   enableRegexBudget();
+  const options = await withHostModule(packOptions);
   const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), conditions: Object.keys(options.conditions ?? {}) });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
