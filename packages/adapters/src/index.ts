@@ -10,5 +10,6 @@ export { explainText, renderExplanation, type Explanation, type RecordTrace, typ
 export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export { hostModuleUrl, type PackOptions } from './host-module.js';
+export { readEvidenceLines, type EvidenceLines, type EvidenceLinesOptions, type LineWindow } from './evidence-lines.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';
