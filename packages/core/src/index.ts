@@ -73,3 +73,7 @@ export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, ty
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
 export { trace, TRACE_CHECKS, TRACE_FACTS, INFOSEC_SCHEMAS, type Trace, type TraceOptions, type TraceCheck, type TraceCheckDefinition, type TraceEvidence, type TraceConnection, type TraceVerdict, type HostFact, type HostOperator } from './engine/trace.js';
 export { renderTrace, TRACE_FORMATS, type TraceFormat } from './render/trace.js';
+
+// Host condition extensions and the general path of rule conditions (to move with the public/internal split).
+export { conditionEngine, planConditions, type ConditionPlan, type HostFact as HostConditionFact, type HostOperator as HostConditionOperator } from './rules/conditions.js';
+export { generalPredicate, type GeneralEngine } from './rules/general.js';

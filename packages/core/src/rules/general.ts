@@ -20,6 +20,7 @@
  */
 import { Almanac, Engine, Operator, Rule } from 'json-rules-engine';
 import type { ConditionNode } from '../schema/rule.js';
+import { parsePath, walkPath } from './paths.js';
 
 export type Facts = Record<string, unknown>;
 
@@ -126,7 +127,7 @@ interface JreRule {
 }
 
 class Evaluation {
-  private readonly cache = new Map<unknown, unknown>();
+  private cache: Map<unknown, unknown> | undefined;
   threw: string | undefined;
   constructor(
     private readonly ge: GeneralEngine,
@@ -146,13 +147,18 @@ class Evaluation {
     else if (Object.hasOwn(this.ge.hostFacts, id)) {
       const p = params ?? {};
       const key = this.jre.getFact(id)!.getCacheKey(p);
+      this.cache ??= new Map();
       if (this.cache.has(key)) value = this.cache.get(key);
       else {
         value = this.ge.hostFacts[id]!(this.facts, p);
         this.cache.set(key, value);
       }
     } else return undefined;
-    if (path && value !== null && typeof value === 'object') return this.ge.resolvePath(value, path);
+    if (path && value !== null && typeof value === 'object') {
+      // A path of plain steps reads what jsonpath-plus reads (the differential test holds the two together), without its parser.
+      const keys = simpleKeys(path);
+      return keys ? walkPath(value, keys) : this.ge.resolvePath(value, path);
+    }
     return value;
   }
 
@@ -234,7 +240,11 @@ class Evaluation {
       if (only.trace) traces.push(only.trace);
       return { value: only.value, traces };
     }
-    const sets = this.rule.prioritizeConditions(conditions);
+    let sets = prioritized.get(conditions);
+    if (!sets) {
+      sets = this.rule.prioritizeConditions(conditions);
+      prioritized.set(conditions, sets);
+    }
     let result = op === 'all';
     for (const set of sets) {
       const decided = op === 'any' ? result : !result;
@@ -252,6 +262,21 @@ class Evaluation {
     return { value: result, traces };
   }
 }
+
+const simple = new Map<string, (string | number)[] | null>();
+function simpleKeys(path: string): (string | number)[] | null {
+  let keys = simple.get(path);
+  if (keys === undefined) {
+    const p = parsePath(path);
+    keys = typeof p === 'string' ? null : p;
+    if (simple.size > 4096) simple.clear();
+    simple.set(path, keys);
+  }
+  return keys;
+}
+
+/** Rule#prioritizeConditions per list of conditions: the result depends only on the tree and the engine's facts, both fixed. */
+const prioritized = new WeakMap<JreCondition[], JreCondition[][]>();
 
 function plain(c: JreCondition): unknown {
   return (c as unknown as { toJSON(stringify: boolean): unknown }).toJSON(false);
