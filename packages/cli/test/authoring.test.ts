@@ -293,3 +293,64 @@ describe('diagnose --explain re-reads evidence through the sources layer', () =>
     });
   });
 });
+
+describe('a rule on the general path', () => {
+  const dir = path.join(tmp, 'general-path');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'outbox-disk-full.yaml'),
+    `id: outbox-disk-full
+title: The outbox volume is full
+severity: error
+side: sending
+category: storage
+references:
+  - "Debugging Secure Connections › Sending Side Checks › Sync Failures"
+signature:
+  anchors:
+    - "outbox write failed: disk full"
+conditions:
+  any:
+    - fact: level
+      operator: equal
+      value: error
+      priority: 2
+    - fact: fields
+      path: "$.mounts[*].volume"
+      operator: someFact:equal
+      value: /var/lib/scs
+summary: The outbox volume is full.
+cause: The volume under the SCS outbox has no space left.
+impact: Nothing is sent until space is freed.
+remediation:
+  - Free space on the volume that holds /var/lib/scs.
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'outbox-disk-full.test.log'),
+    [
+      '# ruleid: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:00Z","level":"error","message":"outbox write failed: disk full"}',
+      '# ruleid: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:01Z","level":"warning","message":"outbox write failed: disk full","mounts":[{"volume":"/tmp"},{"volume":"/var/lib/scs"}]}',
+      '# ok: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:02Z","level":"warning","message":"outbox write failed: disk full","mounts":[{"volume":"/tmp"}]}',
+      '',
+    ].join('\n'),
+  );
+
+  it('passes its fixture, and lint notes the general path as a warning, not an error', async () => {
+    const tested = await run(['rules', 'test', dir]);
+    expect([tested.code, tested.stdout]).toEqual([0, '1 fixtures, 3 cases passed, 0 failed\n']);
+    const linted = await run(['rules', 'lint', dir, '--no-recheck']);
+    expect(linted.code).toBe(0);
+    expect(linted.stdout).toMatch(/outbox-disk-full\.yaml:12:3 warning RULE_CONDITION conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[1\]: operator "someFact:equal" \(decorated\); conditions\.any\[1\]: path "\$\.mounts\[\*\]\.volume"/);
+  });
+
+  it('explain shows the set a higher priority decided as not evaluated', async () => {
+    const r = await run(['explain', '{"time":"2026-05-12T09:00:00Z","level":"error","message":"outbox write failed: disk full"}', '--rules', dir, '--no-builtin']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rule outbox-disk-full: MATCH');
+    expect(r.stdout).toMatch(/level equal "error": fact is "error" → holds\n\s+\{"operator":"someFact:equal".*\}: not evaluated \(a set of higher priority decided\)/);
+  });
+});
