@@ -9,7 +9,8 @@
  *      extrapolated;
  *   4. `grep -c -F -f anchors`, the floor: GNU grep over the pack's prefilter literals;
  * then how cost grows with input size and rule count (bench/compile.js for load + compile),
- * sync-history throughput, and `--jobs` at library level. Results also go to
+ * sync-history throughput, `--jobs` at library level, and one condition tree on the compiled and
+ * the general path (bench/conditions.js). Results also go to
  * bench/.corpus/results-<mode>.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -242,6 +243,15 @@ async function main() {
     candRows.push([path.basename(c.file), '', String(r.candidates), String(r.lines), `${r.ms.toFixed(1)} ms`, `${r.usPerCandidate.toFixed(1)} µs`]);
   }
   table('Cost per candidate, warm process (records the prefilter hits, with their tracebacks; best CPU time of 15 reads)', ['corpus', '', 'candidates', 'lines', 'CPU', 'per candidate'], candRows);
+
+  // Conditions: compiled vs general path --------------------------------------------------------
+  log('conditions on both paths…');
+  const cond = await node('conditions.js', { records: 2000, repeat: 15 });
+  results.conditions = cond;
+  table('Conditions, one tree on both paths (warm; best CPU time of 15 rounds of 2,000 records)', ['path', 'per evaluation', 'vs compiled'], [
+    ['compiled closures', `${cond.compiledUs.toFixed(2)} µs`, '1×'],
+    ["json-rules-engine's general path", `${cond.generalUs.toFixed(2)} µs`, `${cond.ratio.toFixed(1)}×`],
+  ]);
 
   // Targets ------------------------------------------------------------------------------------
   const textRows = results.sideBySide.filter((r) => r.input.startsWith('text') && !r.dense).sort((a, b) => a.bytes - b.bytes);

@@ -138,6 +138,11 @@ function conditionLines(t: ConditionTrace, depth: number, out: string[]): void {
   } else if (t.op === 'not') {
     out.push(`${pad}not → ${mark}`);
     conditionLines(t.child, depth + 1, out);
+  } else if (t.op === 'condition') {
+    out.push(`${pad}condition ${t.name} → ${mark}${t.child ? '' : ' (not registered)'}`);
+    if (t.child) conditionLines(t.child, depth + 1, out);
+  } else if (t.op === 'skipped') {
+    out.push(`${pad}${JSON.stringify(t.node)}: not evaluated (a set of higher priority decided)`);
   } else {
     out.push(`${pad}${t.op} → ${mark}`);
     for (const c of t.children) conditionLines(c, depth + 1, out);

@@ -9,5 +9,7 @@ export { scaffoldRule, unmatchedSamples, type Scaffold, type ScaffoldOptions } f
 export { explainText, renderExplanation, type Explanation, type RecordTrace, type RuleTrace, type ExplainOptions } from './explain.js';
 export { diagnoseInputs, diagnoseLines, type DiagnoseInputsOptions, type DiagnoseLinesOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
+export { hostModuleUrl, type PackOptions } from './host-module.js';
+export { readEvidenceLines, type EvidenceLines, type EvidenceLinesOptions, type LineWindow } from './evidence-lines.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';

@@ -9,9 +9,10 @@
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type CompileOptions, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
+import { workerCompileOptions, type PackOptions } from './host-module.js';
 import { diagnoseInputs, noteMissing, readLogInput, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
 import { expandInputs, type InputRef } from './sources.js';
 
@@ -20,8 +21,12 @@ export interface ParallelOptions extends DiagnoseInputsOptions {
   jobs: number;
   /** The pack this thread already loaded from the same directories, if any (loaded otherwise). */
   pack?: RulePack | undefined;
-  /** Compile options, as given to loadRulePack (each worker compiles the pack itself). */
-  compile?: CompileOptions | undefined;
+  /**
+   * Compile options, as given to loadRulePack (each worker compiles the pack itself). Host
+   * operators and facts reach workers only through `hostModule`: with `jobs` > 1, one given
+   * as a function that the module does not export is refused (OPTION_INVALID).
+   */
+  compile?: PackOptions | undefined;
 }
 
 const MARK = 'scsDoctorParallelWorker';
@@ -30,7 +35,8 @@ const MARK = 'scsDoctorParallelWorker';
 interface WorkerSetup {
   [MARK]: true;
   ruleDirs: readonly string[];
-  compile: CompileOptions;
+  /** Data only: the host's functions come from `hostModule`, which the worker imports. */
+  compile: PackOptions;
   session: SessionOptions;
   read: ReadOptions;
 }
@@ -78,6 +84,8 @@ async function readOne(pack: RulePack, input: InputRef, session: SessionOptions,
  */
 export async function diagnoseInputsParallel(ruleDirs: readonly string[], options: ParallelOptions): Promise<DiagnoseInputsResult> {
   const { jobs, pack: given, compile = {}, ...rest } = options;
+  // Checked before anything is read, however many files there turn out to be.
+  const toWorkers = Math.floor(jobs) > 1 ? await workerCompileOptions(compile, given?.conditionOptions) : undefined;
   const pack = given ?? (await loadRulePack(ruleDirs, compile));
   // One clock for every thread, so that all sessions judge time alike.
   const nowMs = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : parseTime(rest.now);
@@ -107,7 +115,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const reports: (Report | undefined)[] = logs.inputs.map(() => undefined);
   const queue = logs.inputs.map((input, index) => ({ input, index })).filter((q) => q.input.path !== undefined);
 
-  const setup: WorkerSetup = { [MARK]: true, ruleDirs: [...ruleDirs], compile, session: perInput, read };
+  const setup: WorkerSetup = { [MARK]: true, ruleDirs: [...ruleDirs], compile: toWorkers ?? {}, session: perInput, read };
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
     let running = workers;

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
+import { withHostModule, type PackOptions } from './host-module.js';
 import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
@@ -41,8 +42,8 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 }
 
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
-/** `operators`: names of host operators the conditions may use (CompileOptions.operators). */
-export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined } = {}): Promise<LoadResult> {
+/** `operators`, `conditions`: names of host operators and named conditions the conditions may use (CompileOptions). */
+export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
   const texts = await Promise.all(
@@ -79,17 +80,21 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
   return { rules, problems, files };
 }
 
-/** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
-export async function loadRulePack(dirs: readonly string[], options: CompileOptions & Pick<ObserveOptions, 'logger'> = {}): Promise<RulePack> {
+/**
+ * Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken.
+ * `hostModule` adds the operators, facts and named conditions a module exports (OPTION_INVALID when it cannot be used).
+ */
+export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions & Pick<ObserveOptions, 'logger'> = {}): Promise<RulePack> {
   const started = Date.now();
   enableRegexBudget();
-  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}) });
+  const options = await withHostModule(packOptions);
+  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), conditions: Object.keys(options.conditions ?? {}) });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;
     throw new ScsDoctorError(first.code === 'RULES_NOT_FOUND' ? 'RULES_NOT_FOUND' : 'RULE_INVALID', errors.length === 1 ? first.message : `${errors.length} problems in rule files`, { file: first.file, line: first.line, column: first.column }, errors);
   }
   const pack = compileRules(rules, options);
-  options.logger?.debug({ dirs: dirs.length, rules: pack.rules.length, warnings: problems.length, ms: Date.now() - started }, 'rule pack compiled');
+  packOptions.logger?.debug({ dirs: dirs.length, rules: pack.rules.length, warnings: problems.length, ms: Date.now() - started }, 'rule pack compiled');
   return pack;
 }

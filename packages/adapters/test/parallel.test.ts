@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeReports, type Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, diagnoseInputsParallel, loadRulePack } from '../src/index.js';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const pack = await loadRulePack([rulesDir]);
@@ -94,6 +95,67 @@ describe('diagnoseInputsParallel', () => {
   it('reads in this thread with jobs 1', async () => {
     const options = { inputs: [path.join(dir, 'logs')], now: NOW };
     expect((await diagnoseInputsParallel([rulesDir], { ...options, jobs: 1, pack })).report).toEqual((await diagnoseInputs(pack, options)).report);
+  });
+});
+
+describe('host operators and facts with --jobs', () => {
+  const hostDir = fileURLToPath(new URL('./fixtures/host/', import.meta.url));
+  const hostRules = path.join(hostDir, 'rules');
+  const hostModule = pathToFileURL(path.join(hostDir, 'conditions.mjs'));
+  let logs: string[];
+  // Per file: lines 3, 13, …, 243 say disk full (25); lines 3, 23, …, 243 of them name the outbox volume (13).
+  const DISK = 4 * 25;
+  const ON_OUTBOX = 4 * 13;
+  beforeAll(async () => {
+    // Four files; a "disk full" line every 10th line, about every other one on the outbox volume.
+    logs = [];
+    for (let f = 0; f < 4; f++) {
+      const out: string[] = [];
+      for (let i = 0; i < 250; i++) {
+        const t = new Date(Date.UTC(2026, 4, 12, 9 + f, 0, 0) + i * 1000).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+        if (i % 10 === 3) out.push(`${t} ERROR [scs.sync.sender] outbox write failed: disk full on ${i % 20 === 3 ? '/var/lib/scs/outbox' : '/tmp'}`);
+        else out.push(`${t} INFO [scs.sync.sender] sync started connection_id=c-${i % 3} direction=sending shared_id=acme-to-globex`);
+      }
+      const file = path.join(dir, `host-${f}.log`);
+      await fs.writeFile(file, out.join('\n') + '\n');
+      logs.push(file);
+    }
+  });
+
+  it('reach the worker threads through hostModule: jobs 2 counts what jobs 1 counts', async () => {
+    const options = { inputs: logs, now: NOW };
+    const one = await diagnoseInputsParallel([hostRules], { ...options, jobs: 1, compile: { hostModule } });
+    const two = await diagnoseInputsParallel([hostRules], { ...options, jobs: 2, compile: { hostModule } });
+    // The host operator and fact decide: the "disk full" lines on the outbox volume match.
+    expect(one.report.diagnoses.map((d) => [d.ruleId, d.count])).toEqual([['outbox-volume-full', ON_OUTBOX]]);
+    expect(comparable(two.report)).toEqual(comparable(one.report));
+  });
+
+  it('take the module as a path too, and its functions given in memory as well', async () => {
+    const mod = (await import(hostModule.href)) as { operators: Record<string, () => boolean>; facts: Record<string, () => unknown> };
+    const two = await diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 2, compile: { hostModule: fileURLToPath(hostModule), operators: mod.operators } });
+    expect(two.report.diagnoses.map((d) => d.count)).toEqual([ON_OUTBOX]);
+  });
+
+  it('refuses functions given in memory with jobs 2 and no module, naming them, before reading', async () => {
+    const compile = { operators: { startsWith: (a: unknown, b: unknown) => typeof a === 'string' && a.startsWith(String(b)) }, facts: { volume: () => '/var/lib/scs' } };
+    await expect(diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 2, compile })).rejects.toMatchObject({
+      code: 'OPTION_INVALID',
+      message: 'jobs > 1: host operator "startsWith" is a function, which cannot reach worker threads; export it from a module and pass hostModule (an absolute path or file: URL), or read with jobs 1',
+    });
+    // With jobs 1 the same functions apply (every disk line matches: the fact always names the volume).
+    const one = await diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 1, compile });
+    expect(one.report.diagnoses.map((d) => d.count)).toEqual([DISK]);
+  });
+
+  it('refuses a function in memory that the module does not export under its name', async () => {
+    const compile = { hostModule, facts: { other: () => 1 } };
+    await expect(diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 2, compile })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('host fact "other" is not the export of that name of hostModule file:') });
+  });
+
+  it('refuses a relative module specifier and a module that cannot be imported', async () => {
+    await expect(loadRulePack([hostRules], { hostModule: './conditions.mjs' })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('give an absolute path or a file: URL') });
+    await expect(loadRulePack([hostRules], { hostModule: path.join(hostDir, 'missing.mjs') })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('cannot be imported') });
   });
 });
 

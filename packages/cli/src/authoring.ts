@@ -1,13 +1,15 @@
 /**
  * The commands for rule authors: `rules new`, `rules lint`, `explain`, and `diagnose --explain`.
  */
-import { promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { FORMATS, formatProblem, parseReport, render, ScsDoctorError, type OutputFormat, type Report } from '@scs-doctor/core/internal';
-import { explainText, lintRules, loadRulePack, renderExplanation, scaffoldRule, unmatchedSamples } from '@scs-doctor/adapters';
+import { explainText, lintRules, loadRulePack, readEvidenceLines, renderExplanation, scaffoldRule, unmatchedSamples, type LineWindow } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
 import { ruleDirs } from './options.js';
 
@@ -187,11 +189,12 @@ const DIAGNOSE_OPTIONS = {
 
 /**
  * `diagnose … --explain`: the report as asked, then for each diagnosis the explanation of its first
- * evidence record (read again from its file). After the report on standard output for the text and
+ * evidence record, read again through the sources layer (a gzip file, a member of a tar archive,
+ * or the copy of standard input kept while diagnose read it). After the report on standard output for the text and
  * Markdown formats written there; on standard error otherwise.
  */
 export async function diagnoseExplain(args: string[], io: Io, diagnose: (args: string[], io: Io) => Promise<number>): Promise<number> {
-  const { values } = parseArgs({ args, allowPositionals: true, strict: true, options: DIAGNOSE_OPTIONS });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: DIAGNOSE_OPTIONS });
   const format = (values.format ?? 'text') as OutputFormat;
   if (!(FORMATS as readonly string[]).includes(format)) usage(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
   // Run diagnose for its JSON report, then render it in the format asked for.
@@ -206,43 +209,61 @@ export async function diagnoseExplain(args: string[], io: Io, diagnose: (args: s
     if (/^--(format|output)=/.test(a)) continue;
     inner.push(a);
   }
-  const captured = new PassThrough();
-  const chunks: Buffer[] = [];
-  captured.on('data', (c: Buffer) => chunks.push(c));
-  const code = await diagnose([...inner, '--format', 'json'], { ...io, stdout: captured, isTTY: false });
-  const json = Buffer.concat(chunks).toString('utf8');
-  if (json.trim() === '') return code;
-  const report: Report = parseReport(JSON.parse(json), 'report');
-  const rendered = render(report, format, { color: false });
-  if (values.output) await fs.writeFile(values.output, rendered);
-  else await out(io, rendered);
+  // Standard input cannot be read twice: a copy is kept in a temporary file while diagnose reads it.
+  const readsStdin = positionals.includes('-') || (values.events ?? []).includes('-');
+  const tmp = readsStdin ? await fs.mkdtemp(path.join(os.tmpdir(), 'scs-doctor-explain-')) : undefined;
+  try {
+    const stdinCopy = tmp ? path.join(tmp, 'stdin') : undefined;
+    if (stdinCopy) await pipeline(io.stdin, createWriteStream(stdinCopy));
+    const captured = new PassThrough();
+    const chunks: Buffer[] = [];
+    captured.on('data', (c: Buffer) => chunks.push(c));
+    const code = await diagnose([...inner, '--format', 'json'], { ...io, stdout: captured, isTTY: false, ...(stdinCopy ? { stdin: createReadStream(stdinCopy) } : {}) });
+    const json = Buffer.concat(chunks).toString('utf8');
+    if (json.trim() === '') return code;
+    const report: Report = parseReport(JSON.parse(json), 'report');
+    const rendered = render(report, format, { color: false });
+    if (values.output) await fs.writeFile(values.output, rendered);
+    else await out(io, rendered);
 
-  const dirs = ruleDirs(values);
-  const pack = await loadRulePack(dirs);
-  const parts: string[] = [];
-  for (const d of report.diagnoses) {
-    const ev = d.evidence[0];
-    const head = `explain ${d.ruleId} (${d.key})`;
-    if (!ev || !ev.file || ev.line === undefined || ev.source !== 'log') {
-      parts.push(`${head}: its evidence is not a log line (${ev?.source ?? 'no evidence'}); nothing to explain\n`);
-      continue;
+    const dirs = ruleDirs(values);
+    const pack = await loadRulePack(dirs);
+    // Each evidence record again, through the sources layer (gzip, tar members, the copy of standard input).
+    const windows: LineWindow[] = [];
+    for (const d of report.diagnoses) {
+      const ev = d.evidence[0];
+      if (!ev || !ev.file || ev.line === undefined || ev.source !== 'log') continue;
+      // The evidence line can sit inside a multi-line record: read from before it, keep the record that holds it.
+      windows.push({ file: ev.file, from: ev.endLine !== undefined ? Math.max(1, ev.line - 500) : ev.line, to: ev.endLine ?? ev.line });
     }
-    let lines: string[];
-    try {
-      lines = (await fs.readFile(path.resolve(io.cwd, ev.file), 'utf8')).split(/\r?\n/);
-    } catch {
-      parts.push(`${head}: ${ev.file} cannot be read again (standard input, an archive or a compressed file); nothing to explain\n`);
-      continue;
+    const found = await readEvidenceLines(windows, { cwd: io.cwd, stdinCopy });
+    const parts: string[] = [];
+    for (const d of report.diagnoses) {
+      const ev = d.evidence[0];
+      const head = `explain ${d.ruleId} (${d.key})`;
+      if (!ev || !ev.file || ev.line === undefined || ev.source !== 'log') {
+        parts.push(`${head}: its evidence is not a log line (${ev?.source ?? 'no evidence'}); nothing to explain\n`);
+        continue;
+      }
+      const got = found.get(ev.file);
+      if (!got || 'error' in got) {
+        parts.push(`${head}: ${ev.file} cannot be read again (${got?.error ?? 'not found'}); nothing to explain\n`);
+        continue;
+      }
+      const from = ev.endLine !== undefined ? Math.max(1, ev.line - 500) : ev.line;
+      const to = ev.endLine ?? ev.line;
+      const text: string[] = [];
+      for (let n = from; n <= to; n++) text.push(got.lines.get(n) ?? '');
+      const e = explainText(pack, text.join('\n'), { rules: [d.ruleId] });
+      const rel = ev.line - from + 1;
+      const records = e.records.filter((r) => r.lines[0] <= rel && rel <= r.lines[1]).map((r) => ({ ...r, lines: [r.lines[0] + from - 1, r.lines[1] + from - 1] as [number, number] }));
+      parts.push(`${head}, ${ev.file}:${ev.line}\n${renderExplanation({ ...e, records })}`);
     }
-    // The evidence line can sit inside a multi-line record: read from before it, keep the record that holds it.
-    const from = ev.endLine !== undefined ? Math.max(1, ev.line - 500) : ev.line;
-    const e = explainText(pack, lines.slice(from - 1, ev.endLine ?? ev.line).join('\n'), { rules: [d.ruleId] });
-    const rel = ev.line - from + 1;
-    const records = e.records.filter((r) => r.lines[0] <= rel && rel <= r.lines[1]).map((r) => ({ ...r, lines: [r.lines[0] + from - 1, r.lines[1] + from - 1] as [number, number] }));
-    parts.push(`${head}, ${ev.file}:${ev.line}\n${renderExplanation({ ...e, records })}`);
+    const explanation = parts.join('\n');
+    if (!values.output && (format === 'text' || format === 'markdown')) await out(io, `\n${explanation}`);
+    else io.stderr.write(explanation);
+    return code;
+  } finally {
+    if (tmp) await fs.rm(tmp, { recursive: true, force: true });
   }
-  const explanation = parts.join('\n');
-  if (!values.output && (format === 'text' || format === 'markdown')) await out(io, `\n${explanation}`);
-  else io.stderr.write(explanation);
-  return code;
 }

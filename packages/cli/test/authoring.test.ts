@@ -4,7 +4,8 @@
  * diagnose --explain. fixtures/authoring/unknown.log was written by make-unknown-log.py beside it
  * (Python's logging, SCS's format, a real traceback).
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -238,5 +239,118 @@ describe('diagnose --explain', () => {
     // JSON stays clean on standard output; the explanation goes to standard error
     const j = await run(['diagnose', log, '--explain', '--format', 'json', ...NOW]);
     expect([JSON.parse(j.stdout).diagnoses.length, j.stderr.includes('rule bucket-not-configured: MATCH')]).toEqual([1, true]);
+  });
+});
+
+describe('diagnose --explain re-reads evidence through the sources layer', () => {
+  // A capture with tracebacks (multi-line records) and several diagnoses; compressed and archived
+  // by the real gzip and GNU tar.
+  const sender = path.resolve(import.meta.dirname, '../../../examples/logs/scs-sender.log');
+  const dir = path.join(tmp, 'explain-sources');
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const gz = path.join(dir, 'scs-sender.log.gz');
+  writeFileSync(gz, execFileSync('gzip', ['-c', sender]));
+  writeFileSync(path.join(dir, 'logs', 'a-other.log'), '2026-05-12 08:00:00,000 INFO [scs.app] starting\n'.repeat(50));
+  cpSync(sender, path.join(dir, 'logs', 'scs-sender.log'));
+  const tgz = path.join(dir, 'bundle.tar.gz');
+  execFileSync('tar', ['-czf', tgz, '-C', dir, 'logs/a-other.log', 'logs/scs-sender.log']);
+
+  /** The explanations after the report, with the evidence file's name made neutral. */
+  const explanations = (stdout: string, name: string) => stdout.slice(stdout.indexOf('\nexplain ')).split(`${name}:`).join('FILE:');
+  let plain: string;
+
+  it('explains every diagnosis of the plain file', async () => {
+    const r = await run(['diagnose', sender, '--explain', ...NOW]);
+    expect(r.code).toBe(1);
+    plain = explanations(r.stdout, sender);
+    expect(plain).not.toContain('cannot be read again');
+    expect((plain.match(/^explain /gm) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect((plain.match(/: MATCH/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('from standard input, kept while diagnose reads it', async () => {
+    const r = await run(['diagnose', '-', '--explain', ...NOW], { stdin: readFileSync(sender, 'utf8') });
+    expect(explanations(r.stdout, '-')).toBe(plain);
+  });
+
+  it('from a gzip file', async () => {
+    const r = await run(['diagnose', gz, '--explain', ...NOW]);
+    expect(explanations(r.stdout, gz)).toBe(plain);
+  });
+
+  it('from a member of a gzipped tar archive, after another member', async () => {
+    const r = await run(['diagnose', tgz, '--explain', ...NOW]);
+    expect(r.stdout).toContain(`${tgz}:logs/scs-sender.log:`);
+    expect(explanations(r.stdout, `${tgz}:logs/scs-sender.log`)).toBe(plain);
+  });
+
+  it('says why evidence cannot be read again: a file gone, a member gone, standard input not kept', async () => {
+    const readBack = await import('@scs-doctor/adapters').then((m) => m.readEvidenceLines([{ file: 'missing.log', from: 1, to: 1 }, { file: `${tgz}:logs/nope.log`, from: 1, to: 2 }, { file: '-', from: 1, to: 1 }], { cwd: dir }));
+    expect(Object.fromEntries(readBack)).toEqual({
+      'missing.log': { error: 'no such file any more' },
+      [`${tgz}:logs/nope.log`]: { error: 'no such member in the archive any more' },
+      '-': { error: 'standard input was not kept' },
+    });
+  });
+});
+
+describe('a rule on the general path', () => {
+  const dir = path.join(tmp, 'general-path');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'outbox-disk-full.yaml'),
+    `id: outbox-disk-full
+title: The outbox volume is full
+severity: error
+side: sending
+category: storage
+references:
+  - "Debugging Secure Connections › Sending Side Checks › Sync Failures"
+signature:
+  anchors:
+    - "outbox write failed: disk full"
+conditions:
+  any:
+    - fact: level
+      operator: equal
+      value: error
+      priority: 2
+    - fact: fields
+      path: "$.mounts[*].volume"
+      operator: someFact:equal
+      value: /var/lib/scs
+summary: The outbox volume is full.
+cause: The volume under the SCS outbox has no space left.
+impact: Nothing is sent until space is freed.
+remediation:
+  - Free space on the volume that holds /var/lib/scs.
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'outbox-disk-full.test.log'),
+    [
+      '# ruleid: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:00Z","level":"error","message":"outbox write failed: disk full"}',
+      '# ruleid: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:01Z","level":"warning","message":"outbox write failed: disk full","mounts":[{"volume":"/tmp"},{"volume":"/var/lib/scs"}]}',
+      '# ok: outbox-disk-full',
+      '{"time":"2026-05-12T09:00:02Z","level":"warning","message":"outbox write failed: disk full","mounts":[{"volume":"/tmp"}]}',
+      '',
+    ].join('\n'),
+  );
+
+  it('passes its fixture, and lint notes the general path as a warning, not an error', async () => {
+    const tested = await run(['rules', 'test', dir]);
+    expect([tested.code, tested.stdout]).toEqual([0, '1 fixtures, 3 cases passed, 0 failed\n']);
+    const linted = await run(['rules', 'lint', dir, '--no-recheck']);
+    expect(linted.code).toBe(0);
+    expect(linted.stdout).toMatch(/outbox-disk-full\.yaml:12:3 warning RULE_CONDITION conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[1\]: operator "someFact:equal" \(decorated\); conditions\.any\[1\]: path "\$\.mounts\[\*\]\.volume"/);
+  });
+
+  it('explain shows the set a higher priority decided as not evaluated', async () => {
+    const r = await run(['explain', '{"time":"2026-05-12T09:00:00Z","level":"error","message":"outbox write failed: disk full"}', '--rules', dir, '--no-builtin']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rule outbox-disk-full: MATCH');
+    expect(r.stdout).toMatch(/level equal "error": fact is "error" → holds\n\s+\{"operator":"someFact:equal".*\}: not evaluated \(a set of higher priority decided\)/);
   });
 });

@@ -49,3 +49,5 @@ export { createRedactor, DEFAULT_PATTERNS, type Redactor, type RedactionPattern 
 export type { Logger, LogMethod, Progress, ProgressCallback, ObserveOptions } from './observe.js';
 export { render, renderJsonPieces, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { renderTrace, TRACE_FORMATS, type TraceFormat } from './render/trace.js';
+
+export type { HostFact as HostConditionFact, HostOperator as HostConditionOperator, ConditionPlan } from './rules/conditions.js';

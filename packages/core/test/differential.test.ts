@@ -20,6 +20,7 @@ import { rulesDir } from '@scs-doctor/rules';
 import {
   compileConditions,
   compileRules,
+  traceConditions,
   DiagnosisSession,
   parseDuration,
   type ConditionNode,
@@ -32,7 +33,8 @@ import {
   type SyncEventRecord,
   TEXTLESS_KINDS,
 } from '../src/internal.js';
-import { checkConditions, factReader, parsePath } from '../src/rules/conditions.js';
+import { checkConditions, conditionEngine, factReader, fastPathGaps, parsePath } from '../src/rules/conditions.js';
+import { generalPredicate } from '../src/rules/general.js';
 import { rule } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -583,5 +585,232 @@ describe('host operators and facts = json-rules-engine with the same addOperator
     const r = rule({ id: 'host-op', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'message', operator: 'equal', value: 'x' }] } });
     expect(() => compileRules([r], { facts: { message: () => 'x' } })).toThrow(/record fact/);
     expect(() => compileRules([r], { operators: { equal: () => true } })).toThrow(/cannot be replaced/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The general path: trees the compiled closures do not cover (priorities, condition references,
+// decorated operators, fact params, any JSONPath, any JSON value) run on json-rules-engine's own
+// parts synchronously (rules/general.ts). Held to engine.run with the same setCondition,
+// addOperator and addFact; where the compiled closures also apply, all three agree.
+
+const generalOptions = {
+  operators: {
+    startsWith: (a: unknown, b: unknown) => typeof a === 'string' && typeof b === 'string' && a.startsWith(b),
+    // a host operator that answers with a value other than true or false
+    lengthOf: (a: unknown) => (Array.isArray(a) || typeof a === 'string' ? a.length : undefined),
+  },
+  facts: {
+    pick: (f: Facts, p: Record<string, unknown>) => {
+      const a = f['a'];
+      return a !== null && typeof a === 'object' ? (a as Record<string, unknown>)[String(p['key'])] : undefined;
+    },
+    size: (f: Facts) => (Array.isArray(f['b']) ? f['b'].length : undefined),
+  },
+  conditions: {
+    aHasX: { all: [{ fact: 'a', path: '$.x', operator: 'notEqual', value: null }] } as ConditionNode,
+    bSmallOrAHasX: { any: [{ fact: 'b', operator: 'lessThan', value: 2 }, { condition: 'aHasX' }] } as ConditionNode,
+  },
+};
+const G_FACTS = ['a', 'b', 'c', 'pick', 'size', 'missing'] as const;
+const G_OPERATORS = [...OPERATORS, 'startsWith', 'lengthOf', 'someFact:equal', 'everyFact:greaterThan', 'someValue:startsWith', 'everyValue:notEqual', 'swap:in', 'not:contains', 'not:not:equal', 'someFact:not:in'] as const;
+const G_PATHS = [...PATHS, '$..x', '$.*', '$[*]', '$.x[-1:]', "$['x','y']", '$..[0]', 'x', '$.x[1:3]', '$.*.y', '$..length'];
+const gValueArb = fc.oneof(
+  scalarArb,
+  fc.constant(null),
+  fc.array(scalarArb, { maxLength: 3 }),
+  fc.record({ fact: fc.constantFrom(...G_FACTS), path: fc.constantFrom(...G_PATHS), params: fc.record({ key: fc.constantFrom('x', 'y') }) }, { requiredKeys: ['fact'] }),
+  fc.dictionary(fc.constantFrom('x', 'y'), scalarArb, { maxKeys: 2, noNullPrototype: true }),
+);
+const gLeafArb = fc
+  .record(
+    {
+      fact: fc.constantFrom(...G_FACTS),
+      operator: fc.constantFrom(...G_OPERATORS),
+      value: gValueArb,
+      path: fc.constantFrom(...G_PATHS),
+      params: fc.record({ key: fc.constantFrom('x', 'y', 'k-1') }),
+      priority: fc.integer({ min: 1, max: 3 }),
+    },
+    { requiredKeys: ['fact', 'operator', 'value'] },
+  )
+  .map((l) => l as ConditionNode);
+// A reference to an unregistered condition is checked on its own below: json-rules-engine throws for
+// it synchronously inside a Promise.all, which leaves the promises of its siblings unhandled.
+const gRefArb = fc.record({ condition: fc.constantFrom('aHasX', 'bSmallOrAHasX'), priority: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['condition'] }).map((r) => r as ConditionNode);
+const gPriority = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
+const withPriority = (n: ConditionNode, p: number | undefined): ConditionNode => (p === undefined ? n : ({ ...n, priority: p } as ConditionNode));
+const { node: gNodeArb } = fc.letrec<{ node: ConditionNode }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { arbitrary: gLeafArb, weight: 4 },
+    { arbitrary: gRefArb, weight: 1 },
+    { arbitrary: fc.tuple(fc.array(tie('node'), { maxLength: 4 }), gPriority).map(([all, p]) => withPriority({ all }, p)), weight: 1 },
+    { arbitrary: fc.tuple(fc.array(tie('node'), { maxLength: 4 }), gPriority).map(([any, p]) => withPriority({ any }, p)), weight: 1 },
+    { arbitrary: tie('node').map((not) => ({ not })), weight: 1 },
+  ),
+}));
+const gRootArb = fc.oneof(
+  fc.array(gNodeArb, { maxLength: 5 }).map((all): ConditionNode => ({ all })),
+  fc.array(gNodeArb, { maxLength: 5 }).map((any): ConditionNode => ({ any })),
+  gNodeArb.map((not): ConditionNode => ({ not })),
+  gRefArb,
+);
+
+/** json-rules-engine with the same operators, facts and named conditions; a fresh engine per run (it rewrites condition references on its first run). */
+async function jreGeneral(tree: ConditionNode, facts: Facts): Promise<boolean | 'error'> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  for (const [name, op] of Object.entries(generalOptions.operators)) engine.addOperator(name, op as never);
+  for (const [name, fn] of Object.entries(generalOptions.facts)) {
+    engine.addFact(name, async (params, almanac) => {
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((id) => almanac.factValue(id)));
+      return fn({ a, b, c }, params as Record<string, unknown>);
+    });
+  }
+  for (const [name, c] of Object.entries(generalOptions.conditions)) engine.setCondition(name, structuredClone(c) as never);
+  engine.addRule({ conditions: structuredClone(tree) as never, event: { type: 'hit' } });
+  try {
+    const { events } = await engine.run(structuredClone(facts));
+    return events.length > 0;
+  } catch {
+    return 'error';
+  }
+}
+
+const generalEngineForTests = conditionEngine(generalOptions);
+
+describe('the general path = json-rules-engine, on generated trees and facts', () => {
+  it('gives the same verdict as engine.run (a rejected run is no match)', async () => {
+    let general = 0;
+    await fc.assert(
+      fc.asyncProperty(gRootArb, factsArb, async (tree, facts) => {
+        const expected = await jreGeneral(tree, facts);
+        if (fastPathGaps(tree, 'conditions', Object.keys(generalOptions.operators)).length > 0) general++;
+        expect(generalPredicate(tree, generalEngineForTests)(structuredClone(facts))).toBe(expected === true);
+      }),
+      { numRuns: 2000 },
+    );
+    // Most generated trees need the general path: the comparison is about it.
+    expect(general).toBeGreaterThan(1000);
+  });
+
+  it('agrees with the compiled closures wherever those apply', async () => {
+    let both = 0;
+    await fc.assert(
+      fc.asyncProperty(rootArb, factsArb, async (tree, facts) => {
+        fc.pre(checkConditions(tree).length === 0);
+        both++;
+        const compiled = compileConditions(tree)(facts);
+        expect(generalPredicate(tree, generalEngineForTests)(facts)).toBe(compiled);
+        expect(compiled).toBe((await jre(tree, facts)) === true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(both).toBeGreaterThan(500);
+  });
+
+  it('a host operator that answers with a value other than true counts as json-rules-engine counts it, on both paths', async () => {
+    // lengthOf returns a number: all/any count only true, not negates the value.
+    const trees: [ConditionNode, Facts][] = [
+      [{ all: [{ fact: 'a', operator: 'lengthOf', value: null }] }, { a: 'abc' }],
+      [{ not: { fact: 'a', operator: 'lengthOf', value: null } }, { a: 'abc' }],
+      [{ not: { fact: 'a', operator: 'lengthOf', value: null } }, { a: '' }],
+      [{ any: [{ fact: 'a', operator: 'lengthOf', value: null }, { fact: 'b', operator: 'equal', value: 1 }] }, { a: 'abc', b: 1 }],
+    ];
+    for (const [tree, facts] of trees) {
+      const expected = (await jreGeneral(tree, facts)) === true;
+      expect(compileConditions(tree, generalOptions)(facts), JSON.stringify(tree)).toBe(expected);
+      expect(generalPredicate(tree, generalEngineForTests)(facts), JSON.stringify(tree)).toBe(expected);
+    }
+  });
+
+  it('a reference to an unregistered condition fails the rule, as the run rejects', async () => {
+    const tree: ConditionNode = { any: [{ condition: 'unregistered' }] };
+    expect(await jreGeneral(tree, { a: 1 })).toBe('error');
+    expect(generalPredicate(tree, generalEngineForTests)({ a: 1 })).toBe(false);
+    // An `any` decided by a set of higher priority never meets it.
+    const decided: ConditionNode = { any: [{ fact: 'a', operator: 'equal', value: 1, priority: 2 }, { condition: 'unregistered' }] };
+    expect(await jreGeneral(decided, { a: 1 })).toBe(true);
+    expect(generalPredicate(decided, generalEngineForTests)({ a: 1 })).toBe(true);
+  });
+
+  it('a set of higher priority that decides an any keeps a throwing lower set from failing the rule', async () => {
+    // `in` with a number as its list throws in json-rules-engine; priority 2 is evaluated first and decides.
+    const tree: ConditionNode = { any: [{ fact: 'a', operator: 'equal', value: 1, priority: 2 }, { fact: 'a', operator: 'in', value: 5 }] };
+    expect(await jreGeneral(tree, { a: 1 })).toBe(true);
+    expect(generalPredicate(tree, generalEngineForTests)({ a: 1 })).toBe(true);
+    expect(await jreGeneral(tree, { a: 2 })).toBe('error');
+    expect(generalPredicate(tree, generalEngineForTests)({ a: 2 })).toBe(false);
+  });
+});
+
+describe('compileRules picks a path per rule', () => {
+  const fast = rule({ id: 'fast', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'level', operator: 'equal', value: 'error' }] } });
+  const decorated = rule({ id: 'decorated', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'fields', path: '$.tags', operator: 'someFact:equal', value: 'prod' }] } });
+  const deep = rule({ id: 'deep', signature: { anchors: ['disk full'] }, conditions: { any: [{ fact: 'fields', path: '$..volume', operator: 'contains', value: '/var', priority: 2 }, { condition: 'isError' }] } });
+  const pack = compileRules([fast, decorated, deep], { conditions: { isError: { all: [{ fact: 'level', operator: 'equal', value: 'error' }] } } });
+
+  it('marks each rule with its path', () => {
+    expect(pack.rules.map((r) => [r.rule.id, r.conditionPath])).toEqual([
+      ['fast', 'compiled'],
+      ['decorated', 'general'],
+      ['deep', 'general'],
+    ]);
+  });
+
+  it('matches records on the general path as engine.run does', async () => {
+    const cases: { facts: Facts; ids: string[] }[] = [
+      { facts: { kind: 'log', message: 'disk full', level: 'error', fields: {} }, ids: ['deep', 'fast'] },
+      { facts: { kind: 'log', message: 'disk full', level: 'info', fields: { tags: ['dev', 'prod'] } }, ids: ['decorated'] },
+      { facts: { kind: 'log', message: 'disk full', level: 'info', fields: { mounts: [{ volume: '/var' }] } }, ids: ['deep'] },
+      { facts: { kind: 'log', message: 'disk full', level: 'info', fields: { tags: 'prod' } }, ids: [] },
+    ];
+    for (const c of cases) {
+      const got = pack.match('log', c.facts['message'] as string, { ...c.facts, params: {} }).map((m) => m.rule.rule.id).sort();
+      expect(got, JSON.stringify(c.facts)).toEqual(c.ids);
+      // The reference: one Engine, the named condition set as json-rules-engine users set it.
+      const ids: string[] = [];
+      for (const r of [fast, decorated, deep]) {
+        const engine = new Engine([], { allowUndefinedFacts: true });
+        engine.setCondition('isError', { all: [{ fact: 'level', operator: 'equal', value: 'error' }] });
+        engine.addRule({ conditions: structuredClone(r.conditions) as never, event: { type: r.id } });
+        if ((await engine.run({ ...c.facts, params: {} })).events.length > 0) ids.push(r.id);
+      }
+      expect(got).toEqual(ids.sort());
+    }
+  });
+
+  it('traces a general-path rule node by node for explain, with the verdict of its predicate', () => {
+    const facts = { kind: 'log', message: 'disk full', level: 'error', fields: {}, params: {} };
+    const t = traceConditions(deep.conditions!, facts, pack.conditionOptions);
+    expect(t).toEqual({
+      holds: true,
+      trace: {
+        op: 'any',
+        holds: true,
+        children: [
+          { op: 'leaf', fact: 'fields', path: '$..volume', operator: 'contains', value: '/var', factValue: undefined, compareTo: '/var', holds: false },
+          { op: 'condition', name: 'isError', holds: true, child: { op: 'all', holds: true, children: [{ op: 'leaf', fact: 'level', path: undefined, operator: 'equal', value: 'error', factValue: 'error', compareTo: 'error', holds: true }] } },
+        ],
+      },
+    });
+    // The higher set decides: the reference is not evaluated.
+    const decided = traceConditions(deep.conditions!, { ...facts, level: 'info', fields: { mounts: [{ volume: '/var' }] } }, pack.conditionOptions);
+    expect(decided.holds).toBe(true);
+    expect(decided.trace).toMatchObject({ op: 'any', children: [{ op: 'leaf', holds: true }, { op: 'skipped', node: { condition: 'isError' } }] });
+  });
+
+  it('refuses what json-rules-engine could never run: an unregistered condition, an unknown operator, a script in a path', () => {
+    const ref = rule({ id: 'ref', signature: { anchors: ['xyz'] }, conditions: { all: [{ condition: 'nowhere' }] } });
+    expect(() => compileRules([ref])).toThrow(/condition "nowhere" is not registered by the host application/);
+    const op = rule({ id: 'op', signature: { anchors: ['xyz'] }, conditions: { all: [{ fact: 'a', operator: 'someThing:equal', value: 1 }] } });
+    expect(() => compileRules([op])).toThrow(/operator "someThing:equal" is neither a json-rules-engine default/);
+    const script = rule({ id: 'script', signature: { anchors: ['xyz'] }, conditions: { all: [{ fact: 'fields', path: "$.a[?(@.b.repeat(1e9))]", operator: 'equal', value: 1 }] } });
+    expect(() => compileRules([script])).toThrow(/holds a script expression/);
+  });
+
+  it('refuses named conditions that refer to themselves', () => {
+    const r = rule({ id: 'loop', signature: { anchors: ['xyz'] }, conditions: { all: [{ condition: 'a' }] } });
+    expect(() => compileRules([r], { conditions: { a: { all: [{ condition: 'b' }] }, b: { any: [{ condition: 'a' }] } } })).toThrow(/refers to itself \(a → b → a\)/);
   });
 });

@@ -57,7 +57,7 @@ const CASES: [file: string, expected: ReturnType<typeof problems>][] = [
   ['yaml-tag-js-function.yaml', problems(['RULE_YAML', 16, 22, 'tag tag:yaml.org,2002:js/function is not allowed'])],
   ['yaml-tag-custom.yaml', problems(['RULE_YAML', 16, 16, 'tag !secret is not allowed'])],
   ['yaml-alias-bomb.yaml', problems(['RULE_YAML', 1, 1, 'Excessive alias count'])],
-  ['condition-path.yaml', problems(['RULE_CONDITION', 16, 3, 'path "$.errors[*].name" uses syntax beyond'])],
+  ['condition-path.yaml', problems(['RULE_CONDITION', 16, 3, 'path "$.errors[?(@.name)].name" holds a script expression'])],
   [
     'several-schema-problems.yaml',
     problems(
@@ -70,7 +70,7 @@ const CASES: [file: string, expected: ReturnType<typeof problems>][] = [
     'several-analysis-problems.yaml',
     problems(
       ['RULE_REGEX_UNSAFE', 11, 12, 'two adjacent repetitions'],
-      ['RULE_CONDITION', 16, 3, 'path "$..name" uses syntax beyond'],
+      ['RULE_CONDITION', 16, 3, 'path "$..name[?(@)]" holds a script expression'],
       ['RULE_PLACEHOLDER', 21, 10, 'placeholder {{errorCode}} names no parameter'],
     ),
   ],
@@ -90,6 +90,37 @@ describe('rule lint', () => {
     expect(lint(file)).toEqual(expected);
   });
 
+
+  it('notes, as a warning, conditions that run on the general path, and refuses none of them', () => {
+    const general = `${VALID}conditions:
+  any:
+    - fact: fields
+      path: "$.errors[*].name"
+      operator: someFact:equal
+      value: InvalidToken
+      priority: 2
+    - fact: level
+      operator: equal
+      value: error
+`;
+    const r = parseRuleText(general, 'sample-rule.yaml');
+    expect(r.rule?.id).toBe('sample-rule');
+    expect(r.problems).toEqual([
+      {
+        code: 'RULE_CONDITION',
+        severity: 'warning',
+        generalPath: true,
+        message: expect.stringMatching(/^conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[0\]: operator "someFact:equal" \(decorated\); conditions\.any\[0\]: path "\$\.errors\[\*\]\.name"$/),
+        path: ['conditions'],
+        file: 'sample-rule.yaml',
+        line: 21,
+        column: 3,
+      },
+    ]);
+    // The same tree on the compiled path has no note.
+    const compiled = general.replace('      operator: someFact:equal\n', '      operator: equal\n').replace('      path: "$.errors[*].name"\n', '      path: "$.errors[0].name"\n').replace('      priority: 2\n', '');
+    expect(parseRuleText(compiled, 'sample-rule.yaml').problems).toEqual([]);
+  });
 
   it('refuses an alias bomb without expanding it', () => {
     const start = performance.now();

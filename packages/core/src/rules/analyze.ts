@@ -1,7 +1,7 @@
 /** Checks of a schema-valid rule that a schema cannot express. */
 import type { ErrorCode } from '../errors.js';
-import type { Rule } from '../schema/rule.js';
-import { checkConditions } from './conditions.js';
+import type { ConditionNode, Rule } from '../schema/rule.js';
+import { planConditions } from './conditions.js';
 import { checkPattern } from './safety.js';
 import { linearEngineRefusal } from './matcher.js';
 
@@ -12,6 +12,8 @@ export interface RuleProblem {
   path: (string | number)[];
   /** For pattern problems: backtracking (the safety check refused it), budgetless (lookaround, backreference), linear (RE2 cannot run it). */
   regexIssue?: 'backtracking' | 'budgetless' | 'linear';
+  /** A note, not a fault: the conditions run on json-rules-engine's general path. */
+  generalPath?: boolean;
 }
 
 /** Values every record offers to placeholders and `groupBy`, besides a rule's own parameters. */
@@ -47,8 +49,11 @@ export const FILE_PARAM_KEYS = ['revisionId', 'resourceId', 'sizeBytes', 'fileNa
 /** Placeholders of a rule's peer sections (engine/connections.ts). */
 export const PEER_KEYS = ['peerName', 'peerId', 'peerSide', 'peerState', 'peerLastSuccess', 'peerDiagnoses'] as const;
 
-/** `operators`: names of host operators (library option) that conditions may use besides the defaults. */
-export function analyzeRule(rule: Rule, options: { operators?: readonly string[] | undefined } = {}): RuleProblem[] {
+/**
+ * `operators`, `conditions`: names of the host's operators and named conditions (library options)
+ * that conditions may use besides json-rules-engine's defaults.
+ */
+export function analyzeRule(rule: Rule, options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const names = new Set<string>(CONTEXT_KEYS);
   // A rule that reads the files of sync events gets the file's ids and size as parameters.
@@ -140,11 +145,24 @@ export function analyzeRule(rule: Rule, options: { operators?: readonly string[]
   rule.groupBy.forEach((g, i) => {
     if (!names.has(g)) problems.push({ code: 'RULE_PLACEHOLDER', message: `groupBy "${g}" names no parameter`, path: ['groupBy', i] });
   });
-  if (rule.conditions) {
-    for (const msg of checkConditions(rule.conditions, 'conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['conditions'] });
-  }
-  if (rule.files) {
-    for (const msg of checkConditions(rule.files.conditions, 'files.conditions', options.operators)) problems.push({ code: 'RULE_CONDITION', message: msg, path: ['files', 'conditions'] });
+  const trees: [ConditionNode | undefined, (string | number)[]][] = [
+    [rule.conditions, ['conditions']],
+    [rule.files?.conditions, ['files', 'conditions']],
+  ];
+  for (const [tree, path] of trees) {
+    if (!tree) continue;
+    const plan = planConditions(tree, path.join('.'), options);
+    for (const msg of plan.errors) problems.push({ code: 'RULE_CONDITION', message: msg, path });
+    for (const msg of plan.warnings) problems.push({ code: 'RULE_CONDITION', severity: 'warning', message: msg, path });
+    if (plan.general.length > 0) {
+      problems.push({
+        code: 'RULE_CONDITION',
+        severity: 'warning',
+        generalPath: true,
+        message: `${path.join('.')} run on json-rules-engine's general path, slower than the compiled one, for: ${plan.general.join('; ')}`,
+        path,
+      });
+    }
   }
   return problems;
 }

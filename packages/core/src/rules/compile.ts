@@ -9,7 +9,9 @@
 import { ScsDoctorError, type Problem } from '../errors.js';
 import { TEXTLESS_KINDS, type LoadedRule, type RecordKind, type Rule } from '../schema/rule.js';
 import type { ParamValue } from '../schema/report.js';
-import { compileConditions, type ConditionOptions, type Facts, type Predicate } from './conditions.js';
+import { compileConditions, conditionEngine, fastPathGaps, type ConditionOptions, type Facts, type Predicate } from './conditions.js';
+import { generalPredicate, type GeneralEngine } from './general.js';
+import type { ConditionNode } from '../schema/rule.js';
 import { analyzeRule } from './analyze.js';
 import { OUTCOME_TOKENS } from '../engine/outcomes.js';
 import { chainHas, exceptionInText, exceptionLineOffset, onFrameLine } from '../exceptions.js';
@@ -31,6 +33,8 @@ export interface CompiledRule {
   readonly predicate: Predicate | undefined;
   /** The conditions of the rule's `files` section, for records of kind `file`. */
   readonly filePredicate: Predicate | undefined;
+  /** How the rule's conditions run: compiled closures, or json-rules-engine's general path (a tree they do not cover). */
+  readonly conditionPath: 'compiled' | 'general' | undefined;
 }
 
 export interface RuleMatch {
@@ -164,6 +168,15 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   const problems: Problem[] = [];
   const compiled: CompiledRule[] = [];
   const seen = new Map<string, string | undefined>();
+  const hostOps = Object.keys(options.operators ?? {});
+  const hostConditions = Object.keys(options.conditions ?? {});
+  // json-rules-engine's engine for the rules the compiled closures do not cover, made on first need.
+  let general: GeneralEngine | undefined;
+  const predicateOf = (tree: ConditionNode): { predicate: Predicate; path: 'compiled' | 'general' } => {
+    if (fastPathGaps(tree, 'conditions', hostOps).length === 0) return { predicate: compileConditions(tree, options), path: 'compiled' };
+    general ??= conditionEngine(options);
+    return { predicate: generalPredicate(tree, general), path: 'general' };
+  };
   loaded.forEach((entry, index) => {
     const { rule, file } = 'rule' in entry ? entry : { rule: entry, file: undefined };
     const prior = seen.get(rule.id);
@@ -174,7 +187,7 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     seen.set(rule.id, file);
     const sig = rule.signature;
     let linear = sig?.engine === 'linear';
-    for (const p of analyzeRule(rule, { operators: Object.keys(options.operators ?? {}) })) {
+    for (const p of analyzeRule(rule, { operators: hostOps, conditions: hostConditions })) {
       if (p.severity === 'warning') continue;
       // A trusted pattern the check refused runs on the linear-time engine, if that engine can run it.
       if (options.trustPatterns && p.regexIssue === 'backtracking' && sig?.pattern !== undefined) {
@@ -201,6 +214,9 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     }
     const kinds = new Set<RecordKind>(rule.appliesTo);
     if (rule.files) kinds.add('file');
+    if (problems.length > 0) return;
+    const main = rule.conditions ? predicateOf(rule.conditions) : undefined;
+    const onFiles = rule.files ? predicateOf(rule.files.conditions) : undefined;
     compiled.push({
       rule,
       file,
@@ -210,8 +226,9 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
       keyAnchor,
       matcher,
       exception: sig?.exception,
-      predicate: rule.conditions ? compileConditions(rule.conditions, options) : undefined,
-      filePredicate: rule.files ? compileConditions(rule.files.conditions, options) : undefined,
+      predicate: main?.predicate,
+      filePredicate: onFiles?.predicate,
+      conditionPath: main?.path === 'general' || onFiles?.path === 'general' ? 'general' : main || onFiles ? 'compiled' : undefined,
     });
   });
   if (problems.length > 0) {
@@ -323,6 +340,6 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
     reads: (kind) => kindsRead.has(kind),
     readsWithoutText: (kind) => (unanchored.get(kind)?.length ?? 0) > 0,
     rule: (id) => byId.get(id),
-    conditionOptions: { ...(options.operators ? { operators: options.operators } : {}), ...(options.facts ? { facts: options.facts } : {}) },
+    conditionOptions: { ...(options.operators ? { operators: options.operators } : {}), ...(options.facts ? { facts: options.facts } : {}), ...(options.conditions ? { conditions: options.conditions } : {}) },
   };
 }

@@ -15,22 +15,23 @@
  */
 import { Operator } from 'json-rules-engine';
 import type { ConditionNode } from '../schema/rule.js';
+import { checkGeneral, generalEngine, traceGeneral, type ConditionTrace, type GeneralEngine, type HostFact, type HostOperator } from './general.js';
 
+export type { ConditionTrace, HostFact, HostOperator, OperatorCallback } from './general.js';
 export type Facts = Record<string, unknown>;
 export type Predicate = (facts: Facts) => boolean;
 
-/** A host operator, as json-rules-engine's `engine.addOperator(name, cb, factValueValidator)` takes it. */
-export type OperatorCallback = (factValue: unknown, value: unknown) => boolean;
-
 /**
  * Host extensions of rule conditions (library only: a rule directory never ships code).
- * Leaves with a host operator run through json-rules-engine's own Operator; host facts are
- * computed from the record's facts, as json-rules-engine's `addFact(id, (params, almanac) => …)`
- * does, but synchronously.
+ * Operators and named conditions are json-rules-engine's `addOperator` and `setCondition`; host
+ * facts are computed from the record's facts and the condition's `params`, as
+ * `addFact(id, (params, almanac) => …)` does, but synchronously.
  */
 export interface ConditionOptions {
-  operators?: Readonly<Record<string, OperatorCallback | { evaluate: OperatorCallback; factValueValidator?: (factValue: unknown) => boolean }>>;
-  facts?: Readonly<Record<string, (facts: Facts) => unknown>>;
+  operators?: Readonly<Record<string, HostOperator>>;
+  facts?: Readonly<Record<string, HostFact>>;
+  /** Named conditions that rule conditions refer to with `{ condition: NAME }`, as json-rules-engine's `setCondition`. */
+  conditions?: Readonly<Record<string, ConditionNode>>;
 }
 
 /** The fact names every record offers; a host fact must not shadow one. */
@@ -38,50 +39,22 @@ export const RECORD_FACTS = new Set(['kind', 'message', 'level', 'levelNumber', 
 
 /** json-rules-engine's Operator: `evaluate` is its factValueValidator, then its callback. */
 interface Evaluator {
-  evaluate(factValue: unknown, value: unknown): boolean;
+  evaluate(factValue: unknown, value: unknown): unknown;
 }
 
 function hostOperators(options: ConditionOptions | undefined): Map<string, Evaluator> {
   const out = new Map<string, Evaluator>();
   for (const [name, op] of Object.entries(options?.operators ?? {})) {
     if (Object.hasOwn(OPS, name)) throw new Error(`operator "${name}" is one of json-rules-engine's defaults and cannot be replaced`);
+    if (name.includes(':')) throw new Error(`operator "${name}": a name with ":" would read as a decorated operator`);
     const made = typeof op === 'function' ? new Operator(name, op as never) : new Operator(name, op.evaluate as never, op.factValueValidator as never);
     out.set(name, made as unknown as Evaluator);
   }
   return out;
 }
 
-/**
- * The path steps whose meaning in jsonpath-plus (json-rules-engine's resolver) is a plain property
- * read: names of letters, digits and `_`; canonical indices; quoted names of letters, digits,
- * `_`, `-` and spaces. Other characters can turn a step into an operator there (`$`, `*`, `..`,
- * `~`, `^`, `,`, `:`, `@`, `(`), `[01]` reads nothing, and `["a"]` is not parsed as a name.
- */
-const PATH_TOKEN = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(0|[1-9]\d{0,8})\]|\['([A-Za-z0-9_ -]+)'\]/y;
-
-/** Parses a simple JSONPath into keys, or returns an error message. */
-export function parsePath(path: string): (string | number)[] | string {
-  if (!path.startsWith('$')) return `path "${path}" must start with $`;
-  const keys: (string | number)[] = [];
-  PATH_TOKEN.lastIndex = 1;
-  let pos = 1;
-  while (pos < path.length) {
-    PATH_TOKEN.lastIndex = pos;
-    const m = PATH_TOKEN.exec(path);
-    if (!m) return `path "${path}" uses syntax beyond $.a.b, $.a[0] and $['a-b'] (names of letters, digits, _, - and spaces)`;
-    const key = m[1] ?? m[3];
-    keys.push(key !== undefined ? key : Number(m[2]));
-    pos = PATH_TOKEN.lastIndex;
-  }
-  if (keys.some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) return `path "${path}" names a forbidden key`;
-  return keys;
-}
-
-/** One path step as jsonpath-plus takes it: an own property of any truthy value (so `length` and indices of a string too). */
-function own(obj: unknown, key: string | number): unknown {
-  if (!obj) return undefined;
-  return Object.hasOwn(obj as object, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
-}
+import { own, parsePath } from './paths.js';
+export { parsePath } from './paths.js';
 
 /** Reads a fact, and a path into it, as json-rules-engine's almanac does (exported for the differential test). */
 export function factReader(fact: string, path: string | undefined): (facts: Facts) => unknown {
@@ -123,69 +96,149 @@ const OPS: Record<string, Op> = {
   greaterThanInclusive: (a, b) => isNumeric(a) && (a as number) >= (b as number),
 };
 
+/** The named decorators of json-rules-engine's operator map (`someFact:equal`, `not:in`, …). */
+const DECORATED = /:/;
+
 /**
- * Checks a condition tree; returns messages for every construct the compiler cannot honour.
- * `operators`: the names of host operators besides json-rules-engine's defaults.
+ * Why the compiled closures do not cover a tree (empty: they do). They cover all/any/not, the
+ * ten default operators and the host's, fact references as values, and simple paths (`$.a.b`,
+ * `$.a[0]`, `$['a-b']`); priorities, condition references, fact `params`, decorated operators
+ * and other paths run on the general path (general.ts).
  */
-export function checkConditions(node: ConditionNode, at = 'conditions', operators: readonly string[] = []): string[] {
+export function fastPathGaps(node: ConditionNode, at = 'conditions', operators: readonly string[] = []): string[] {
   const out: string[] = [];
-  if ('all' in node) node.all.forEach((c, i) => out.push(...checkConditions(c, `${at}.all[${i}]`, operators)));
-  else if ('any' in node) node.any.forEach((c, i) => out.push(...checkConditions(c, `${at}.any[${i}]`, operators)));
-  else if ('not' in node) out.push(...checkConditions(node.not, `${at}.not`, operators));
+  if (node.priority !== undefined) out.push(`${at}: priority`);
+  if ('all' in node) node.all.forEach((c, i) => out.push(...fastPathGaps(c, `${at}.all[${i}]`, operators)));
+  else if ('any' in node) node.any.forEach((c, i) => out.push(...fastPathGaps(c, `${at}.any[${i}]`, operators)));
+  else if ('not' in node) out.push(...fastPathGaps(node.not, `${at}.not`, operators));
+  else if ('condition' in node) out.push(`${at}: condition reference "${node.condition}"`);
   else {
-    if (!Object.hasOwn(OPS, node.operator) && !operators.includes(node.operator)) {
-      out.push(`${at}: operator "${node.operator}" is neither a json-rules-engine default (${Object.keys(OPS).join(', ')}) nor registered by the host application`);
-    }
-    if (node.path !== undefined) {
-      const p = parsePath(node.path);
-      if (typeof p === 'string') out.push(`${at}: ${p}`);
-    }
+    if (!Object.hasOwn(OPS, node.operator) && !operators.includes(node.operator)) out.push(`${at}: operator "${node.operator}"${DECORATED.test(node.operator) ? ' (decorated)' : ''}`);
+    if (node.params !== undefined) out.push(`${at}: fact params`);
+    if (node.path !== undefined && typeof parsePath(node.path) === 'string') out.push(`${at}: path "${node.path}"`);
     const v = node.value;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const ref = v as { path?: string };
-      if (ref.path !== undefined) {
-        const p = parsePath(ref.path);
-        if (typeof p === 'string') out.push(`${at}.value: ${p}`);
-      }
-    }
-    if ((node.operator === 'in' || node.operator === 'notIn') && !Array.isArray(v) && !(v !== null && typeof v === 'object')) {
-      out.push(`${at}: operator ${node.operator} needs a list as value`);
+    if (v !== null && typeof v === 'object' && Object.hasOwn(v, 'fact')) {
+      const ref = v as { path?: unknown; params?: unknown };
+      if (ref.params !== undefined) out.push(`${at}.value: fact params`);
+      if (ref.path !== undefined && (typeof ref.path !== 'string' || typeof parsePath(ref.path) === 'string')) out.push(`${at}.value: path "${String(ref.path)}"`);
     }
   }
   return out;
 }
 
+/** json-rules-engine's engine with operators and named conditions of these names (for checks that know only names). */
+const checkEngines = new Map<string, GeneralEngine>();
+function namesEngine(operators: readonly string[], conditions: readonly string[]): GeneralEngine {
+  const key = JSON.stringify([operators, conditions]);
+  let ge = checkEngines.get(key);
+  if (!ge) {
+    const never = () => false;
+    ge = generalEngine({ operators: Object.fromEntries(operators.map((n) => [n, never])), conditions: Object.fromEntries(conditions.map((n) => [n, { all: [] }])) });
+    if (checkEngines.size > 32) checkEngines.clear();
+    checkEngines.set(key, ge);
+  }
+  return ge;
+}
+
+/** How a rule's conditions run: refused (errors), compiled, or on json-rules-engine's general path (with why). */
+export interface ConditionPlan {
+  errors: string[];
+  /** Why the compiled closures do not cover the tree; empty when they do. */
+  general: string[];
+  /** Legal but likely mistakes. */
+  warnings: string[];
+}
+
+/**
+ * Plans a condition tree. `operators` and `conditions`: names of the host's operators and named
+ * conditions. Errors are what json-rules-engine would refuse or could never run.
+ */
+export function planConditions(node: ConditionNode, at = 'conditions', names: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): ConditionPlan {
+  const operators = names.operators ?? [];
+  const errors = checkGeneral(node, at, namesEngine(operators, names.conditions ?? []));
+  const warnings: string[] = [];
+  const walk = (n: ConditionNode, where: string) => {
+    if ('all' in n) n.all.forEach((c, i) => walk(c, `${where}.all[${i}]`));
+    else if ('any' in n) n.any.forEach((c, i) => walk(c, `${where}.any[${i}]`));
+    else if ('not' in n) walk(n.not, `${where}.not`);
+    else if ('fact' in n && (n.operator === 'in' || n.operator === 'notIn')) {
+      const v = n.value;
+      if (!Array.isArray(v) && !(v !== null && typeof v === 'object')) warnings.push(`${where}: operator ${n.operator} takes a list as value (json-rules-engine searches a string value as text, and fails the rule for any other)`);
+    }
+  };
+  walk(node, at);
+  return { errors, general: errors.length > 0 ? [] : fastPathGaps(node, at, operators), warnings };
+}
+
+/**
+ * Messages for every construct the compiled closures cannot honour, refusals included (empty:
+ * the tree runs compiled). `operators`: the names of host operators besides the defaults.
+ */
+export function checkConditions(node: ConditionNode, at = 'conditions', operators: readonly string[] = []): string[] {
+  const plan = planConditions(node, at, { operators });
+  return [...plan.errors, ...plan.general];
+}
+
 /** Compiles a checked condition tree into a predicate; false where json-rules-engine would reject the run. */
 export function compileConditions(node: ConditionNode, options?: ConditionOptions): Predicate {
   const ops = hostOperators(options);
-  const facts = options?.facts ?? {};
-  for (const name of Object.keys(facts)) if (RECORD_FACTS.has(name)) throw new Error(`fact "${name}" is a record fact and cannot be replaced`);
-  const run = compileNode(node, ops, facts);
+  const facts = hostFacts(options);
+  const run = compileNode(node, ops, facts, true);
   return (facts) => {
     try {
-      return run(facts);
+      return Boolean(run(facts));
     } catch {
       return false;
     }
   };
 }
 
+function hostFacts(options: ConditionOptions | undefined): Readonly<Record<string, HostFact>> {
+  const facts = options?.facts ?? {};
+  for (const name of Object.keys(facts)) if (RECORD_FACTS.has(name)) throw new Error(`fact "${name}" is a record fact and cannot be replaced`);
+  return facts;
+}
+
+/** The engine of the general path for these options (host operators, facts and named conditions checked as for the compiled path). */
+export function conditionEngine(options: ConditionOptions = {}): GeneralEngine {
+  hostOperators(options);
+  hostFacts(options);
+  const ge = generalEngine(options);
+  for (const [name, tree] of Object.entries(options.conditions ?? {})) {
+    const errors = checkGeneral(tree, `conditions "${name}"`, ge);
+    if (errors.length > 0) throw new Error(`named condition "${name}": ${errors.join('; ')}`);
+  }
+  return ge;
+}
+
 /** Reads a fact: a host fact is computed from the record's facts. */
-function reader(fact: string, path: string | undefined, host: Readonly<Record<string, (facts: Facts) => unknown>>): (facts: Facts) => unknown {
+function reader(fact: string, path: string | undefined, host: Readonly<Record<string, HostFact>>): (facts: Facts) => unknown {
   const compute = Object.hasOwn(host, fact) ? host[fact]! : undefined;
   if (!compute) return factReader(fact, path);
   const read = factReader(fact, path);
-  return (facts) => read({ [fact]: compute(facts) });
+  return (facts) => read({ [fact]: compute(facts, {}) });
 }
 
-/** Every child is evaluated (no short cut), so that a throwing leaf throws as it would there. */
-function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = new Map(), host: Readonly<Record<string, (facts: Facts) => unknown>> = {}): Predicate {
+type Node = (facts: Facts) => unknown;
+
+/**
+ * Every child is evaluated (no short cut), so that a throwing leaf throws as it would there. A
+ * leaf gives its operator's raw result (a host operator may return any value); as in
+ * json-rules-engine, all/any count only `true` (but the rule's root all/any of one child passes
+ * that child's value on), and `not` negates the raw value.
+ */
+function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = new Map(), host: Readonly<Record<string, HostFact>> = {}, root = false): Node {
   const compileNode_ = (n: ConditionNode) => compileNode(n, ops, host);
+  // The rule's root all/any with one child hands that child's raw value to the rule, where any truthy value passes.
+  if (root && ('all' in node || 'any' in node)) {
+    const kids = 'all' in node ? node.all : node.any;
+    if (kids.length === 1) return compileNode_(kids[0]!);
+  }
   if ('all' in node) {
     const parts = node.all.map(compileNode_);
     return (f) => {
       let ok = true;
-      for (const p of parts) if (!p(f)) ok = false;
+      for (const p of parts) if (p(f) !== true) ok = false;
       return ok;
     };
   }
@@ -195,7 +248,7 @@ function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = 
     if (parts.length === 0) return () => true;
     return (f) => {
       let ok = false;
-      for (const p of parts) if (p(f)) ok = true;
+      for (const p of parts) if (p(f) === true) ok = true;
       return ok;
     };
   }
@@ -203,11 +256,12 @@ function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = 
     const inner = compileNode_(node.not);
     return (f) => !inner(f);
   }
+  if ('condition' in node) throw new Error(`condition references run on the general path`);
   const left = reader(node.fact, node.path, host);
   const hostOp = ops.get(node.operator);
-  const op: Op = hostOp ? (a, b) => hostOp.evaluate(a, b) : (OPS[node.operator] ?? unknownOperator(node.operator));
+  const op: (a: unknown, b: unknown) => unknown = hostOp ? (a, b) => hostOp.evaluate(a, b) : (OPS[node.operator] ?? unknownOperator(node.operator));
   const v = node.value;
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, 'fact')) {
     const ref = v as { fact: string; path?: string };
     const right = reader(ref.fact, ref.path, host);
     return (f) => op(left(f), right(f));
@@ -215,18 +269,14 @@ function compileNode(node: ConditionNode, ops: ReadonlyMap<string, Evaluator> = 
   return (f) => op(left(f), v);
 }
 
-/** One node of a condition tree with what it evaluated to on a record (for `explain`). */
-export type ConditionTrace =
-  | { op: 'all' | 'any'; holds: boolean; children: ConditionTrace[] }
-  | { op: 'not'; holds: boolean; child: ConditionTrace }
-  | { op: 'leaf'; fact: string; path?: string | undefined; operator: string; value: unknown; factValue: unknown; compareTo: unknown; holds: boolean; error?: string | undefined };
-
 /**
  * Evaluates a condition tree leaf by leaf, keeping each leaf's fact value. `holds` of the root
- * is what the compiled predicate says; a leaf that throws (json-rules-engine rejects the run) is
- * marked with its error and fails the whole tree, as there.
+ * is what the rule's predicate says; a leaf that throws (json-rules-engine rejects the run) is
+ * marked with its error and fails the whole tree, as there. A tree the compiled closures do not
+ * cover is traced on the general path.
  */
 export function traceConditions(node: ConditionNode, facts: Facts, options?: ConditionOptions): { trace: ConditionTrace; holds: boolean } {
+  if (fastPathGaps(node, 'conditions', Object.keys(options?.operators ?? {})).length > 0) return traceGeneral(node, facts, conditionEngine(options));
   let threw = false;
   const ops = hostOperators(options);
   const host = options?.facts ?? {};
@@ -243,12 +293,13 @@ export function traceConditions(node: ConditionNode, facts: Facts, options?: Con
       const child = walk(n.not);
       return { op: 'not', holds: !child.holds, child };
     }
+    if ('condition' in n) return { op: 'condition', name: n.condition, holds: false };
     const factValue = reader(n.fact, n.path, host)(facts);
     const v = n.value;
-    const compareTo = v !== null && typeof v === 'object' && !Array.isArray(v) && 'fact' in v ? reader((v as { fact: string }).fact, (v as { path?: string }).path, host)(facts) : v;
+    const compareTo = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, 'fact') ? reader((v as { fact: string }).fact, (v as { path?: string }).path, host)(facts) : v;
     try {
       const hostOp = ops.get(n.operator);
-      const holds = hostOp ? hostOp.evaluate(factValue, compareTo) : (OPS[n.operator] ?? unknownOperator(n.operator))(factValue, compareTo);
+      const holds = (hostOp ? hostOp.evaluate(factValue, compareTo) : (OPS[n.operator] ?? unknownOperator(n.operator))(factValue, compareTo)) === true;
       return { op: 'leaf', fact: n.fact, path: n.path, operator: n.operator, value: v, factValue, compareTo, holds };
     } catch (e) {
       threw = true;

@@ -64,7 +64,7 @@ export function locateInRuleText(text: string, path: readonly PropertyKey[]): { 
 }
 
 /** Parses and validates one rule file's text. `file` is used for places and the id check. */
-export function parseRuleText(text: string, file: string, options: { operators?: readonly string[] | undefined } = {}): ParseResult {
+export function parseRuleText(text: string, file: string, options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): ParseResult {
   const problems: Problem[] = [];
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });

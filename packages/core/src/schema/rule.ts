@@ -13,36 +13,55 @@ export const OPERATORS = [
   'greaterThanInclusive',
 ] as const;
 
-const FactRef = z.strictObject({ fact: z.string().min(1), path: z.string().optional() });
+/** Any JSON value (a condition's `value`, a fact's `params`). */
+const Json: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
+const Params = z.record(z.string(), Json).describe("Parameters handed to a host fact, as json-rules-engine's `params`.");
+const Priority = z.number().int().min(1).optional().describe('json-rules-engine priority: within an all/any, higher sets are evaluated first and a set that decides ends the evaluation.');
+const NodeName = z.string().optional().describe('A name for the condition (kept by json-rules-engine in its results).');
+
+const FactRef = z.strictObject({ fact: z.string().min(1), path: z.string().optional(), params: Params.optional() });
+
+/** Fields json-rules-engine reads on every kind of condition. */
+interface ConditionMeta {
+  priority?: number | undefined;
+  name?: string | undefined;
+}
 
 export type ConditionNode =
-  | { all: ConditionNode[] }
-  | { any: ConditionNode[] }
-  | { not: ConditionNode }
-  | { fact: string; operator: string; value: unknown; path?: string | undefined };
+  | ({ all: ConditionNode[] } & ConditionMeta)
+  | ({ any: ConditionNode[] } & ConditionMeta)
+  | ({ not: ConditionNode } & ConditionMeta)
+  | ({ condition: string } & ConditionMeta)
+  | ({ fact: string; operator: string; value: unknown; path?: string | undefined; params?: Record<string, unknown> | undefined } & ConditionMeta);
+
+const booleanNodes = (inner: z.ZodType<ConditionNode>) => [
+  z.strictObject({ all: z.array(inner), priority: Priority, name: NodeName }),
+  z.strictObject({ any: z.array(inner), priority: Priority, name: NodeName }),
+  z.strictObject({ not: inner, priority: Priority, name: NodeName }),
+  z
+    .strictObject({ condition: z.string().min(1), priority: Priority, name: NodeName })
+    .describe('A reference to a named condition the host application registers (json-rules-engine setCondition).'),
+] as const;
 
 export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([
-    z.strictObject({ all: z.array(ConditionSchema) }),
-    z.strictObject({ any: z.array(ConditionSchema) }),
-    z.strictObject({ not: ConditionSchema }),
+    ...booleanNodes(ConditionSchema),
     z.strictObject({
       fact: z.string().min(1),
       operator: z
         .string()
-        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an operator name is letters, digits and _')
-        .describe(`One of json-rules-engine's default operators (${OPERATORS.join(', ')}), or one the host application registers.`),
-      value: z.union([FactRef, z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean()]))]),
+        .regex(/^(?:[A-Za-z][A-Za-z0-9_]*:)*[A-Za-z][A-Za-z0-9_]*$/, 'an operator name is letters, digits and _, after decorators such as someFact: or not:')
+        .describe(`One of json-rules-engine's default operators (${OPERATORS.join(', ')}), one the host application registers, either behind json-rules-engine's decorators (someFact:, someValue:, everyFact:, everyValue:, swap:, not:).`),
+      value: z.union([FactRef, Json]).describe('The value compared with; an object with a `fact` is read as that fact.'),
       path: z.string().optional(),
+      params: Params.optional(),
+      priority: Priority,
+      name: NodeName,
     }),
   ]),
 );
 
-export const TopConditionSchema = z.union([
-  z.strictObject({ all: z.array(ConditionSchema) }),
-  z.strictObject({ any: z.array(ConditionSchema) }),
-  z.strictObject({ not: ConditionSchema }),
-]);
+export const TopConditionSchema = z.union(booleanNodes(ConditionSchema));
 
 export const RECORD_KINDS = ['log', 'event', 'probe', 'connection', 'file'] as const;
 /** Kinds that have no text: a rule's signature does not apply to them, only its conditions. */
