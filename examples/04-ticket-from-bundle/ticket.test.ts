@@ -25,6 +25,10 @@ const NOW = '2026-05-14T10:10:00Z';
 let tmp: string;
 let archive: string;
 let pack: RulePack;
+/** The program's run over the whole bundle, shared by the tests that read its report. */
+let whole: { code: number; stdout: string; stderr: string };
+/** A separate process each: generous, so that a loaded machine cannot fail them. */
+const SPAWN_TIMEOUT = 180_000;
 
 /** Runs the program as a user would (tsx, the packages' sources, from the repository, where tsx is installed); its exit status is data. */
 async function ticket(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -66,6 +70,7 @@ beforeAll(async () => {
   archive = path.join(tmp, 'bundle.tar.gz');
   await run('tar', ['-czf', archive, '-C', bundleDir, '.']);
   pack = await loadRulePack([rulesDir]);
+  whole = await ticket(archive, '--now', NOW);
 });
 
 afterAll(async () => {
@@ -74,7 +79,7 @@ afterAll(async () => {
 
 describe('04 a ticket from a tar bundle', () => {
   it('prints every diagnosis the rule pack finds in the bundle’s messages, and no other', async () => {
-    const { code, stdout, stderr } = await ticket(archive, '--now', NOW);
+    const { code, stdout, stderr } = whole;
     expect(stderr).toBe('');
     const messages = await bundleMessages();
     const expected = pack.rules
@@ -105,7 +110,7 @@ describe('04 a ticket from a tar bundle', () => {
   });
 
   it('lists each connection of the history and of both sides’ logs in the overview', async () => {
-    const { stdout } = await ticket(archive, '--now', NOW);
+    const { stdout } = whole;
     const history = JSON.parse(await readFile(path.join(bundleDir, 'sync-history.json'), 'utf8')) as { events: { connectionId: string }[] };
     const receiving = (await readFile(path.join(bundleDir, 'hooli/scs.jsonl'), 'utf8')).match(/"connection_id": "([^"]+)"/g)!.map((m) => m.split('"')[3]!);
     const ids = new Set([...history.events.map((e) => e.connectionId), ...receiving]);
@@ -116,21 +121,21 @@ describe('04 a ticket from a tar bundle', () => {
   });
 
   it('reads every line of the bundle: what it says it read is what tar packed', async () => {
-    const { stdout } = await ticket(archive, '--now', NOW);
+    const { stdout } = whole;
     let lines = 0;
     for (const f of ['acme/scs.log', 'hooli/scs.jsonl', 'sync-history.json']) lines += (await readFile(path.join(bundleDir, f), 'utf8')).split('\n').filter((_, i, all) => i < all.length - 1 || all[i] !== '').length;
     expect(stdout).toMatch(new RegExp(`^${lines} lines read: `, 'm'));
   });
 
   it('a bundle cut short: the report is printed, says what was lost, and the exit status is 2', async () => {
-    const whole = await readFile(archive);
+    const bytes = await readFile(archive);
     const cut = path.join(tmp, 'cut.tar.gz');
-    await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const { code, stdout } = await ticket(cut, '--now', NOW);
     expect(code).toBe(2);
     expect(stdout).toContain('cut.tar.gz');
     expect(stdout).toMatch(/INPUT_CORRUPT|INPUT_UNREADABLE|cut short|truncated/i);
-  });
+  }, SPAWN_TIMEOUT);
 
   it('a missing bundle and a bad --now are one line on stderr and exit 2, no stack', async () => {
     const missing = await ticket(path.join(tmp, 'nope.tar.gz'));
@@ -140,7 +145,7 @@ describe('04 a ticket from a tar bundle', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, SPAWN_TIMEOUT);
 
   it.each([
     ['bundle.tar.gz:sync-history.json', true],
