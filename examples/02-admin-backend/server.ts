@@ -67,7 +67,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const rowLimit = options.rowLimit ?? 500;
   const overviewDays = options.overviewDays ?? 7;
   // Ids longer than the pattern allows are refused by it (400), not by the router's own limit (414).
-  const app = Fastify({ logger: options.logger ?? false, maxParamLength: 256 });
+  const app = Fastify({ logger: options.logger ?? false, routerOptions: { maxParamLength: 256 } });
 
   app.get<{ Params: { id: string } }>(
     '/connections/:id',
