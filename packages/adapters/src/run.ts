@@ -79,15 +79,17 @@ async function readLogPart(session: DiagnosisSession, part: LogPart, options: Re
   const stats = session.input(part.name);
   // The reader found the log damaged (a JSON document cut short) and read what it could.
   if (stats.error) return true;
-  if (verdict.code && stats.linesMatched === 0) {
-    session.problem({ code: verdict.code, message: `${part.name}: not a text log: its bytes ${verdict.reason!.replace(/^looks/, 'look')}; decrypt or decompress it first`, file: part.name }, part.name);
-    return true;
-  }
   const binary = stats.skipped['binary'] ?? 0;
   const lines = stats.linesRead - (stats.skipped['blank'] ?? 0);
   // All binary (a stream of NULs is one line however long) is flagged however few lines it has.
   if (stats.linesMatched === 0 && lines > 0 && (binary === lines || (binary * 2 >= lines && lines >= 4))) {
     session.problem({ code: 'INPUT_UNREADABLE', message: `${part.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: part.name }, part.name);
+    return true;
+  }
+  // Encrypted or random bytes read as text give about a third of binary lines, too few for the
+  // line test: their statistics tell (byte-verdict.ts).
+  if (verdict.code && stats.linesMatched === 0) {
+    session.problem({ code: verdict.code, message: `${part.name}: not a text log: its bytes ${verdict.reason!.replace(/^looks/, 'look')}; decrypt or decompress it first`, file: part.name }, part.name);
     return true;
   }
   return false;
