@@ -97,11 +97,11 @@ describe('one history, any layout', () => {
     expect(unbalanced(report)).toEqual([]);
   });
 
-  it('NDJSON of events with a whole response on one of its lines: that line counted once', () => {
+  it('NDJSON of events with a whole response on one of its lines: that line counted once, an empty page as structure', () => {
     const event = (JSON.parse(fixture('rest-data-events.json')) as { data: { events: unknown[] } }).data.events[0];
-    const text = `${JSON.stringify(event)}\n${fixture('rest-data-events.json')}\n${JSON.stringify(event)}\n`;
+    const text = `${JSON.stringify(event)}\n${fixture('rest-data-events.json')}\n${JSON.stringify(event)}\n{"data":{"events":[]},"meta":{"count":0,"next":null}}\n`;
     const { result, report } = read(text);
-    expect([result.events, result.invalid, report.stats.inputs[0]!.linesRead, unbalanced(report)]).toEqual([7, 0, 3, []]);
+    expect([result.events, result.invalid, report.stats.inputs[0]!.linesRead, report.stats.inputs[0]!.skipped, unbalanced(report)]).toEqual([7, 0, 4, { structure: 1 }, []]);
   });
 
   it('an error response instead of a history: an input problem that says so', () => {
