@@ -116,6 +116,8 @@ async function notText(session: DiagnosisSession, name: string, kind: 'logs' | '
   session.skip(name, skipReason(verdict), counted.lines);
   const what = verdict.code === 'INPUT_ENCRYPTED' ? `not a text log: ${verdict.known ? `${verdict.reason}; decrypt it first` : `its bytes ${verdict.reason!.replace(/^looks/, 'look')}; decrypt or decompress it first`}` : verdict.reason;
   session.problem({ code: verdict.code!, message: `${name}: ${kind === 'events' ? what!.replace('a text log', 'a sync history') : what}`, file: name }, name);
+  // The archive around a member failed: it cannot be read past it (see readLogPart).
+  if (isScsDoctorError(error) && error.place.file !== undefined && error.place.file !== name) throw error;
   if (error !== undefined) noteError(session, error, name);
   return true;
 }

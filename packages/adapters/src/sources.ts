@@ -355,8 +355,9 @@ async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onCl
 }
 
 /**
- * Gunzips a stream that starts with the gzip magic; passes anything else on. `close` ends the source when reading stops early. An error that already
- * names an input (an archive around this member) is passed on as it is.
+ * Gunzips a stream that starts with the gzip magic; passes anything else on. `close` ends the
+ * source when reading stops early. An error that already names an input (an archive around this
+ * member) is passed on as it is.
  */
 async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () => void, maxInflated = DEFAULT_MAX_INFLATED_BYTES): AsyncGenerator<Buffer> {
   // Compressions and archives that are not read are told by the byte verdict (byte-verdict.ts),

@@ -136,6 +136,22 @@ describe('beside a healthy log: reported with its code, its lines counted, the o
     }
   });
 
+  it('a support bundle (tar) with an encrypted member: the member reported by its name, the others read', async () => {
+    const { mkdtempSync, copyFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'scs-verdict-'));
+    try {
+      copyFileSync(path.join(ENCRYPTED, 'scs.log.enc'), path.join(dir, 'scs.log.enc'));
+      copyFileSync(PYTHON_LOG, path.join(dir, 'scs.log'));
+      execFileSync('tar', ['-czf', 'bundle.tar.gz', 'scs.log.enc', 'scs.log'], { cwd: dir });
+      const r = await diagnoseInputs(pack, { inputs: ['bundle.tar.gz'], cwd: dir });
+      expect([r.lost, r.report.stats.problems.map((p) => `${p.file} ${p.code}`), countsByRule(r.report)['shared-secret-invalid-token']! > 0, unbalanced(r.report)]).toEqual([true, ['bundle.tar.gz:scs.log.enc INPUT_ENCRYPTED'], true, []]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     ['scs.log.enc', 'INPUT_ENCRYPTED'],
     ['scs.log.aesgcm', 'INPUT_ENCRYPTED'],
