@@ -47,9 +47,12 @@ export function skipReason(verdict: ByteVerdict): string {
 }
 
 /** What encryption tools write at the start of a file (the data after it is the ciphertext). */
+const BASE64_SALTED = 'U2FsdGVkX1'; // base64 of "Salted__"
+/** The first line of `openssl enc -a` output: base64 (up to 64 characters a line). */
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}(?:\r?\n|$)/;
 const ENCRYPTED_TEXT_HEADS: readonly [string, string][] = [
   ['Salted__', 'encrypted with openssl enc'],
-  ['U2FsdGVkX1', 'encrypted with openssl enc (base64)'], // base64 of "Salted__"
+  [BASE64_SALTED, 'encrypted with openssl enc (base64)'],
   ['-----BEGIN PGP MESSAGE-----', 'an OpenPGP message (gpg --armor)'],
   ['age-encryption.org/v1\n', 'encrypted with age'],
   ['-----BEGIN AGE ENCRYPTED FILE-----', 'encrypted with age (armored)'],
@@ -163,7 +166,7 @@ export function judgeBytes(sample: Uint8Array, complete = sample.length < SAMPLE
   const unread = unreadFormat(sample);
   if (unread) return verdict('INPUT_UNREADABLE', unread);
   const start = Buffer.from(sample.buffer, sample.byteOffset, Math.min(sample.length, 64)).toString('latin1');
-  for (const [head, what] of ENCRYPTED_TEXT_HEADS) if (start.startsWith(head)) return verdict('INPUT_ENCRYPTED', what);
+  for (const [head, what] of ENCRYPTED_TEXT_HEADS) if (start.startsWith(head) && (head !== BASE64_SALTED || BASE64_LINE.test(start))) return verdict('INPUT_ENCRYPTED', what);
   if (openPgp(sample)) return verdict('INPUT_ENCRYPTED', 'an OpenPGP message (gpg)');
   if (sample.length >= 100 && sample[0] === 0x67 /* g */ && fernetTokens(Buffer.from(sample.buffer, sample.byteOffset, sample.length).toString('latin1'), !complete)) {
     return verdict('INPUT_ENCRYPTED', 'Fernet tokens (encrypted with a Fernet key)');

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rulesDir } from '@scs-doctor/rules';
 import { judgeBytes, SAMPLE_BYTES } from '../src/byte-verdict.js';
@@ -159,5 +160,26 @@ describe('beside a healthy log: reported with its code, its lines counted, the o
   ])('--events %s: %s, its lines counted', async (file, code) => {
     const r = await diagnoseInputs(pack, { events: [file], cwd: ENCRYPTED });
     expect([r.lost, r.report.stats.problems.map((p) => [p.code, p.message.split(':')[1]?.trim()]), unbalanced(r.report), r.report.stats.inputs[0]!.linesRead > 0]).toEqual([true, [[code, code === 'INPUT_ENCRYPTED' ? 'not a sync history' : 'compressed with zstd, which scs-doctor does not read; decompress it first']], [], true]);
+  });
+});
+
+describe('properties', () => {
+  it('valid UTF-8 text is never judged by its statistics, whatever its scripts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }), { minLength: 20, maxLength: 400 }), (lines) => {
+        const bytes = Buffer.from(lines.join('\n'));
+        const v = judgeBytes(bytes.subarray(0, SAMPLE_BYTES), bytes.length <= SAMPLE_BYTES);
+        // A known header is a verdict of its own; otherwise text stays text.
+        return v.known || v.code === undefined;
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('uniformly random bytes, a few kilobytes or more, are never taken for text', () => {
+    fc.assert(
+      fc.property(fc.noBias(fc.uint8Array({ minLength: 2048, maxLength: 70_000 })), (bytes) => judgeBytes(bytes.subarray(0, SAMPLE_BYTES), bytes.length <= SAMPLE_BYTES).code !== undefined),
+      { numRuns: 50 },
+    );
   });
 });
