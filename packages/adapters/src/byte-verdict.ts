@@ -1,7 +1,7 @@
 /**
  * Whether an input is text, judged by its first bytes before any line of it is read. An encrypted,
  * compressed or random file has few lines that look binary (about a third, not the half the
- * line test in run.ts needs), so it read as a log with no failure in it. Its bytes tell: near-uniform
+ * line test in run.ts needs), so it was read as a log with no failure in it. Its bytes tell: near-uniform
  * (entropy close to 8 bits a byte, where text in any language stays under 6.5 and base64 at 6),
  * and many of them invalid as UTF-8. Known formats are named by their magic numbers: compressions
  * and archives scs-doctor does not read, and what openssl, GnuPG, age and Fernet write.
@@ -22,7 +22,7 @@ const MIN_INVALID_UTF8 = 0.1;
  * decompress or extract first. A zip read as text would be a few lines of binary and no
  * diagnosis, which reads like a clean log. (gzip is read, by sources.ts.)
  */
-export const UNREAD_FORMATS: readonly { magic: readonly number[]; why: string }[] = [
+const UNREAD_FORMATS: readonly { magic: readonly number[]; why: string }[] = [
   { magic: [0x28, 0xb5, 0x2f, 0xfd], why: 'compressed with zstd, which scs-doctor does not read; decompress it first' },
   { magic: [0x42, 0x5a, 0x68], why: 'compressed with bzip2, which scs-doctor does not read; decompress it first' },
   { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], why: 'compressed with xz, which scs-doctor does not read; decompress it first' },
@@ -32,11 +32,8 @@ export const UNREAD_FORMATS: readonly { magic: readonly number[]; why: string }[
   { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], why: 'a 7-Zip archive, which scs-doctor does not read; extract it and pass the folder' },
 ];
 
-/** Bytes the longest magic number needs. */
-export const MAGIC_BYTES = 6;
-
 /** The format of a compressed file or archive that is not read, from its first bytes; undefined for anything else. */
-export function unreadFormat(head: Uint8Array): string | undefined {
+function unreadFormat(head: Uint8Array): string | undefined {
   for (const u of UNREAD_FORMATS) if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) return u.why;
   return undefined;
 }
@@ -46,10 +43,10 @@ export function skipReason(verdict: ByteVerdict): string {
   return verdict.code === 'INPUT_ENCRYPTED' ? 'encrypted' : verdict.reason?.includes('archive') ? 'archive' : 'compressed';
 }
 
-/** What encryption tools write at the start of a file (the data after it is the ciphertext). */
 const BASE64_SALTED = 'U2FsdGVkX1'; // base64 of "Salted__"
 /** The first line of `openssl enc -a` output: base64 (up to 64 characters a line). */
 const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}(?:\r?\n|$)/;
+/** What encryption tools write at the start of a file (the data after it is the ciphertext). */
 const ENCRYPTED_TEXT_HEADS: readonly [string, string][] = [
   ['Salted__', 'encrypted with openssl enc'],
   [BASE64_SALTED, 'encrypted with openssl enc (base64)'],
