@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiagnosisSession, type Report } from '@scs-doctor/core';
 import { rulesDir } from '@scs-doctor/rules';
@@ -120,5 +121,45 @@ describe('one history, any layout', () => {
   it('through diagnoseInputs, as --events reads a file', async () => {
     const r = await diagnoseInputs(pack, { events: [path.join(DIR, 'rest-pages.ndjson')], now: NOW });
     expect([r.lost, r.report.stats.events, countsByRule(r.report)]).toEqual([false, { read: 12, valid: 11, invalid: 1, matched: 7 }, { 'shared-secret-invalid-token': 4, 'manifest-key-missing': 3 }]);
+  });
+});
+
+describe('properties', () => {
+  /** The events of the REST fixture, as a pool to draw pages from. */
+  const POOL = fixture('rest-pages.ndjson')
+    .trim()
+    .split('\n')
+    .flatMap((l) => (JSON.parse(l) as { data: { events: Record<string, unknown>[] } }).data.events)
+    .filter((e) => 'connectionId' in e);
+  const LAYOUTS: ((page: Record<string, unknown>[], n: number) => string)[] = [
+    (page) => JSON.stringify({ data: { events: page }, meta: { count: page.length } }),
+    (page, n) => JSON.stringify({ events: page, next: `cursor-${n}` }),
+    (page, n) => JSON.stringify({ data: { syncEvents: { edges: page.map((node, i) => ({ cursor: `${n}:${i}`, node })), pageInfo: { hasNextPage: true } } } }),
+    (page) => JSON.stringify({ data: { events: page } }, null, 2),
+  ];
+
+  it('pages of any size, in any layout, one a line, read in any chunks: the diagnoses of the same events as NDJSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: LAYOUTS.length - 1 }),
+        fc.integer({ min: 1, max: 5000 }),
+        async (picks, sizes, layout, chunk) => {
+          const events = picks.map((i, n) => ({ ...POOL[i]!, id: `e-${n}` }));
+          const pages: Record<string, unknown>[][] = [];
+          for (let at = 0, k = 0; at < events.length; k++) {
+            const size = sizes[k % sizes.length]!;
+            pages.push(events.slice(at, at + size));
+            at += size;
+          }
+          const text = pages.map((p, n) => LAYOUTS[layout]!(p, n)).join('\n') + '\n';
+          const r = await readChunks(text, chunk);
+          const want = read(events.map((e) => JSON.stringify(e)).join('\n') + '\n').report;
+          expect([summaries(r), r.stats.events, unbalanced(r), r.stats.inputs[0]!.linesRead]).toEqual([summaries(want), want.stats.events, [], text.split('\n').length - 1]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
