@@ -57,23 +57,77 @@ function isEnvelope(v: unknown): boolean {
 /** Envelope keys are searched this deep for a nested list of events (`{"data": {"events": [...]}}`). */
 const NESTED_DEPTH = 4;
 
+/** The depth (1: inside the top-level value) down to which the scanner looks for a list of events while reading. */
+const MAX_LIST_DEPTH = NESTED_DEPTH + 1;
+
+/** Keys of a list of events in a response: the envelope keys, and GraphQL connections' `edges` and `nodes`. */
+const LIST_KEYS: ReadonlySet<string> = new Set([...ENVELOPE_KEYS, 'edges', 'nodes']);
+
+/** A list of events found inside a response, with its JSON path (`data.syncEvents.edges`). */
+interface NestedList {
+  list: unknown[];
+  path: string;
+  /** GraphQL edges: each element holds its event under `node`. */
+  edges: boolean;
+}
+
+/** The JSON path of element `i` of a nested list (`data.events[3]`, `data.syncEvents.edges[3].node`). */
+function elementPath(path: string, i: number, edges: boolean): string {
+  return `${path}[${i}]${edges ? '.node' : ''}`;
+}
+
+/** An element of a list of events: itself, or the `node` of a GraphQL edge. */
+function unwrapEdge(e: unknown, edges: boolean): unknown {
+  return edges && isPlainObject(e) && e['node'] !== undefined ? e['node'] : e;
+}
+
 /**
  * The events of a response that nests them: under envelope keys at any depth up to NESTED_DEPTH,
  * and as GraphQL connections write lists (`{"edges": [{"node": {...}}]}`). Undefined when none.
  */
-function nestedEvents(v: unknown, depth = 0): unknown[] | undefined {
+function nestedEvents(v: unknown, depth = 0, path = ''): NestedList | undefined {
   if (!isPlainObject(v) || depth > NESTED_DEPTH) return undefined;
+  // An empty list (the last page of a paginated history) is a page without events, when no list
+  // with events is found.
+  let empty: NestedList | undefined;
   for (const [k, x] of Object.entries(v)) {
-    if (Array.isArray(x) && (ENVELOPE_KEYS.has(k) || k === 'edges' || k === 'nodes')) {
-      const list = x.map((e) => (isPlainObject(e) && isPlainObject(e['node']) ? e['node'] : e));
-      if (list.some(looksLikeEvent)) return list;
+    if (Array.isArray(x) && LIST_KEYS.has(k)) {
+      const edges = k === 'edges';
+      if (x.some((e) => looksLikeEvent(unwrapEdge(e, edges)))) return { list: x, path: path + k, edges };
+      if (x.length === 0) empty ??= { list: x, path: path + k, edges };
     }
   }
-  for (const x of Object.values(v)) {
-    const found = nestedEvents(x, depth + 1);
-    if (found) return found;
+  for (const [k, x] of Object.entries(v)) {
+    const found = nestedEvents(x, depth + 1, `${path}${k}.`);
+    if (found && found.list.length > 0) return found;
+    empty ??= found;
+  }
+  return empty;
+}
+
+/**
+ * The errors of an API error response (GraphQL's `{"errors": [{"message": …}], "data": null}`,
+ * or `{"error": "…"}`): what to tell the user instead of "not a sync event".
+ */
+function errorResponse(v: unknown): string | undefined {
+  if (!isPlainObject(v) || looksLikeEvent(v)) return undefined;
+  const errors = v['errors'];
+  if (Array.isArray(errors) && errors.length > 0) {
+    const first = errors[0];
+    const message = isPlainObject(first) && typeof first['message'] === 'string' ? first['message'] : typeof first === 'string' ? first : JSON.stringify(first);
+    return `an error response, not a page of events (${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${message.slice(0, 200)})`;
+  }
+  const error = v['error'];
+  if (typeof error === 'string' || isPlainObject(error)) {
+    const message = typeof error === 'string' ? error : typeof error['message'] === 'string' ? error['message'] : JSON.stringify(error);
+    return `an error response, not a page of events (${message.slice(0, 200)})`;
   }
   return undefined;
+}
+
+/** A response (not an event) that holds a list of events somewhere inside. */
+function holdsNestedEvents(v: unknown): boolean {
+  return isPlainObject(v) && !looksLikeEvent(v) && nestedEvents(v) !== undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -150,12 +204,24 @@ export class EventsReader {
   private topObject: string[] | undefined;
   private topObjectChars = 0;
   private topObjectLine = 0;
-  private topIsEvent = false;
+  /** The line on which the top-level value starts (a compact response is all on it). */
+  private topLine = 0;
+  /**
+   * Per depth (1: inside the top-level value) up to MAX_LIST_DEPTH, while no list of events is
+   * being read: whether the container there is an object, the key whose value is being read, and
+   * whether the object has shown an event's start time (then its lists are its own, not events).
+   */
+  private readonly isObj: boolean[] = [];
+  private readonly keys: string[] = [];
+  private readonly eventish: boolean[] = [];
+  /** The list of events being read: its JSON path (`data.events`), whether it holds GraphQL edges, the next index. */
+  private arrPath = '';
+  private arrEdges = false;
+  private arrIndex = 0;
   private stringStart = -1;
   private stringParts: string[] = [];
   private stringChars = 0;
   private lastString = '';
-  private pendingKey: string | undefined;
   /** The event being read: its text pieces, first line, last line with a character of it. */
   private elem: string[] | undefined;
   private elemChars = 0;
@@ -163,6 +229,7 @@ export class EventsReader {
   private elemEndLine = 0;
   private elemScalar = false;
   private elemTooLong = false;
+  private elemIndex = 0;
 
   constructor(session: DiagnosisSession, name: string, options: EventReadOptions = {}) {
     this.session = session;
@@ -299,7 +366,9 @@ export class EventsReader {
       const [l1, l2] = lines ?? [];
       const v1 = l1 === undefined ? undefined : tryParse(l1);
       if (v1 !== undefined && v1 !== null && typeof v1 === 'object' && !Array.isArray(v1)) {
-        mode = isEnvelope(v1) ? 'doc' : 'ndjson';
+        // A response (compact, as curl saves it) is read by the document scanner, which finds its
+        // list of events and reads them one by one, and reads more responses after it (NDJSON of pages).
+        mode = isEnvelope(v1) || holdsNestedEvents(v1) ? 'doc' : 'ndjson';
       } else if (v1 === undefined && l2 !== undefined) {
         const v2 = tryParse(l2);
         mode = v2 !== null && typeof v2 === 'object' && !Array.isArray(v2) ? 'ndjson' : 'doc';
@@ -467,13 +536,29 @@ export class EventsReader {
       if (this.inString) {
         // Jump to the next quote or backslash.
         let j = i;
+        let broken = false;
         while (j < n) {
           const d = t.charCodeAt(j);
           if (this.escape) this.escape = false;
           else if (d === 92) this.escape = true;
           else if (d === 34) break;
-          else if (d === 10) this.line++;
+          else if (d === 10) {
+            // JSON has no line break inside a string: a compact response cut short on its line.
+            if (this.topLine === this.line) {
+              broken = true;
+              break;
+            }
+            this.line++;
+          }
           j++;
+        }
+        if (broken) {
+          this.cutLine();
+          elemFrom = -1;
+          topFrom = -1;
+          this.line++;
+          i = j + 1;
+          continue;
         }
         // The event reaches the line of its last character: not the next line when that is a newline.
         if (this.elem && j > i) this.elemEndLine = t.charCodeAt(j - 1) === 10 ? this.line - 1 : this.line;
@@ -521,8 +606,8 @@ export class EventsReader {
       if (this.elem) this.elemEndLine = this.line;
       if (c === 34) {
         this.inString = true;
-        // Only keys at depth 1 matter (finding "events"); short keys are kept, long strings not.
-        this.stringStart = this.depth === 1 ? i + 1 : -1;
+        // Keys matter on the way to a list of events; short keys are kept, long strings not.
+        this.stringStart = this.arrDepth < 0 && this.depth >= 1 && this.depth <= MAX_LIST_DEPTH ? i + 1 : -1;
         this.stringParts = [];
         this.stringChars = 0;
         i++;
@@ -531,21 +616,32 @@ export class EventsReader {
       if (c === 123 || c === 91) {
         if (this.depth === 0) {
           this.arrDepth = c === 91 ? 1 : -1;
+          this.topLine = this.line;
+          this.arrPath = '';
+          this.arrEdges = false;
+          this.arrIndex = 0;
           if (c === 123) {
             this.topObject = [];
             this.topObjectChars = 0;
             this.topObjectLine = this.line;
-            this.topIsEvent = false;
             topFrom = i;
           }
-        } else if (this.depth === 1 && c === 91 && this.topObject && !this.topIsEvent && this.pendingKey !== undefined && ENVELOPE_KEYS.has(this.pendingKey) && this.arrDepth < 0) {
-          // `{"events": [` — an envelope: its elements are the events; stop buffering it.
-          this.arrDepth = 2;
+        } else if (c === 91 && this.arrDepth < 0 && this.listOfEvents()) {
+          // `{"events": [`, `{"data": {"syncEvents": {"edges": [` — a response: the list's
+          // elements are the events; stop buffering it.
+          this.arrDepth = this.depth + 1;
+          this.arrPath = this.keys.slice(1, this.depth + 1).join('.');
+          this.arrEdges = this.keys[this.depth] === 'edges';
+          this.arrIndex = 0;
           this.topObject = undefined;
           topFrom = -1;
         }
         this.depth++;
-        this.pendingKey = undefined;
+        if (this.depth <= MAX_LIST_DEPTH) {
+          this.isObj[this.depth] = c === 123;
+          this.keys[this.depth] = '';
+          this.eventish[this.depth] = false;
+        }
         i++;
         continue;
       }
@@ -561,20 +657,65 @@ export class EventsReader {
         if (this.depth < 0) this.depth = 0;
         continue;
       }
-      if (c === 58 /* : */ && this.depth === 1) {
-        this.pendingKey = this.lastString;
-        // A start time before the list: this object is an event with a list of its own (its
-        // files), not a page of events (pages name their connection or a time stamp, not a start).
-        if (EVENT_START_KEYS.has(this.lastString)) this.topIsEvent = true;
+      if (this.arrDepth < 0 && this.depth >= 1 && this.depth <= MAX_LIST_DEPTH) {
+        if (c === 58 /* : */) {
+          this.keys[this.depth] = this.lastString;
+          // A start time before the list: this object is an event with a list of its own (its
+          // files), not a page of events (pages name their connection or a time stamp, not a start).
+          if (EVENT_START_KEYS.has(this.lastString)) this.eventish[this.depth] = true;
+        } else if (c === 44) this.keys[this.depth] = '';
       }
-      else if (c === 44 && this.depth === 1) this.pendingKey = undefined;
       i++;
     }
     if (this.elem && elemFrom >= 0) this.keepElement(t.slice(elemFrom));
     if (this.topObject && topFrom >= 0) this.keepTop(t.slice(topFrom));
+    // A key whose quote is the chunk's last character goes on from the start of the next chunk.
+    if (this.stringStart > 0) this.stringStart = 0;
+  }
+
+  /**
+   * Whether the list that opens here holds events: it is the value of a list key (LIST_KEYS) in
+   * an object reached through objects only, none of them an event. At the top (`{"events": [`) any
+   * envelope key; deeper, only inside a response's `data` or another envelope key (so the lists of
+   * one pretty-printed event are not taken for events); other shapes are found once the whole
+   * value is read (endTopObject).
+   */
+  private listOfEvents(): boolean {
+    const d = this.depth;
+    if (d < 1 || d > MAX_LIST_DEPTH || !this.topObject) return false;
+    const key = this.keys[d]!;
+    if (!(d === 1 ? ENVELOPE_KEYS.has(key) : LIST_KEYS.has(key) && ENVELOPE_KEYS.has(this.keys[1]!))) return false;
+    for (let k = 1; k <= d; k++) if (!this.isObj[k] || this.eventish[k]) return false;
+    return true;
+  }
+
+  /**
+   * A line break inside a string of a value that started on this line (a response cut short, one
+   * of NDJSON pages): the event being read there is invalid, and reading starts again at the next line.
+   */
+  private cutLine(): void {
+    const reason = 'not valid JSON: a line break inside a string (the line is cut short)';
+    if (this.elem) {
+      this.elem = undefined;
+      this.invalid(this.elemLine, this.line, this.at(this.elemIndex, reason));
+    } else if (this.topObject) this.invalid(this.topObjectLine, this.line, reason);
+    this.topObject = undefined;
+    this.elemScalar = false;
+    this.depth = 0;
+    this.inString = false;
+    this.escape = false;
+    this.arrDepth = -1;
+    this.stringStart = -1;
+    this.stringParts = [];
+  }
+
+  /** A reason with the JSON path of element `index` of the list being read (`data.events[3]: …`). */
+  private at(index: number, reason: string): string {
+    return `${elementPath(this.arrPath, index, this.arrEdges)}: ${reason}`;
   }
 
   private startElement(scalar: boolean): void {
+    this.elemIndex = this.arrIndex++;
     this.elem = [];
     this.elemChars = 0;
     this.elemLine = this.line;
@@ -615,8 +756,9 @@ export class EventsReader {
     const endLine = this.elemEndLine;
     this.elem = undefined;
     this.elemScalar = false;
+    const index = this.elemIndex;
     if (tooLong) {
-      this.invalid(line, endLine, `event longer than ${this.maxChars} characters`);
+      this.invalid(line, endLine, this.at(index, `event longer than ${this.maxChars} characters`));
       return -1;
     }
     const value = tryParse(text.trim());
@@ -627,10 +769,10 @@ export class EventsReader {
       } catch (e) {
         reason = `not valid JSON: ${jsonError(e)}`;
       }
-      this.invalid(line, endLine, reason);
+      this.invalid(line, endLine, this.at(index, reason));
       return -1;
     }
-    this.give(value, line, endLine);
+    this.give(unwrapEdge(value, this.arrEdges), line, endLine, elementPath(this.arrPath, index, this.arrEdges));
     return -1;
   }
 
@@ -645,7 +787,7 @@ export class EventsReader {
       // A response that nests its events deeper (`{"data": {"events": [...]}}`, GraphQL edges).
       const nested = looksLikeEvent(value) ? undefined : nestedEvents(value);
       if (nested) {
-        for (const e of nested) this.give(e, line, this.line);
+        this.giveAll(nested, line, this.line, '');
         return -1;
       }
       // One event, pretty-printed (a stream of them, as `jq .` writes one): valid or not, it is an event.
@@ -654,7 +796,7 @@ export class EventsReader {
         return -1;
       }
     }
-    this.unreadable(line, value === undefined && !tooBig ? 'not valid JSON' : 'expected a JSON array of sync events or an object with an "events" array');
+    this.unreadable(line, value === undefined && !tooBig ? 'not valid JSON' : (errorResponse(value) ?? 'expected a JSON array of sync events or an object with an "events" array'));
     return -1;
   }
 
@@ -679,18 +821,39 @@ export class EventsReader {
     return { from, lines };
   }
 
-  private give(raw: unknown, line: number, endLine: number): void {
+  /** `path`: where the value sits in its document (`data.events[3]`), named in a reason. */
+  private give(raw: unknown, line: number, endLine: number, path = ''): void {
     const r = toSyncEvent(raw);
     if ('error' in r) {
-      this.invalid(line, endLine, r.error);
+      // A whole response where an event was expected (an NDJSON line that is a page, a list of pages).
+      const nested = looksLikeEvent(raw) ? undefined : nestedEvents(raw);
+      if (nested) return this.giveAll(nested, line, endLine, path);
+      const reason = errorResponse(raw) ?? r.error;
+      this.invalid(line, endLine, path ? `${path}: ${reason}` : reason);
       return;
     }
     this.accept(r.event, line, endLine);
   }
 
+  /** The events of a response, all on the lines [line, endLine]: those lines are counted once. */
+  private giveAll(nested: NestedList, line: number, endLine: number, path: string): void {
+    const spent = this.lineSpent;
+    const prefix = path ? `${path}.` : '';
+    for (let i = 0; i < nested.list.length; i++) {
+      this.give(unwrapEdge(nested.list[i], nested.edges), line, endLine, prefix + elementPath(nested.path, i, nested.edges));
+      this.lineSpent = true;
+    }
+    // A page without events (the last one of a paginated history): its line is structure.
+    if (nested.list.length === 0 && this.mode === 'ndjson' && !spent) this.session.skip(this.name, 'structure');
+    this.lineSpent = spent;
+  }
+
+  /** While the events of one NDJSON line are given: the line is counted by the first. */
+  private lineSpent = false;
+
   /** `endMs`: the event's end time, when the lane has read it from the bytes already. */
   private accept(event: SyncEvent, line: number, endLine: number, endMs?: number): void {
-    const lines = this.mode === 'ndjson' ? 1 : this.claim(line, endLine).lines;
+    const lines = this.mode === 'ndjson' ? (this.lineSpent ? 0 : 1) : this.claim(line, endLine).lines;
     this.result.events++;
     this.options.onEvent?.(event);
     // The session counts an event's lines from its span: an event on a line counted already spans none.
@@ -706,7 +869,7 @@ export class EventsReader {
       this.firstInvalidLine = line;
       this.firstInvalidReason = reason;
     }
-    const lines = this.mode === 'ndjson' ? 1 : this.claim(line, endLine).lines;
+    const lines = this.mode === 'ndjson' ? (this.lineSpent ? 0 : 1) : this.claim(line, endLine).lines;
     this.result.invalid++;
     this.session.invalidEvent(this.name, line, reason, lines);
   }

@@ -2,6 +2,7 @@ export { LogReader, readLogStream, readLogText, LOG_FORMATS, DEFAULT_MAX_LINE_BY
 export { readEventsText, readEventsStream, toSyncEvent, EventsReader, type EventReadOptions, type EventReadResult } from './events.js';
 export { expandInputs, openInput, openLogInputs, type InputRef, type ExpandResult, type LogPart, type InputLimits } from './sources.js';
 export { DEFAULT_MAX_INFLATED_BYTES } from './gunzip.js';
+export { judgeBytes, judgeStream, SAMPLE_BYTES, type ByteVerdict } from './byte-verdict.js';
 export { loadRuleFiles, loadRulePack, findRuleFiles, RULE_GLOB, type LoadResult } from './rules-loader.js';
 export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js';
 export { lintRules, type LintOptions, type LintResult } from './rules-lint.js';

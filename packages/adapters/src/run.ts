@@ -1,6 +1,7 @@
 /** The main job: read every input and sync history into one session and return the report. */
 import { promises as fs } from 'node:fs';
 import { DiagnosisSession, isScsDoctorError, logReportBuilt, type Logger, type ObserveOptions, type ProbeRecord, type Problem, type ProgressCallback, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { countLines, judgeStream, skipReason, type ByteVerdict } from './byte-verdict.js';
 import { readEventsStream } from './events.js';
 import { readLogStream, readLogText, type ReadOptions } from './reader.js';
 import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';
@@ -133,8 +134,14 @@ function noteError(session: DiagnosisSession, e: unknown, name: string): void {
  * archive around a member is thrown on: the archive cannot be read past it.
  */
 async function readLogPart(session: DiagnosisSession, part: LogPart, options: ReadOptions): Promise<boolean> {
+  // Known by its first bytes (openssl, gpg, zstd…): not read, its lines counted. Judged by the
+  // statistics of its bytes alone: read all the same (a log may hold a block of binary data
+  // before its text), and unreadable when nothing in it was found.
+  const judged = await judgeStream(part.stream);
+  const verdict = judged.verdict;
+  if (verdict.code && verdict.known) return notText(session, part.name, 'logs', verdict, judged.stream);
   try {
-    await readLogStream(part.stream, part.name, session, options);
+    await readLogStream(judged.stream, part.name, session, options);
   } catch (e) {
     if (isScsDoctorError(e) && e.place.file !== undefined && e.place.file !== part.name) throw e;
     noteError(session, e, part.name);
@@ -153,7 +160,40 @@ async function readLogPart(session: DiagnosisSession, part: LogPart, options: Re
     session.problem({ code: 'INPUT_UNREADABLE', message: `${part.name}: not a text log: ${binary} of ${lines} lines are binary (an archive, or compressed in a format other than gzip? extract it first)`, file: part.name }, part.name);
     return true;
   }
+  // Encrypted or random bytes read as text give about a third of binary lines, too few for the
+  // line test: their statistics tell (byte-verdict.ts).
+  if (verdict.code && stats.linesMatched === 0) {
+    session.problem({ code: verdict.code, message: `${part.name}: not a text log: its bytes ${verdict.reason!.replace(/^looks/, 'look')}; decrypt or decompress it first`, file: part.name }, part.name);
+    return true;
+  }
   return false;
+}
+
+/** The first characters a sync history may start with: `[`, `{`, `#`, `/`. */
+const HISTORY_STARTS = [0x5b, 0x7b, 0x23, 0x2f];
+
+/**
+ * An input whose first bytes are not text (byte-verdict.ts): its lines are counted and skipped,
+ * not read (random bytes read as text would fill the unmatched list), and it is a problem of the
+ * report. Always true: the input is lost.
+ */
+async function notText(session: DiagnosisSession, name: string, kind: 'logs' | 'events', verdict: ByteVerdict, stream: AsyncIterable<Buffer>): Promise<true> {
+  session.input(name, kind);
+  const counted = { lines: 0, bytes: 0 };
+  let error: unknown;
+  try {
+    await countLines(stream, counted);
+  } catch (e) {
+    error = e;
+  }
+  session.read(name, counted.lines, counted.bytes);
+  session.skip(name, skipReason(verdict), counted.lines);
+  const what = verdict.code === 'INPUT_ENCRYPTED' ? `not a text log: ${verdict.known ? `${verdict.reason}; decrypt it first` : `its bytes ${verdict.reason!.replace(/^looks/, 'look')}; decrypt or decompress it first`}` : verdict.reason;
+  session.problem({ code: verdict.code!, message: `${name}: ${kind === 'events' ? what!.replace('a text log', 'a sync history') : what}`, file: name }, name);
+  // The archive around a member failed: it cannot be read past it (see readLogPart).
+  if (isScsDoctorError(error) && error.place.file !== undefined && error.place.file !== name) throw error;
+  if (error !== undefined) noteError(session, error, name);
+  return true;
 }
 
 /**
@@ -174,13 +214,20 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
     const started = Date.now();
     const observed = new Observed(session, input.name, 'events', await plainSize(input), options.onProgress);
     try {
-      const r = await readEventsStream(observed.stream(await openInput(input, options.stdin, options)), input.name, session, {
-        onEvent: (e) => {
-          if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
-        },
-      });
-      // Not a sync history at all, or cut short: an input error (invalid events are not).
-      if (r.unreadable) lost = true;
+      // A history starts with `[`, `{` or a comment: bytes that look encrypted and start otherwise are not one.
+      const judged = await judgeStream(await openInput(input, options.stdin, options));
+      const v = judged.verdict;
+      if (v.code && (v.known || !HISTORY_STARTS.includes(v.firstByte))) {
+        if (await notText(session, input.name, 'events', judged.verdict, observed.stream(judged.stream))) lost = true;
+      } else {
+        const r = await readEventsStream(observed.stream(judged.stream), input.name, session, {
+          onEvent: (e) => {
+            if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
+          },
+        });
+        // Not a sync history at all, or cut short: an input error (invalid events are not).
+        if (r.unreadable) lost = true;
+      }
     } catch (e) {
       lost = true;
       const code = isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE';

@@ -326,20 +326,6 @@ async function lookAhead(stream: AsyncIterable<Buffer>, n: number): Promise<{ he
   return { head, rest: rest(), close };
 }
 
-/**
- * Compressions and archives recognised by their magic bytes but not read: the user must
- * decompress or extract first. A zip read as text would be a few lines of binary and no
- * diagnosis, which reads like a clean log.
- */
-const UNSUPPORTED: { magic: number[]; why: string }[] = [
-  { magic: [0x28, 0xb5, 0x2f, 0xfd], why: 'compressed with zstd, which scs-doctor does not read; decompress it first' },
-  { magic: [0x42, 0x5a, 0x68], why: 'compressed with bzip2, which scs-doctor does not read; decompress it first' },
-  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], why: 'compressed with xz, which scs-doctor does not read; decompress it first' },
-  // Local file header, empty archive, spanned archive.
-  ...[[0x03, 0x04], [0x05, 0x06], [0x07, 0x08]].map((tail) => ({ magic: [0x50, 0x4b, ...tail], why: 'a zip archive, which scs-doctor does not read; extract it and pass the folder' })),
-  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], why: 'a 7-Zip archive, which scs-doctor does not read; extract it and pass the folder' },
-];
-
 /** Reads the first `n` bytes (fewer at the end of the stream); returns them and the rest of the stream. */
 async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onClose?: () => void): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
@@ -369,19 +355,14 @@ async function peek(stream: AsyncIterable<Buffer>, n: number, name: string, onCl
 }
 
 /**
- * Gunzips a stream that starts with the gzip magic; refuses the formats in UNSUPPORTED; passes
- * anything else on. `close` ends the source when reading stops early. An error that already
- * names an input (an archive around this member) is passed on as it is.
+ * Gunzips a stream that starts with the gzip magic; passes anything else on. `close` ends the
+ * source when reading stops early. An error that already names an input (an archive around this
+ * member) is passed on as it is.
  */
 async function* decompress(raw: AsyncIterable<Buffer>, name: string, close: () => void, maxInflated = DEFAULT_MAX_INFLATED_BYTES): AsyncGenerator<Buffer> {
-  const { head, rest } = await peek(raw, 6, name, close);
-  for (const u of UNSUPPORTED) {
-    if (head.length >= u.magic.length && u.magic.every((b, i) => head[i] === b)) {
-      close();
-      await rest[Symbol.asyncIterator]().return?.();
-      throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: ${u.why}`, { file: name });
-    }
-  }
+  // Compressions and archives that are not read are told by the byte verdict (byte-verdict.ts),
+  // which counts their lines as it refuses them.
+  const { head, rest } = await peek(raw, 2, name, close);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     // Concatenated members (`cat a.gz b.gz`) are read one after another, as gunzip does.
     async function* whole(): AsyncGenerator<Buffer> {
