@@ -45,7 +45,7 @@ header.top{display:flex;flex-wrap:wrap;align-items:baseline;gap:.4rem 1rem;borde
 .tile{background:var(--card);border:1px solid var(--line);border-top:4px solid var(--idle);border-radius:6px;padding:.5rem .75rem}
 .tile .n{font-size:1.6rem;font-weight:600;line-height:1.2;display:block}.tile .k{color:var(--muted);text-transform:capitalize}
 .tile .r{display:block;font-size:12px;color:var(--ok)}.tile .k::after{content:" active";text-transform:none}.tile.conn .k::after{content:""}
-td.nw,td.nw code{white-space:nowrap}
+td.nw,td.nw code{white-space:nowrap}td.diag{min-width:20rem}
 .tile.sev-critical{border-top-color:var(--crit)}.tile.sev-error{border-top-color:var(--bad)}.tile.sev-warning{border-top-color:var(--warn)}.tile.sev-info{border-top-color:var(--info)}.tile.conn{border-top-color:#6e7781}
 .tile.zero .n{color:var(--idle)}
 table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:6px;overflow:hidden}
@@ -123,7 +123,7 @@ export function renderHtml(given: Report): string {
     for (const d of rows) {
       const sev = d.state === 'resolved' ? 'resolved' : d.severity;
       parts.push(
-        `<tr data-diagnosis="${esc(d.key)}"><td><span class="pill ${esc(sev)}">${esc(d.severity)}</span></td><td><a href="#${anchor.get(d.key)}"><code>${esc(d.ruleId)}</code></a> ${esc(d.title)}</td><td>${d.connections.map((c) => esc(refLabel(c))).join(', ') || '—'}</td><td class="nw">${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ') || '—'}</td><td>${esc(d.state)}</td><td class="nw">${esc(sinceText(d))}</td><td class="num">${d.count}</td></tr>`,
+        `<tr data-diagnosis="${esc(d.key)}"><td><span class="pill ${esc(sev)}">${esc(d.severity)}</span></td><td class="diag"><a href="#${anchor.get(d.key)}"><code>${esc(d.ruleId)}</code></a> ${esc(d.title)}</td><td>${d.connections.map((c) => esc(refLabel(c))).join(', ') || '—'}</td><td class="nw">${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ') || '—'}</td><td>${esc(d.state)}</td><td class="nw">${esc(sinceText(d))}</td><td class="num">${d.count}</td></tr>`,
       );
     }
     parts.push('</table>');
@@ -228,9 +228,9 @@ function timelineHtml(t: Timeline, anchor: Map<string, string>): string {
   }
   for (const b of t.bands) {
     const d = b.diagnosis;
-    const title = `${d.ruleId}: ${d.summary} · onset ${shortTime(d.firstSeen)}${b.lastSeen ? ` · last seen ${shortTime(b.lastSeen)}` : ''}${b.recoveredAt ? ` · recovered ${shortTime(b.recoveredAt)}` : ' · still active'}`;
-    const band = `<div class="band sev-${esc(d.severity)}${b.open ? ' open' : ' recovered'}" data-mark="diagnosis" data-diagnosis="${esc(d.key)}" data-rule="${esc(d.ruleId)}" data-state="${esc(d.state)}" data-first="${esc(d.firstSeen ?? '')}"${b.lastSeen ? ` data-last="${esc(b.lastSeen)}"` : ''}${b.recoveredAt ? ` data-recovered="${esc(b.recoveredAt)}"` : ''} style="left:${pct(b.x0)};width:${pct(Math.max(0.4, Math.round((b.x1 - b.x0) * 100) / 100))}" title="${esc(title)}"></div>`;
-    const onset = `<span class="onset" data-mark="onset" style="left:${pct(b.x0)}" title="${esc(`onset ${shortTime(d.firstSeen)}`)}"></span>`;
+    const title = `${d.ruleId}: ${d.summary} · onset ${shortTime(b.onset)}${b.lastSeen ? ` · last seen ${shortTime(b.lastSeen)}` : ''}${b.recoveredAt ? ` · recovered ${shortTime(b.recoveredAt)}` : ' · still active'}`;
+    const band = `<div class="band sev-${esc(d.severity)}${b.open ? ' open' : ' recovered'}" data-mark="diagnosis" data-diagnosis="${esc(d.key)}" data-rule="${esc(d.ruleId)}" data-state="${esc(d.state)}" data-first="${esc(b.onset)}"${b.lastSeen ? ` data-last="${esc(b.lastSeen)}"` : ''}${b.recoveredAt ? ` data-recovered="${esc(b.recoveredAt)}"` : ''} style="left:${pct(b.x0)};width:${pct(Math.max(0.4, Math.round((b.x1 - b.x0) * 100) / 100))}" title="${esc(title)}"></div>`;
+    const onset = `<span class="onset" data-mark="onset" style="left:${pct(b.x0)}" title="${esc(`onset ${shortTime(b.onset)}`)}"></span>`;
     const last = b.xLast !== undefined && b.xLast > b.x0 ? `<span class="last" data-mark="last-seen" style="left:${pct(b.xLast)}" title="${esc(`last seen ${shortTime(b.lastSeen)}`)}"></span>` : '';
     const rec = b.recoveredAt ? `<span class="recovery" data-mark="recovery" style="left:${pct(b.x1)}" title="${esc(`recovered ${shortTime(b.recoveredAt)}`)}">✔</span>` : '';
     out.push(`<div class="lane"><div class="lane-label" title="${esc(title)}"><a href="#${anchor.get(d.key) ?? ''}"><code>${esc(d.ruleId)}</code></a></div><div class="track">${grid}${band}${onset}${last}${rec}</div></div>`);

@@ -15,7 +15,9 @@ export interface AttemptMark {
 
 export interface DiagnosisBand {
   diagnosis: Diagnosis;
-  /** Onset (first seen), 0–100. */
+  /** Its onset on this connection. */
+  onset: string;
+  /** Onset, 0–100. */
   x0: number;
   /** Where the band ends: recovery, or the track's end while it is still active. */
   x1: number;
@@ -85,7 +87,7 @@ function layout(c: Connection | undefined, diagnoses: Diagnosis[], nowMs: number
   const times: number[] = [];
   for (const { ms } of attempts) if (ms !== undefined) times.push(ms);
   for (const d of diagnoses) {
-    for (const t of [d.firstSeen, lastSeenOn(d, c), d.state === 'resolved' ? d.resolvedAt : undefined]) {
+    for (const t of [onsetOn(d, c), lastSeenOn(d, c), d.state === 'resolved' ? d.resolvedAt : undefined]) {
       const ms = parseTime(t);
       if (ms !== undefined) times.push(ms);
     }
@@ -102,7 +104,8 @@ function layout(c: Connection | undefined, diagnoses: Diagnosis[], nowMs: number
   const marks = attempts.flatMap(({ a, ms }) => (ms === undefined ? [] : [{ attempt: a, x: x(ms) }]));
   const bands: DiagnosisBand[] = [];
   for (const d of diagnoses) {
-    const first = parseTime(d.firstSeen);
+    const onset = onsetOn(d, c);
+    const first = parseTime(onset);
     if (first === undefined) continue;
     const lastSeen = lastSeenOn(d, c);
     const lastMs = parseTime(lastSeen);
@@ -110,6 +113,7 @@ function layout(c: Connection | undefined, diagnoses: Diagnosis[], nowMs: number
     const recMs = parseTime(recoveredAt);
     bands.push({
       diagnosis: d,
+      onset: onset!,
       x0: x(first),
       x1: recMs !== undefined ? Math.max(x(recMs), x(first)) : 100,
       lastSeen,
@@ -119,6 +123,22 @@ function layout(c: Connection | undefined, diagnoses: Diagnosis[], nowMs: number
     });
   }
   return { from: new Date(lo + pad).toISOString(), to: new Date(hi - pad).toISOString(), marks, bands, ticks: ticks(lo, hi, x), now: nowMs !== undefined ? x(nowMs) : undefined };
+}
+
+/**
+ * The diagnosis' onset on this connection: its first seen, or, when it covers several connections
+ * (first seen may be another's), this connection's first failed or warning attempt from then on
+ * up to its last occurrence here.
+ */
+function onsetOn(d: Diagnosis, c: Connection | undefined): string | undefined {
+  if (!c || d.connections.length < 2) return d.firstSeen;
+  const from = parseTime(d.firstSeen) ?? -Infinity;
+  const to = parseTime(lastSeenOn(d, c)) ?? Infinity;
+  const hit = c.recent.find((a) => {
+    const ms = parseTime(a.at);
+    return (a.outcome === 'failure' || a.outcome === 'warning') && ms !== undefined && ms >= from && ms <= to;
+  });
+  return hit?.at ?? d.firstSeen;
 }
 
 /** The diagnosis' last occurrence on this connection (resolution is judged per connection). */
