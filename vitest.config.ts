@@ -27,6 +27,8 @@ export default defineConfig({
       pkg('probes'),
       pkg('cli'),
       { extends: true, test: { name: 'examples', include: ['examples/**/*.test.ts'] } },
+      // The HTML report in headless Chromium (Debian's, installed by scripts/install-chromium.sh).
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'] } },
       { extends: true, test: { name: 's3', include: ['packages/probes/test/s3-*.test.ts'], globalSetup: ['packages/probes/test/s3-global-setup.ts'] } },
     ],
   },
