@@ -20,10 +20,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 echo "install-chromium: installing chromium (a few minutes)"
 $SUDO apt-get update -qq || echo "install-chromium: apt-get update reported a problem; trying the install anyway" >&2
-if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; then
-  echo "install-chromium: retrying without --no-install-recommends" >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-fi
+# With its recommended packages: they bring the fonts the screenshot is drawn with.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 [ -x /usr/bin/chromium ] || { echo "install-chromium: /usr/bin/chromium not found after install" >&2; exit 1; }
 echo "install-chromium: done ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
