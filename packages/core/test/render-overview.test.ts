@@ -128,6 +128,13 @@ describe('html timeline with hostile text', () => {
     expect([statuses, band?.slice(1)]).toEqual([['failure', 'success', 'started'], ['2026-05-12T09:00:01.000Z', '2026-05-12T09:00:01.000Z', '2026-05-12T09:10:01.000Z']]);
   });
 
+  it('draws the 100 worst connections and counts the rest', () => {
+    const many = Array.from({ length: 102 }, (_, i) => ({ id: `m${i}`, connectionId: `c-${String(i).padStart(3, '0')}`, direction: 'sending', status: i === 101 ? 'failure' : 'success', startedAt: '2026-05-12T09:00:00Z', finishedAt: '2026-05-12T09:00:01Z', message: i === 101 ? 'shared secret unavailable: InvalidToken' : undefined }));
+    const page = render(diagnose(pack, { events: many }, { now: NOW }), 'html');
+    const drawn = [...page.matchAll(/<article class="tl" data-connection="([^"]*)"/g)].map((m) => m[1]);
+    expect([drawn.length, drawn[0], page.includes('2 more connections not drawn; all are in the connections table above.')]).toEqual([100, 'c-101', true]);
+  });
+
   it('has a policy that blocks scripts and every fetch', () => {
     expect(h).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'`);
   });

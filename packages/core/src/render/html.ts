@@ -22,6 +22,9 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Timelines drawn, worst connections first: a page for people, not a dump of 20,000 connections. */
+const TIMELINES_DRAWN = 100;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /**
@@ -140,13 +143,15 @@ export function renderHtml(given: Report): string {
   }
   parts.push(inputsTable(report, headline !== undefined));
 
-  const lines = timelines(report);
+  const lines = timelines(report, TIMELINES_DRAWN);
+  const notDrawn = report.connections.length - lines.filter((t) => t.connection).length;
   if (lines.length) {
     parts.push('<h2>Timeline</h2>');
     parts.push(
       '<div class="legend"><span><i class="mark o-success" style="position:static;margin:0"></i>success</span><span><i class="mark o-warning" style="position:static;margin:0"></i>warning</span><span><i class="mark o-failure" style="position:static;margin:0"></i>failure</span><span><i class="mark o-started" style="position:static;margin:0"></i>started, no finish</span><span><i class="mark o-failure src-log" style="position:static;margin:0"></i>seen in a log line (filled: sync history)</span><span>▍onset · ┆ last seen · <b style="color:var(--ok)">✔</b> recovered · fading band: still active</span></div>',
     );
     for (const t of lines) parts.push(timelineHtml(t, anchor));
+    if (notDrawn > 0) parts.push(`<p class="meta">${plural(notDrawn, 'more connection')} not drawn; all are in the connections table above.</p>`);
   }
 
   if (active.length) parts.push(`<h2>Diagnoses (${active.length} active)</h2>`);

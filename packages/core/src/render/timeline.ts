@@ -59,14 +59,21 @@ const DAY = 24 * HOUR;
 const STEPS = [SECOND, 5 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 30 * DAY, 365 * DAY];
 const MAX_TICKS = 6;
 
-/** Every connection's timeline, worst first, and one for the diagnoses with a time but no connection. */
-export function timelines(report: Report): Timeline[] {
+/**
+ * The connections' timelines, worst first (at most `limit`), and one for the diagnoses with a time
+ * but no connection.
+ */
+export function timelines(report: Report, limit = Infinity): Timeline[] {
   const byKey = new Map(report.diagnoses.map((d) => [d.key, d]));
   const nowMs = parseTime(report.judged.now);
   const out: Timeline[] = [];
   const placed = new Set<string>();
   for (const o of overview(report)) {
     const c = o.connection;
+    if (out.length >= limit) {
+      for (const k of c.diagnoses) placed.add(k);
+      continue;
+    }
     const diagnoses = c.diagnoses.map((k) => byKey.get(k)).filter((d): d is Diagnosis => d !== undefined);
     for (const d of diagnoses) placed.add(d.key);
     const t = layout(c, diagnoses, c.state === 'stale' ? nowMs : undefined);
