@@ -28,7 +28,9 @@ export default defineConfig({
       pkg('cli'),
       { extends: true, test: { name: 'examples', include: ['examples/**/*.test.ts'] } },
       // The packed tarballs installed into scratch host projects (needs `npm run build` first, as `npm ci` does).
-      { extends: true, test: { name: 'packed', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'packed', include: ['test/packed/**/*.test.ts'] } },
+      // The HTML report in headless Chromium (Debian's, installed by scripts/install-chromium.sh).
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'] } },
       { extends: true, test: { name: 's3', include: ['packages/probes/test/s3-*.test.ts'], globalSetup: ['packages/probes/test/s3-global-setup.ts'] } },
     ],
   },

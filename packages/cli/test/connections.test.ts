@@ -42,7 +42,9 @@ describe('a connection that recovered', () => {
 
   it('shows the diagnosis apart as resolved in the text report, under a healthy overview line', async () => {
     const r = await run(['diagnose', log, '--now', NOW]);
-    const overview = r.stdout.slice(0, r.stdout.indexOf('\n\n'));
+    const from = r.stdout.indexOf('Connections (');
+    const overview = r.stdout.slice(from, r.stdout.indexOf('\n\n', from));
+    expect([r.stdout.startsWith('Diagnoses active: none · resolved: 1 error\n'), from > 0]).toEqual([true, true]);
     expect(overview).toMatch(/✔ c-1 \[sending\]: healthy, last success 2026-05-12T09:15:00.000Z/);
     expect(r.stdout).toMatch(/Resolved \(1\)[^\n]*\n {2}✔ resolved [^\n]*shared-secret-invalid-token/);
     expect(r.stdout).not.toContain('✖ error');

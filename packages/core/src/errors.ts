@@ -30,6 +30,12 @@ export type ErrorCode =
   | 'OPTION_INVALID'
   | 'PROBE_FAILED';
 
+/**
+ * Problem codes that mean an input as a whole (or its rest) could not be read: a report with one
+ * of them covers only part of what it was given, and every format says so at its top.
+ */
+export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>(['INPUT_UNREADABLE', 'INPUT_NOT_FOUND', 'INPUT_CORRUPT', 'INPUT_TOO_LARGE', 'EVENTS_UNREADABLE']);
+
 /** Where a problem sits: a file and, when known, a 1-based line and column. */
 export interface Place {
   file?: string | undefined;

@@ -3,13 +3,10 @@
  * unmatched record, or a skip with its reason, so that
  * `linesRead = linesMatched + linesUnmatched + linesSkipped` holds for every input.
  */
-import type { Problem } from '../errors.js';
+import { INPUT_ERROR_CODES, type Problem } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import type { InputStats, Stats } from '../schema/report.js';
 import { DEFAULT_LIMITS, emptyStats } from './merge.js';
-
-/** Problem codes that mean an input as a whole (or its rest) could not be read. */
-const INPUT_ERRORS: ReadonlySet<string> = new Set(['INPUT_UNREADABLE', 'INPUT_NOT_FOUND', 'INPUT_CORRUPT', 'INPUT_TOO_LARGE', 'EVENTS_UNREADABLE']);
 
 export class Ledger {
   private readonly inputs = new Map<string, InputStats>();
@@ -69,7 +66,7 @@ export class Ledger {
       const { severity: _s, ...rest } = safe;
       this.stats.problems.push(rest);
     }
-    if (inputName !== undefined && INPUT_ERRORS.has(p.code)) {
+    if (inputName !== undefined && INPUT_ERROR_CODES.has(p.code)) {
       const s = this.input(inputName);
       if (!s.error) s.error = { code: p.code, message: safe.message };
     }

@@ -1,9 +1,25 @@
 import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import {
+  incompleteHeadline,
+  incompleteness,
+  INPUTS_LISTED,
+  overview,
+  peerLines,
+  refLabel,
+  severityLine,
+  sinceText,
+  splitDiagnoses,
+  stateCounts,
+  stepsOf,
+  summaryRows,
+} from './overview.js';
 
 const md = markdownText;
 const code = codeSpan;
+/** A code span inside a table cell: GFM splits cells at `|` even inside code, unless escaped. */
+const cellCode = (s: string) => code(s).replace(/\|/g, '\\|');
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The report as Markdown, ready to paste into a ticket. */
 export function renderMarkdown(given: Report): string {
@@ -11,13 +27,41 @@ export function renderMarkdown(given: Report): string {
   const out: string[] = ['# scs-doctor report', ''];
   const s = report.stats;
   const { active, resolved } = splitDiagnoses(report);
+  const cell = (t: string) => md(t);
+  // The overview: what could not be read first, so that a partial report never reads as whole.
+  const headline = incompleteHeadline(report);
+  if (headline) {
+    out.push(`> **⚠ ${md(headline)}**`, '>');
+    const gaps = incompleteness(report);
+    for (const g of gaps.inputs) out.push(`> - ${code(g.input)} ${g.code}: ${md(g.message)}`);
+    for (const o of gaps.other) out.push(`> - ${o.code}: ${md(o.message)}`);
+    out.push('');
+  }
+  const facts = [`Judged at ${report.judged.now}`, `${plural(s.linesRead, 'line')} in ${plural(s.inputs.length, 'input')}`];
+  if (s.events.read) facts.push(plural(s.events.read, 'sync event'));
+  out.push(`${facts.join(' · ')}.`, '', `**Diagnoses:** ${severityLine(report)}`, '');
+  const rows = summaryRows(report);
+  if (rows.length) {
+    out.push('## Summary', '', '| severity | diagnosis | connection(s) | Shared ID | state | since / resolved | count |', '| --- | --- | --- | --- | --- | --- | ---: |');
+    for (const d of rows) {
+      out.push(`| ${d.severity} | ${cellCode(d.ruleId)} ${cell(d.title)} | ${d.connections.map((x) => cell(refLabel(x))).join(', ') || '—'} | ${d.sharedIds.map(cellCode).join(', ') || '—'} | ${d.state} | ${sinceText(d)} | ${d.count} |`);
+    }
+    out.push('');
+  }
   if (report.connections.length > 0) {
-    out.push(`## Connections (${stateCounts(report)})`, '', `Judged at ${report.judged.now}.`, '', '| state | connection | side | Shared ID | since | peer | active diagnoses |', '| --- | --- | --- | --- | --- | --- | --- |');
-    const cell = (t: string) => md(t).replace(/\n/g, ' ');
+    out.push(`## Connections (${stateCounts(report)})`, '', '| state | connection | side | Shared ID | since | peer | active diagnoses |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const o of overview(report)) {
       const c = o.connection;
-      out.push(`| ${c.state} | ${cell(o.label)} | ${c.side} | ${c.sharedId !== undefined ? code(c.sharedId).replace(/\|/g, '\\|') : ''} | ${cell(o.status)} | ${cell(o.peers.join(', '))} | ${o.active.map((a) => code(a)).join(', ')} |`);
+      out.push(`| ${c.state} | ${cell(o.label)} | ${c.side} | ${c.sharedId !== undefined ? cellCode(c.sharedId) : ''} | ${cell(o.status)} | ${cell(o.peers.join(', '))} | ${o.active.map((a) => cellCode(a)).join(', ')} |`);
     }
+    out.push('');
+  }
+  if (s.inputs.length) {
+    out.push(`## Inputs (${s.inputs.length})`, '', '| input | kind | lines | formats | read |', '| --- | --- | ---: | --- | --- |');
+    for (const i of s.inputs.slice(0, INPUTS_LISTED)) {
+      out.push(`| ${cellCode(i.name)} | ${i.kind} | ${i.linesRead} | ${Object.keys(i.formats).map(cell).join(', ')} | ${i.error ? `**${i.error.code}**` : 'ok'} |`);
+    }
+    if (s.inputs.length > INPUTS_LISTED) out.push('', `… and ${plural(s.inputs.length - INPUTS_LISTED, 'more input')}.`);
     out.push('');
   }
   if (active.length === 0) out.push(resolved.length ? 'No active failure.' : 'No known failure found.', '');
@@ -31,6 +75,13 @@ export function renderMarkdown(given: Report): string {
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
     if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}`, '');
     if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}`, '');
+    const peers = peerLines(d);
+    if (peers.length) {
+      out.push('**Same Shared ID, other side:**', '');
+      for (const p of peers) out.push(`- ${md(p)}`);
+      if (d.peer?.diagnoses.length) out.push(`- active there: ${d.peer.diagnoses.map((x) => code(x)).join(', ')}`);
+      out.push('');
+    }
     const params = Object.entries(d.params);
     if (params.length) out.push(`**Parameters:** ${params.map(([k, v]) => `${k} = ${code(Array.isArray(v) ? v.join(', ') : String(v))}`).join(', ')}`, '');
     if (d.evidence.length) {

@@ -2,7 +2,8 @@
  * What every human-readable report opens with: one line per connection (state, since when, the
  * peer, its active diagnoses), and the diagnoses split into active and resolved.
  */
-import type { Connection, Diagnosis, Report } from '../schema/report.js';
+import { INPUT_ERROR_CODES } from '../errors.js';
+import type { Connection, Diagnosis, InputStats, Report } from '../schema/report.js';
 
 export interface OverviewLine {
   connection: Connection;
@@ -75,4 +76,117 @@ export function stateCounts(report: Report): string {
     .filter((s) => n.has(s))
     .map((s) => `${n.get(s)} ${s}`)
     .join(', ');
+}
+
+/** `Partner A (c-1)` for a diagnosis' connection reference. */
+export function refLabel(x: { id: string; name?: string | undefined }): string {
+  return x.name !== undefined && x.name !== x.id ? `${x.name} (${x.id})` : x.id;
+}
+
+/** An ISO time as tables show it: `2026-05-12 09:00:02Z` (the full time stays in the details). */
+export function shortTime(iso: string | undefined): string {
+  if (iso === undefined) return '';
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?Z$/.exec(iso);
+  return m ? `${m[1]} ${m[2]}Z` : iso;
+}
+
+/** An input the report could not read, wholly or from some point on. */
+export interface UnreadInput {
+  input: string;
+  code: string;
+  message: string;
+}
+
+/** Problem codes that leave a report partial without naming an input. */
+const PARTIAL_CODES: ReadonlySet<string> = new Set(['CONNECTIONS_OVER_LIMIT']);
+
+/**
+ * Why the report covers less than it was given: the inputs that could not be read (their own
+ * `error`, or an input-level problem naming them) and other problems that leave it partial.
+ * Every format puts this at its top, so that a partial report never looks whole.
+ */
+export function incompleteness(report: Report): { inputs: UnreadInput[]; other: { code: string; message: string }[] } {
+  const inputs: UnreadInput[] = [];
+  const named = new Set<string>();
+  for (const i of report.stats.inputs) {
+    if (!i.error) continue;
+    inputs.push({ input: i.name, code: i.error.code, message: i.error.message });
+    named.add(i.name);
+  }
+  const other: { code: string; message: string }[] = [];
+  for (const p of report.stats.problems) {
+    if (INPUT_ERROR_CODES.has(p.code)) {
+      if (p.file !== undefined && named.has(p.file)) continue;
+      inputs.push({ input: p.file ?? '(input)', code: p.code, message: p.message });
+      if (p.file !== undefined) named.add(p.file);
+    } else if (PARTIAL_CODES.has(p.code)) other.push({ code: p.code, message: p.message });
+  }
+  return { inputs, other };
+}
+
+/** The one-sentence warning above a partial report, or undefined when nothing was lost. */
+export function incompleteHeadline(report: Report): string | undefined {
+  const { inputs, other } = incompleteness(report);
+  if (inputs.length === 0 && other.length === 0) return undefined;
+  const what = inputs.length
+    ? `${inputs.length} input${inputs.length === 1 ? '' : 's'} could not be read (wholly or in part)`
+    : 'not everything in the inputs could be followed';
+  return `Incomplete report: ${what}; what follows covers only what was read.`;
+}
+
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+
+/** Diagnoses by severity, active and resolved apart; every severity listed. */
+export function severityCounts(report: Report): { severity: Diagnosis['severity']; active: number; resolved: number }[] {
+  const rows = SEVERITIES.map((severity) => ({ severity, active: 0, resolved: 0 }));
+  for (const d of report.diagnoses) {
+    const row = rows[SEVERITIES.indexOf(d.severity)]!;
+    if (d.state === 'resolved') row.resolved++;
+    else row.active++;
+  }
+  return rows;
+}
+
+/** `active: 1 critical, 2 error · resolved: 1 warning` (`active: none` when nothing is). */
+export function severityLine(report: Report): string {
+  const rows = severityCounts(report);
+  const list = (k: 'active' | 'resolved') =>
+    rows
+      .filter((r) => r[k] > 0)
+      .map((r) => `${r[k]} ${r.severity}`)
+      .join(', ');
+  const active = list('active');
+  const resolved = list('resolved');
+  return `active: ${active || 'none'}${resolved ? ` · resolved: ${resolved}` : ''}`;
+}
+
+/** The diagnoses as the summary table lists them: active ones by severity, then the resolved ones. */
+export function summaryRows(report: Report): Diagnosis[] {
+  const rank = (d: Diagnosis) => (d.state === 'resolved' ? 10 : 0) + SEVERITIES.indexOf(d.severity);
+  return report.diagnoses.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map((x) => x.d);
+}
+
+/** `since 2026-05-12 09:00:02Z` for an active diagnosis, `resolved 2026-05-12 09:20:03Z` for a resolved one. */
+export function sinceText(d: Diagnosis): string {
+  if (d.state === 'resolved') return `resolved ${shortTime(d.resolvedAt) || '?'}`;
+  return d.firstSeen !== undefined ? `since ${shortTime(d.firstSeen)}` : '';
+}
+
+/** What the other side of a diagnosis' Shared ID shows: `Partner (r-1), receiving, healthy, last success …`. */
+export function peerLines(d: Diagnosis): string[] {
+  if (!d.peer) return [];
+  return d.peer.connections.map((p) => {
+    const label = p.id !== undefined ? refLabel({ id: p.id, name: p.name }) : p.key;
+    return `${label}, ${p.side}, ${p.state}${p.lastSuccess ? `, last success ${shortTime(p.lastSuccess)}` : ''}`;
+  });
+}
+
+/** How many inputs the overview lists by name; the rest are counted (unread ones are always named, at the top). */
+export const INPUTS_LISTED = 25;
+
+/** One input as the overview shows it: `22 lines (python)`, or what went wrong. */
+export function inputText(i: InputStats): string {
+  const lines = `${i.linesRead.toLocaleString('en-US')} line${i.linesRead === 1 ? '' : 's'}`;
+  const formats = Object.keys(i.formats);
+  return `${lines}${formats.length ? ` (${formats.join(', ')})` : ''}${i.error ? `; ${i.error.code}` : ''}`;
 }

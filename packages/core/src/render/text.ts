@@ -1,6 +1,6 @@
-import { visibleDeep } from '../escape.js';
+import { visibleDeep, visibleLine } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import { incompleteHeadline, incompleteness, inputText, INPUTS_LISTED, overview, severityLine, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -29,6 +29,21 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   const c = paint(options.color ?? false);
   const out: string[] = [];
   const { active, resolved } = splitDiagnoses(report);
+  // The overview: what could not be read first, then the counts, the inputs and the connections.
+  const headline = incompleteHeadline(report);
+  if (headline) {
+    out.push(c.red(c.bold(`!! ${headline}`)));
+    const gaps = incompleteness(report);
+    for (const g of gaps.inputs) out.push(c.red(`   ${visibleLine(g.input)}  ${g.code}  ${visibleLine(g.message)}`));
+    for (const o of gaps.other) out.push(c.red(`   ${o.code}  ${visibleLine(o.message)}`));
+    out.push('');
+  }
+  out.push(`${c.bold('Diagnoses')} ${severityLine(report)}`);
+  const inputs = report.stats.inputs;
+  out.push(`${c.bold(`Inputs (${inputs.length})`)}${inputs.length ? ':' : ''}`);
+  for (const i of inputs.slice(0, INPUTS_LISTED)) out.push(`  ${i.error ? c.red('✖') : ' '} ${visibleLine(i.name)}  ${c.dim(`${i.kind}, ${inputText(i)}`)}`);
+  if (inputs.length > INPUTS_LISTED) out.push(c.dim(`    … and ${plural(inputs.length - INPUTS_LISTED, 'more input')}`));
+  out.push('');
   if (report.connections.length > 0) {
     out.push(c.bold(`Connections (${report.connections.length}: ${stateCounts(report)}), judged at ${report.judged.now}:`));
     for (const o of overview(report)) {
