@@ -60,6 +60,14 @@ function noteError(session: DiagnosisSession, e: unknown, name: string): void {
  */
 async function readLogPart(session: DiagnosisSession, part: LogPart, options: ReadOptions): Promise<boolean> {
   try {
+    return await readLogPartOnce(session, part, options);
+  } finally {
+    session.close(part.name);
+  }
+}
+
+async function readLogPartOnce(session: DiagnosisSession, part: LogPart, options: ReadOptions): Promise<boolean> {
+  try {
     await readLogStream(part.stream, part.name, session, options);
   } catch (e) {
     if (isScsDoctorError(e) && e.place.file !== undefined && e.place.file !== part.name) throw e;
@@ -109,6 +117,7 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
       const code = isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE';
       session.problem({ code, message: (e as Error).message, file: input.name }, input.name);
     }
+    session.close(input.name);
   }
   if (options.probe) {
     // A deployment input that could not be used (an env snapshot, a credential variable) is a
