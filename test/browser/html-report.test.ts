@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The HTML report in a real browser: Debian's Chromium, headless, driven by playwright-core. A
  * known input (the examples plus test/browser/fixtures) is diagnosed by the CLI as JSON and as

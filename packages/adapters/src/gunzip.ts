@@ -8,6 +8,11 @@
  * are read by this code (RFC 1952) and only the deflate data goes through zlib (`InflateRaw`,
  * which stops at the end of the deflate stream and says how many bytes it used): what follows is
  * looked at here, and damage is reported after everything before it has been handed on.
+ *
+ * Not `stream.pipeline(source, createGunzip())`: a pipeline ends with the error of the step that
+ * hit the damage and drops what that step decoded (the defect this file exists for). The bytes go
+ * through async iteration end to end instead, which closes the source on every exit as a
+ * pipeline would (see `decompress` in sources.ts).
  */
 import { constants, createInflateRaw, crc32 as zlibCrc32, type InflateRaw } from 'node:zlib';
 import { ScsDoctorError } from '@scs-doctor/core/internal';

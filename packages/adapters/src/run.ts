@@ -47,6 +47,7 @@ export async function readLogInput(session: DiagnosisSession, input: InputRef, o
       if (await readLogPart(session, { name: part.name, stream: observed.stream(part.stream) }, options)) lost = true;
       observed.done();
       logInputRead(options.logger, session, part.name, 'logs', started);
+      session.close(part.name);
     }
   } catch (e) {
     noteError(session, e, input.name);
@@ -235,6 +236,8 @@ export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOpti
     }
     observed.done();
     logInputRead(options.logger, session, input.name, 'events', started);
+    // Past the first inputs listed, its stats go into the totals and leave memory.
+    session.close(input.name);
   }
   if (options.probe) {
     // A deployment input that could not be used (an env snapshot, a credential variable) is a

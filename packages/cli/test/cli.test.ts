@@ -132,6 +132,25 @@ describe('scs-doctor diagnose --config', () => {
     expect([r.code, report.stats.problems.map((p: { code: string; message: string }) => [p.code, p.message.includes('SCS_DOCTOR_TEST_UNSET_KEY_ID')])]).toEqual([0, [['OPTION_INVALID', true]]]);
   });
 
+  it.each([[['--jobs', '1']], [['--jobs', '2']]])('with a missing snapshot and an unset credential variable, the logs are still diagnosed (%j)', async (jobs) => {
+    const config = write(
+      'deployment-both-missing.json',
+      JSON.stringify({
+        env: { scs: 'nowhere-scs.env', registry: 'nowhere-registry.env' },
+        s3: { region: 'us-east-1', accessKeyIdEnv: 'SCS_DOCTOR_TEST_UNSET_KEY_ID', secretAccessKeyEnv: 'SCS_DOCTOR_TEST_UNSET_SECRET', buckets: [{ name: 'acme-inbox', role: 'inbox' }] },
+      }),
+    );
+    const r = await run(['diagnose', '--config', config, invalidToken, clean, ...jobs, '--format', 'json', ...NOW]);
+    const report = JSON.parse(r.stdout);
+    expect([
+      r.code,
+      r.stderr.includes('    at '),
+      report.diagnoses.map((d: { ruleId: string }) => d.ruleId),
+      report.stats.problems.map((p: { code: string }) => p.code).sort(),
+      report.stats.linesRead,
+    ]).toEqual([1, false, ['shared-secret-invalid-token'], ['INPUT_NOT_FOUND', 'INPUT_NOT_FOUND', 'OPTION_INVALID'], 3]);
+  });
+
   it('refuses a config that holds a credential, without echoing it', async () => {
     const config = write('bad-deployment.json', JSON.stringify({ s3: { region: 'us-east-1', buckets: [{ name: 'b', role: 'inbox' }], secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }));
     const r = await run(['diagnose', '--config', config]);

@@ -8,6 +8,7 @@
  */
 import { randomBytes, scryptSync } from 'node:crypto';
 import { ScsDoctorError, type ProbeRecord } from '@scs-doctor/core/internal';
+import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { Probe } from './index.js';
 
 export const SCS_MASTER_SECRET_ENV = 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET';
@@ -116,6 +117,12 @@ function dotenvValue(raw: string): string {
   return (hash >= 0 ? v.slice(0, hash) : v).trim();
 }
 
+/**
+ * Dotenv and `kubectl exec … env` output. Not `util.parseEnv`: on Node 20 (which `engines`
+ * allows) it ends a double-quoted value at an escaped quote (`K="a\"b"` gives `a\`), and a line
+ * that is not an assignment (a continuation line of a multi-line value in `env` output) becomes
+ * part of the next key (`"line\nK"`), losing that variable. Both are cases of the tests.
+ */
 function parseDotenv(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split(/\r?\n/);
@@ -138,79 +145,41 @@ function parseDotenv(text: string): Record<string, string> {
   return out;
 }
 
-/** A YAML scalar as Kubernetes manifests write them: plain, 'single' or "double" quoted. */
-function yamlScalar(raw: string): string {
-  const v = raw.trim();
-  if (v.startsWith('"')) {
-    const m = /^"((?:[^"\\]|\\.)*)"/.exec(v);
-    const body = m ? m[1]! : v.slice(1);
-    return body.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
-  }
-  if (v.startsWith("'")) {
-    const m = /^'((?:[^']|'')*)'/.exec(v);
-    return (m ? m[1]! : v.slice(1)).replace(/''/g, "'");
-  }
-  const hash = v.search(/\s#/);
-  return (hash >= 0 ? v.slice(0, hash) : v).trim();
-}
-
 function decodeBase64(value: string, key: string, file: string | undefined, line: number): string {
   const compact = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) fail(`Secret data key ${key} is not base64`, file, line);
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 
-/** `data:` / `stringData:` of a Kubernetes Secret or ConfigMap written as YAML (block maps only). */
+/**
+ * `data:` / `stringData:` of a Kubernetes Secret or ConfigMap written as YAML, read by the `yaml`
+ * library. The failsafe schema keeps every scalar a string, as written (`0123`, `1e3`, `yes` are
+ * not numbers or booleans here). Documents after `---` are read in turn. An error names a line
+ * and the parser's error code, never the text around it (it can be a secret).
+ */
 function parseKubernetesYaml(text: string, file: string | undefined): Record<string, string> {
-  const lines = text.split(/\r?\n/);
-  const isSecret = lines.some((l) => /^kind:\s*["']?Secret["']?\s*$/.test(l));
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  if (!Array.isArray(docs)) fail('not valid YAML', file);
   const out: Record<string, string> = {};
   const fromStringData: Record<string, string> = {};
-  let section: 'data' | 'stringData' | undefined;
-  let indent = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*(#.*)?$/.test(line) || /^---\s*$/.test(line)) continue;
-    const lead = /^ */.exec(line)![0].length;
-    if (lead === 0) {
-      const top = /^(data|stringData):\s*(\{\s*\})?\s*$/.exec(line);
-      section = top ? (top[1] as 'data' | 'stringData') : undefined;
-      indent = -1;
-      continue;
-    }
-    if (!section) continue;
-    if (indent < 0) indent = lead;
-    if (lead !== indent) continue;
-    const m = /^\s*(["']?)([A-Za-z0-9_.-]+)\1\s*:(.*)$/.exec(line);
-    if (!m) continue;
-    const key = m[2]!;
-    let value: string;
-    const rest = m[3]!.trim();
-    const block = /^([|>])([+-]?)\s*$/.exec(rest);
-    if (block) {
-      // A block scalar: the more-indented lines that follow.
-      const body: string[] = [];
-      let inner = -1;
-      while (i + 1 < lines.length) {
-        const next = lines[i + 1]!;
-        const nlead = /^ */.exec(next)![0].length;
-        if (next.trim() !== '' && nlead <= indent) break;
-        i++;
-        if (next.trim() === '') {
-          body.push('');
-          continue;
-        }
-        if (inner < 0) inner = nlead;
-        body.push(next.slice(inner));
+  for (const doc of docs) {
+    const err = doc.errors[0];
+    if (err) fail(`not valid YAML (${err.code})`, file, lc.linePos(err.pos[0]).line);
+    const root = doc.contents;
+    if (!isMap(root)) continue;
+    const isSecret = scalarString(root.get('kind')) === 'Secret';
+    for (const section of ['data', 'stringData'] as const) {
+      const map = root.get(section, true);
+      if (!isMap(map)) continue;
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !isScalar(pair.value)) continue;
+        const key = String(pair.key.value);
+        const value = String(pair.value.value);
+        if (section === 'stringData') fromStringData[key] = value;
+        else out[key] = isSecret ? decodeBase64(value, key, file, lc.linePos(pair.value.range?.[0] ?? 0).line) : value;
       }
-      while (body.length && body[body.length - 1] === '') body.pop();
-      value = block[1] === '|' ? body.join('\n') : body.join(' ');
-      if (block[2] !== '-') value += '\n';
-      if (block[2] === '+') value = body.join('\n') + '\n';
-    } else value = yamlScalar(rest);
-    if (section === 'data' && isSecret) out[key] = decodeBase64(value, key, file, i + 1);
-    else if (section === 'stringData') fromStringData[key] = value;
-    else out[key] = value;
+    }
   }
   // As the API server does: stringData wins over data.
   return { ...out, ...fromStringData };

@@ -139,6 +139,11 @@ describe('readEnvSnapshot', () => {
     ['YAML block scalar', `kind: ConfigMap\ndata:\n  ${REG}: |\n    abc123\n  OTHER: x\n`, REG, 'abc123\n'],
     ['YAML block scalar, chomped', `kind: ConfigMap\ndata:\n  ${REG}: |-\n    abc123\n`, REG, 'abc123'],
     ['YAML nested metadata keys are not data', `kind: ConfigMap\nmetadata:\n  name: ${REG}\ndata:\n  OTHER: x\n`, 'name', undefined],
+    // Read by the yaml library since the private grammar (block maps only) was replaced.
+    ['YAML flow mapping', `kind: ConfigMap\ndata: {${REG}: abc123, OTHER: x}\n`, REG, 'abc123'],
+    ['YAML double-quoted escapes', `kind: ConfigMap\ndata:\n  ${REG}: "abc\\x41\\u00e9"\n`, REG, 'abcAé'],
+    ['YAML numbers stay as written', `kind: ConfigMap\ndata:\n  PORT: 0800\n`, 'PORT', '0800'],
+    ['YAML second document', `kind: ConfigMap\ndata:\n  OTHER: x\n---\nkind: Secret\ndata:\n  ${SCS}: ${b64('abc123')}\n`, SCS, 'abc123'],
   ];
   test.each(cases)('%s', (_case, text, key, value) => {
     expect(readEnvSnapshot(text)[key]).toBe(value);
@@ -152,6 +157,16 @@ describe('readEnvSnapshot', () => {
       err = e;
     }
     expect([(err as { code?: string }).code, String((err as Error).message).includes('abc123-do-not-print')]).toEqual(['INPUT_CORRUPT', false]);
+  });
+
+  test('YAML that does not parse is INPUT_CORRUPT with its line, and does not quote it', () => {
+    let err: unknown;
+    try {
+      readEnvSnapshot(`kind: Secret\nstringData:\n  ${REG}: "abc123-do-not-print\n  OTHER: [x\n`, 'scs.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect([(err as { code?: string }).code, String((err as Error).message).includes('abc123-do-not-print'), typeof (err as { place?: { line?: number } }).place?.line]).toEqual(['INPUT_CORRUPT', false, 'number']);
   });
 
   test('Secret data that is not base64 is INPUT_CORRUPT and does not quote it', () => {

@@ -16,7 +16,7 @@ import { fillTemplate } from './template.js';
 export const MAX_GROUPS_PER_RULE = 1000;
 /** Distinct unmatched templates tracked; records of further templates are counted only. */
 export const MAX_TEMPLATES = 2000;
-/** Connections and Shared IDs named per diagnosis; the rest are counted in the diagnosis' count only. */
+/** Connections and Shared IDs named per diagnosis; occurrences on further ones are counted in `connectionsOmitted`/`sharedIdsOmitted`. */
 export const MAX_CONNECTIONS_PER_DIAGNOSIS = 200;
 /** Longest excerpt (evidence, unmatched sample), as `excerptAt` cuts it. */
 const EXCERPT_CHARS = 300;
@@ -37,6 +37,9 @@ interface Group {
   /** Per connection: its name and the last occurrence there (epoch ms, or -Infinity when not timed). */
   conns: Map<string, { name: string | undefined; lastMs: number }>;
   shared: Set<string>;
+  /** Occurrences on connections and Shared IDs past the lists' limit: counted, never held. */
+  connectionsOmitted: number;
+  sharedIdsOmitted: number;
   evidence: Pending[];
   firstMs: number | undefined;
   lastMs: number | undefined;
@@ -162,7 +165,9 @@ export class Aggregator {
           references: [...rule.references],
           count: 0,
           connections: [],
+          connectionsOmitted: 0,
           sharedIds: [],
+          sharedIdsOmitted: 0,
           evidence: [],
           state: 'active',
           origin,
@@ -170,6 +175,8 @@ export class Aggregator {
         },
         conns: new Map(),
         shared: new Set(),
+        connectionsOmitted: 0,
+        sharedIdsOmitted: 0,
         evidence: [],
         firstMs: undefined,
         lastMs: undefined,
@@ -193,9 +200,13 @@ export class Aggregator {
         prev.name ??= name;
         if (at > prev.lastMs) prev.lastMs = at;
       } else if (g.conns.size < MAX_CONNECTIONS_PER_DIAGNOSIS) g.conns.set(cid, { name, lastMs: at });
+      else g.connectionsOmitted++;
     }
     const sid = typeof ctx['sharedId'] === 'string' ? ctx['sharedId'] : typeof params['sharedId'] === 'string' ? params['sharedId'] : undefined;
-    if (sid && g.shared.size < MAX_CONNECTIONS_PER_DIAGNOSIS) g.shared.add(sid);
+    if (sid && !g.shared.has(sid)) {
+      if (g.shared.size < MAX_CONNECTIONS_PER_DIAGNOSIS) g.shared.add(sid);
+      else g.sharedIdsOmitted++;
+    }
     // Keep the earliest occurrences; re-bound only when the buffer grows to four times the limit.
     g.evidence.push({ ev, text, offset, excerpt });
     if (g.evidence.length >= this.evidenceLimit * 4) g.evidence = g.evidence.sort(pendingOrder).slice(0, this.evidenceLimit);
@@ -257,7 +268,9 @@ export class Aggregator {
             return ref;
           })
           .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        connectionsOmitted: g.connectionsOmitted,
         sharedIds: [...g.shared].sort(),
+        sharedIdsOmitted: g.sharedIdsOmitted,
         evidence,
       };
       if (g.firstMs !== undefined) d.firstSeen = toIso(g.firstMs)!;

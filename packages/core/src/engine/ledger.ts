@@ -6,12 +6,32 @@
 import { INPUT_ERROR_CODES, type Problem } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import type { InputStats, Stats } from '../schema/report.js';
-import { DEFAULT_LIMITS, emptyStats } from './merge.js';
+import { DEFAULT_LIMITS, emptyStats, MAX_INPUTS_LISTED } from './merge.js';
+
+const blankInput = (name: string, kind: InputStats['kind']): InputStats => ({
+  name,
+  kind,
+  bytesRead: 0,
+  linesRead: 0,
+  linesMatched: 0,
+  linesUnmatched: 0,
+  linesSkipped: 0,
+  skipped: {},
+  records: 0,
+  formats: {},
+  truncatedLines: 0,
+});
 
 export class Ledger {
+  /** The listed inputs (the first MAX_INPUTS_LISTED), then the unlisted ones still being read. */
   private readonly inputs = new Map<string, InputStats>();
   /** Inputs whose lines the adapter counted itself; for the others lines read is the sum of the parts. */
   private readonly counted = new Set<string>();
+  /** Unlisted inputs still being read: folded into `rest` when closed, so memory does not grow per input. */
+  private readonly unlisted = new Set<string>();
+  /** The closed unlisted inputs, summed: their lines stay in the totals. */
+  private readonly rest = blankInput('(more inputs)', 'logs');
+  private restInputs = 0;
   readonly stats = emptyStats();
 
   constructor(private readonly redact: Redactor) {}
@@ -20,10 +40,30 @@ export class Ledger {
   input(name: string, kind: InputStats['kind'] = 'logs'): InputStats {
     let s = this.inputs.get(name);
     if (!s) {
-      s = { name, kind, bytesRead: 0, linesRead: 0, linesMatched: 0, linesUnmatched: 0, linesSkipped: 0, skipped: {}, records: 0, formats: {}, truncatedLines: 0 };
+      s = blankInput(name, kind);
+      if (this.inputs.size - this.unlisted.size >= MAX_INPUTS_LISTED) this.unlisted.add(name);
       this.inputs.set(name, s);
     }
     return s;
+  }
+
+  /**
+   * The adapter is done with an input. A listed one stays; an unlisted one (past the limit: a
+   * tar of a million members) is added to the totals and forgotten.
+   */
+  close(name: string): void {
+    if (!this.unlisted.has(name)) return;
+    const i = this.final(this.inputs.get(name)!);
+    addInput(this.rest, i);
+    this.restInputs++;
+    this.unlisted.delete(name);
+    this.inputs.delete(name);
+    this.counted.delete(name);
+  }
+
+  /** An input's entry as the report shows it (lines read: counted by the adapter, or the sum of the parts). */
+  private final(i: InputStats): InputStats {
+    return { ...i, linesRead: this.counted.has(i.name) ? i.linesRead : i.linesMatched + i.linesUnmatched + i.linesSkipped, skipped: { ...i.skipped }, formats: { ...i.formats } };
   }
 
   read(name: string, lines: number, bytes = 0): void {
@@ -74,14 +114,11 @@ export class Ledger {
 
   /** The stats: per input, and the totals summed from them. */
   build(connections: number): Stats {
-    const inputs = [...this.inputs.values()].map((i) => ({
-      ...i,
-      linesRead: this.counted.has(i.name) ? i.linesRead : i.linesMatched + i.linesUnmatched + i.linesSkipped,
-      skipped: { ...i.skipped },
-      formats: { ...i.formats },
-    }));
-    const stats: Stats = { ...this.stats, inputs, events: { ...this.stats.events }, problems: [...this.stats.problems], skipped: {} };
-    for (const i of inputs) {
+    const inputs: InputStats[] = [];
+    const open: InputStats[] = [];
+    for (const i of this.inputs.values()) (this.unlisted.has(i.name) ? open : inputs).push(this.final(i));
+    const stats: Stats = { ...this.stats, inputs, inputsOmitted: this.restInputs + open.length, events: { ...this.stats.events }, problems: [...this.stats.problems], skipped: {} };
+    for (const i of [...inputs, ...open, this.rest]) {
       stats.linesRead += i.linesRead;
       stats.linesMatched += i.linesMatched;
       stats.linesUnmatched += i.linesUnmatched;
@@ -94,4 +131,17 @@ export class Ledger {
     stats.connections = connections;
     return stats;
   }
+}
+
+/** Adds an input's counts into `into`. */
+function addInput(into: InputStats, i: InputStats): void {
+  into.bytesRead += i.bytesRead;
+  into.linesRead += i.linesRead;
+  into.linesMatched += i.linesMatched;
+  into.linesUnmatched += i.linesUnmatched;
+  into.linesSkipped += i.linesSkipped;
+  into.records += i.records;
+  into.truncatedLines += i.truncatedLines;
+  for (const [k, v] of Object.entries(i.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(i.formats)) into.formats[k] = (into.formats[k] ?? 0) + v;
 }

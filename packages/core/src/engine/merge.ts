@@ -8,6 +8,9 @@ import type { RulePack } from '../rules/compile.js';
 import { ReportSchema, SCHEMA_VERSION, type Connection, type Diagnosis, type Evidence, type InputStats, type Report, type Stats, type Unmatched, type UnmatchedRest } from '../schema/report.js';
 import { parseTime, toIso } from '../time.js';
 import { cutUnmatched, MAX_CONNECTIONS_PER_DIAGNOSIS } from './aggregator.js';
+
+/** Inputs listed in `stats.inputs`; further ones are counted in `stats.inputsOmitted` and in the totals. */
+export const MAX_INPUTS_LISTED = 1000;
 import { finalizeReport } from './connections.js';
 
 export const SEVERITY_ORDER = { critical: 0, error: 1, warning: 2, info: 3 } as const;
@@ -59,16 +62,20 @@ export function boundEvidence(list: Evidence[], limit: number): Evidence[] {
 export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAULT_LIMITS.evidence): Diagnosis {
   const first = minTime(a.firstSeen, b.firstSeen) === b.firstSeen && b.firstSeen !== a.firstSeen ? b : a;
   const conns = new Map<string, Diagnosis['connections'][number]>();
+  // A connection cut from the merged list had at least one occurrence: counted as one.
+  let connectionsOmitted = a.connectionsOmitted + b.connectionsOmitted;
   for (const c of [...a.connections, ...b.connections]) {
     const prev = conns.get(c.id);
     if (!prev) {
       if (conns.size < MAX_CONNECTIONS_PER_DIAGNOSIS) conns.set(c.id, { ...c });
+      else connectionsOmitted++;
       continue;
     }
     prev.name ??= c.name;
     if (prev.name === undefined) delete prev.name;
     if (c.lastSeen !== undefined && (prev.lastSeen === undefined || c.lastSeen > prev.lastSeen)) prev.lastSeen = c.lastSeen;
   }
+  const shared = [...new Set([...a.sharedIds, ...b.sharedIds])].sort();
   const firstSeen = minTime(a.firstSeen, b.firstSeen);
   const lastSeen = maxTime(a.lastSeen, b.lastSeen);
   return {
@@ -77,7 +84,9 @@ export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAU
     ...(firstSeen !== undefined ? { firstSeen } : {}),
     ...(lastSeen !== undefined ? { lastSeen } : {}),
     connections: [...conns.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
-    sharedIds: [...new Set([...a.sharedIds, ...b.sharedIds])].sort().slice(0, MAX_CONNECTIONS_PER_DIAGNOSIS),
+    connectionsOmitted,
+    sharedIds: shared.slice(0, MAX_CONNECTIONS_PER_DIAGNOSIS),
+    sharedIdsOmitted: a.sharedIdsOmitted + b.sharedIdsOmitted + Math.max(0, shared.length - MAX_CONNECTIONS_PER_DIAGNOSIS),
     evidence: boundEvidence([...a.evidence, ...b.evidence], limit),
   };
 }
@@ -127,6 +136,7 @@ function mergeInput(a: InputStats, b: InputStats): InputStats {
 export function emptyStats(): Stats {
   return {
     inputs: [],
+    inputsOmitted: 0,
     linesRead: 0,
     linesMatched: 0,
     linesUnmatched: 0,
@@ -146,12 +156,17 @@ export function emptyStats(): Stats {
 
 export function mergeStats(a: Stats, b: Stats, problemLimit: number = DEFAULT_LIMITS.problems): Stats {
   const inputs = new Map<string, InputStats>();
+  let inputsOmitted = a.inputsOmitted + b.inputsOmitted;
   for (const i of [...a.inputs, ...b.inputs]) {
     const prev = inputs.get(i.name);
-    inputs.set(i.name, prev ? mergeInput(prev, i) : i);
+    if (prev) inputs.set(i.name, mergeInput(prev, i));
+    else if (inputs.size < MAX_INPUTS_LISTED) inputs.set(i.name, i);
+    // Its lines are in the totals below, which add the reports' totals.
+    else inputsOmitted++;
   }
   return {
     inputs: [...inputs.values()],
+    inputsOmitted,
     linesRead: a.linesRead + b.linesRead,
     linesMatched: a.linesMatched + b.linesMatched,
     linesUnmatched: a.linesUnmatched + b.linesUnmatched,

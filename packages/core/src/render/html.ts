@@ -254,8 +254,8 @@ function card(d: Diagnosis, id: string): string {
   out.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
   const kv: string[] = [];
   kv.push(`<dt>Cause</dt><dd>${esc(d.cause)}</dd>`, `<dt>Impact</dt><dd>${esc(d.impact)}</dd>`);
-  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${d.connections.map((c) => esc(refLabel(c))).join(', ')}</dd>`);
-  if (d.sharedIds.length) kv.push(`<dt>Shared IDs</dt><dd>${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}</dd>`);
+  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${d.connections.map((c) => esc(refLabel(c))).join(', ')}${d.connectionsOmitted ? ` … and ${plural(d.connectionsOmitted, 'more occurrence')} on other connections` : ''}</dd>`);
+  if (d.sharedIds.length) kv.push(`<dt>Shared IDs</dt><dd>${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}${d.sharedIdsOmitted ? ` … and ${plural(d.sharedIdsOmitted, 'more occurrence')} with other Shared IDs` : ''}</dd>`);
   const peers = peerLines(d);
   if (peers.length) kv.push(`<dt>Other side</dt><dd>${peers.map(esc).join('<br>')}${d.peer?.diagnoses.length ? `<br>active there: ${d.peer.diagnoses.map((x) => `<code>${esc(x)}</code>`).join(' ')}` : ''}</dd>`);
   const params = Object.entries(d.params);

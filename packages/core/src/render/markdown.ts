@@ -73,8 +73,8 @@ export function renderMarkdown(given: Report): string {
     out.push('**Fix**', '');
     stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
-    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}`, '');
-    if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}`, '');
+    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}${d.connectionsOmitted ? ` … and ${d.connectionsOmitted.toLocaleString('en-US')} more occurrence${d.connectionsOmitted === 1 ? '' : 's'} on other connections` : ''}`, '');
+    if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}${d.sharedIdsOmitted ? ` … and ${d.sharedIdsOmitted.toLocaleString('en-US')} more occurrence${d.sharedIdsOmitted === 1 ? '' : 's'} with other Shared IDs` : ''}`, '');
     const peers = peerLines(d);
     if (peers.length) {
       out.push('**Same Shared ID, other side:**', '');

@@ -69,8 +69,8 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     out.push(`  ${c.bold('Impact:')} ${d.impact}`);
     const when = d.firstSeen ? (d.firstSeen === d.lastSeen ? ` at ${d.firstSeen}` : ` from ${d.firstSeen} to ${d.lastSeen}`) : '';
     out.push(`  ${c.bold('Seen:')} ${plural(d.count, 'time')}${when}`);
-    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}`);
-    if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}`);
+    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}${d.connectionsOmitted ? c.dim(` … and ${plural(d.connectionsOmitted, 'more occurrence')} on other connections`) : ''}`);
+    if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}${d.sharedIdsOmitted ? c.dim(` … and ${plural(d.sharedIdsOmitted, 'more occurrence')} with other Shared IDs`) : ''}`);
     const params = Object.entries(d.params);
     if (params.length) out.push(`  ${c.bold('Parameters:')} ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('  ')}`);
     for (const ev of d.evidence) out.push(`  ${c.dim(place(ev))}  ${ev.excerpt}`);
@@ -112,7 +112,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     : resolved.length
       ? `No active failure (${plural(resolved.length, 'diagnosis', 'diagnoses')} resolved)`
       : 'No known failure found';
-  const parts = [`${plural(s.linesRead, 'line')} in ${plural(s.inputs.length, 'input')}`];
+  const parts = [`${plural(s.linesRead, 'line')} in ${plural(s.inputs.length + s.inputsOmitted, 'input')}${s.inputsOmitted ? ` (${s.inputsOmitted.toLocaleString('en-US')} not listed in the report's stats)` : ''}`];
   if (s.events.read) parts.push(`${plural(s.events.read, 'sync event')}${s.events.invalid ? ` (${s.events.invalid} invalid)` : ''}`);
   if (s.linesSkipped) parts.push(`${plural(s.linesSkipped, 'line')} skipped (${Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   out.push(`${c.bold(head)} from ${parts.join(', ')}.`);

@@ -2,9 +2,10 @@ import { z } from 'zod';
 
 /**
  * The report's shape version. It goes up with every change of shape: 2 added `connections`,
- * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`; 3 added `related`.
+ * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`; 3 added `related`; 4 added each diagnosis' `connectionsOmitted` and
+ * `sharedIdsOmitted`, and `stats.inputsOmitted`.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ParamValue = z.infer<typeof ParamValueSchema>;
@@ -62,8 +63,14 @@ export const DiagnosisSchema = z.object({
   firstSeen: z.string().optional(),
   lastSeen: z.string().optional(),
   params: z.record(z.string(), ParamValueSchema),
-  connections: z.array(ConnectionRefSchema),
-  sharedIds: z.array(z.string()),
+  connections: z.array(ConnectionRefSchema).describe('The connections it occurred on (at most 200).'),
+  connectionsOmitted: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Occurrences on connections left out of `connections` by its limit (in a merged report, a connection cut from the merged list counts as one).'),
+  sharedIds: z.array(z.string()).describe('The Shared IDs it occurred with (at most 200).'),
+  sharedIdsOmitted: z.number().int().nonnegative().describe('Occurrences with Shared IDs left out of `sharedIds` by its limit (counted as for `connectionsOmitted`).'),
   evidence: z.array(EvidenceSchema),
   state: z.enum(['active', 'resolved']).describe('resolved: every connection it covers synced successfully after its last occurrence there.'),
   resolvedAt: z.string().optional().describe('When the last of its connections recovered (state resolved).'),
@@ -173,7 +180,8 @@ export const ProblemSchema = z.object({
 });
 
 export const StatsSchema = z.object({
-  inputs: z.array(InputStatsSchema),
+  inputs: z.array(InputStatsSchema).describe('Per input, the first 1,000 read (the members of an archive are inputs of their own).'),
+  inputsOmitted: z.number().int().nonnegative().describe('Inputs left out of `inputs` by its limit; the totals below count their lines too.'),
   linesRead: z.number().int().nonnegative(),
   linesMatched: z.number().int().nonnegative(),
   linesUnmatched: z.number().int().nonnegative(),
