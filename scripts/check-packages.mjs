@@ -16,6 +16,8 @@ let failed = 0;
 try {
   for (const ws of workspaces) {
     const dir = path.join(root, ws);
+    // A private workspace (the examples) is never published.
+    if (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).private) continue;
     const [{ filename, name }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
     for (const [tool, args] of [
       ['publint', [dir, '--strict']],

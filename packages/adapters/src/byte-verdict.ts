@@ -177,6 +177,12 @@ export function judgeBytes(sample: Uint8Array, complete = sample.length < SAMPLE
 /**
  * Reads up to SAMPLE_BYTES of a stream and judges them; `stream` gives every byte again, from the
  * first. An error met while sampling waits until the bytes before it have been given.
+ *
+ * @example
+ * ```ts
+ * const { verdict, stream } = await judgeStream(await openInput(input));
+ * if (verdict.code) console.error(verdict.reason);
+ * ```
  */
 export async function judgeStream(source: AsyncIterable<Buffer>): Promise<{ verdict: ByteVerdict; stream: AsyncGenerator<Buffer> }> {
   const it = source[Symbol.asyncIterator]();

@@ -46,7 +46,14 @@ async function inputOf(name: string, options: EvidenceLinesOptions): Promise<Inp
   return 'no such file any more';
 }
 
-/** Reads the windows again. Every window's file gets an entry: its lines, or the reason it could not be read. */
+/**
+ * Reads the windows again. Every window's file gets an entry: its lines, or the reason it could not be read.
+ *
+ * @example
+ * ```ts
+ * const lines = await readEvidenceLines([{ file: 'scs.log', from: 10, to: 12 }]);
+ * ```
+ */
 export async function readEvidenceLines(windows: readonly LineWindow[], options: EvidenceLinesOptions = {}): Promise<EvidenceLines> {
   const out: EvidenceLines = new Map();
   const byInput = new Map<string, { input: InputRef; files: Map<string, LineWindow[]> }>();

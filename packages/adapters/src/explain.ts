@@ -86,7 +86,14 @@ function traceRule(pack: RulePack, r: CompiledRule, record: LogRecord, text: str
   return t;
 }
 
-/** Explains how the pack treats a text of one or more log lines. */
+/**
+ * Explains how the pack treats a text of one or more log lines.
+ *
+ * @example
+ * ```ts
+ * console.log(renderExplanation(explainText(pack, 'shared secret unavailable: InvalidToken')));
+ * ```
+ */
 export function explainText(pack: RulePack, text: string, options: ExplainOptions = {}): Explanation {
   const raw = Buffer.from(text, 'utf8').toString('latin1');
   const prefilter = { filtering: pack.rawFilter !== undefined, selected: pack.rawFilter === undefined || pack.rawFilter.test(raw) };
@@ -149,7 +156,14 @@ function conditionLines(t: ConditionTrace, depth: number, out: string[]): void {
   }
 }
 
-/** The explanation as text, one stage a line. */
+/**
+ * The explanation as text, one stage a line.
+ *
+ * @example
+ * ```ts
+ * console.log(renderExplanation(explainText(pack, line)));
+ * ```
+ */
 export function renderExplanation(e: Explanation): string {
   const out: string[] = [];
   out.push(`prefilter: ${!e.prefilter.filtering ? 'off (a rule without anchors reads every record)' : e.prefilter.selected ? 'selected (a key anchor or attention token occurs)' : 'skipped: no key anchor or attention token occurs, so a run does not parse this text'}`);

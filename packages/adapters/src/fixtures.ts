@@ -40,7 +40,14 @@ export interface PackTestResult {
   orphans: string[];
 }
 
-/** Runs every fixture beside the rules of a pack. */
+/**
+ * Runs every fixture beside the rules of a pack.
+ *
+ * @example
+ * ```ts
+ * const result = await testRulePack(await loadRulePack(['my-rules/']), ['my-rules/']);
+ * ```
+ */
 export async function testRulePack(pack: RulePack, dirs: readonly string[]): Promise<PackTestResult> {
   const fixtures: string[] = [];
   for (const dir of dirs) {

@@ -21,7 +21,14 @@ type Extensions = Pick<CompileOptions, 'operators' | 'facts' | 'conditions'>;
 const KINDS = ['operators', 'facts', 'conditions'] as const;
 const SINGULAR = { operators: 'operator', facts: 'fact', conditions: 'condition' } as const;
 
-/** The module's URL, for `import()` in any thread; refuses a specifier that would resolve differently there. */
+/**
+ * The module's URL, for `import()` in any thread; refuses a specifier that would resolve differently there.
+ *
+ * @example
+ * ```ts
+ * const url = hostModuleUrl('/srv/app/scs-conditions.mjs');
+ * ```
+ */
 export function hostModuleUrl(spec: string | URL): string {
   if (spec instanceof URL) return spec.href;
   if (path.isAbsolute(spec)) return pathToFileURL(spec).href;

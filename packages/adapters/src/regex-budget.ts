@@ -8,7 +8,14 @@ import v8 from 'node:v8';
 
 let applied = 0;
 
-/** Turns the budget on for this process (idempotent). `backtracks` is the fallback threshold. */
+/**
+ * Turns the budget on for this process (idempotent). `backtracks` is the fallback threshold.
+ *
+ * @example
+ * ```ts
+ * enableRegexBudget(); // before compiling rule packs from untrusted directories
+ * ```
+ */
 export function enableRegexBudget(backtracks = 50_000): void {
   if (applied === backtracks) return;
   v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');

@@ -55,7 +55,14 @@ async function secondOpinion(recheck: Recheck, r: LoadedRule, timeout: number): 
   return { code: 'RULE_REGEX_UNSAFE', severity: 'warning', message: `recheck: pattern can take ${d.complexity.summary} time on a crafted line (attack ${attack})` };
 }
 
-/** Lints rule directories (or files). */
+/**
+ * Lints rule directories (or files).
+ *
+ * @example
+ * ```ts
+ * const { problems } = await lintRules(['my-rules/']);
+ * ```
+ */
 export async function lintRules(dirs: readonly string[], options: LintOptions = {}): Promise<LintResult> {
   const { rules, problems: loaded, files } = await loadRuleFiles(dirs);
   // Scaffold text is fine for load and `rules test`, not for a finished rule.

@@ -18,7 +18,14 @@ export interface LoadResult {
   files: string[];
 }
 
-/** Finds rule files under the directories (or single files), sorted for a stable order. */
+/**
+ * Finds rule files under the directories (or single files), sorted for a stable order.
+ *
+ * @example
+ * ```ts
+ * const { files } = await findRuleFiles(['my-rules/']);
+ * ```
+ */
 export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: string[]; problems: Problem[] }> {
   const files: string[] = [];
   const problems: Problem[] = [];
@@ -42,7 +49,14 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 }
 
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
-/** `operators`, `conditions`: names of host operators and named conditions the conditions may use (CompileOptions). */
+/**
+ * `operators`, `conditions`: names of host operators and named conditions the conditions may use (CompileOptions).
+ *
+ * @example
+ * ```ts
+ * const { rules, problems } = await loadRuleFiles(['my-rules/']);
+ * ```
+ */
 export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];

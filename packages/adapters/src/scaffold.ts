@@ -142,7 +142,14 @@ function ruleYaml(rule: RuleInput, schemaPath: string | undefined, notes: string
   return lines.join('\n') + '\n';
 }
 
-/** Builds a rule and fixture from sample lines; checks that the fixture passes before returning. */
+/**
+ * Builds a rule and fixture from sample lines; checks that the fixture passes before returning.
+ *
+ * @example
+ * ```ts
+ * const { yaml, fixture } = await scaffoldRule({ id: 'outbox-quota', samples: ['2026-05-12 09:00:02,905 ERROR [scs.sync.sender] outbox quota exceeded for c-9'] });
+ * ```
+ */
 export async function scaffoldRule(options: ScaffoldOptions): Promise<Scaffold> {
   const { id } = options;
   if (!ID.test(id)) throw new Error(`"${id}" is not a rule id: lower-case words joined by -`);
@@ -264,7 +271,13 @@ function firstRecord(text: string): string | undefined {
 }
 
 /**
- * Samples and near misses for the unmatched entry N (1-based place, or its template text) of a report. */
+ * Samples and near misses for the unmatched entry N (1-based place, or its template text) of a report.
+ *
+ * @example
+ * ```ts
+ * const { samples } = unmatchedSamples(report, '1', (file, line) => readFileSync(file, 'utf8').split('\n')[line - 1]);
+ * ```
+ */
 export function unmatchedSamples(report: Pick<Report, 'unmatched' | 'unmatchedWarnings'>, which: string, readFrom: (file: string, line: number) => string | undefined): { samples: string[]; nearMisses: string[]; template: string } {
   const all = [...report.unmatched, ...report.unmatchedWarnings];
   const n = Number(which);

@@ -145,7 +145,14 @@ async function identity(abs: string): Promise<string> {
   }
 }
 
-/** Expands arguments to a sorted, de-duplicated list of inputs. Never throws for a bad path. */
+/**
+ * Expands arguments to a sorted, de-duplicated list of inputs. Never throws for a bad path.
+ *
+ * @example
+ * ```ts
+ * const { inputs, missing } = await expandInputs(['logs/', '*.log.gz']);
+ * ```
+ */
 export async function expandInputs(args: readonly string[], cwd = process.cwd()): Promise<ExpandResult> {
   const inputs: InputRef[] = [];
   const missing: ExpandResult['missing'] = [];
@@ -222,6 +229,11 @@ async function rawOf(input: InputRef, stdin: NodeJS.ReadableStream): Promise<Rea
  * name), a byte-order mark dropped, UTF-16 (PowerShell's `>` writes it) converted. One stream
  * is one file: a tar archive is refused (sync histories are read with this; logs are read with
  * `openLogInputs`, which opens archives).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of await openInput({ name: 'history.json.gz', path: 'history.json.gz' })) total += chunk.length;
+ * ```
  */
 export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): Promise<AsyncIterable<Buffer>> {
   const raw = await rawOf(input, stdin);

@@ -431,7 +431,14 @@ async function schema(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** Runs the command line; returns the exit status. Never throws for user errors. */
+/**
+ * Runs the command line; returns the exit status. Never throws for user errors.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['diagnose', 'logs/', '--format', 'markdown']);
+ * ```
+ */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
   // A closed pipe (`scs-doctor diagnose … | head`) ends the output quietly: the reader has what it wanted.

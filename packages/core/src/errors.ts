@@ -53,7 +53,14 @@ export function formatPlace(place: Place): string {
   return s;
 }
 
-/** A failure with a stable `code` and, for files, a place. Findings are never errors. */
+/**
+ * A failure with a stable `code` and, for files, a place. Findings are never errors.
+ *
+ * @example
+ * ```ts
+ * throw new ScsDoctorError('INPUT_NOT_FOUND', 'no such file', { file: 'scs.log' });
+ * ```
+ */
 export class ScsDoctorError extends Error {
   readonly code: ErrorCode;
   readonly place: Place;
@@ -81,11 +88,27 @@ export interface Problem extends Place {
   severity?: 'error' | 'warning';
 }
 
+/**
+ * One line for a problem, as the command line prints it: `file:line:col CODE message`, control characters made visible.
+ *
+ * @example
+ * ```ts
+ * for (const p of report.stats.problems) console.error(formatProblem(p));
+ * ```
+ */
 export function formatProblem(p: Problem): string {
   const where = visibleLine(formatPlace(p));
   return `${where ? where + ' ' : ''}${p.severity === 'warning' ? 'warning ' : ''}${p.code} ${visible(p.message)}`;
 }
 
+/**
+ * Whether a thrown value is an ScsDoctorError (it carries a stable `code` and a place).
+ *
+ * @example
+ * ```ts
+ * try { await loadRulePack(['rules/']); } catch (e) { if (isScsDoctorError(e)) console.error(e.code); }
+ * ```
+ */
 export function isScsDoctorError(e: unknown): e is ScsDoctorError {
   return e instanceof ScsDoctorError;
 }

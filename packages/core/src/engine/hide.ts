@@ -11,7 +11,14 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The report with connection ids, names and Shared IDs replaced by placeholders. */
+/**
+ * The report with connection ids, names and Shared IDs replaced by placeholders.
+ *
+ * @example
+ * ```ts
+ * const shareable = hideIds(report); // for a report that leaves the organisation
+ * ```
+ */
 export function hideIds(report: Report): Report {
   const ids = new Set<string>();
   const names = new Set<string>();

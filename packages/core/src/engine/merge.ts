@@ -267,7 +267,14 @@ export function mergeReports(reports: readonly Report[], limits: MergeLimits = {
   };
 }
 
-/** Validates a report read from JSON (for merge); throws REPORT_INVALID with the first problem. */
+/**
+ * Validates a report read from JSON (for merge); throws REPORT_INVALID with the first problem.
+ *
+ * @example
+ * ```ts
+ * const report = parseReport(JSON.parse(readFileSync('report.json', 'utf8')), 'report.json');
+ * ```
+ */
 export function parseReport(data: unknown, file?: string): Report {
   const r = ReportSchema.safeParse(data);
   if (!r.success) {

@@ -63,6 +63,16 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+/**
+ * A streaming diagnosis: records and events are pushed one by one, then `report()` judges the connections and returns the report.
+ *
+ * @example
+ * ```ts
+ * const session = new DiagnosisSession(pack, { now: new Date() });
+ * for (const e of events) session.event(e);
+ * const report = session.report();
+ * ```
+ */
 export class DiagnosisSession implements RecordSink {
   readonly pack: RulePack;
   private readonly redact: Redactor;

@@ -55,7 +55,14 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
   yield `\n${indent}}`;
 }
 
-/** Renders a report in one of the output formats. */
+/**
+ * Renders a report in one of the output formats.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(render(report, 'markdown'));
+ * ```
+ */
 export function render(report: Report, format: OutputFormat, options: TextOptions = {}): string {
   switch (format) {
     case 'json':

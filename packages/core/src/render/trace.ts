@@ -101,7 +101,14 @@ export function renderTraceMarkdown(t: Trace): string {
   return out.join('\n') + '\n';
 }
 
-/** The trace in one of TRACE_FORMATS. */
+/**
+ * The trace in one of TRACE_FORMATS.
+ *
+ * @example
+ * ```ts
+ * console.log(renderTrace(trace(pack, { events }, 'rev-42'), 'text'));
+ * ```
+ */
 export function renderTrace(t: Trace, format: TraceFormat): string {
   return format === 'json' ? JSON.stringify(t, null, 2) + '\n' : format === 'markdown' ? renderTraceMarkdown(t) : renderTraceText(t);
 }

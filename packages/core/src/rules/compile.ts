@@ -163,7 +163,14 @@ function firstOutsideFrames(matcher: PatternMatcher, subject: string, multiLine:
   return null;
 }
 
-/** Compiles validated rules. Throws RULE_INVALID with every problem when a rule cannot be compiled. */
+/**
+ * Compiles validated rules. Throws RULE_INVALID with every problem when a rule cannot be compiled.
+ *
+ * @example
+ * ```ts
+ * const pack = compileRules([RuleSchema.parse(JSON.parse(ruleJson))]);
+ * ```
+ */
 export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: CompileOptions = {}): RulePack {
   const problems: Problem[] = [];
   const compiled: CompiledRule[] = [];

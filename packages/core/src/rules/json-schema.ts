@@ -24,6 +24,11 @@ function plainTypes(node: unknown): unknown {
  * The JSON Schema of rule files, generated from the zod schema the loader uses, in draft-07: the
  * draft Ajv takes by default and the YAML language server reads from a
  * `# yaml-language-server: $schema=…` comment.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('rule.schema.json', JSON.stringify(ruleJsonSchema(), null, 2));
+ * ```
  */
 export function ruleJsonSchema(): Record<string, unknown> {
   const schema = plainTypes(z.toJSONSchema(RuleSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' })) as Record<string, unknown>;
