@@ -37,6 +37,7 @@ export { TRACE_CHECKS, TRACE_FACTS, INFOSEC_SCHEMAS, type TraceCheckDefinition, 
 /** A host fact: a value, or a function of json-rules-engine's `(params, almanac)`, sync or async. */
 export type HostFact = unknown;
 /** A host operator, as json-rules-engine takes it: `(factValue, valueInTheCondition) => boolean`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- json-rules-engine's own operator signature
 export type HostOperator = (factValue: any, value: any) => boolean;
 
 export interface TraceOptions extends SessionOptions {
@@ -185,9 +186,24 @@ const isFactRef = (v: unknown): v is { fact: string } => typeof v === 'object' &
 
 type Kleene = TraceCheckResultValue;
 
+/** One node of a json-rules-engine result tree (`RuleResult.conditions`), as far as the trace reads it. */
+interface ResultNode {
+  all?: unknown;
+  any?: unknown;
+  not?: unknown;
+  condition?: unknown;
+  fact?: unknown;
+  path?: string;
+  value?: unknown;
+  result?: unknown;
+  factResult?: unknown;
+  valueResult?: unknown;
+}
+
 /** The three-valued result of a json-rules-engine result tree: a leaf on a missing fact is unknown, never passed. */
-function judgeNode(node: any, missing: Set<string>, read: Record<string, unknown>): Kleene {
-  if (node === null || typeof node !== 'object') return 'unknown';
+function judgeNode(tree: unknown, missing: Set<string>, read: Record<string, unknown>): Kleene {
+  if (tree === null || typeof tree !== 'object') return 'unknown';
+  const node = tree as ResultNode;
   if (Array.isArray(node.all)) {
     const r = node.all.map((c: unknown) => judgeNode(c, missing, read));
     return r.includes('failed') ? 'failed' : r.includes('unknown') ? 'unknown' : 'passed';
@@ -201,16 +217,17 @@ function judgeNode(node: any, missing: Set<string>, read: Record<string, unknown
     return r === 'passed' ? 'failed' : r === 'failed' ? 'passed' : 'unknown';
   }
   if (typeof node.condition === 'string') return node.result === undefined ? 'unknown' : node.result ? 'passed' : 'failed';
-  if (typeof node.fact !== 'string') return 'unknown';
+  const fact = node.fact;
+  if (typeof fact !== 'string') return 'unknown';
   if (node.result === undefined) {
     // Not evaluated (the engine stopped at a decided `all`/`any`): no facts to show.
     return 'unknown';
   }
   let known = true;
-  const name = node.path ? `${node.fact}${node.path.startsWith('$') ? node.path.slice(1) : `.${node.path}`}` : node.fact;
+  const name = node.path ? `${fact}${node.path.startsWith('$') ? node.path.slice(1) : `.${node.path}`}` : fact;
   read[name] = node.factResult;
   if (node.factResult === undefined) {
-    missing.add(node.fact);
+    missing.add(fact);
     known = false;
   }
   if (isFactRef(node.value)) {
@@ -349,7 +366,7 @@ async function runHostChecks(defs: readonly TraceCheckDefinition[], traceFacts: 
   }
   for (const d of defs) {
     try {
-      engine.addRule({ name: d.id, conditions: d.conditions as TopLevelCondition, event: { type: d.id } });
+      engine.addRule({ name: d.id, conditions: d.conditions, event: { type: d.id } });
     } catch (e) {
       throw checkProblem(`check "${d.id}": ${(e as Error).message}`);
     }
@@ -360,8 +377,8 @@ async function runHostChecks(defs: readonly TraceCheckDefinition[], traceFacts: 
   } catch (e) {
     throw checkProblem(`the checks could not be evaluated: ${redact((e as Error).message)}`);
   }
-  const byName = new Map<string, any>();
-  for (const r of [...run.results, ...run.failureResults]) byName.set(r.name as string, r);
+  const byName = new Map<string, { conditions: unknown }>();
+  for (const r of [...run.results, ...run.failureResults]) byName.set(String(r.name), r);
   return defs.map((d) => {
     const r = byName.get(d.id);
     const missing = new Set<string>();
@@ -536,7 +553,7 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
   for (const d of report.diagnoses) {
     const by = paramMatch(d.params, want);
     if (by === undefined) continue;
-    const str = (k: string) => (typeof d.params[k] === 'string' ? (d.params[k] as string) : undefined);
+    const str = (k: string) => (typeof d.params[k] === 'string' ? (d.params[k]) : undefined);
     for (const ev of d.evidence) {
       const same = occs.find((o) => o.file === ev.file && o.line === ev.line && o.source === ev.source);
       if (same) {
