@@ -29,7 +29,7 @@ function essence(r: Report) {
   };
 }
 
-const MODES = ['verbose', 'short', 'short-full', 'with-unit', 'short-iso', 'short-iso-precise', 'short-precise', 'short-unix', 'short-monotonic', 'short-delta', 'json-seq', 'json-sse'];
+const MODES = ['verbose', 'export', 'cat', 'short', 'short-full', 'with-unit', 'short-iso', 'short-iso-precise', 'short-precise', 'short-unix', 'short-monotonic', 'short-delta', 'json-seq', 'json-sse'];
 
 describe('journalctl output modes', async () => {
   const json = await read('json');
@@ -55,6 +55,6 @@ describe('journalctl output modes', async () => {
     const times = (r: Report) => r.diagnoses.flatMap((d) => d.evidence.map((e) => e.time?.slice(0, 19))).sort();
     const expected = times(json);
     expect(expected.every((t) => t !== undefined)).toBe(true);
-    for (const mode of ['short-unix', 'short-iso-precise', 'json-seq', 'json-sse', 'verbose']) expect(times(await read(mode))).toEqual(expected);
+    for (const mode of ['short-unix', 'short-iso-precise', 'json-seq', 'json-sse', 'verbose', 'export']) expect(times(await read(mode))).toEqual(expected);
   });
 });
