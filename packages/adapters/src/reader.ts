@@ -682,24 +682,34 @@ export class LogReader {
       if (hit && this.scanner) hit = this.test(raw);
     }
     if (f === 'auto' && (this.verbose !== undefined || raw.charCodeAt(0) >= 65) && this.verboseLine(raw, hit, lineNo)) return;
-    // The log shapes of envelopes/, stage by stage (envelopes/types.ts).
+    // The log shapes of envelopes/, stage by stage (envelopes/types.ts), looked up by the line's
+    // first character (most lines: no shape of most stages starts so, and nothing is called).
     const T = this.shapes;
     const out = this.out;
-    if (this.find(T.strip, raw)) raw = raw.slice(out.start);
-    let e = this.find(T.container, raw);
+    let c = raw.charCodeAt(0);
+    let list = T.strip[c];
+    if (list !== undefined && this.find(list, raw)) {
+      raw = raw.slice(out.start);
+      c = raw.charCodeAt(0);
+    }
+    list = T.container[c];
+    let e = list === undefined ? undefined : this.find(list, raw);
     if (e) {
       this.envelopeLine(this.laneOf(out.lane!), raw.slice(out.start, out.end), out.escaped, out.partial, hit, lineNo, e.tag, out.time);
       return;
     }
-    if (this.carriers.length > 0 && raw.charCodeAt(0) === 123 && (this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(raw, hit, lineNo)) return;
+    if (c === 123 && this.carriers.length > 0 && (this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(raw, hit, lineNo)) return;
     // A stream a prefix names (kubectl --prefix, stern): its own lane, so a traceback stays one
     // record however the pods' lines interleave.
     let lane = this.plain;
-    if (this.find(T.stream, raw)) {
+    list = T.stream[c];
+    if (list !== undefined && this.find(list, raw)) {
       lane = this.laneOf(out.lane!);
       raw = raw.slice(out.start);
+      c = raw.charCodeAt(0);
     }
-    if (this.find(T.stamp, raw)) {
+    list = T.stamp[c];
+    if (list !== undefined && this.find(list, raw)) {
       this.logical(lane, { payload: raw.slice(out.start), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: out.time });
       return;
     }
@@ -712,8 +722,8 @@ export class LogReader {
         this.logical(this.laneOf(last.lane), { payload: raw.slice(last.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: last.time });
         return;
       }
-      e = this.find(T.prefix, raw);
-      if (e) {
+      list = T.prefix[raw.charCodeAt(0)];
+      if (list !== undefined && this.find(list, raw)) {
         const { start, lane: key, time } = out;
         if (out.json) {
           // A record as JSON behind the prefix (Fluentd): its raw line in a lane per prefix stream.
@@ -736,13 +746,10 @@ export class LogReader {
   }
 
   /**
-   * The shape of a stage that takes the line, its findings in `this.out`; undefined when none
-   * does or one reads the line as it is. Shapes are looked up by the line's first character.
+   * The shape of `list` (a stage's shapes for the line's first character) that takes the line, its
+   * findings in `this.out`; undefined when none does or one reads the line as it is.
    */
-  private find(stage: ShapeTable[keyof ShapeTable], raw: string): Envelope | undefined {
-    const c = raw.charCodeAt(0);
-    const list = c < 128 ? stage[c] : undefined;
-    if (list === undefined) return undefined;
+  private find(list: readonly number[], raw: string): Envelope | undefined {
     const out = this.out;
     for (let i = 0; i < list.length; i++) {
       const k = list[i]!;

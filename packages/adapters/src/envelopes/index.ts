@@ -51,7 +51,7 @@ export const ENVELOPES: readonly Envelope[] = [
 
 export { AS_IS, NOT_MINE, STAGES, TAKEN, newUnwrapped, type Envelope, type Stage, type Unwrapped, type Verdict } from './types.js';
 
-/** Per stage, per first character (below 128), the registry positions of the shapes a line may be. */
+/** Per stage, per first character (one byte: lines are read one char a byte), the registry positions of the shapes a line may be. */
 export type ShapeTable = Record<Stage, (number[] | undefined)[]>;
 
 const tables = new Map<string, ShapeTable>();
@@ -60,7 +60,8 @@ const tables = new Map<string, ShapeTable>();
 export function shapeTable(format: string): ShapeTable {
   let t = tables.get(format);
   if (t) return t;
-  t = { strip: [], container: [], carrier: [], stream: [], stamp: [], prefix: [] };
+  const byte = (): (number[] | undefined)[] => new Array<number[] | undefined>(256).fill(undefined);
+  t = { strip: byte(), container: byte(), carrier: byte(), stream: byte(), stamp: byte(), prefix: byte() };
   ENVELOPES.forEach((e, i) => {
     if (format !== 'auto' && !e.formats.includes(format as never)) return;
     const byFirst = t![e.stage];
