@@ -4,7 +4,8 @@
  * Stages, per chunk of input:
  * 1. lines: split on LF (CRLF and lone CR too), cap very long lines, skip binary ones (the NULs
  *    a crash leaves before or after a line's text are dropped, the text is read);
- * 2. envelopes: Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
+ * 2. envelopes (the log shapes of envelopes/, one file each, asked in the registry's order):
+ *    Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
  *    unwrapped, and their partial lines (CRI `P`, Docker entries without a trailing newline) are
  *    joined into one logical line. Runtimes write stdout and stderr from separate goroutines, so
  *    the two streams' lines interleave: each stream has its own lane (partials, open record);
