@@ -4,7 +4,8 @@
  * Stages, per chunk of input:
  * 1. lines: split on LF (CRLF and lone CR too), cap very long lines, skip binary ones (the NULs
  *    a crash leaves before or after a line's text are dropped, the text is read);
- * 2. envelopes: Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
+ * 2. envelopes (the log shapes of envelopes/, one file each, asked in the registry's order):
+ *    Kubernetes CRI (`<time> <stream> <P|F> <text>`) and Docker json-file lines are
  *    unwrapped, and their partial lines (CRI `P`, Docker entries without a trailing newline) are
  *    joined into one logical line. Runtimes write stdout and stderr from separate goroutines, so
  *    the two streams' lines interleave: each stream has its own lane (partials, open record);
@@ -35,6 +36,11 @@ import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDo
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject, jsonError } from './formats/json.js';
 import { parseTextHeader, type TextHeader } from './formats/text.js';
+import { ENVELOPES, NOT_MINE, TAKEN, newUnwrapped, shapeTable, type Envelope, type ShapeTable, type Unwrapped } from './envelopes/index.js';
+import { DATE_HEAD, looksLikeHeader } from './envelopes/header.js';
+import { carrierTime } from './envelopes/json-text.js';
+import { verboseField, verboseHead } from './envelopes/journald-verbose.js';
+import { binaryValue, EXPORT_START, exportField } from './envelopes/journald-export.js';
 
 export const LOG_FORMATS = ['auto', 'python', 'plain', 'json', 'cri', 'docker'] as const;
 export type LogFormatOption = (typeof LOG_FORMATS)[number];
@@ -62,9 +68,7 @@ const DEFAULT_MAX_RECORD_LINES = 5000;
 const TRACEBACK = 'Traceback (most recent call last):';
 const CHAIN_1 = 'During handling of the above exception, another exception occurred:';
 const CHAIN_2 = 'The above exception was the direct cause of the following exception:';
-const DOCKER_HEAD = '{"log":"';
 const EMPTY = Buffer.alloc(0);
-const DOCKER_STREAM = '","stream":"';
 const HIGH_BYTE = /[\x80-\xff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -77,7 +81,7 @@ interface Logical {
   endLine: number;
   /** Physical lines it was read from: a CRI/Docker line cut into partials is several. */
   count: number;
-  envelope: 'cri' | 'docker' | undefined;
+  envelope: LogRecord['envelope'];
   envTime: string | undefined;
 }
 
@@ -93,7 +97,7 @@ interface OpenRecord {
   json: boolean;
   /** The first line starts like a log line (a time, a level): a line that does not is its continuation. */
   headed: boolean;
-  envelope: 'cri' | 'docker' | undefined;
+  envelope: LogRecord['envelope'];
   /** 0: plain, 1: in a traceback's frames, 2: just after the exception line. */
   tb: 0 | 1 | 2;
 }
@@ -121,189 +125,33 @@ const newLane = (): Lane => ({ partial: undefined, parts: [], partSize: 0, cut: 
 
 /** Most blank lines a record may hold between two of its lines (chained tracebacks hold one each). */
 const MAX_BLANKS_IN_RECORD = 20;
-const DOCKER_TIME = '"time":"';
-const SYSLOG_HEAD = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /;
-const LEVEL_HEAD = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\]?(?::|\s)/;
-const DATE_HEAD = /^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d/;
-const LOGFMT_HEAD = /^(?:time|ts|timestamp|level|lvl)=/;
-const LEADING_ANSI = /^(?:\x1b\[[0-9;]*m)+/;
 const ANSI = /\x1b\[[0-9;]*m/g;
-/** `kubectl logs --timestamps`: the kubelet's fixed nine-digit RFC3339 time and a space before each line. */
-const KUBECTL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d) /;
 
-/** `kubectl logs --prefix`: `[pod/<pod>/<container>] ` before each line. */
-const KUBECTL_POD = '[pod/';
-
-/** Length of a `kubectl logs --timestamps` prefix (with its space), or 0. */
-function kubectlPrefix(s: string): number {
-  if (s.length < 31 || s.charCodeAt(10) !== 84 || s.charCodeAt(19) !== 46) return 0;
-  const z = s.charCodeAt(29);
-  const end = z === 90 ? 30 : z === 43 || z === 45 ? 35 : 0;
-  return end > 0 && s.charCodeAt(end) === 32 && KUBECTL_TIME.test(s) ? end + 1 : 0;
-}
-
-/** Keys under which collectors and log stores keep a raw line, most specific first. */
-const RAW_LINE_KEYS = ['log', 'MESSAGE', 'textPayload', 'line', 'message'] as const;
 /**
  * JSON lines of an input looked at for a raw line before it is taken as structured logging
  * throughout: the test costs a few searches of the line, which a file of structured events
  * need not pay on every line.
  */
 const RAW_LINE_CHECKS = 256;
-/** journalctl -o json-sse: `data: ` before each object. */
-const SSE_DATA = 'data: {';
-/** The collector's time of a raw line (journald's epoch µs, Fluent Bit's epoch seconds). */
-const RAW_LINE_TIME = /"(?:time|timestamp|@timestamp|__REALTIME_TIMESTAMP|date)" ?: ?"?([^",}\s]{1,40})/;
-
-/**
- * Where the string value of `key` starts (after its opening quote), or -1. Writers differ in
- * spacing: compact (Go, journald), `": "` (Python's json.dumps), `" : "` (older journald).
- */
-function stringValueAt(s: string, key: string): number {
-  const name = `"${key}"`;
-  for (let at = s.indexOf(name); at >= 0; at = s.indexOf(name, at + 1)) {
-    let i = at + name.length;
-    while (s.charCodeAt(i) === 32) i++;
-    if (s.charCodeAt(i) !== 58) continue; // a value that reads like the key, not the key
-    i++;
-    while (s.charCodeAt(i) === 32) i++;
-    if (s.charCodeAt(i) === 34) return i + 1;
-  }
-  return -1;
-}
-
-/** Where the JSON string that starts at `from` ends (its closing quote), or -1. */
-function jsonStringEnd(s: string, from: number): number {
-  for (let q = s.indexOf('"', from); q >= 0; q = s.indexOf('"', q + 1)) {
-    let b = q - 1;
-    while (b >= from && s.charCodeAt(b) === 92) b--;
-    if ((q - 1 - b) % 2 === 0) return q;
-  }
-  return -1;
-}
 
 /**
  * Whether a JSON-escaped string is a raw line of output: a log line's header, JSON, a line of a
  * traceback (its header, an indented frame), or any line while its stream has a raw record open
  * that such a line may go on (the exception line, a chain line, a multi-line message: the
- * reader's own rules decide). `message` and `line` hold structured loggers' messages too: there
- * only a dated header starts a raw stream.
+ * reader's own rules decide). `dated`: the carrier's field holds structured loggers' messages
+ * too (`message`, `line`): there only a dated header starts a raw stream.
  */
-function isRawLine(payload: string, key: string, open: OpenRecord | undefined): boolean {
+function isRawLine(payload: string, dated: boolean, open: OpenRecord | undefined): boolean {
   const c0 = payload.charCodeAt(0);
   if (c0 === 32 || payload.startsWith('\\t') || payload.startsWith(TRACEBACK)) return true;
-  if (key === 'message' || key === 'line' ? DATE_HEAD.test(payload) : looksLikeHeader(payload)) return true;
+  if (dated ? DATE_HEAD.test(payload) : looksLikeHeader(payload)) return true;
   return open !== undefined && !open.json && (open.headed || open.tb !== 0);
-}
-
-/** A prefix a collector or log store writes before each line of an application's output. */
-interface ShipperPrefix {
-  /** Characters to take off, separator included. */
-  length: number;
-  /** The lane of the stream the prefix names (a process, a Loki stream, a Compose service); undefined: the file's own. */
-  lane: string | undefined;
-  time: string | undefined;
-  /** `<time>\t<line>`: a time and a tab, never a log line's own header. */
-  tab: boolean;
-}
-
-const ISO_TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|[+-]\\d\\d:?\\d\\d)';
-/**
- * After a time with a `T` and a zone: a tab (Grafana's log download), Loki's `{labels}` (logcli),
- * syslog's `host program[pid]:` (rsyslog's RFC 3339 files, `journalctl -o short-iso`), a
- * CloudWatch `group/stream` name (`aws logs tail`), or a bare space (a CloudWatch export to S3).
- */
-const ISO_SHIPPER = new RegExp(`^(${ISO_TIME})(?:(\\t)| (?:(\\{[^{}\\n]{0,4000}\\}) |([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}\\[\\d{1,10}\\]): |([\\w.-]{1,255}(?:/[^\\s/]{1,255})+) )?)`);
-/** RFC 3164 (`/var/log/syslog`, `journalctl`'s default): `[<PRI>]May 12 14:03:22 host program[pid]: `. No year: no time taken. */
-const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
-/** `host program[pid]: ` after journalctl's time. */
-const JOURNAL_SOURCE = '([\\w.:-]{1,255} [^\\s\\[\\]:]{1,128}(?:\\[\\d{1,10}\\])?): ';
-/** journalctl -o short-full and with-unit: `Tue 2026-05-12 14:03:22 UTC host program[pid]: ` (the zone as journalctl names it). */
-const JOURNAL_FULL = new RegExp(`^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?) ([A-Z][A-Za-z]{0,5}|[+-]\\d\\d:?\\d\\d) ${JOURNAL_SOURCE}`);
-/** journalctl -o verbose: an entry's header, `Tue 2026-05-12 14:03:22.118234 UTC [s=<seqnum id>;i=…`. */
-const JOURNAL_VERBOSE_HEAD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{6}) ([A-Z][A-Za-z]{0,5}|[+-]\d\d:?\d\d) \[s=[0-9a-f]{32};i=[0-9a-f]+;/;
-/** One field of a verbose entry: `    MESSAGE=…`. */
-const JOURNAL_FIELD_LINE = /^    (_{0,2}[A-Z0-9][A-Z0-9_]{0,63})=(.*)$/;
-/** journalctl -o short-unix: `1715522602.118234 host program[pid]: ` (epoch seconds). */
-const JOURNAL_UNIX = new RegExp(`^(\\d{9,11}\\.\\d{1,6}) ${JOURNAL_SOURCE}`);
-/** journalctl -o short-monotonic and short-delta: `[  123.456789] ` or `[  123.456789 <    0.000123>] ` (time since boot: no time taken). */
-const JOURNAL_MONOTONIC = new RegExp(`^\\[ *\\d{1,10}\\.\\d{6}(?: <[ \\d.]{1,20}>| +)?\\] ${JOURNAL_SOURCE}`);
-/** RFC 5424: `<PRI>1 TIME HOST APP PROCID MSGID SD `, then the message (a UTF-8 BOM may open it). */
-const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+ \S+ \S+) \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (?:\xef\xbb\xbf)?|$)/;
-/** `docker compose logs`: `scs-1  | ` (v1: `scs_1  | `), coloured on a terminal. */
-const COMPOSE = /^(?:\x1b\[[0-9;]*m)?([a-z0-9][\w.-]{0,120}[-_]\d{1,4}) +\| (?:\x1b\[[0-9;]*m)?/;
-/**
- * stern (several pods tailed at once): `<pod> <container> <line>`, the names coloured on a
- * terminal. Kubernetes names: a pod is a DNS subdomain, a container a DNS label.
- */
-const STERN = /^(?:\x1b\[[0-9;]*m)?([a-z][a-z0-9.-]{0,252})(?:\x1b\[0m)? (?:\x1b\[[0-9;]*m)?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\x1b\[0m)?(?: |$)/;
-/** A pod's name as controllers make it (`<deployment>-<hash>-<suffix>`, `<statefulset>-<n>`): a part after a `-` holds a digit. Words of a message do not. */
-const POD_NAME = /-[a-z0-9]*\d/;
-/** Pairs of names taken as stern's prefix, at most (a bound for hostile input). */
-const MAX_STERN_PAIRS = 4096;
-/** Fluentd's out_file after its time and tab: `<tag>\t` and the record as JSON. */
-const FLUENTD_TAG = /^[\w.-]{1,255}\t\{/;
-
-/** The prefix a collector wrote before the line, or undefined (most lines: a cheap test of one or two characters). */
-function shipperPrefix(s: string): ShipperPrefix | undefined {
-  const c = s.charCodeAt(0);
-  if (c >= 48 && c <= 57) {
-    if (s.charCodeAt(10) === 46 || s.charCodeAt(9) === 46 || s.charCodeAt(11) === 46) {
-      const u = JOURNAL_UNIX.exec(s);
-      if (u) return { length: u[0].length, lane: `prefix:${u[2]}`, time: new Date(Number(u[1]) * 1000).toISOString(), tab: false };
-    }
-    if (s.charCodeAt(10) !== 84) return undefined; // a `T` between date and time
-    const m = ISO_SHIPPER.exec(s);
-    if (!m) return undefined;
-    const lane = m[3] ?? m[4] ?? m[5];
-    return { length: m[0].length, lane: lane === undefined ? undefined : `prefix:${lane}`, time: m[1], tab: m[2] !== undefined };
-  }
-  if (c === 91 && s.charCodeAt(1) === 32 || (c === 91 && s.charCodeAt(1) >= 48 && s.charCodeAt(1) <= 57)) {
-    const m = JOURNAL_MONOTONIC.exec(s);
-    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
-    return undefined;
-  }
-  if (c === 60 || (c >= 65 && c <= 90 && s.charCodeAt(3) === 32)) {
-    const m = RFC3164.exec(s);
-    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
-    const full = c === 60 ? null : JOURNAL_FULL.exec(s);
-    if (full) {
-      const zone = full[3]!;
-      const time = zone === 'UTC' || zone === 'GMT' || zone === 'Z' ? `${full[1]}T${full[2]}Z` : /^[+-]/.test(zone) ? `${full[1]}T${full[2]}${zone}` : undefined;
-      return { length: full[0].length, lane: `prefix:${full[4]}`, time, tab: false };
-    }
-    const r = c === 60 ? RFC5424.exec(s) : null;
-    if (r) return { length: r[0].length, lane: `prefix:${r[2]}`, time: r[1] === '-' ? undefined : r[1], tab: false };
-    return undefined;
-  }
-  if (c === 27 || (c >= 97 && c <= 122)) {
-    const m = COMPOSE.exec(s);
-    if (m) return { length: m[0].length, lane: `prefix:${m[1]}`, time: undefined, tab: false };
-  }
-  return undefined;
 }
 
 /** Whether the first `n` characters of `s` are spaces. */
 function isSpaces(s: string, n: number): boolean {
   for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== 32) return false;
   return true;
-}
-
-/** Whether a line starts the way a log line does (a date, a level word, logfmt, JSON). */
-function looksLikeHeader(s: string): boolean {
-  const c = s.charCodeAt(0);
-  if (c === 27) {
-    // Colored console output. A lone ESC that starts no color code is not a header (and must not
-    // recurse forever on the same text).
-    const t = s.replace(LEADING_ANSI, '');
-    return t !== s && looksLikeHeader(t);
-  }
-  if (c >= 48 && c <= 57) return DATE_HEAD.test(s); // digit
-  if (c === 91) return DATE_HEAD.test(s) || LEVEL_HEAD.test(s); // [
-  if (c === 123) return true; // {
-  if (c >= 65 && c <= 90) return LEVEL_HEAD.test(s) || SYSLOG_HEAD.test(s); // A-Z
-  if (c === 108 || c === 116) return LOGFMT_HEAD.test(s); // l, t
-  return false;
 }
 
 /** Lanes (streams, processes, pods) kept at once; past it, the one idle longest is ended. */
@@ -327,14 +175,6 @@ function unpadded(line: string): string | undefined {
   return CONTROL.test(text) ? undefined : text;
 }
 
-/** Whether a JSON-escaped text ends with the escape `\<ch>` (an odd run of backslashes before it). */
-function endsWithEscape(s: string, ch: string): boolean {
-  if (s.length < 2 || s[s.length - 1] !== ch) return false;
-  let i = s.length - 2;
-  while (i >= 0 && s.charCodeAt(i) === 92) i--;
-  return (s.length - 2 - i) % 2 === 1;
-}
-
 /** Bytes decoded per string in `push` (whole lines; a longer line makes a longer slice). */
 const DECODE_SLICE = 1 << 16;
 
@@ -350,24 +190,31 @@ function utf8(latin1: string): string {
   return HIGH_BYTE.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
-function isCriStart(s: string): number {
-  // 2026-05-12T14:03:22.118234567Z stdout F text  → index of the tag, or -1
-  if (s.length < 30 || s.charCodeAt(4) !== 45 || s.charCodeAt(10) !== 84) return -1;
-  const sp = s.indexOf(' ', 19);
-  if (sp < 0 || sp > 40) return -1;
-  const st = s.slice(sp + 1, sp + 8);
-  if (st !== 'stdout ' && st !== 'stderr ') return -1;
-  const tag = s.charCodeAt(sp + 8);
-  if (tag !== 70 && tag !== 80) return -1; // F, P
-  const after = s.charCodeAt(sp + 9);
-  if (!(after === 32 || Number.isNaN(after))) return -1;
-  return sp + 8;
-}
-
 /** Every key or phrase that names a connection or Shared ID (fields.ts, outcomes.ts) holds one of these. */
 const ID_HINT = /conn|shared/i;
 /** Levels whose records the unmatched lists want. */
 const NOTEWORTHY_LEVEL = /^(?:err|crit|fatal|warn|emerg|alert|panic|severe)/i;
+
+function clear(out: Unwrapped): void {
+  out.start = 0;
+  out.end = 0;
+  out.lane = undefined;
+  out.time = undefined;
+  out.escaped = false;
+  out.partial = false;
+  out.weak = false;
+  out.dated = false;
+  out.json = false;
+}
+
+/** The carriers in registry order (a JSON object is read by the first whose field it has). */
+function carrierList(format: string): number[] {
+  const list: number[] = [];
+  ENVELOPES.forEach((e, i) => {
+    if (e.stage === 'carrier' && (format === 'auto' || e.formats.includes(format as never))) list.push(i);
+  });
+  return list;
+}
 
 /** Streams one input into the session. */
 export class LogReader {
@@ -394,6 +241,15 @@ export class LogReader {
   private rawLineChecks = 0;
   /** The journalctl -o verbose entry being read. */
   private verbose: { line: number; lines: number; hit: boolean; fields: [string, string][]; indent: number; time: string | undefined } | undefined;
+  /** The journalctl -o export entry being read; `binary`: the field whose bytes are being read, `acc` and `got` those bytes. */
+  private exported: { line: number; lines: number; hit: boolean; fields: [string, string][]; binary: string | undefined; acc: string; got: number } | undefined;
+  /** The log shapes read under this input's format, by stage and first character; the carriers in order. */
+  private readonly shapes: ShapeTable;
+  private readonly carriers: readonly number[];
+  /** What the last shape asked found (one object, filled again per line). */
+  private readonly out: Unwrapped = newUnwrapped();
+  /** Each shape's memory (stern's pod/container pairs), by registry position. */
+  private readonly seen: Set<string>[] = ENVELOPES.map(() => new Set<string>());
   /** The prefix of the line before, while lines indented to its width may go on its message. */
   private lastPrefix: { lane: string; length: number; time: string | undefined } | undefined;
   private rawLinesSeen = false;
@@ -417,8 +273,6 @@ export class LogReader {
    * line would be counted once per entry; it is counted once, from this, when the entries are read.
    */
   private shared: Map<number, 0 | 1 | 2> | undefined;
-  /** `<pod> <container>` pairs seen before a log line's header: stern's prefix from then on. */
-  private readonly sternPairs = new Set<string>();
 
   constructor(session: DiagnosisSession, name: string, options: ReadOptions = {}) {
     this.session = session;
@@ -429,6 +283,8 @@ export class LogReader {
     this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
     this.maxDocument = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    this.shapes = shapeTable(this.force);
+    this.carriers = carrierList(this.force);
     // A forced text or container format is never a document.
     if (this.force === 'auto' || this.force === 'json') this.held = [];
     session.input(name, 'logs');
@@ -782,6 +638,11 @@ export class LogReader {
   }
 
   private special(line: string, hit: boolean): void {
+    // A binary field of journalctl -o export: its length's bytes are read, not taken as binary.
+    if (this.exported?.binary !== undefined) {
+      this.exportLine(line, hit, ++this.lineNo);
+      return;
+    }
     let l = line;
     if (l.endsWith('\r')) l = l.slice(0, -1);
     // Lone CR separates lines too (old Mac files, progress output), in binary text as well.
@@ -813,71 +674,44 @@ export class LogReader {
 
   private physical(line: string, hit: boolean, lineNo = ++this.lineNo): void {
     let raw = line;
+    const f = this.force;
+    if (f === 'auto' && (this.exported !== undefined || raw.charCodeAt(0) === 95) && this.exportLine(raw, hit, lineNo)) return;
     if (raw.length > this.maxLine) {
       // Past the cap within one chunk (a line cut across chunks is capped in keepCarry).
       this.session.truncated(this.name);
       raw = raw.slice(0, this.maxLine);
       if (hit && this.scanner) hit = this.test(raw);
     }
-    const f = this.force;
     if (f === 'auto' && (this.verbose !== undefined || raw.charCodeAt(0) >= 65) && this.verboseLine(raw, hit, lineNo)) return;
-    // journalctl -o json-seq (RFC 7464: RS before each object) and -o json-sse (`data: ` before it).
-    if (f === 'auto' || f === 'json') {
-      if (raw.charCodeAt(0) === 30 && raw.charCodeAt(1) === 123) raw = raw.slice(1);
-      else if (raw.startsWith(SSE_DATA)) raw = raw.slice(SSE_DATA.length - 1);
+    // The log shapes of envelopes/, stage by stage (envelopes/types.ts), looked up by the line's
+    // first character (most lines: no shape of most stages starts so, and nothing is called).
+    const T = this.shapes;
+    const out = this.out;
+    let c = raw.charCodeAt(0);
+    let list = T.strip[c];
+    if (list !== undefined && this.find(list, raw)) {
+      raw = raw.slice(out.start);
+      c = raw.charCodeAt(0);
     }
-    if (f === 'auto' || f === 'cri') {
-      const tagAt = isCriStart(raw);
-      if (tagAt > 0) {
-        const partial = raw.charCodeAt(tagAt) === 80;
-        // The stream name's fourth letter: stdout, stderr.
-        const lane = this.laneOf(raw.charCodeAt(tagAt - 4) === 101 ? 'cri:stderr' : 'cri:stdout');
-        this.envelopeLine(lane, raw.slice(tagAt + 2), false, partial, hit, lineNo, 'cri', raw.slice(0, tagAt - 8));
-        return;
-      }
+    list = T.container[c];
+    let e = list === undefined ? undefined : this.find(list, raw);
+    if (e) {
+      this.envelopeLine(this.laneOf(out.lane!), raw.slice(out.start, out.end), out.escaped, out.partial, hit, lineNo, e.tag, out.time);
+      return;
     }
-    if ((f === 'auto' || f === 'docker') && raw.startsWith(DOCKER_HEAD)) {
-      const endAt = raw.indexOf(DOCKER_STREAM, DOCKER_HEAD.length);
-      if (endAt > 0) {
-        let payload = raw.slice(DOCKER_HEAD.length, endAt);
-        // Docker appends '\n' to the last piece of a line only; the pieces before it are partial.
-        const complete = endsWithEscape(payload, 'n');
-        if (complete) {
-          payload = payload.slice(0, -2);
-          if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
-        }
-        const lane = this.laneOf(raw.charCodeAt(endAt + DOCKER_STREAM.length + 3) === 101 ? 'docker:stderr' : 'docker:stdout');
-        const t = raw.lastIndexOf(DOCKER_TIME);
-        const envTime = t > endAt ? raw.slice(t + DOCKER_TIME.length, raw.indexOf('"', t + DOCKER_TIME.length)) : undefined;
-        this.envelopeLine(lane, payload, true, !complete, hit, lineNo, 'docker', envTime);
-        return;
-      }
-    }
-    if (f === 'auto' && raw.charCodeAt(0) === 123 && (this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(raw, hit, lineNo)) return;
-    // `kubectl logs --prefix` (several pods at once): each pod/container is its own lane, so a
-    // traceback stays one record however the pods' lines interleave.
+    if (c === 123 && this.carriers.length > 0 && (this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(raw, hit, lineNo)) return;
+    // A stream a prefix names (kubectl --prefix, stern): its own lane, so a traceback stays one
+    // record however the pods' lines interleave.
     let lane = this.plain;
-    if (f === 'auto' && raw.charCodeAt(0) === 91 && raw.startsWith(KUBECTL_POD)) {
-      const close = raw.indexOf('] ', KUBECTL_POD.length);
-      if (close > 0 && close < 512 && raw.indexOf('/', KUBECTL_POD.length) < close) {
-        lane = this.laneOf(raw.slice(0, close + 1));
-        raw = raw.slice(close + 2);
-      }
+    list = T.stream[c];
+    if (list !== undefined && this.find(list, raw)) {
+      lane = this.laneOf(out.lane!);
+      raw = raw.slice(out.start);
+      c = raw.charCodeAt(0);
     }
-    // stern: each pod/container its own lane too, once its names were seen before a log line.
-    if (f === 'auto' && lane === this.plain) {
-      const c0 = raw.charCodeAt(0);
-      if ((c0 >= 97 && c0 <= 122) || c0 === 27) {
-        const p = this.sternPrefix(raw);
-        if (p) {
-          lane = this.laneOf(`stern:${p.names}`);
-          raw = raw.slice(p.length);
-        }
-      }
-    }
-    const k = kubectlPrefix(raw);
-    if (k > 0) {
-      this.logical(lane, { payload: raw.slice(k), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: raw.slice(0, k - 1) });
+    list = T.stamp[c];
+    if (list !== undefined && this.find(list, raw)) {
+      this.logical(lane, { payload: raw.slice(out.start), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: out.time });
       return;
     }
     if (f === 'auto' && lane === this.plain) {
@@ -889,50 +723,45 @@ export class LogReader {
         this.logical(this.laneOf(last.lane), { payload: raw.slice(last.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: last.time });
         return;
       }
-      const p = shipperPrefix(raw);
-      if (p && p.tab && this.fluentd(raw, p, hit, lineNo)) return;
-      if (p && (p.lane !== undefined || p.tab || this.continuesTraceback(raw.slice(p.length)))) {
-        // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
-        // records apart when a collector interleaves them.
-        const into = p.lane === undefined ? lane : this.laneOf(p.lane);
-        if (p.lane !== undefined) this.lastPrefix = { lane: p.lane, length: p.length, time: p.time };
-        this.logical(into, { payload: raw.slice(p.length), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
-        return;
+      list = T.prefix[raw.charCodeAt(0)];
+      if (list !== undefined && this.find(list, raw)) {
+        const { start, lane: key, time } = out;
+        if (out.json) {
+          // A record as JSON behind the prefix (Fluentd): its raw line in a lane per prefix stream.
+          const json = raw.slice(start);
+          if ((this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(json, hit, lineNo, key, time)) return;
+          this.logical(this.laneOf(key!), { payload: json, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: time });
+          return;
+        }
+        if (!out.weak || this.continuesTraceback(raw.slice(start))) {
+          // The lane key keeps each process's (host, program, pid; Loki stream; Compose service)
+          // records apart when a collector interleaves them.
+          const into = key === undefined ? lane : this.laneOf(key);
+          if (key !== undefined) this.lastPrefix = { lane: key, length: start, time };
+          this.logical(into, { payload: raw.slice(start), escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: time });
+          return;
+        }
       }
     }
     this.logical(lane, { payload: raw, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: undefined });
   }
 
   /**
-   * stern's `<pod> <container> ` before a line: its length (colour codes included) and the names. Two
-   * lowercase words open many lines of text (`sync failed …`), so a pair is taken only once it
-   * stood before a line that starts like a log line, with a first word shaped like a pod's name;
-   * from then on every line behind the same pair (a traceback's frames, a message's lines) is one.
+   * The shape of `list` (a stage's shapes for the line's first character) that takes the line, its
+   * findings in `this.out`; undefined when none does or one reads the line as it is.
    */
-  private sternPrefix(s: string): { length: number; names: string } | undefined {
-    const m = STERN.exec(s);
-    if (!m) return undefined;
-    const names = `${m[1]} ${m[2]}`;
-    if (!this.sternPairs.has(names)) {
-      if (this.sternPairs.size >= MAX_STERN_PAIRS || !POD_NAME.test(m[1]!) || !looksLikeHeader(s.slice(m[0].length))) return undefined;
-      this.sternPairs.add(names);
+  private find(list: readonly number[], raw: string): Envelope | undefined {
+    const out = this.out;
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!;
+      const e = ENVELOPES[k]!;
+      if (!e.detect(raw)) continue;
+      clear(out);
+      const v = e.unwrap(raw, out, this.seen[k]!);
+      if (v === TAKEN) return e;
+      if (v !== NOT_MINE) return undefined;
     }
-    return { length: m[0].length, names };
-  }
-
-  /**
-   * Fluentd's out_file (`<time>\t<tag>\t<record as JSON>`): the record is read as a JSON line of
-   * its own, its raw line (a Docker `log`) in a lane per tag and stream. Whether it was one.
-   */
-  private fluentd(raw: string, p: ShipperPrefix, hit: boolean, lineNo: number): boolean {
-    const rest = raw.slice(p.length);
-    const m = FLUENTD_TAG.exec(rest);
-    if (!m) return false;
-    const json = rest.slice(m[0].length - 1);
-    const tag = `fluentd:${rest.slice(0, m[0].length - 2)}`;
-    if ((this.rawLinesSeen || this.rawLineChecks < RAW_LINE_CHECKS) && this.rawLine(json, hit, lineNo, tag, p.time)) return true;
-    this.logical(this.laneOf(tag), { payload: json, escaped: false, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: p.time });
-    return true;
+    return undefined;
   }
 
   /**
@@ -960,28 +789,21 @@ export class LogReader {
    */
   private rawLine(raw: string, hit: boolean, lineNo: number, scope = this.entryStream, time?: string): boolean {
     if (!this.rawLinesSeen) this.rawLineChecks++;
-    for (const key of RAW_LINE_KEYS) {
-      const from = stringValueAt(raw, key);
-      if (from < 0) continue;
-      const to = jsonStringEnd(raw, from);
-      if (to < 0) return false;
-      let payload = raw.slice(from, to);
-      if (endsWithEscape(payload, 'n')) payload = payload.slice(0, -2);
-      if (endsWithEscape(payload, 'r')) payload = payload.slice(0, -2);
-      let stream = raw.indexOf('"stream":"stderr"') >= 0 ? `json:${key}:stderr` : `json:${key}`;
-      if (key === 'MESSAGE') {
-        // journald: an entry a program sent itself (a JournalHandler record) is a whole record, its
-        // MESSAGE the full text; lines of a service's output are raw lines, one stream per process.
-        const transport = stringValueAt(raw, '_TRANSPORT');
-        if (transport >= 0 && raw.startsWith('journal"', transport)) return false;
-        const pid = stringValueAt(raw, '_PID');
-        if (pid >= 0) stream += `:${raw.slice(pid, jsonStringEnd(raw, pid))}`;
-      }
-      const lane = this.laneOf(scope === undefined ? stream : `${stream}|${scope}`);
-      if (!isRawLine(payload, key, lane.open)) return false;
+    const carriers = this.carriers;
+    const out = this.out;
+    for (let i = 0; i < carriers.length; i++) {
+      const k = carriers[i]!;
+      const e = ENVELOPES[k]!;
+      if (!e.detect(raw)) continue;
+      clear(out);
+      const v = e.unwrap(raw, out, this.seen[k]!);
+      if (v === NOT_MINE) continue;
+      if (v !== TAKEN) return false;
+      const payload = raw.slice(out.start, out.end);
+      const lane = this.laneOf(scope === undefined ? out.lane! : `${out.lane!}|${scope}`);
+      if (!isRawLine(payload, out.dated, lane.open)) return false;
       this.rawLinesSeen = true;
-      const t = RAW_LINE_TIME.exec(raw);
-      this.logical(lane, { payload, escaped: true, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: t ? t[1] : time });
+      this.logical(lane, { payload, escaped: true, hit, line: lineNo, endLine: lineNo, count: 1, envelope: undefined, envTime: carrierTime(raw) ?? time });
       return true;
     }
     return false;
@@ -1011,7 +833,7 @@ export class LogReader {
     return lane;
   }
 
-  private envelopeLine(lane: Lane, payload: string, escaped: boolean, partial: boolean, hit: boolean, lineNo: number, envelope: 'cri' | 'docker', envTime: string | undefined): void {
+  private envelopeLine(lane: Lane, payload: string, escaped: boolean, partial: boolean, hit: boolean, lineNo: number, envelope: LogRecord['envelope'], envTime: string | undefined): void {
     const p = lane.partial;
     if (p) {
       p.endLine = lineNo;
@@ -1063,10 +885,10 @@ export class LogReader {
   private verboseLine(raw: string, hit: boolean, lineNo: number): boolean {
     const v = this.verbose;
     if (v && raw.charCodeAt(0) === 32) {
-      const m = JOURNAL_FIELD_LINE.exec(raw);
-      if (m) {
-        v.fields.push([m[1]!, m[2]!]);
-        v.indent = m[1]!.length + 5;
+      const field = verboseField(raw);
+      if (field) {
+        v.fields.push(field);
+        v.indent = field[0].length + 5;
       } else if (v.fields.length && isSpaces(raw, Math.min(v.indent, raw.length))) {
         const last = v.fields[v.fields.length - 1]!;
         last[1] += '\n' + raw.slice(v.indent);
@@ -1075,11 +897,10 @@ export class LogReader {
       v.hit ||= hit;
       return true;
     }
-    const head = JOURNAL_VERBOSE_HEAD.exec(raw);
+    const head = verboseHead(raw);
     this.flushVerbose();
     if (!head) return false;
-    const time = head[3] === 'UTC' || head[3] === 'GMT' ? `${head[1]}T${head[2]}Z` : undefined;
-    this.verbose = { line: lineNo, lines: 1, hit, fields: [], indent: 4, time };
+    this.verbose = { line: lineNo, lines: 1, hit, fields: [], indent: 4, time: head.time };
     return true;
   }
 
@@ -1087,18 +908,82 @@ export class LogReader {
     const v = this.verbose;
     if (!v) return;
     this.verbose = undefined;
+    this.journalEntry(v.fields, v.time, v.line, v.lines, v.hit);
+  }
+
+  /**
+   * journalctl -o export: an entry's lines, up to the blank line that ends it (envelopes/journald-export.ts).
+   * A binary field's bytes run over lines (a traceback's line ends are among them): this is asked
+   * before a line is taken as binary, capped or unwrapped. Whether the line was the entry's.
+   */
+  private exportLine(raw: string, hit: boolean, lineNo: number): boolean {
+    const x = this.exported;
+    if (x === undefined) {
+      if (!raw.startsWith(EXPORT_START)) return false;
+      this.exported = { line: lineNo, lines: 1, hit, fields: [['__CURSOR', raw.slice(EXPORT_START.length)]], binary: undefined, acc: '', got: 0 };
+      return true;
+    }
+    if (x.binary !== undefined) {
+      // The bytes after a binary field's name, one line at a time (joined by the line ends the split took).
+      const piece = x.got === 0 ? raw : '\n' + raw;
+      x.got += piece.length;
+      if (x.acc.length < this.maxLine + 8) x.acc += piece.length + x.acc.length > this.maxLine + 8 ? piece.slice(0, this.maxLine + 8 - x.acc.length) : piece;
+      x.lines++;
+      x.hit ||= hit;
+      const value = binaryValue(x.acc, x.got);
+      if (value !== undefined) {
+        x.fields.push([x.binary, value]);
+        x.binary = undefined;
+      }
+      return true;
+    }
+    if (raw.length === 0) {
+      // The blank line that ends the entry is the entry's.
+      x.lines++;
+      this.flushExport();
+      return true;
+    }
+    const field = exportField(raw);
+    if (!field) {
+      this.flushExport();
+      return false;
+    }
+    x.lines++;
+    x.hit ||= hit;
+    if (field[1] !== undefined) x.fields.push(field as [string, string]);
+    else {
+      x.binary = field[0];
+      x.acc = '';
+      x.got = 0;
+    }
+    return true;
+  }
+
+  private flushExport(): void {
+    const x = this.exported;
+    if (!x) return;
+    this.exported = undefined;
+    this.journalEntry(x.fields, undefined, x.line, x.lines, x.hit);
+  }
+
+  /**
+   * A journal entry of verbose or export output, read as the JSON object `-o json` writes for it,
+   * on the entry's first line; its other lines are counted as `structure`.
+   */
+  private journalEntry(fields: [string, string][], time: string | undefined, line: number, lines: number, hit: boolean): void {
     const o: Record<string, string> = {};
-    if (v.time) o['__REALTIME_TIMESTAMP'] = v.time;
-    for (const [k, val] of v.fields) if (!(k in o) && k !== '__proto__') o[k] = val;
-    if (v.lines > 1) this.session.skip(this.name, 'structure', v.lines - 1);
+    if (time) o['__REALTIME_TIMESTAMP'] = time;
+    for (const [k, val] of fields) if (!(k in o) && k !== '__proto__') o[k] = val;
+    if (lines > 1) this.session.skip(this.name, 'structure', lines - 1);
     const json = JSON.stringify(o);
-    if (this.rawLine(json, v.hit, v.line)) return;
-    this.logical(this.plain, { payload: json, escaped: false, hit: v.hit, line: v.line, endLine: v.line, count: 1, envelope: undefined, envTime: undefined });
+    if (this.rawLine(json, hit, line)) return;
+    this.logical(this.plain, { payload: json, escaped: false, hit, line, endLine: line, count: 1, envelope: undefined, envTime: undefined });
   }
 
   /** Ends every lane: joins open partials, hands over open records, skips held blank lines. */
   private settle(): void {
     this.flushVerbose();
+    this.flushExport();
     const lanes = [this.plain, ...this.lanes.values()];
     for (const lane of lanes) this.finishPartial(lane);
     for (const lane of lanes) {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
-import { diagnoseInputs, loadRulePack } from '../src/index.js';
+import { diagnoseInputs, loadRulePack, readLogText } from '../src/index.js';
+import { DiagnosisSession } from '@scs-doctor/core';
 import { unbalanced } from './helpers/compare.js';
 
 const dir = fileURLToPath(new URL('./fixtures/producers/journald/', import.meta.url));
@@ -29,7 +30,7 @@ function essence(r: Report) {
   };
 }
 
-const MODES = ['verbose', 'short', 'short-full', 'with-unit', 'short-iso', 'short-iso-precise', 'short-precise', 'short-unix', 'short-monotonic', 'short-delta', 'json-seq', 'json-sse'];
+const MODES = ['verbose', 'export', 'cat', 'short', 'short-full', 'with-unit', 'short-iso', 'short-iso-precise', 'short-precise', 'short-unix', 'short-monotonic', 'short-delta', 'json-seq', 'json-sse'];
 
 describe('journalctl output modes', async () => {
   const json = await read('json');
@@ -55,6 +56,24 @@ describe('journalctl output modes', async () => {
     const times = (r: Report) => r.diagnoses.flatMap((d) => d.evidence.map((e) => e.time?.slice(0, 19))).sort();
     const expected = times(json);
     expect(expected.every((t) => t !== undefined)).toBe(true);
-    for (const mode of ['short-unix', 'short-iso-precise', 'json-seq', 'json-sse', 'verbose']) expect(times(await read(mode))).toEqual(expected);
+    for (const mode of ['short-unix', 'short-iso-precise', 'json-seq', 'json-sse', 'verbose', 'export']) expect(times(await read(mode))).toEqual(expected);
+  });
+
+  it('-o export: JournalHandler entries, their MESSAGE a binary field holding a chained traceback, read as -o json reads them', () => {
+    // Only the JournalHandler entries (python-systemd, one entry a record) of each capture. An entry
+    // starts with __CURSOR; the blank lines of a chained traceback inside a binary MESSAGE end none.
+    const exported = readFileSync(dir + 'export.log').toString('latin1').replace(/\n+$/, '').split(/\n\n(?=__CURSOR=)/).filter((e) => e.includes('\nSYSLOG_IDENTIFIER=scs-sync-jh\n'));
+    const binary = exported.filter((e) => /\nMESSAGE\n[\s\S]{8}\[scs\.sync\.sender\][^\n]*\nTraceback/.test(e));
+    expect(binary.length).toBe(2);
+    const json = readFileSync(dir + 'json.log', 'utf8').split('\n').filter((l) => l.includes('"SYSLOG_IDENTIFIER":"scs-sync-jh"'));
+    const diagnose = (text: Buffer) => {
+      const session = new DiagnosisSession(pack, { now: '2026-12-06T00:00:00Z' });
+      readLogText(text, 'x.log', session);
+      const r = session.report();
+      return { diagnoses: r.diagnoses.map((d) => [d.ruleId, d.count, d.connections.map((c) => c.id)]), unbalanced: unbalanced(r) };
+    };
+    const fromExport = diagnose(Buffer.from(exported.join('\n\n') + '\n\n', 'latin1'));
+    expect(fromExport).toEqual(diagnose(Buffer.from(json.join('\n') + '\n')));
+    expect(fromExport.diagnoses.map((d) => [d[0], d[1]])).toEqual([['shared-secret-invalid-token', 2]]);
   });
 });

@@ -25,6 +25,12 @@ describe('field names', () => {
     expect(r.diagnoses.map((d) => [d.ruleId, d.firstSeen])).toEqual([['shared-secret-invalid-token', '2026-05-12T14:03:22.118Z']]);
   });
 
+  it('a raw line a collector carries takes the time under a vocabulary key the old raw-line list lacked (eventTime)', () => {
+    const line = JSON.stringify({ eventTime: '2026-05-12T14:03:22.118Z', log: 'ERROR [scs.sync.sender] connection_id=4f1c9a2e shared secret unavailable: InvalidToken\n' });
+    const r = report(line + '\n');
+    expect(r.diagnoses.map((d) => [d.ruleId, d.firstSeen])).toEqual([['shared-secret-invalid-token', '2026-05-12T14:03:22.118Z']]);
+  });
+
   it('every string field that is not metadata is read after the message; metadata is not', () => {
     const j = fromJsonObject({ event: 'sync failed', error: 'properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation', hostname: 'properties read failed', connection_id: 'abc', detail: { why: 'a nested reason' } })!;
     const lines = j.message.split('\n');
