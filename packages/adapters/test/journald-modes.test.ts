@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, loadRulePack, readLogText } from '../src/index.js';
-import { DiagnosisSession } from '@scs-doctor/core';
+import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { unbalanced } from './helpers/compare.js';
 
 const dir = fileURLToPath(new URL('./fixtures/producers/journald/', import.meta.url));

@@ -1,5 +1,5 @@
 /** Searches of JSON text without parsing it: the carriers read one field of each object this way. */
-import { vocabulary } from '@scs-doctor/core';
+import { vocabulary } from '@scs-doctor/core/internal';
 
 /**
  * Where the string value of `key` starts (after its opening quote), or -1. Writers differ in

@@ -4,7 +4,7 @@
  * in order, whether it takes a line; a shape is `detect` (a test of a few characters, so that most
  * lines pay nothing) and `unwrap` (where the application's text lies, its stream, its time).
  */
-import type { LogRecord } from '@scs-doctor/core';
+import type { LogRecord } from '@scs-doctor/core/internal';
 import type { LogFormatOption } from '../reader.js';
 
 /**

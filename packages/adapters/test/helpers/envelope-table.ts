@@ -26,7 +26,7 @@ export interface EnvelopeTable {
 }
 
 /** What `shape` finds in `line`, or undefined when it does not take it (as the reader asks it). */
-export function unwrapWith(shape: Envelope, line: string, seen: Set<string> = new Set()): Required<Found> | undefined {
+export function unwrapWith(shape: Envelope, line: string, seen: Set<string> = new Set()): Found | undefined {
   if (!shape.first.includes(line.charCodeAt(0)) || !shape.detect(line)) return undefined;
   const out = newUnwrapped();
   if (shape.unwrap(line, out, seen) !== TAKEN) return undefined;

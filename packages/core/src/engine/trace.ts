@@ -7,7 +7,7 @@
  * is, what they hold, whether the artifact has a parent) are json-rules-engine rules over facts
  * the host supplies, so a host adds its own facts, checks and operators.
  */
-import { Engine, type Almanac, type TopLevelCondition } from 'json-rules-engine';
+import { Engine, type Almanac } from 'json-rules-engine';
 import { ScsDoctorError, formatProblem, type Problem } from '../errors.js';
 import { createRedactor, redactDeep, type Redactor } from '../redact.js';
 import { compileRules, type RulePack } from '../rules/compile.js';
