@@ -45,7 +45,7 @@ export function skipReason(verdict: ByteVerdict): string {
 
 const BASE64_SALTED = 'U2FsdGVkX1'; // base64 of "Salted__"
 /** The first line of `openssl enc -a` output: base64 (up to 64 characters a line). */
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}(?:\r?\n|$)/;
+const BASE64_LINE = /^[A-Z0-9+/]+={0,2}(?:\r?\n|$)/i;
 /** What encryption tools write at the start of a file (the data after it is the ciphertext). */
 const ENCRYPTED_TEXT_HEADS: readonly [string, string][] = [
   ['Salted__', 'encrypted with openssl enc'],
@@ -79,7 +79,7 @@ function openPgp(head: Uint8Array): boolean {
   return false;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+const BASE64URL = /^[\w-]+={0,2}$/;
 
 /**
  * A file of Fernet tokens and nothing else (a file encrypted whole with Fernet is one token):

@@ -74,7 +74,7 @@ async function load(url: string): Promise<Extensions> {
     }
     out[kind] = v;
   }
-  return out as Extensions;
+  return out;
 }
 
 /**

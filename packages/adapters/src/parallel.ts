@@ -97,7 +97,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const workers = Math.min(Math.max(1, Math.floor(jobs)), files.length);
   if (workers <= 1 || typeof opts.redact === 'function') return diagnoseInputs(pack, opts);
 
-  const session: SessionOptions = { now, staleAfterMs: opts.staleAfterMs, evidenceLimit: opts.evidenceLimit, redact: opts.redact as SessionOptions['redact'] };
+  const session: SessionOptions = { now, staleAfterMs: opts.staleAfterMs, evidenceLimit: opts.evidenceLimit, redact: opts.redact };
   const read: ReadOptions = {
     logFormat: opts.logFormat,
     maxLineBytes: opts.maxLineBytes,

@@ -88,10 +88,10 @@ const RESERVED = new Set<string>([...CONTEXT_KEYS, '__proto__', 'constructor', '
 
 /** A group name from the word before the value (`connection 4f1c…` → connection, `size=12` → size). */
 function nameFor(before: string, used: Set<string>, kind: string): string {
-  const words = before.match(/[A-Za-z][A-Za-z0-9_]*(?=[\s=:#'"(\[]*$)/);
+  const words = before.match(/[A-Z]\w*(?=[\s=:#'"([]*$)/i);
   let base = words ? words[0].replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : kind === 'number' ? 'count' : kind === 'quoted' ? 'value' : 'id';
   base = base.charAt(0).toLowerCase() + base.slice(1);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(base) || base.length > 40) base = 'value';
+  if (!/^[A-Z_]\w*$/i.test(base) || base.length > 40) base = 'value';
   let name = RESERVED.has(base) ? `${base}Value` : base;
   for (let k = 2; used.has(name); k++) name = `${base}${k}`;
   used.add(name);

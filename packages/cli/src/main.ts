@@ -305,7 +305,7 @@ async function readFacts(file: string): Promise<{ facts: Record<string, unknown>
   if (!('facts' in data) && !('checks' in data)) return { facts: data, checks: [] };
   if (data['facts'] !== undefined && !isObj(data['facts'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "facts" must be an object', { file });
   if (data['checks'] !== undefined && !Array.isArray(data['checks'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "checks" must be a list', { file });
-  return { facts: (data['facts'] as Record<string, unknown> | undefined) ?? {}, checks: (data['checks'] as unknown[] | undefined) ?? [] };
+  return { facts: (data['facts']) ?? {}, checks: (data['checks'] as unknown[] | undefined) ?? [] };
 }
 
 /** `scs-doctor trace ID`: where one file stopped, read from the inputs as diagnose reads them. */

@@ -155,7 +155,7 @@ describe('both sides of a Shared ID', () => {
     expect(recv.peer?.diagnoses).toEqual(['bucket-not-configured']);
     expect(recv.peer?.note).toMatch(/consequence of that failure/);
     expect(recv.peer?.remediation?.length).toBe(2);
-    expect(send.peer?.note).toMatch(/r-0505 \(receiving\)[^]*consequence of this failure/);
+    expect(send.peer?.note).toMatch(/r-0505 \(receiving\)[\s\S]*consequence of this failure/);
   });
 
   it('without the other side, the generic steps stay', async () => {
@@ -302,7 +302,7 @@ describe('what logs can and cannot say', () => {
     expect(html).toMatch(/<tr class="failing"><td>failing<\/td><td>c-2<\/td>/);
     const single = write('md2.log', [invalidToken('09:00:00', 'c-1'), completed('09:10:00', 'c-1')].join('\n') + '\n');
     const md2 = (await run(['diagnose', single, '--now', NOW, '--format', 'markdown'])).stdout;
-    expect(md2).toMatch(/No active failure\.[^]*## Resolved \(1\)\n\n[^\n]*\n\n- ~~/);
+    expect(md2).toMatch(/No active failure\.[\s\S]*## Resolved \(1\)\n\n[^\n]*\n\n- ~~/);
   });
 });
 

@@ -14,7 +14,7 @@ const MAX_LINKS = 16;
 const MAX_MESSAGE = 2000;
 
 /** An exception line: `cryptography.fernet.InvalidToken`, `botocore.errorfactory.NoSuchKey: An error …`. */
-const EXCEPTION_LINE = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::[ \t]?(.*))?$/;
+const EXCEPTION_LINE = /^([A-Z_]\w*(?:\.[A-Z_]\w*)*)(?::[ \t]?(.*))?$/i;
 /** A frame's header and what Python prints under it (source line, `^^^^` markers). */
 const FRAME_LINE = /^\s+File "[^"]*", line \d+/;
 
@@ -108,7 +108,7 @@ export function dictTracebackChain(v: unknown): ExceptionLink[] | undefined {
 }
 
 /** The class in a JavaScript stack's first line: `TypeError: message` → TypeError. */
-const JS_HEAD = /^([A-Za-z_$][\w$.]*)(?:: ([^\n]*))?/;
+const JS_HEAD = /^([A-Z_$][\w$.]*)(?:: ([^\n]*))?/i;
 
 /**
  * pino's `err` and ECS's `error`: `{type, message, stack, cause?}`, the cause nested (pino's
@@ -225,7 +225,7 @@ function isWordChar(c: number): boolean {
  */
 export function exceptionLineOffset(text: string, name: string): number {
   const bare = name.slice(name.lastIndexOf('.') + 1);
-  const re = /^[A-Za-z_][\w.]*/gm;
+  const re = /^[A-Z_][\w.]*/gim;
   let best = -1;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const t = m[0];

@@ -95,15 +95,15 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   // Fernet, SCS's own secret format: a token (version byte 0x80 and a time: `gAAAAA…`) and a key
   // (32 bytes, url-safe base64: 43 characters and `=`; random, so it mixes digits and both cases).
   { name: 'fernet-token', regex: /(?<![\w-])gAAAAA[\w-]{20,}={0,2}/g },
-  { name: 'fernet-key', regex: /(?<![\w+\/=-])(?=[\w-]{0,42}\d)(?=[\w-]{0,42}[A-Z])(?=[\w-]{0,42}[a-z])[\w-]{43}=(?![\w+\/=-])/g },
+  { name: 'fernet-key', regex: /(?<![\w+/=-])(?=[\w-]{0,42}\d)(?=[\w-]{0,42}[A-Z])(?=[\w-]{0,42}[a-z])[\w-]{43}=(?![\w+/=-])/g },
   // A token as the whole userinfo: `https://ghp_…@github.com/…`.
-  { name: 'url-token', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/(?<secret>[^\s/?#@:"'<>]+)@/g },
+  { name: 'url-token', regex: /(?<![\w+.-])[A-Z][\w+.-]*:\/\/(?<secret>[^\s/?#@:"'<>]+)@/gi },
   // Command lines: `--password X`, `--db-pass=X`, `-p` is too short to tell.
   {
     name: 'secret-option',
-    regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)[ \t]*(?:=|[ \t])[ \t]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
+    regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)(?:[\t ]|[\t ]*=)[\t ]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
   },
-  { name: 'url-credentials', regex: /(?<![\w+.-])[A-Za-z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/g },
+  { name: 'url-credentials', regex: /(?<![\w+.-])[A-Z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/gi },
   { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },
   { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
 ];

@@ -204,9 +204,9 @@ const UNIT_MS: Record<string, number> = {
  */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(s)) return undefined;
+  if (!/^(\d+(\.\d+)?(ms|[smhdw]))+$/.test(s)) return undefined;
   let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|[smhdw])/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
   return total > 0 ? total : undefined;
 }
 

@@ -132,9 +132,9 @@ function referenceOf(r: Rule): Reference {
     if (r.conditions) all.push(r.conditions);
     engine.addRule({ conditions: { all } as never, event: { type: r.id } });
   }
-  if (r.appliesTo.includes('connection')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'connection' }, ...(r.conditions ? [r.conditions] : [])] } as never, event: { type: r.id } });
+  if (r.appliesTo.includes('connection')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'connection' }, ...(r.conditions ? [r.conditions] : [])] }, event: { type: r.id } });
   const fileConditions = r.files?.conditions ?? (r.appliesTo.includes('file') ? r.conditions : undefined);
-  if (r.files || r.appliesTo.includes('file')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'file' }, ...(fileConditions ? [fileConditions] : [])] } as never, event: { type: r.id } });
+  if (r.files || r.appliesTo.includes('file')) engine.addRule({ conditions: { all: [{ fact: 'kind', operator: 'equal', value: 'file' }, ...(fileConditions ? [fileConditions] : [])] }, event: { type: r.id } });
   return { rule: r, engine };
 }
 
@@ -353,7 +353,7 @@ function logRecord(g: GeneratedRecord): LogRecord {
   return {
     kind: 'log',
     message: g.message,
-    fields: g.fields as Record<string, unknown>,
+    fields: g.fields,
     format: 'python',
     source: { file: 'generated.log', line: genLine, endLine: genLine },
     ...(g.level ? { level: g.level } : {}),
@@ -639,7 +639,7 @@ const gLeafArb = fc
 // it synchronously inside a Promise.all, which leaves the promises of its siblings unhandled.
 const gRefArb = fc.record({ condition: fc.constantFrom('aHasX', 'bSmallOrAHasX'), priority: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['condition'] }).map((r) => r as ConditionNode);
 const gPriority = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
-const withPriority = (n: ConditionNode, p: number | undefined): ConditionNode => (p === undefined ? n : ({ ...n, priority: p } as ConditionNode));
+const withPriority = (n: ConditionNode, p: number | undefined): ConditionNode => (p === undefined ? n : ({ ...n, priority: p }));
 const { node: gNodeArb } = fc.letrec<{ node: ConditionNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },

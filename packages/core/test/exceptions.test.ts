@@ -112,7 +112,7 @@ describe('signature.exception', () => {
     ({
       id: 'r', title: 't', severity: 'error', side: 'sending', category: 'c', references: ['x'], appliesTo: ['log'], signature,
       params: {}, summary: 's', cause: 'c', impact: 'i', remediation: ['r'], groupBy: [], resolution: 'success', peer: [], explains: [],
-    }) as Rule;
+    });
   const facts = (exceptions: unknown[] = []) => ({ kind: 'log', exceptions, params: {} });
 
   it('needs the exception in the chain or named by the message, beside the anchors; evidence on the message line', () => {

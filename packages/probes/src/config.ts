@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ScsDoctorError } from '@scs-doctor/core/internal';
 import { MAX_PROBE_TIMEOUT_MS } from './s3.js';
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the NAME of an environment variable (credentials are never written in the config file)');
+const envName = z.string().regex(/^[A-Z_]\w*$/i, 'must be the NAME of an environment variable (credentials are never written in the config file)');
 const sharedId = z.string().regex(/^[^\s/]+$/, 'a Shared ID has no spaces or slashes');
 
 const BucketSchema = z.strictObject({
@@ -47,7 +47,7 @@ const S3Schema = z.strictObject({
   buckets: z.array(BucketSchema).min(1),
 });
 
-const template = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\{label\}[A-Za-z0-9_]*$|^\{label\}[A-Za-z0-9_]+$/, 'a variable name with {label} where the label goes');
+const template = z.string().regex(/^[A-Za-z_]\w*\{label\}\w*$|^\{label\}\w+$/, 'a variable name with {label} where the label goes');
 const MappingSchema = z.union([
   z.strictObject({ json: envName }),
   z.strictObject({ bucket: template, region: template.optional(), endpoint: template.optional() }),
@@ -85,7 +85,7 @@ export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema> & {
 /** Keys that would hold a credential: refused wherever they appear. */
 const SECRET_KEY = /^(?:access_?key(?:_?id)?|secret(?:_?access)?_?key|session_?token|credentials?|password|token|secret|master_?secret|aws_access_key_id|aws_secret_access_key)$/i;
 /** Values that look like a credential (an AWS key id, a long high-entropy word). */
-const SECRET_VALUE = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|^(?=[A-Za-z0-9/+=]{40}$)(?=.*[0-9])(?=.*[A-Z])(?=.*[a-z]).*$/;
+const SECRET_VALUE = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|^(?=[A-Za-z0-9/+=]{40}$)(?=.*\d)(?=.*[A-Z])(?=.*[a-z]).*$/;
 
 function place(p: (string | number | symbol)[]): string {
   return p.length ? p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[') : '(top level)';

@@ -88,7 +88,7 @@ export function createSecretsProbe(options: SecretsProbeOptions): Probe {
   };
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const ENV_NAME = /^[A-Z_][\w.-]*$/i;
 
 /** Where in `text` the character at `index` is (1-based), for errors that must not quote the text. */
 function lineOf(text: string, index: number): number {
@@ -130,7 +130,7 @@ function parseDotenv(text: string): Record<string, string> {
     const line = lines[i]!.replace(/^\uFEFF/, '');
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/.exec(t);
+    const m = /^(?:export\s+)?([A-Za-z_][\w.-]*)\s*=(.*)$/.exec(t);
     if (!m) continue; // `kubectl exec env` output can hold continuation lines of multi-line values
     let raw = m[2]!;
     // A double-quoted value may run over several lines.
@@ -147,7 +147,7 @@ function parseDotenv(text: string): Record<string, string> {
 
 function decodeBase64(value: string, key: string, file: string | undefined, line: number): string {
   const compact = value.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) fail(`Secret data key ${key} is not base64`, file, line);
+  if (!/^[A-Z0-9+/]*={0,2}$/i.test(compact) || compact.length % 4 === 1) fail(`Secret data key ${key} is not base64`, file, line);
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 

@@ -23,7 +23,7 @@ function first(fields: Record<string, unknown>, keys: readonly (readonly [string
 function scalar(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (v && typeof v === 'object' && 'id' in v) return scalar((v as { id: unknown }).id);
+  if (v && typeof v === 'object' && 'id' in v) return scalar((v).id);
   return undefined;
 }
 
@@ -71,7 +71,7 @@ export function contextOf<T extends Context>(fields: Record<string, unknown>, lo
   return out;
 }
 
-const KV = /(?:^|\s)([A-Za-z_][\w.-]{0,63})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
+const KV = /(?:^|\s)([A-Z_][\w.-]{0,63})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/gi;
 
 /** `key=value` pairs written into a text message (`connection_id=abc direction=sending`). */
 export function keyValues(text: string): Record<string, unknown> {

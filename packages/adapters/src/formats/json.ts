@@ -22,7 +22,7 @@ const SYSLOG_LEVELS: readonly Level[] = ['fatal', 'fatal', 'fatal', 'error', 'wa
 /** The other string fields added to the text rules read, at most this much of them. */
 const MAX_EXTRA_TEXT = 64 * 1024;
 
-const PRINTF = /%(?:\([\w.]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGoac%]/;
+const PRINTF = /%(?:\([\w.]+\))?[-#0 +]*(?:[1-9]\d*)?(?:\.\d+)?[sdrifxXeEgGoac%]/;
 
 function pickKey(o: Record<string, unknown>, keys: readonly string[]): string | undefined {
   for (const k of keys) {
@@ -95,7 +95,7 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
     exceptions = chainOf(obj[errKey]);
   } else if (mk === 'err' || mk === 'error') exceptions = chainOf(obj[mk]);
   const ek = pickKey(obj, EXCEPTION_KEYS);
-  const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? (obj[ek] as string) : dictTraceback(obj[ek]);
+  const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? (obj[ek]) : dictTraceback(obj[ek]);
   if (ek !== undefined && exc !== undefined) {
     exceptions ??= chainOf(obj[ek]);
     delete fields[ek];
@@ -138,7 +138,7 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
   const tk = pickKey(obj, TIME_KEYS);
   if (tk) out.time = obj[tk];
   const gk = pickKey(obj, LOGGER_KEYS);
-  if (gk && typeof obj[gk] === 'string') out.logger = obj[gk] as string;
+  if (gk && typeof obj[gk] === 'string') out.logger = obj[gk];
   else {
     // ECS nests it: `"log": {"logger": "scs.sync.sender"}`.
     const log = obj['log'];
@@ -153,5 +153,5 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
  * longer recognises. The place is reported beside it.
  */
 export function jsonError(e: unknown): string {
-  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
+  return (e as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d.*$/, '');
 }

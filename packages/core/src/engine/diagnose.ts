@@ -42,7 +42,7 @@ export function pushEvents(session: DiagnosisSession, events: Iterable<unknown>,
     if (isRecord(e)) {
       // A record built by a reader: its event is checked all the same (a caller may have built it).
       const r = SyncEventSchema.safeParse(e.event);
-      if (r.success) session.event({ ...e, event: r.data as SyncEvent });
+      if (r.success) session.event({ ...e, event: r.data });
       else session.invalidEvent(file, i, reasonOf(r.error.issues), 0);
       continue;
     }
@@ -51,7 +51,7 @@ export function pushEvents(session: DiagnosisSession, events: Iterable<unknown>,
       session.invalidEvent(file, i, reasonOf(r.error.issues), 0);
       continue;
     }
-    session.event({ kind: 'event', event: r.data as SyncEvent, source: { file, line: i, endLine: i } });
+    session.event({ kind: 'event', event: r.data, source: { file, line: i, endLine: i } });
   }
 }
 
@@ -65,7 +65,7 @@ export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): vo
       session.problem({ code: 'RECORD_INVALID', message: `log record ${i}: ${reasonOf(r.error.issues)}`, file: MEMORY_LOGS, line: i });
       continue;
     }
-    session.log(r.data as LogRecord);
+    session.log(r.data);
   }
 }
 
@@ -99,7 +99,7 @@ export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionO
   for (const p of list('probes', input.probes) ?? []) {
     i++;
     const r = ProbeRecordSchema.safeParse(p);
-    if (r.success) session.probe(r.data as ProbeRecord);
+    if (r.success) session.probe(r.data);
     else session.problem({ code: 'RECORD_INVALID', message: `probe record ${i}: ${reasonOf(r.error.issues)}`, file: '(probes)', line: i });
   }
   const report = session.report();

@@ -1,6 +1,6 @@
 import type { ParamValue } from '../schema/report.js';
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_$][\w$]*)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([A-Z_$][\w$]*)\s*\}\}/gi;
 
 /** Fills `{{name}}` placeholders. Only substitution: nothing in a template is evaluated. */
 export function fillTemplate(template: string, values: Readonly<Record<string, ParamValue | undefined>>): string {

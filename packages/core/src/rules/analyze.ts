@@ -41,7 +41,7 @@ const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 
 /** Names of the named capture groups in a regex source (from the parser that also checks its safety). */
 export function groupNames(pattern: string, flags = ''): string[] {
-  return checkPattern(pattern, flags).facts?.groupNames ?? [...pattern.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1]!);
+  return checkPattern(pattern, flags).facts?.groupNames ?? [...pattern.matchAll(/\(\?<([A-Z_$][\w$]*)>/gi)].map((m) => m[1]!);
 }
 
 /** Parameters every match on a file of a sync event carries (engine/session.ts). */

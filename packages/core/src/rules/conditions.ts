@@ -47,7 +47,7 @@ function hostOperators(options: ConditionOptions | undefined): Map<string, Evalu
   for (const [name, op] of Object.entries(options?.operators ?? {})) {
     if (Object.hasOwn(OPS, name)) throw new Error(`operator "${name}" is one of json-rules-engine's defaults and cannot be replaced`);
     if (name.includes(':')) throw new Error(`operator "${name}": a name with ":" would read as a decorated operator`);
-    const made = typeof op === 'function' ? new Operator(name, op as never) : new Operator(name, op.evaluate as never, op.factValueValidator as never);
+    const made = typeof op === 'function' ? new Operator(name, op as never) : new Operator(name, op.evaluate as never, op.factValueValidator);
     out.set(name, made as unknown as Evaluator);
   }
   return out;

@@ -30,7 +30,7 @@ function baseName(file: string): string {
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
   // Walk down as far as the path exists; a missing key is reported at its parent.
   let node: unknown = doc.contents;
-  let best: Node | null = isNode(node) ? (node as Node) : null;
+  let best: Node | null = isNode(node) ? (node) : null;
   path.forEach((key, depth) => {
     if (node === undefined) return;
     const last = depth === path.length - 1;
@@ -42,12 +42,12 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], at
       }
       // Point at the key for unknown-key problems, the value otherwise.
       node = pair.value ?? pair.key;
-      if (last && atKey && isNode(pair.key)) best = pair.key as Node;
-      else if (isNode(pair.value)) best = pair.value as Node;
-      else if (isNode(pair.key)) best = pair.key as Node;
+      if (last && atKey && isNode(pair.key)) best = pair.key;
+      else if (isNode(pair.value)) best = pair.value;
+      else if (isNode(pair.key)) best = pair.key;
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
-      if (isNode(node)) best = node as Node;
+      if (isNode(node)) best = node;
       else node = undefined;
     } else node = undefined;
   });
@@ -111,13 +111,13 @@ export function parseRuleText(text: string, file: string, options: { operators?:
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          const path = [...(issue.path as PropertyKey[]), key];
+          const path = [...(issue.path), key];
           const parent = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
           problems.push({ code: 'RULE_INVALID', message: `${parent}unknown field "${key}"`, file, ...locate(doc, lc, path, true) });
         }
         continue;
       }
-      const path = issue.path as PropertyKey[];
+      const path = issue.path;
       const where = path.length ? path.map(String).join('.') : '(rule)';
       const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
       problems.push({ code: 'RULE_INVALID', message: `${where}: ${missing ? 'required field is missing' : issue.message}`, file, ...locate(doc, lc, path) });

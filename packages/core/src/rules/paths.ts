@@ -6,7 +6,7 @@
  * `_`, `-` and spaces. Other characters can turn a step into an operator there (`$`, `*`, `..`,
  * `~`, `^`, `,`, `:`, `@`, `(`), `[01]` reads nothing, and `["a"]` is not parsed as a name.
  */
-const PATH_TOKEN = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(0|[1-9]\d{0,8})\]|\['([A-Za-z0-9_ -]+)'\]/y;
+const PATH_TOKEN = /\.([A-Z_]\w*)|\[(0|[1-9]\d{0,8})\]|\['([\w -]+)'\]/iy;
 
 /** Parses a simple JSONPath into keys, or returns an error message. */
 export function parsePath(path: string): (string | number)[] | string {
@@ -29,7 +29,7 @@ export function parsePath(path: string): (string | number)[] | string {
 /** One path step as jsonpath-plus takes it: an own property of any truthy value (so `length` and indices of a string too). */
 export function own(obj: unknown, key: string | number): unknown {
   if (!obj) return undefined;
-  return Object.hasOwn(obj as object, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
+  return Object.hasOwn(obj, key) ? (obj as Record<string | number, unknown>)[key] : undefined;
 }
 
 /** Walks parsed keys from a value (an object: json-rules-engine resolves paths only into objects). */
