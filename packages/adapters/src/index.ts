@@ -11,3 +11,4 @@ export { diagnoseInputs, type DiagnoseInputsOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';
+export { setFastScan } from './fastscan.js';
