@@ -12,3 +12,4 @@ export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';
 export { setFastScan } from './fastscan.js';
+export { packCacheDir } from './pack-cache.js';

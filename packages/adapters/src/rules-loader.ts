@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
+import { packKey, readPackCache, writePackCache } from './pack-cache.js';
 import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
@@ -42,7 +43,8 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
 /** `operators`: names of host operators the conditions may use (CompileOptions.operators). */
-export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined } = {}): Promise<LoadResult> {
+/** `cacheDir`: a directory for the parsed pack (pack-cache.ts); a pack whose files are unchanged is not parsed again. */
+export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; cacheDir?: string | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
   const texts = await Promise.all(
@@ -61,6 +63,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
       }
     }),
   );
+  const cacheable = options.cacheDir !== undefined && problems.length === 0 && texts.every((t) => t !== undefined);
+  const key = cacheable ? packKey(files, texts as string[], options.operators ?? []) : undefined;
+  if (key !== undefined) {
+    const cached = readPackCache(options.cacheDir!, key, files.length);
+    if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
+  }
   const ids = new Map<string, string>();
   files.forEach((file, i) => {
     const text = texts[i];
@@ -76,13 +84,14 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     ids.set(r.rule.id, file);
     rules.push({ rule: r.rule, file });
   });
+  if (key !== undefined && problems.length === 0 && rules.length === files.length) writePackCache(options.cacheDir!, key, rules.map((r) => r.rule));
   return { rules, problems, files };
 }
 
 /** Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken. */
-export async function loadRulePack(dirs: readonly string[], options: CompileOptions = {}): Promise<RulePack> {
+export async function loadRulePack(dirs: readonly string[], options: CompileOptions & { cacheDir?: string | undefined } = {}): Promise<RulePack> {
   enableRegexBudget();
-  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}) });
+  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), cacheDir: options.cacheDir });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;

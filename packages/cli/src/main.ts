@@ -31,7 +31,7 @@ import {
 } from '@scs-doctor/core';
 import { USAGE, VERSION } from './usage.js';
 import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
-import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, testRulePack } from '@scs-doctor/adapters';
+import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, packCacheDir, testRulePack } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
 import { diagnoseExplain, explainCommand, rulesAuthoring } from './authoring.js';
 
@@ -194,7 +194,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const log = await logger(Boolean(values.verbose), io);
   const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
-  const pack = await loadRulePack(dirs);
+  const pack = await loadRulePack(dirs, { cacheDir: packCacheDir() });
   log.debug({ rules: pack.rules.length }, 'rule pack loaded');
   const started = Date.now();
   const { report: full, lost } = await diagnoseInputsParallel(dirs, {
