@@ -24,7 +24,7 @@ const REPLACEMENTS: [RegExp, string, (line: string) => boolean][] = [
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/gi, '<id>', hasDigit],
   [/\b[0-9a-f]{12,}\b/gi, '<hex>', () => true],
   [/\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B|[kKMGTP]B|bytes?|B)\b/g, '<size>', hasDigit],
-  [/\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?)\b/g, '<duration>', hasDigit],
+  [/\b\d+(?:\.\d+)?\s?(?:ns|\u00b5s|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?)\b/g, '<duration>', hasDigit],
   [/\b\d+(?:\.\d+)?\b/g, '<n>', hasDigit],
 ];
 
