@@ -14,3 +14,5 @@ export { hostModuleUrl, type PackOptions } from './host-module.js';
 export { readEvidenceLines, type EvidenceLines, type EvidenceLinesOptions, type LineWindow } from './evidence-lines.js';
 export type { DiagnoseInputsResult } from './run.js';
 export { enableRegexBudget } from './regex-budget.js';
+export { setFastScan } from './fastscan.js';
+export { packCacheDir } from './pack-cache.js';

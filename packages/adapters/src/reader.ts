@@ -31,6 +31,7 @@
  * a line that holds several entries is counted once. NDJSON, whose first line is one event,
  * streams as before.
  */
+import { fastScanEnabled, plainHeaderAt } from './fastscan.js';
 import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core/internal';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
@@ -616,6 +617,9 @@ export class LogReader {
     let h = 0;
     let start = 0;
     const n = s.length;
+    // fastscan.ts: unhit one-line records of plain log text are counted without the full path.
+    const fast = hits !== undefined && !hasCr && !hasNul && !hasEsc && (this.force === 'auto' || this.force === 'python' || this.force === 'plain') && fastScanEnabled();
+    let run = 0;
     while (start < n) {
       let end = s.indexOf('\n', start);
       if (end < 0) end = n;
@@ -623,6 +627,22 @@ export class LogReader {
       if (hits) {
         while (h < hits.length && hits[h]! < start) h++;
         hit = h < hits.length && hits[h]! < end;
+      }
+      if (fast && !hit && end + 1 < n && end - start <= this.maxLine && this.verbose === undefined && this.shared === undefined && !this.entries && plainHeaderAt(s, start) && plainHeaderAt(s, end + 1)) {
+        if (run++ === 0) {
+          this.close(this.plain);
+          if (this.plain.blanks > 0) this.session.skip(this.name, 'blank', this.plain.blanks);
+          this.plain.blanks = 0;
+          this.plain.headers = true;
+          this.lastPrefix = undefined;
+        }
+        this.lineNo++;
+        start = end + 1;
+        continue;
+      }
+      if (run > 0) {
+        this.session.unmatched(this.name, run, run, 'text');
+        run = 0;
       }
       let line = hit && hits ? detach(s.slice(start, end)) : s.slice(start, end);
       // Colour codes can sit inside a level marker or a signature (structlog's console writes
@@ -635,6 +655,7 @@ export class LogReader {
       else this.physical(line, hit);
       start = end + 1;
     }
+    if (run > 0) this.session.unmatched(this.name, run, run, 'text');
   }
 
   private special(line: string, hit: boolean): void {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
 import { withHostModule, type PackOptions } from './host-module.js';
-import { compileRules, parseRuleText, ScsDoctorError, type CompileOptions, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
+import { packKey, readPackCache, writePackCache } from './pack-cache.js';
+import { compileRules, parseRuleText, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
 export const MAX_RULE_FILE_BYTES = 1 << 20;
@@ -51,13 +52,14 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 /** Reads and validates every rule file, collecting all problems instead of stopping at the first. */
 /**
  * `operators`, `conditions`: names of host operators and named conditions the conditions may use (CompileOptions).
+ * `cacheDir`: a directory for the parsed pack (pack-cache.ts); a pack whose files are unchanged is not parsed again.
  *
  * @example
  * ```ts
  * const { rules, problems } = await loadRuleFiles(['my-rules/']);
  * ```
  */
-export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined } = {}): Promise<LoadResult> {
+export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined; cacheDir?: string | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
   const texts = await Promise.all(
@@ -76,6 +78,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
       }
     }),
   );
+  const cacheable = options.cacheDir !== undefined && problems.length === 0 && texts.every((t) => t !== undefined);
+  const key = cacheable ? packKey(files, texts as string[], [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
+  if (key !== undefined) {
+    const cached = readPackCache(options.cacheDir!, key, files.length);
+    if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
+  }
   const ids = new Map<string, string>();
   files.forEach((file, i) => {
     const text = texts[i];
@@ -91,6 +99,7 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     ids.set(r.rule.id, file);
     rules.push({ rule: r.rule, file });
   });
+  if (key !== undefined && problems.length === 0 && rules.length === files.length) writePackCache(options.cacheDir!, key, rules.map((r) => r.rule));
   return { rules, problems, files };
 }
 
@@ -98,11 +107,11 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
  * Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken.
  * `hostModule` adds the operators, facts and named conditions a module exports (OPTION_INVALID when it cannot be used).
  */
-export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions & Pick<ObserveOptions, 'logger'> = {}): Promise<RulePack> {
+export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions & Pick<ObserveOptions, 'logger'> & { cacheDir?: string | undefined } = {}): Promise<RulePack> {
   const started = Date.now();
   enableRegexBudget();
   const options = await withHostModule(packOptions);
-  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), conditions: Object.keys(options.conditions ?? {}) });
+  const { rules, problems } = await loadRuleFiles(dirs, { operators: Object.keys(options.operators ?? {}), conditions: Object.keys(options.conditions ?? {}), cacheDir: packOptions.cacheDir });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;

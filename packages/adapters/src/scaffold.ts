@@ -287,7 +287,7 @@ export function unmatchedSamples(report: Pick<Report, 'unmatched' | 'unmatchedWa
     const s = u.sample;
     const from = s.file && s.line !== undefined ? readFrom(s.file, s.line) : undefined;
     const original = from === undefined ? undefined : firstRecord(from);
-    if (original !== undefined && original.includes(s.excerpt.replace(/…$/, '').slice(0, 40))) return original;
+    if (original !== undefined && original.includes(s.excerpt.replace(/\u2026$/, '').slice(0, 40))) return original;
     // The source is not at hand: the sample excerpt as a plain log line.
     const time = (s.time ?? '2026-01-01T00:00:00.000Z').replace('T', ' ').replace(/\.(\d{3}).*$/, ',$1').replace(/Z$/, '');
     const level = u.level === 'warn' ? 'WARNING' : (u.level ?? 'error').toUpperCase();

@@ -32,7 +32,7 @@ import {
 import { USAGE, VERSION } from './usage.js';
 import { progressLine } from './progress.js';
 import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
-import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, testRulePack } from '@scs-doctor/adapters';
+import { diagnoseInputs, diagnoseInputsParallel, loadRulePack, packCacheDir, testRulePack } from '@scs-doctor/adapters';
 import { loadDeploymentConfig, prepareDeployment } from '@scs-doctor/probes';
 import { diagnoseExplain, explainCommand, rulesAuthoring } from './authoring.js';
 
@@ -198,7 +198,7 @@ async function diagnose(args: string[], io: Io): Promise<number> {
   const progress = io.stderrIsTTY && !values.quiet && !values.verbose ? progressLine(io.stderr) : undefined;
   const dirs = ruleDirs(values);
   if (dirs.length === 0) usage('--no-builtin needs at least one --rules DIR');
-  const pack = await loadRulePack(dirs, { logger: log });
+  const pack = await loadRulePack(dirs, { logger: log, cacheDir: packCacheDir() });
   const { report: full, lost } = await diagnoseInputsParallel(dirs, {
     logger: log,
     onProgress: progress?.onProgress,

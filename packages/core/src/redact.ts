@@ -116,6 +116,7 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
 export const GATES: ReadonlyMap<RedactionPattern, RegExp> = new Map(
   (
     [
+      ['secret-quoted-prose', /pass|secret|token/i],
       ['pem-private-key', /-----BEGIN /],
       ['jwt', /eyJ/],
       ['authorization-quoted', /authorization|cookie/i],
@@ -123,6 +124,10 @@ export const GATES: ReadonlyMap<RedactionPattern, RegExp> = new Map(
       ['bearer-token', /[Bb]earer/],
       ['s3-presigned', /signature|credential|security-token|awsaccesskeyid/i],
       ['aws-signature', /signature/i],
+      ['fernet-token', /gAAAAA/],
+      ['fernet-key', /=/],
+      ['url-token', /@/],
+      ['secret-option', /--/],
       ['url-credentials', /@/],
       ['secret-assignment-quoted', /token|secret|pass|key|pwd/i],
       ['secret-assignment', /token|secret|pass|key|pwd/i],

@@ -72,6 +72,13 @@ export function redactedExcerpt(redact: Redactor, text: string, offset: number):
   return { excerpt, lineDelta };
 }
 
+/** A sample with its excerpt, its fields in the order the sample has them (no spread). */
+function withExcerpt(sample: Omit<Evidence, 'excerpt'>, excerpt: string): Evidence {
+  const out = Object.assign({}, sample) as Evidence;
+  out.excerpt = excerpt;
+  return out;
+}
+
 /** The line of a record a match is on (0 = the record's first line). */
 export function lineOf(text: string, offset: number): number {
   let n = 0;
@@ -228,20 +235,21 @@ export class Aggregator {
       if (time && (!prev.firstSeen || time < prev.firstSeen)) prev.firstSeen = time;
       if (time && (!prev.lastSeen || time > prev.lastSeen)) prev.lastSeen = time;
       // Keep the earliest sample, as a merge of shards does, so that merges are exact.
-      if (evidenceOrder({ ...sample, excerpt: '' }, prev.sample) < 0) prev.sample = { ...sample, excerpt: excerptAt(first, 0, EXCERPT_CHARS).excerpt };
+      if (evidenceOrder(sample as Evidence, prev.sample) < 0) prev.sample = withExcerpt(sample, excerptAt(first, 0, EXCERPT_CHARS).excerpt);
       return;
     }
     if (this.templates.size + this.warnings.size >= MAX_TEMPLATES) {
       this.overflowRecords++;
       return;
     }
-    list.set(template, {
-      template,
-      count: 1,
-      ...(level ? { level } : {}),
-      ...(time ? { firstSeen: time, lastSeen: time } : {}),
-      sample: { ...sample, excerpt: excerptAt(first, 0, EXCERPT_CHARS).excerpt },
-    });
+    const entry: Unmatched = { template, count: 1 } as Unmatched;
+    if (level) entry.level = level as Unmatched['level'];
+    if (time) {
+      entry.firstSeen = time;
+      entry.lastSeen = time;
+    }
+    entry.sample = withExcerpt(sample, excerptAt(first, 0, EXCERPT_CHARS).excerpt);
+    list.set(template, entry);
   }
 
   /** The unmatched lists cut to the limit, and what was left out (counted, and kept as `rest` for merges). */

@@ -1,29 +1,41 @@
 /** Message templates for the report's `unmatched` list: the same error with other ids is one entry. */
-const REPLACEMENTS: [RegExp, string][] = [
+const DIGIT = /\d/;
+const has = (c: string) => (line: string) => line.includes(c);
+const hasDigit = (line: string) => DIGIT.test(line);
+/**
+ * [regex, replacement, gate]: the gate is a cheap test that every match of the regex needs (a
+ * character each match contains), so that a line lacking it skips the regex. Gates are checked on
+ * the line as the replacements before them left it.
+ */
+const REPLACEMENTS: [RegExp, string, (line: string) => boolean][] = [
   // The value of an id field, whatever it looks like: `connection_id=52e6b438`, `request_id=1234`.
-  [/\b([A-Za-z_]*(?:[Ii][Dd]|ID))=("[^"]*"|'[^']*'|[^\s,;)]+)/g, '$1=<id>'],
-  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>'],
-  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
-  [/[\w.+-]{1,64}@[A-Z0-9-]{1,63}(?:\.[A-Z0-9-]{1,63})+/gi, '<email>'],
+  [/\b([A-Za-z_]*(?:[Ii][Dd]|ID))=("[^"]*"|'[^']*'|[^\s,;)]+)/g, '$1=<id>', has('=')],
+  [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>', has(':')],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', has('-')],
+  [/[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+/g, '<email>', has('@')],
   // Paths (two parts or more): `/srv/inbox/r-0716d9/part-0001.bin`, `s3://inbox/a/b`, `C:\data\x`.
-  [/(?:\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+|(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?|\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,})/g, '<path>'],
+  [/(?:\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+|(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?|\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,})/g, '<path>', (l) => l.includes('/') || l.includes('\\')],
   // Quoted values: `'inbox-eu'`, `"9b07…"` (a quote of a sentence, with spaces, stays).
-  [/'[^'\s]{1,80}'|"[^"\s]{1,80}"/g, "'<v>'"],
+  [/'[^'\s]{1,80}'|"[^"\s]{1,80}"/g, "'<v>'", (l) => l.includes("'") || l.includes('"')],
   // Ids joined by underscores: `attempt_202605121400_000001_0`, `job_1715522602_0042`.
-  [/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d+(?:_[A-Z0-9]+)*\b/gi, '<id>'],
-  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  [/\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_\d+(?:_[A-Za-z0-9]+)*\b/g, '<id>', has('_')],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0')],
   // Hex ids of six digits or more with a digit among them: `52e6b438`, `r-0716d9`'s `0716d9`.
-  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/gi, '<id>'],
-  [/\b[0-9a-f]{12,}\b/gi, '<hex>'],
-  [/\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B|[kKMGTP]B|bytes?|B)\b/g, '<size>'],
-  [/\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|[shd]|sec|secs|seconds?|min|mins|minutes?|hours?|days?)\b/g, '<duration>'],
-  [/\b\d+(?:\.\d+)?\b/g, '<n>'],
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/gi, '<id>', hasDigit],
+  [/\b[0-9a-f]{12,}\b/gi, '<hex>', () => true],
+  [/\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B|[kKMGTP]B|bytes?|B)\b/g, '<size>', hasDigit],
+  [/\b\d+(?:\.\d+)?\s?(?:ns|\u00b5s|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?)\b/g, '<duration>', hasDigit],
+  [/\b\d+(?:\.\d+)?\b/g, '<n>', hasDigit],
 ];
 
 export function messageTemplate(message: string, max = 240): string {
-  let line = message.split('\n', 1)[0] ?? '';
+  const nl = message.indexOf('\n');
+  let line = nl < 0 ? message : message.slice(0, nl);
   if (line.length > 4 * max) line = line.slice(0, 4 * max);
-  for (const [re, rep] of REPLACEMENTS) line = line.replace(re, rep);
+  for (let i = 0; i < REPLACEMENTS.length; i++) {
+    const [re, rep, gate] = REPLACEMENTS[i]!;
+    if (gate(line)) line = line.replace(re, rep);
+  }
   line = line.replace(/\s+/g, ' ').trim();
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }

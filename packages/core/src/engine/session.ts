@@ -11,7 +11,7 @@ import { createRedactor, type Redactor } from '../redact.js';
 import type { RulePack, RuleMatch } from '../rules/compile.js';
 import type { Facts } from '../rules/conditions.js';
 import { LEVEL_NUMBER, type Level, type LogRecord, type ProbeRecord, type Side, type SyncEvent, type SyncEventRecord, type SyncFile } from '../schema/records.js';
-import { SCHEMA_VERSION, type InputStats, type ParamValue, type Report } from '../schema/report.js';
+import { SCHEMA_VERSION, type Evidence, type InputStats, type ParamValue, type Report } from '../schema/report.js';
 import { parseTime, toIso } from '../time.js';
 import { Aggregator, lineOf } from './aggregator.js';
 import { ConnectionTracker, connectionKey, finalizeReport } from './connections.js';
@@ -155,7 +155,9 @@ export class DiagnosisSession implements RecordSink {
       const levelNumber = record.level ? LEVEL_NUMBER[record.level] : 0;
       if (levelNumber >= 40 || record.message.includes(TRACEBACK)) {
         const level = levelNumber >= 50 || levelNumber === 0 ? record.level : 'warn';
-        this.aggregator.noteUnmatched(record.message, level, record.time, { source: 'log', file: record.source.file, line: record.source.line, ...(record.time ? { time: record.time } : {}) }, exceptions);
+        const sample: Omit<Evidence, 'excerpt'> = { source: 'log', file: record.source.file, line: record.source.line };
+        if (record.time) sample.time = record.time;
+        this.aggregator.noteUnmatched(record.message, level, record.time, sample, exceptions);
       }
       return 0;
     }
@@ -167,14 +169,11 @@ export class DiagnosisSession implements RecordSink {
     const key = connectionKey(connectionId, sharedId, record.side);
     const connectionName = str(record.fields['connection_name'] ?? record.fields['connectionName']);
     for (const m of matches) {
-      const ev = {
-        source: 'log' as const,
-        file: record.source.file,
-        line: Math.min(record.source.line + lineOf(record.message, m.offset), record.source.endLine),
-        ...(record.source.endLine !== record.source.line ? { endLine: record.source.endLine } : {}),
-        ...(record.time ? { time: record.time } : {}),
-        ...(connectionId ? { connectionId } : {}),
-      };
+      // Built field by field in the report's order; absent fields stay absent.
+      const ev: Omit<Evidence, 'excerpt'> = { source: 'log', file: record.source.file, line: Math.min(record.source.line + lineOf(record.message, m.offset), record.source.endLine) };
+      if (record.source.endLine !== record.source.line) ev.endLine = record.source.endLine;
+      if (record.time) ev.time = record.time;
+      if (connectionId) ev.connectionId = connectionId;
       this.aggregator.add(m, record.side, timeMs, { connectionKey: key, connectionId, connectionName, sharedId, level: record.level, logger: record.logger }, ev, record.message, m.offset);
     }
     return matches.length;

@@ -288,15 +288,19 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
 
   function match(kind: RecordKind, text: string, facts: Facts): RuleMatch[] {
     if (TEXTLESS_KINDS.has(kind)) return matchTextless(kind, facts);
-    const candidates = new Set<CompiledRule>(unanchored.get(kind) ?? []);
     const subject = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
-    const multiLine = subject.indexOf('\n') >= 0;
+    // Most records hit no key anchor: no set is made for them.
+    let candidates: Set<CompiledRule> | undefined;
+    const loose = unanchored.get(kind);
+    if (loose !== undefined && loose.length > 0) candidates = new Set(loose);
     if (keyScanner) {
       keyScanner.each(subject, (k) => {
+        candidates ??= new Set();
         for (const r of rulesOfKey[k]!) candidates.add(r);
       });
     }
-    if (candidates.size === 0) return [];
+    if (candidates === undefined || candidates.size === 0) return [];
+    const multiLine = subject.indexOf('\n') >= 0;
     const ordered = [...candidates].sort((a, b) => a.index - b.index);
     const out: RuleMatch[] = [];
     for (const r of ordered) {
