@@ -1,20 +1,6 @@
 import { visibleDeep } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import {
-  incompleteHeadline,
-  incompleteness,
-  INPUTS_LISTED,
-  overview,
-  peerLines,
-  refLabel,
-  severityCounts,
-  shortTime,
-  sinceText,
-  splitDiagnoses,
-  stateCounts,
-  stepsOf,
-  summaryRows,
-} from './overview.js';
+import { incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityCounts, shortTime, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
 import { timelines, type Timeline } from './timeline.js';
 
 /** Text and attribute values: every character HTML gives a meaning to is written as an entity. */
@@ -25,7 +11,6 @@ function esc(s: string): string {
 /** Timelines drawn, worst connections first: a page for people, not a dump of 20,000 connections. */
 const TIMELINES_DRAWN = 100;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /**
  * Nothing is fetched: no script, no external resource, and a Content-Security-Policy that would
@@ -254,8 +239,8 @@ function card(d: Diagnosis, id: string): string {
   out.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
   const kv: string[] = [];
   kv.push(`<dt>Cause</dt><dd>${esc(d.cause)}</dd>`, `<dt>Impact</dt><dd>${esc(d.impact)}</dd>`);
-  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${d.connections.map((c) => esc(refLabel(c))).join(', ')}${d.connectionsOmitted ? ` … and ${plural(d.connectionsOmitted, 'more occurrence')} on other connections` : ''}</dd>`);
-  if (d.sharedIds.length) kv.push(`<dt>Shared IDs</dt><dd>${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}${d.sharedIdsOmitted ? ` … and ${plural(d.sharedIdsOmitted, 'more occurrence')} with other Shared IDs` : ''}</dd>`);
+  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${d.connections.map((c) => esc(refLabel(c))).join(', ')}${esc(omittedText(d.connectionsOmitted, 'connections'))}</dd>`);
+  if (d.sharedIds.length) kv.push(`<dt>Shared IDs</dt><dd>${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}${esc(omittedText(d.sharedIdsOmitted, 'sharedIds'))}</dd>`);
   const peers = peerLines(d);
   if (peers.length) kv.push(`<dt>Other side</dt><dd>${peers.map(esc).join('<br>')}${d.peer?.diagnoses.length ? `<br>active there: ${d.peer.diagnoses.map((x) => `<code>${esc(x)}</code>`).join(' ')}` : ''}</dd>`);
   const params = Object.entries(d.params);

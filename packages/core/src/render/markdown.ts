@@ -1,25 +1,11 @@
 import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import {
-  incompleteHeadline,
-  incompleteness,
-  INPUTS_LISTED,
-  overview,
-  peerLines,
-  refLabel,
-  severityLine,
-  sinceText,
-  splitDiagnoses,
-  stateCounts,
-  stepsOf,
-  summaryRows,
-} from './overview.js';
+import { incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityLine, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
 
 const md = markdownText;
 const code = codeSpan;
 /** A code span inside a table cell: GFM splits cells at `|` even inside code, unless escaped. */
 const cellCode = (s: string) => code(s).replace(/\|/g, '\\|');
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The report as Markdown, ready to paste into a ticket. */
 export function renderMarkdown(given: Report): string {
@@ -73,8 +59,8 @@ export function renderMarkdown(given: Report): string {
     out.push('**Fix**', '');
     stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
-    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}${d.connectionsOmitted ? ` … and ${d.connectionsOmitted.toLocaleString('en-US')} more occurrence${d.connectionsOmitted === 1 ? '' : 's'} on other connections` : ''}`, '');
-    if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}${d.sharedIdsOmitted ? ` … and ${d.sharedIdsOmitted.toLocaleString('en-US')} more occurrence${d.sharedIdsOmitted === 1 ? '' : 's'} with other Shared IDs` : ''}`, '');
+    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}${omittedText(d.connectionsOmitted, 'connections')}`, '');
+    if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}${omittedText(d.sharedIdsOmitted, 'sharedIds')}`, '');
     const peers = peerLines(d);
     if (peers.length) {
       out.push('**Same Shared ID, other side:**', '');

@@ -190,3 +190,13 @@ export function inputText(i: InputStats): string {
   const formats = Object.keys(i.formats);
   return `${lines}${formats.length ? ` (${formats.join(', ')})` : ''}${i.error ? `; ${i.error.code}` : ''}`;
 }
+
+/** `1 line`, `2,048 lines`: a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** What a diagnosis' capped connection or Shared ID list left out (` … and N more occurrences …`), or '' when nothing. */
+export function omittedText(n: number, what: 'connections' | 'sharedIds'): string {
+  return n ? ` … and ${plural(n, 'more occurrence')} ${what === 'connections' ? 'on other connections' : 'with other Shared IDs'}` : '';
+}

@@ -1,6 +1,6 @@
 import { visibleDeep, visibleLine } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { incompleteHeadline, incompleteness, inputText, INPUTS_LISTED, overview, severityLine, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import { incompleteHeadline, incompleteness, inputText, INPUTS_LISTED, overview, severityLine, splitDiagnoses, stateCounts, stepsOf, plural, omittedText } from './overview.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -12,10 +12,6 @@ const STATE_ICON = { failing: '✖', stale: '▲', unknown: '?', healthy: '✔' 
 function paint(on: boolean) {
   const wrap = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { red: wrap('31'), yellow: wrap('33'), blue: wrap('34'), dim: wrap('2'), bold: wrap('1') };
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 function place(ev: Diagnosis['evidence'][number]): string {
@@ -69,8 +65,8 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     out.push(`  ${c.bold('Impact:')} ${d.impact}`);
     const when = d.firstSeen ? (d.firstSeen === d.lastSeen ? ` at ${d.firstSeen}` : ` from ${d.firstSeen} to ${d.lastSeen}`) : '';
     out.push(`  ${c.bold('Seen:')} ${plural(d.count, 'time')}${when}`);
-    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}${d.connectionsOmitted ? c.dim(` … and ${plural(d.connectionsOmitted, 'more occurrence')} on other connections`) : ''}`);
-    if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}${d.sharedIdsOmitted ? c.dim(` … and ${plural(d.sharedIdsOmitted, 'more occurrence')} with other Shared IDs`) : ''}`);
+    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}${d.connectionsOmitted ? c.dim(omittedText(d.connectionsOmitted, 'connections')) : ''}`);
+    if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}${d.sharedIdsOmitted ? c.dim(omittedText(d.sharedIdsOmitted, 'sharedIds')) : ''}`);
     const params = Object.entries(d.params);
     if (params.length) out.push(`  ${c.bold('Parameters:')} ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('  ')}`);
     for (const ev of d.evidence) out.push(`  ${c.dim(place(ev))}  ${ev.excerpt}`);
