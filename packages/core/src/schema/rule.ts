@@ -50,7 +50,7 @@ export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
       fact: z.string().min(1),
       operator: z
         .string()
-        .regex(/^(?:[A-Z]\w*:)*[A-Z]\w*$/i, 'an operator name is letters, digits and _, after decorators such as someFact: or not:')
+        .regex(/^(?:[A-Za-z][A-Za-z0-9_]*:)*[A-Za-z][A-Za-z0-9_]*$/, 'an operator name is letters, digits and _, after decorators such as someFact: or not:')
         .describe(`One of json-rules-engine's default operators (${OPERATORS.join(', ')}), one the host application registers, either behind json-rules-engine's decorators (someFact:, someValue:, everyFact:, everyValue:, swap:, not:).`),
       value: z.union([FactRef, Json]).describe('The value compared with; an object with a `fact` is read as that fact.'),
       path: z.string().optional(),
@@ -68,7 +68,7 @@ export const RECORD_KINDS = ['log', 'event', 'probe', 'connection', 'file'] as c
 export const TEXTLESS_KINDS: ReadonlySet<string> = new Set(['connection', 'file']);
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
-const paramName = z.string().regex(/^[A-Z_]\w*$/i, 'a parameter name is letters, digits and _');
+const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _');
 
 export const ParamSpecSchema = z.strictObject({
   type: z.enum(['string', 'integer', 'number', 'list']).default('string').describe('How the captured text is converted.'),
@@ -96,7 +96,7 @@ export const RuleSchema = z
         pattern: z.string().min(1).optional().describe('A regular expression; named groups become parameters.'),
         exception: z
           .string()
-          .regex(/^[A-Z_]\w*(?:\.[A-Z_]\w*)*$/i, 'an exception type is a name such as InvalidToken or cryptography.fernet.InvalidToken')
+          .regex(/^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/, 'an exception type is a name such as InvalidToken or cryptography.fernet.InvalidToken')
           .optional()
           .describe("An exception type that must be in the record's exception chain (bare or qualified), or be named by the message itself (`: InvalidToken`, `InvalidToken()`, `(NoSuchKey)`), beside the anchors."),
         // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
