@@ -9,7 +9,7 @@
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { DiagnosisSession, isScsDoctorError, mergeReports, nowOption, toIso, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
 import { workerCompileOptions, type PackOptions } from './host-module.js';
@@ -88,8 +88,8 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const toWorkers = Math.floor(jobs) > 1 ? await workerCompileOptions(compile, given?.conditionOptions) : undefined;
   const pack = given ?? (await loadRulePack(ruleDirs, compile));
   // One clock for every thread, so that all sessions judge time alike.
-  const nowMs = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : parseTime(rest.now);
-  const now = nowMs === undefined ? rest.now : toIso(nowMs);
+  // A `now` that is not a time is an OPTION_INVALID error here, as in every session.
+  const now = toIso(nowOption(rest.now));
   const opts: DiagnoseInputsOptions = { ...rest, now };
   const cwd = opts.cwd ?? process.cwd();
   const logs = await expandInputs(opts.inputs ?? [], cwd);

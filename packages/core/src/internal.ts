@@ -4,7 +4,7 @@
  * `@scs-doctor/core`.
  */
 export { ScsDoctorError, isScsDoctorError, formatPlace, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
-export { parseTime, normalizeTime, toIso, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
+export { parseTime, normalizeTime, toIso, nowOption, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
 export {
   LEVELS,
   LEVEL_NUMBER,

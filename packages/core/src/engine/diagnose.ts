@@ -76,7 +76,7 @@ export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): vo
  */
 export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions & Pick<ObserveOptions, 'logger'> = {}): Report {
   const started = Date.now();
-  // Without a pack nothing can be judged: a typed error. Everything else bad is a problem of the report.
+  // Without a pack nothing can be judged, nor at a `now` that is not a time: typed errors. Everything else bad is a problem of the report.
   if (typeof pack !== 'object' || pack === null || !Array.isArray((pack as { rules?: unknown }).rules)) {
     throw new ScsDoctorError('OPTION_INVALID', 'diagnose needs a rule pack (from compileRules or loadRulePack)');
   }

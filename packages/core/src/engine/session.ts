@@ -12,7 +12,7 @@ import type { RulePack, RuleMatch } from '../rules/compile.js';
 import type { Facts } from '../rules/conditions.js';
 import { LEVEL_NUMBER, type Level, type LogRecord, type ProbeRecord, type Side, type SyncEvent, type SyncEventRecord, type SyncFile } from '../schema/records.js';
 import { SCHEMA_VERSION, type InputStats, type ParamValue, type Report } from '../schema/report.js';
-import { parseTime, toIso } from '../time.js';
+import { nowOption, parseTime, toIso } from '../time.js';
 import { Aggregator, lineOf } from './aggregator.js';
 import { ConnectionTracker, connectionKey, finalizeReport } from './connections.js';
 import { Ledger } from './ledger.js';
@@ -80,7 +80,7 @@ export class DiagnosisSession implements RecordSink {
     this.pack = pack;
     const r = options.redact;
     this.redact = typeof r === 'function' ? r : createRedactor(r ?? []);
-    this.nowMs = options.now === undefined ? Date.now() : (parseTime(options.now) ?? Date.now());
+    this.nowMs = nowOption(options.now);
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.evidenceLimit = options.evidenceLimit ?? DEFAULT_LIMITS.evidence;
     this.ledger = new Ledger(this.redact);
