@@ -418,7 +418,8 @@ export function finalizeReport(diagnoses: Diagnosis[], connections: readonly Con
   for (const c of conns.values()) {
     const ds = byConn.get(c.key) ?? [];
     c.diagnoses = ds.map((d) => d.key).sort();
-    c.activeDiagnoses = [...new Set(ds.filter((d) => d.state === 'active').map((d) => d.ruleId))].sort();
+    // Judged for this connection: a group that another connection keeps active is not active here once this one recovered.
+    c.activeDiagnoses = [...new Set(ds.filter((d) => activeOn(d, c.key, conns)).map((d) => d.ruleId))].sort();
     c.peers = peersOf(c)
       .map((p) => p.key)
       .sort();
@@ -497,6 +498,21 @@ function remap(refs: Diagnosis['connections'], alias: Map<string, string>): Diag
     else if (r.lastSeen !== undefined && (prev.lastSeen === undefined || r.lastSeen > prev.lastSeen)) prev.lastSeen = r.lastSeen;
   }
   return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Whether a diagnosis is active on one of its connections: it is when it is active and that
+ * connection has not synced successfully since its last occurrence there (a group spanning several
+ * connections is judged per connection for each connection's own list).
+ */
+export function activeOn(d: Diagnosis, key: string, conns: ReadonlyMap<string, Connection>): boolean {
+  if (d.state !== 'active') return false;
+  if (d.origin === 'connection' || d.resolution === 'never') return true;
+  const ref = d.connections.find((r) => r.id === key);
+  if (ref === undefined) return true;
+  const last = ms(ref.lastSeen ?? d.lastSeen);
+  const success = ms(conns.get(key)?.lastSuccess);
+  return last === undefined || success === undefined || success <= last;
 }
 
 /** Resolved when every connection it covers synced successfully after its last occurrence there. */

@@ -4,6 +4,7 @@ import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type LogRecord, ty
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
 import { logReportBuilt, type ObserveOptions } from '../observe.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';
+import { activeOn } from './connections.js';
 
 export interface DiagnoseInput {
   /** Log records (as the adapters make them). */
@@ -131,10 +132,12 @@ export function connectionStatus(pack: RulePack, input: DiagnoseInput, connectio
   const connection = report.connections.find((c) => c.key === connectionId || c.id === connectionId);
   const key = connection?.key ?? connectionId;
   const mine = report.diagnoses.filter((d) => d.connections.some((c) => c.id === key));
+  // Judged for this connection: a diagnosis another connection keeps active is resolved here once it recovered.
+  const conns = new Map(report.connections.map((c) => [c.key, c]));
   return {
     connection,
-    active: mine.filter((d) => d.state === 'active'),
-    resolved: mine.filter((d) => d.state === 'resolved'),
+    active: mine.filter((d) => activeOn(d, key, conns)),
+    resolved: mine.filter((d) => !activeOn(d, key, conns)),
     peers: report.connections.filter((c) => connection?.peers.includes(c.key)),
     problems: report.stats.problems.map((p) => formatProblem({ ...p, code: p.code as Problem['code'] })),
   };

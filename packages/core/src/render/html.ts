@@ -1,6 +1,6 @@
 import { visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import { diagnosisConnections, overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -31,7 +31,7 @@ export function renderHtml(given: Report): string {
     for (const r of d.related ?? []) parts.push(`<p><strong>${r.relation === 'cause' ? 'Caused by' : 'Causes'}:</strong> ${esc(r.summary)} <code>${esc(r.ruleId)}</code></p>`);
     parts.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
     parts.push(`<p><strong>Cause:</strong> ${esc(d.cause)}</p><p><strong>Impact:</strong> ${esc(d.impact)}</p>`);
-    if (d.connections.length) parts.push(`<p><strong>Connections:</strong> ${d.connections.map((c) => esc(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}</p>`);
+    if (d.connections.length) parts.push(`<p><strong>Connections:</strong> ${diagnosisConnections(report, d).map(esc).join(', ')}</p>`);
     if (d.sharedIds.length) parts.push(`<p><strong>Shared IDs:</strong> ${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}</p>`);
     const params = Object.entries(d.params);
     if (params.length) parts.push('<p><strong>Parameters:</strong> ' + params.map(([k, v]) => `${esc(k)} = <code>${esc(Array.isArray(v) ? v.join(', ') : String(v))}</code>`).join(', ') + '</p>');

@@ -1,6 +1,6 @@
 import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import { diagnosisConnections, overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 const md = markdownText;
 const code = codeSpan;
@@ -29,7 +29,7 @@ export function renderMarkdown(given: Report): string {
     out.push('**Fix**', '');
     stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
-    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}`, '');
+    if (d.connections.length) out.push(`**Connections:** ${diagnosisConnections(report, d).map(md).join(', ')}`, '');
     if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}`, '');
     const params = Object.entries(d.params);
     if (params.length) out.push(`**Parameters:** ${params.map(([k, v]) => `${k} = ${code(Array.isArray(v) ? v.join(', ') : String(v))}`).join(', ')}`, '');

@@ -2,6 +2,7 @@
  * What every human-readable report opens with: one line per connection (state, since when, the
  * peer, its active diagnoses), and the diagnoses split into active and resolved.
  */
+import { activeOn } from '../engine/connections.js';
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
 
 export interface OverviewLine {
@@ -75,4 +76,13 @@ export function stateCounts(report: Report): string {
     .filter((s) => n.has(s))
     .map((s) => `${n.get(s)} ${s}`)
     .join(', ');
+}
+
+/**
+ * The connections of a diagnosis as the card lists them: `Partner (c-1)`, and `(recovered)` after
+ * one that synced successfully since its last occurrence while another connection keeps it active.
+ */
+export function diagnosisConnections(report: Report, d: Diagnosis): string[] {
+  const conns = new Map(report.connections.map((c) => [c.key, c]));
+  return d.connections.map((c) => `${c.name ? `${c.name} (${c.id})` : c.id}${d.state === 'active' && !activeOn(d, c.id, conns) ? ' (recovered)' : ''}`);
 }

@@ -1,6 +1,6 @@
 import { visibleDeep } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
+import { diagnosisConnections, overview, splitDiagnoses, stateCounts, stepsOf } from './overview.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -54,7 +54,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     out.push(`  ${c.bold('Impact:')} ${d.impact}`);
     const when = d.firstSeen ? (d.firstSeen === d.lastSeen ? ` at ${d.firstSeen}` : ` from ${d.firstSeen} to ${d.lastSeen}`) : '';
     out.push(`  ${c.bold('Seen:')} ${plural(d.count, 'time')}${when}`);
-    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}`);
+    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${diagnosisConnections(report, d).join(', ')}`);
     if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}`);
     const params = Object.entries(d.params);
     if (params.length) out.push(`  ${c.bold('Parameters:')} ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('  ')}`);
