@@ -26,6 +26,12 @@ const FLAP_CHANGES = 3;
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Failure times kept per failing streak (for exact onset when events arrive out of order). */
 const MAX_STREAK = 100_000;
+/**
+ * How far around a history event's startedAt..finishedAt a log line of its connection is taken as
+ * part of that attempt, and how close two failure (or success) lines of a connection without such an
+ * event must be to be one attempt (a log writes several lines per attempt: the cause, then the outcome).
+ */
+export const ATTEMPT_TOLERANCE_MS = 5_000;
 /** Connections tracked; attempts of further connections are counted only. */
 export const MAX_CONNECTIONS = 20_000;
 
@@ -65,6 +71,17 @@ interface Entry {
   failures: number;
   /** The newest attempts, oldest first: times, outcomes and sources (small, for 100,000 connections). */
   recent: Recent[];
+  /** History events as flat pairs: startedAt as given (parsed only when logs need it) and the end. */
+  windows: (string | number)[];
+  /** Outcomes seen in logs: attempts unless a history event of the connection already holds them (see `connections`). */
+  logs: LogOutcome[];
+}
+
+interface LogOutcome {
+  ms: number;
+  outcome: 'success' | 'failure';
+  file: string;
+  line: number;
 }
 
 interface Recent {
@@ -101,7 +118,7 @@ export class ConnectionTracker {
         this.overflow++;
         return undefined;
       }
-      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [] };
+      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [], windows: [], logs: [] };
       this.entries.set(key, e);
     } else {
       e.name ??= name;
@@ -116,7 +133,7 @@ export class ConnectionTracker {
    * One sync event of a history. Returns false when it lies in the future of `now` (clock skew):
    * it is then left out of the connection's state, and reported.
    */
-  event(e: { id?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
+  event(e: { id?: string | undefined; startedAt?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
     this.historyEvents++;
     if (this.earliestHistoryMs === undefined || endMs < this.earliestHistoryMs) this.earliestHistoryMs = endMs;
     if (endMs > this.nowMs + FUTURE_TOLERANCE_MS) {
@@ -135,6 +152,7 @@ export class ConnectionTracker {
       if (e.direction !== undefined) entry.side = e.direction;
       if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
     }
+    entry.windows.push(e.startedAt ?? endMs, endMs);
     this.attempt(entry, endMs, outcome, 'event', e.id, file, line);
     return true;
   }
@@ -144,7 +162,31 @@ export class ConnectionTracker {
     if (timeMs === undefined || timeMs > this.nowMs + FUTURE_TOLERANCE_MS) return;
     const entry = this.entry(key, id, name, side, sharedId);
     if (!entry) return;
-    this.attempt(entry, timeMs, outcome, 'log', undefined, file, line);
+    // Judged when the connections are asked for: a history read after the logs may hold this attempt.
+    entry.logs.push({ ms: timeMs, outcome, file, line });
+  }
+
+  /**
+   * The entry with its log outcomes applied as attempts: a log line within a history event of the
+   * connection (startedAt..finishedAt, give or take ATTEMPT_TOLERANCE_MS) is part of that attempt,
+   * and lines of the same outcome seconds apart (the cause, then `connection failed`) are one attempt.
+   */
+  private withLogs(e: Entry): Entry {
+    if (e.logs.length === 0) return e;
+    const out: Entry = { ...e, streak: [...e.streak], recent: e.recent.map((r) => ({ ...r })) };
+    const windows = mergedWindows(e.windows);
+    const logs = [...e.logs].sort((a, b) => a.ms - b.ms);
+    let prev: LogOutcome | undefined;
+    for (const l of logs) {
+      if (covered(windows, l.ms)) continue;
+      if (prev !== undefined && prev.outcome === l.outcome && l.ms - prev.ms <= ATTEMPT_TOLERANCE_MS) {
+        prev = l;
+        continue;
+      }
+      prev = l;
+      this.attempt(out, l.ms, l.outcome, 'log', undefined, l.file, l.line);
+    }
+    return out;
   }
 
   private attempt(entry: Entry, ms: number, outcome: Outcome, source: Attempt['source'], eventId: string | undefined, file: string, line: number): void {
@@ -208,7 +250,8 @@ export class ConnectionTracker {
   /** The connections, not judged yet (state and links are set by `finalizeReport`). */
   connections(): Connection[] {
     const out: Connection[] = [];
-    for (const e of this.entries.values()) {
+    for (const entry of this.entries.values()) {
+      const e = this.withLogs(entry);
       const c = blankConnection(e.key);
       if (e.id !== undefined) c.id = e.id;
       if (e.name !== undefined) c.name = e.name;
@@ -234,6 +277,38 @@ export class ConnectionTracker {
     }
     return out;
   }
+}
+
+/** History events' times as sorted, merged [start, end] intervals widened by ATTEMPT_TOLERANCE_MS. */
+function mergedWindows(flat: readonly (string | number)[]): number[][] {
+  const list: number[][] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const end = flat[i + 1] as number;
+    const start = typeof flat[i] === 'number' ? (flat[i] as number) : (parseTime(flat[i]) ?? end);
+    list.push([Math.min(start, end) - ATTEMPT_TOLERANCE_MS, Math.max(start, end) + ATTEMPT_TOLERANCE_MS]);
+  }
+  list.sort((a, b) => a[0]! - b[0]!);
+  const out: number[][] = [];
+  for (const w of list) {
+    const last = out[out.length - 1];
+    if (last && w[0]! <= last[1]!) last[1] = Math.max(last[1]!, w[1]!);
+    else out.push(w);
+  }
+  return out;
+}
+
+/** Whether a time lies in one of the merged windows (binary search). */
+function covered(windows: readonly number[][], ms: number): boolean {
+  let lo = 0;
+  let hi = windows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const w = windows[mid]!;
+    if (ms < w[0]!) hi = mid - 1;
+    else if (ms > w[1]!) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Keeps the newest RECENT_ATTEMPTS attempts in time order; a full list reuses its oldest slot. */
