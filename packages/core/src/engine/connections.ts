@@ -84,6 +84,15 @@ interface LogOutcome {
   line: number;
 }
 
+/** A log outcome with its connection, as it crosses from one session to another. */
+export interface LogOutcomeRecord extends LogOutcome {
+  key: string;
+  id: string | undefined;
+  name: string | undefined;
+  side: Side | undefined;
+  sharedId: string | undefined;
+}
+
 interface Recent {
   ms: number;
   outcome: Outcome;
@@ -109,6 +118,21 @@ export class ConnectionTracker {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * The outcomes seen in logs, with their connections, not yet judged against a history: what a
+   * thread that read only logs hands to the one that reads the history (see `addLogOutcomes`).
+   */
+  logOutcomes(): LogOutcomeRecord[] {
+    const out: LogOutcomeRecord[] = [];
+    for (const e of this.entries.values()) for (const l of e.logs) out.push({ key: e.key, id: e.id, name: e.name, side: e.side, sharedId: e.sharedId, ...l });
+    return out;
+  }
+
+  /** Log outcomes another session collected (see `logOutcomes`), judged here with this session's history. */
+  addLogOutcomes(list: readonly LogOutcomeRecord[]): void {
+    for (const l of list) this.log(l.key, l.id, l.name, l.side, l.sharedId, l.outcome, l.ms, l.file, l.line);
   }
 
   private entry(key: string, id: string | undefined, name: string | undefined, side: Side | undefined, sharedId: string | undefined): Entry | undefined {
