@@ -8,7 +8,7 @@ export { fixtureReader, testRulePack, type PackTestResult } from './fixtures.js'
 export { lintRules, type LintOptions, type LintResult } from './rules-lint.js';
 export { scaffoldRule, unmatchedSamples, type Scaffold, type ScaffoldOptions } from './scaffold.js';
 export { explainText, renderExplanation, type Explanation, type RecordTrace, type RuleTrace, type ExplainOptions } from './explain.js';
-export { diagnoseInputs, diagnoseLines, type DiagnoseInputsOptions, type DiagnoseLinesOptions } from './run.js';
+export { diagnoseInputs, diagnoseLines, HISTORY_MEMBER, isHistoryMember, type DiagnoseInputsOptions, type DiagnoseLinesOptions } from './run.js';
 export { diagnoseInputsParallel, type ParallelOptions } from './parallel.js';
 export { hostModuleUrl, type PackOptions } from './host-module.js';
 export { readEvidenceLines, type EvidenceLines, type EvidenceLinesOptions, type LineWindow } from './evidence-lines.js';

@@ -9,11 +9,11 @@
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { DiagnosisSession, isScsDoctorError, mergeReports, parseTime, toIso, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { DiagnosisSession, isScsDoctorError, mergeReports, nowOption, toIso, type LogOutcomeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
 import { workerCompileOptions, type PackOptions } from './host-module.js';
-import { diagnoseInputs, noteMissing, readLogInput, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
+import { diagnoseInputs, noteMissing, readLogInput, runInputs, type DiagnoseInputsOptions, type DiagnoseInputsResult } from './run.js';
 import { expandInputs, type InputRef } from './sources.js';
 
 export interface ParallelOptions extends DiagnoseInputsOptions {
@@ -42,7 +42,7 @@ interface WorkerSetup {
 }
 
 type ToWorker = { type: 'file'; index: number; input: InputRef } | { type: 'stop' };
-type FromWorker = { type: 'ready' } | { type: 'report'; index: number; report: Report; lost: boolean } | { type: 'failed'; message: string; code?: string };
+type FromWorker = { type: 'ready' } | { type: 'report'; index: number; report: Report; outcomes: LogOutcomeRecord[]; lost: boolean } | { type: 'failed'; message: string; code?: string };
 
 /**
  * Starts a worker on the built module. It inherits the parent's Node options, less export
@@ -69,11 +69,15 @@ function startWorker(setup: WorkerSetup): Worker {
   }
 }
 
-/** Reads one log input into its own session, as diagnoseInputs reads each input. */
-async function readOne(pack: RulePack, input: InputRef, session: SessionOptions, read: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<{ report: Report; lost: boolean }> {
+/**
+ * Reads one log input into its own session, as diagnoseInputs reads each input. Its connections
+ * are judged where the history is read: the report leaves them out and the log outcomes go there
+ * (a log line within a history event is part of that attempt, lines of two files seconds apart one).
+ */
+async function readOne(pack: RulePack, input: InputRef, session: SessionOptions, read: ReadOptions, stdin?: NodeJS.ReadableStream): Promise<{ report: Report; outcomes: LogOutcomeRecord[]; lost: boolean }> {
   const s = new DiagnosisSession(pack, session);
   const lost = await readLogInput(s, input, read, stdin);
-  return { report: s.report(), lost };
+  return { report: { ...s.report(), connections: [] }, outcomes: s.logOutcomes(), lost };
 }
 
 /**
@@ -88,8 +92,8 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const toWorkers = Math.floor(jobs) > 1 ? await workerCompileOptions(compile, given?.conditionOptions) : undefined;
   const pack = given ?? (await loadRulePack(ruleDirs, compile));
   // One clock for every thread, so that all sessions judge time alike.
-  const nowMs = rest.now === undefined ? Date.now() : rest.now instanceof Date ? rest.now.getTime() : parseTime(rest.now);
-  const now = nowMs === undefined ? rest.now : toIso(nowMs);
+  // A `now` that is not a time is an OPTION_INVALID error here, as in every session.
+  const now = toIso(nowOption(rest.now));
   const opts: DiagnoseInputsOptions = { ...rest, now };
   const cwd = opts.cwd ?? process.cwd();
   const logs = await expandInputs(opts.inputs ?? [], cwd);
@@ -113,6 +117,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
   const head = new DiagnosisSession(pack, session);
   let lost = noteMissing(head, logs.missing);
   const reports: (Report | undefined)[] = logs.inputs.map(() => undefined);
+  const outcomes: LogOutcomeRecord[][] = logs.inputs.map(() => []);
   const queue = logs.inputs.map((input, index) => ({ input, index })).filter((q) => q.input.path !== undefined);
 
   const setup: WorkerSetup = { [MARK]: true, ruleDirs: [...ruleDirs], compile: toWorkers ?? {}, session: perInput, read };
@@ -139,6 +144,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
         if (m.type === 'ready') next();
         else if (m.type === 'report') {
           reports[m.index] = m.report;
+          outcomes[m.index] = m.outcomes;
           lost ||= m.lost;
           next();
         } else fail(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
@@ -156,9 +162,10 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
     if (input.path !== undefined) continue;
     const r = await readOne(pack, input, perInput, read, opts.stdin);
     reports[index] = r.report;
+    outcomes[index] = r.outcomes;
     lost ||= r.lost;
   }
-  const tail = await diagnoseInputs(pack, { ...opts, inputs: [] });
+  const tail = await runInputs(pack, { ...opts, inputs: [] }, (s) => s.addLogOutcomes(outcomes.flat()));
   lost ||= tail.lost;
   const report = mergeReports([head.report(), ...reports.filter((r): r is Report => r !== undefined), tail.report], {
     ...(opts.evidenceLimit !== undefined ? { evidence: opts.evidenceLimit } : {}),
@@ -183,7 +190,7 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
       return;
     }
     void readOne(pack, m.input, setup.session, setup.read).then(
-      ({ report, lost }) => port.postMessage({ type: 'report', index: m.index, report, lost } satisfies FromWorker),
+      ({ report, outcomes, lost }) => port.postMessage({ type: 'report', index: m.index, report, outcomes, lost } satisfies FromWorker),
       (e: unknown) => port.postMessage({ type: 'failed', message: (e as Error).message } satisfies FromWorker),
     );
   });

@@ -1,6 +1,6 @@
 /** The main job: read every input and sync history into one session and return the report. */
 import { promises as fs } from 'node:fs';
-import { DiagnosisSession, isScsDoctorError, logReportBuilt, type Logger, type ObserveOptions, type ProbeRecord, type Problem, type ProgressCallback, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
+import { DiagnosisSession, isScsDoctorError, logReportBuilt, type Logger, type ObserveOptions, type ProbeRecord, type Problem, type ProgressCallback, type Report, type RulePack, type SessionOptions, type SyncEvent } from '@scs-doctor/core/internal';
 import { countLines, judgeStream, skipReason, type ByteVerdict } from './byte-verdict.js';
 import { readEventsStream } from './events.js';
 import { readLogStream, readLogText, type ReadOptions } from './reader.js';
@@ -33,16 +33,35 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
 }
 
 /**
+ * A member of an archive that holds a sync history rather than log lines, by its name:
+ * `sync-history.json`, `sync_events.ndjson`, `history/….json` and the like (gzip allowed).
+ */
+export const HISTORY_MEMBER = /(?:^|[/:])(?:[^/:]*sync[-_]?(?:history|events)[^/:]*|history\/[^/:]+)\.(?:json|ndjson|jsonl)(?:\.gz)?$/i;
+
+/** Whether an archive member (`<archive>:<path>`) is read as a sync history (see {@link HISTORY_MEMBER}). */
+export function isHistoryMember(name: string): boolean {
+  return HISTORY_MEMBER.test(name);
+}
+
+/**
  * Reads one log input into the session: a file, or each file of a tar archive as an input of its
- * own. True when something was lost (its problem is in the session): the input, a member, or the
+ * own (a member named like a sync-history export is read as events, see {@link HISTORY_MEMBER}).
+ * True when something was lost (its problem is in the session): the input, a member, or the
  * rest of an archive after a damaged header.
  */
-export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions & ObserveOptions, stdin?: NodeJS.ReadableStream): Promise<boolean> {
+export async function readLogInput(session: DiagnosisSession, input: InputRef, options: ReadOptions & ObserveOptions, stdin?: NodeJS.ReadableStream, onEvent?: (e: SyncEvent) => void): Promise<boolean> {
   let lost = false;
   try {
     const total = await plainSize(input);
     for await (const part of openLogInputs(input, stdin, options)) {
       const started = Date.now();
+      if (part.name !== input.name && isHistoryMember(part.name)) {
+        const observed = new Observed(session, part.name, 'events', undefined, options.onProgress);
+        if (await readEventsPart(session, part.name, observed.stream(part.stream), onEvent)) lost = true;
+        observed.done();
+        logInputRead(options.logger, session, part.name, 'events', started);
+        continue;
+      }
       const observed = new Observed(session, part.name, 'logs', part.name === input.name ? total : undefined, options.onProgress);
       if (await readLogPart(session, { name: part.name, stream: observed.stream(part.stream) }, options)) lost = true;
       observed.done();
@@ -198,37 +217,52 @@ async function notText(session: DiagnosisSession, name: string, kind: 'logs' | '
 }
 
 /**
+ * Reads one sync history (a file, or a member of an archive) into the session; true when it was
+ * lost. An error of the archive around a member is thrown on, as for logs.
+ */
+async function readEventsPart(session: DiagnosisSession, name: string, stream: AsyncIterable<Buffer>, onEvent: ((e: SyncEvent) => void) | undefined): Promise<boolean> {
+  // A history starts with `[`, `{` or a comment: bytes that look encrypted and start otherwise are not one.
+  const judged = await judgeStream(stream);
+  const v = judged.verdict;
+  if (v.code && (v.known || !HISTORY_STARTS.includes(v.firstByte))) return notText(session, name, 'events', judged.verdict, judged.stream);
+  try {
+    // Not a sync history at all, or cut short: an input error (invalid events are not).
+    return (await readEventsStream(judged.stream, name, session, onEvent ? { onEvent } : {})).unreadable;
+  } catch (e) {
+    if (isScsDoctorError(e) && e.place.file !== undefined && e.place.file !== name) throw e;
+    session.problem({ code: isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE', message: (e as Error).message, file: name }, name);
+    return true;
+  }
+}
+
+/**
  * Diagnoses log files and sync histories.
  * @example const { report } = await diagnoseInputs(pack, { inputs: ['logs/'], events: ['history.json'] });
  */
 export async function diagnoseInputs(pack: RulePack, options: DiagnoseInputsOptions): Promise<DiagnoseInputsResult> {
+  return runInputs(pack, options);
+}
+
+/** diagnoseInputs, with a hook on the session before anything is read (parallel.ts hands it the workers' log outcomes). */
+export async function runInputs(pack: RulePack, options: DiagnoseInputsOptions, prepare?: (session: DiagnosisSession) => void): Promise<DiagnoseInputsResult> {
   const startedAll = Date.now();
   const session = new DiagnosisSession(pack, options);
+  prepare?.(session);
   const receivingSharedIds = new Set<string>();
   const cwd = options.cwd ?? process.cwd();
   const logs = await expandInputs(options.inputs ?? [], cwd);
   let lost = noteMissing(session, logs.missing);
-  for (const input of logs.inputs) if (await readLogInput(session, input, options, options.stdin)) lost = true;
+  const onEvent = (e: SyncEvent) => {
+    if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
+  };
+  for (const input of logs.inputs) if (await readLogInput(session, input, options, options.stdin, onEvent)) lost = true;
   const events = await expandInputs(options.events ?? [], cwd);
   if (noteMissing(session, events.missing)) lost = true;
   for (const input of events.inputs) {
     const started = Date.now();
     const observed = new Observed(session, input.name, 'events', await plainSize(input), options.onProgress);
     try {
-      // A history starts with `[`, `{` or a comment: bytes that look encrypted and start otherwise are not one.
-      const judged = await judgeStream(await openInput(input, options.stdin, options));
-      const v = judged.verdict;
-      if (v.code && (v.known || !HISTORY_STARTS.includes(v.firstByte))) {
-        if (await notText(session, input.name, 'events', judged.verdict, observed.stream(judged.stream))) lost = true;
-      } else {
-        const r = await readEventsStream(observed.stream(judged.stream), input.name, session, {
-          onEvent: (e) => {
-            if (e.direction === 'receiving' && e.sharedId) receivingSharedIds.add(e.sharedId);
-          },
-        });
-        // Not a sync history at all, or cut short: an input error (invalid events are not).
-        if (r.unreadable) lost = true;
-      }
+      if (await readEventsPart(session, input.name, observed.stream(await openInput(input, options.stdin, options)), onEvent)) lost = true;
     } catch (e) {
       lost = true;
       const code = isScsDoctorError(e) ? e.code : 'EVENTS_UNREADABLE';

@@ -316,3 +316,21 @@ describe('a line longer than any event (maxEventChars)', () => {
     }
   });
 });
+
+describe('files given as JSON text (a JSON column exported as a string)', () => {
+  const ev = (files: string) => ({ id: 'e1', connectionId: 'c-1', direction: 'sending', status: 'success', startedAt: '2026-05-12T10:00:00.000Z', finishedAt: '2026-05-12T10:00:05.000Z', files });
+  const listed = '[{"resourceId":"r-1","name":"a.step","outcome":"failed","sizeBytes":10}]';
+
+  it.each([
+    ['an NDJSON history', (e: object) => JSON.stringify(e) + '\n'],
+    ['a JSON document', (e: object) => JSON.stringify({ events: [e] }, null, 1)],
+  ])('are read as files in %s: the failed file is diagnosed', (_name, write) => {
+    const r = report(write(ev(listed)));
+    expect([r.diagnoses.map((d) => [d.ruleId, d.params['resourceId']]), r.stats.problems]).toEqual([[['file-transfer-failed', 'r-1']], []]);
+  });
+
+  it('text that does not parse is an EVENT_INVALID problem naming the field and its line', () => {
+    const r = report(JSON.stringify(ev('[]')) + '\n' + JSON.stringify(ev('[{"resourceId":"r-1",')) + '\n');
+    expect(r.stats.problems.map((p) => [p.code, /files: JSON text that does not parse/.test(p.message), p.line])).toEqual([['EVENT_INVALID', true, 2]]);
+  });
+});

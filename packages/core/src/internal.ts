@@ -4,7 +4,7 @@
  * `@scs-doctor/core`.
  */
 export { ScsDoctorError, isScsDoctorError, formatPlace, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
-export { parseTime, normalizeTime, toIso, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
+export { parseTime, normalizeTime, toIso, nowOption, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
 export {
   LEVELS,
   LEVEL_NUMBER,
@@ -64,6 +64,7 @@ export { unsafeRegexReason, checkPattern, type PatternVerdict, type PatternFacts
 export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
 export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
 export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
+export type { LogOutcomeRecord } from './engine/connections.js';
 export { reportJsonSchema } from './schema/report-json-schema.js';
 export { OUTCOME_TOKENS } from './engine/outcomes.js';
 export { rootException } from './engine/aggregator.js';

@@ -1,6 +1,7 @@
 /**
  * Timestamp and duration handling. Every time that leaves scs-doctor is ISO-8601 UTC.
  */
+import { ScsDoctorError } from './errors.js';
 
 const PY_LOGGING = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:[,.](\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?$/;
 
@@ -221,4 +222,16 @@ export function formatDuration(ms: number): string {
   if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
   if (m > 0) return s > 0 ? `${m}m ${s}s` : `${m}m`;
   return `${s}s`;
+}
+
+/**
+ * The time connections are judged at: the current time when not given; a value that is not a
+ * time (`'yesterday'`, NaN, an invalid Date) is an OPTION_INVALID error, never the current time.
+ */
+export function nowOption(now: unknown): number {
+  if (now === undefined) return Date.now();
+  const ms = parseTime(now);
+  if (ms !== undefined) return ms;
+  const shown = now instanceof Date ? 'an invalid Date' : typeof now === 'string' ? JSON.stringify(now.length > 64 ? now.slice(0, 64) + '…' : now) : typeof now === 'number' ? String(now) : now === null ? 'null' : `a ${typeof now}`;
+  throw new ScsDoctorError('OPTION_INVALID', `now: ${shown} is not a time (ISO-8601 with a zone, epoch milliseconds or a valid Date)`);
 }

@@ -65,7 +65,7 @@ describe('status', () => {
 });
 
 describe('files', () => {
-  it('never invalidate their event: each field lenient, non-objects dropped, a non-array is no files', () => {
+  it('never invalidate their event: each field lenient, non-objects dropped, a value neither a list nor text is no files', () => {
     const e = parse({
       ...BASE,
       files: [
@@ -91,7 +91,13 @@ describe('files', () => {
     ]);
     // The same five keys on every file, absent ones undefined.
     for (const f of e.files) expect(Object.keys(f)).toEqual(['resourceId', 'revisionId', 'sizeBytes', 'outcome', 'name']);
-    expect(parse({ ...BASE, files: 'a' }).files).toEqual([]);
+    expect(parse({ ...BASE, files: '  ' }).files).toEqual([]);
+    expect(parse({ ...BASE, files: '[{"resource_id":"r-1","status":"failed"}, 3]' }).files).toEqual([{ resourceId: 'r-1', revisionId: undefined, sizeBytes: undefined, outcome: 'failed', name: undefined }]);
+    // Text that is not a list of files is the one way files make their event invalid: silently no files would hide them.
+    for (const files of ['a', '{"resourceId":"r"}', '[{"resourceId":']) {
+      const r = SyncEventSchema.safeParse({ ...BASE, files });
+      expect(r.success ? undefined : r.error.issues.map((i) => i.path.join('.'))).toEqual(['files']);
+    }
     expect(parse({ ...BASE, files: { resourceId: 'r' } }).files).toEqual([]);
     expect(parse({ ...BASE, items: 3 }).files).toEqual([]);
   });
@@ -244,6 +250,8 @@ describe('properties', () => {
         const raw: Record<string, unknown> = { ...others };
         // The required fields' other spellings are left out: the value given is the one read.
         for (const k of [...SYNC_EVENT_KEYS.connectionId, ...SYNC_EVENT_KEYS.status, ...SYNC_EVENT_KEYS.startedAt]) delete raw[k];
+        // Files given as a string are JSON text, which may not parse (tested on its own below).
+        for (const k of SYNC_EVENT_KEYS.files) if (typeof raw[k] === 'string') delete raw[k];
         raw[connection[0]] = connection[1];
         raw[status[0]] = status[1];
         raw[startedAt[0]] = startedAt[1];

@@ -26,6 +26,12 @@ const FLAP_CHANGES = 3;
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** Failure times kept per failing streak (for exact onset when events arrive out of order). */
 const MAX_STREAK = 100_000;
+/**
+ * How far around a history event's startedAt..finishedAt a log line of its connection is taken as
+ * part of that attempt, and how close two failure (or success) lines of a connection without such an
+ * event must be to be one attempt (a log writes several lines per attempt: the cause, then the outcome).
+ */
+export const ATTEMPT_TOLERANCE_MS = 5_000;
 /** Connections tracked; attempts of further connections are counted only. */
 export const MAX_CONNECTIONS = 20_000;
 
@@ -65,6 +71,30 @@ interface Entry {
   failures: number;
   /** The newest attempts, oldest first: times, outcomes and sources (small, for 100,000 connections). */
   recent: Recent[];
+  /**
+   * History events' times as flat [from, to] pairs, widened by ATTEMPT_TOLERANCE_MS; an event that
+   * overlaps the one before it extends that pair, so a connection's contiguous history stays one pair
+   * (numbers only: no text cut from an input block is kept alive). At most MAX_WINDOWS pairs, the newest.
+   */
+  windows: number[];
+  /** Outcomes seen in logs: attempts unless a history event of the connection already holds them (see `connections`). */
+  logs: LogOutcome[];
+}
+
+interface LogOutcome {
+  ms: number;
+  outcome: 'success' | 'failure';
+  file: string;
+  line: number;
+}
+
+/** A log outcome with its connection, as it crosses from one session to another. */
+export interface LogOutcomeRecord extends LogOutcome {
+  key: string;
+  id: string | undefined;
+  name: string | undefined;
+  side: Side | undefined;
+  sharedId: string | undefined;
 }
 
 interface Recent {
@@ -94,6 +124,21 @@ export class ConnectionTracker {
     return this.entries.size;
   }
 
+  /**
+   * The outcomes seen in logs, with their connections, not yet judged against a history: what a
+   * thread that read only logs hands to the one that reads the history (see `addLogOutcomes`).
+   */
+  logOutcomes(): LogOutcomeRecord[] {
+    const out: LogOutcomeRecord[] = [];
+    for (const e of this.entries.values()) for (const l of e.logs) out.push({ key: e.key, id: e.id, name: e.name, side: e.side, sharedId: e.sharedId, ...l });
+    return out;
+  }
+
+  /** Log outcomes another session collected (see `logOutcomes`), judged here with this session's history. */
+  addLogOutcomes(list: readonly LogOutcomeRecord[]): void {
+    for (const l of list) this.log(l.key, l.id, l.name, l.side, l.sharedId, l.outcome, l.ms, l.file, l.line);
+  }
+
   private entry(key: string, id: string | undefined, name: string | undefined, side: Side | undefined, sharedId: string | undefined): Entry | undefined {
     let e = this.entries.get(key);
     if (!e) {
@@ -101,7 +146,7 @@ export class ConnectionTracker {
         this.overflow++;
         return undefined;
       }
-      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [] };
+      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [], windows: [], logs: [] };
       this.entries.set(key, e);
     } else {
       e.name ??= name;
@@ -116,7 +161,7 @@ export class ConnectionTracker {
    * One sync event of a history. Returns false when it lies in the future of `now` (clock skew):
    * it is then left out of the connection's state, and reported.
    */
-  event(e: { id?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
+  event(e: { id?: string | undefined; startedAt?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
     this.historyEvents++;
     if (this.earliestHistoryMs === undefined || endMs < this.earliestHistoryMs) this.earliestHistoryMs = endMs;
     if (endMs > this.nowMs + FUTURE_TOLERANCE_MS) {
@@ -135,6 +180,7 @@ export class ConnectionTracker {
       if (e.direction !== undefined) entry.side = e.direction;
       if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
     }
+    addWindow(entry.windows, e.startedAt === undefined ? endMs : (parseTime(e.startedAt) ?? endMs), endMs);
     this.attempt(entry, endMs, outcome, 'event', e.id, file, line);
     return true;
   }
@@ -144,7 +190,31 @@ export class ConnectionTracker {
     if (timeMs === undefined || timeMs > this.nowMs + FUTURE_TOLERANCE_MS) return;
     const entry = this.entry(key, id, name, side, sharedId);
     if (!entry) return;
-    this.attempt(entry, timeMs, outcome, 'log', undefined, file, line);
+    // Judged when the connections are asked for: a history read after the logs may hold this attempt.
+    entry.logs.push({ ms: timeMs, outcome, file, line });
+  }
+
+  /**
+   * The entry with its log outcomes applied as attempts: a log line within a history event of the
+   * connection (startedAt..finishedAt, give or take ATTEMPT_TOLERANCE_MS) is part of that attempt,
+   * and lines of the same outcome seconds apart (the cause, then `connection failed`) are one attempt.
+   */
+  private withLogs(e: Entry): Entry {
+    if (e.logs.length === 0) return e;
+    const out: Entry = { ...e, streak: [...e.streak], recent: e.recent.map((r) => ({ ...r })) };
+    const windows = mergedWindows(e.windows);
+    const logs = [...e.logs].sort((a, b) => a.ms - b.ms);
+    let prev: LogOutcome | undefined;
+    for (const l of logs) {
+      if (covered(windows, l.ms)) continue;
+      if (prev !== undefined && prev.outcome === l.outcome && l.ms - prev.ms <= ATTEMPT_TOLERANCE_MS) {
+        prev = l;
+        continue;
+      }
+      prev = l;
+      this.attempt(out, l.ms, l.outcome, 'log', undefined, l.file, l.line);
+    }
+    return out;
   }
 
   private attempt(entry: Entry, ms: number, outcome: Outcome, source: Attempt['source'], eventId: string | undefined, file: string, line: number): void {
@@ -208,7 +278,8 @@ export class ConnectionTracker {
   /** The connections, not judged yet (state and links are set by `finalizeReport`). */
   connections(): Connection[] {
     const out: Connection[] = [];
-    for (const e of this.entries.values()) {
+    for (const entry of this.entries.values()) {
+      const e = this.withLogs(entry);
       const c = blankConnection(e.key);
       if (e.id !== undefined) c.id = e.id;
       if (e.name !== undefined) c.name = e.name;
@@ -234,6 +305,51 @@ export class ConnectionTracker {
     }
     return out;
   }
+}
+
+/** History events' times as sorted, merged [start, end] intervals widened by ATTEMPT_TOLERANCE_MS. */
+function mergedWindows(flat: readonly number[]): number[][] {
+  const list: number[][] = [];
+  for (let i = 0; i < flat.length; i += 2) list.push([flat[i]!, flat[i + 1]!]);
+  list.sort((a, b) => a[0]! - b[0]!);
+  const out: number[][] = [];
+  for (const w of list) {
+    const last = out[out.length - 1];
+    if (last && w[0]! <= last[1]!) last[1] = Math.max(last[1]!, w[1]!);
+    else out.push(w);
+  }
+  return out;
+}
+
+/** History windows kept per connection: the newest (a log line older than all of them counts as its own attempt). */
+const MAX_WINDOWS = 10_000;
+
+/** Adds a history event's window to a connection's flat pairs, extending the newest pair when they overlap. */
+function addWindow(flat: number[], startMs: number, endMs: number): void {
+  const lo = Math.min(startMs, endMs) - ATTEMPT_TOLERANCE_MS;
+  const hi = Math.max(startMs, endMs) + ATTEMPT_TOLERANCE_MS;
+  const n = flat.length;
+  if (n > 0 && lo <= flat[n - 1]! && hi >= flat[n - 2]!) {
+    flat[n - 2] = Math.min(flat[n - 2]!, lo);
+    flat[n - 1] = Math.max(flat[n - 1]!, hi);
+    return;
+  }
+  flat.push(lo, hi);
+  if (flat.length > 4 * MAX_WINDOWS) flat.splice(0, flat.length - 2 * MAX_WINDOWS);
+}
+
+/** Whether a time lies in one of the merged windows (binary search). */
+function covered(windows: readonly number[][], ms: number): boolean {
+  let lo = 0;
+  let hi = windows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const w = windows[mid]!;
+    if (ms < w[0]!) hi = mid - 1;
+    else if (ms > w[1]!) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Keeps the newest RECENT_ATTEMPTS attempts in time order; a full list reuses its oldest slot. */
@@ -418,7 +534,8 @@ export function finalizeReport(diagnoses: Diagnosis[], connections: readonly Con
   for (const c of conns.values()) {
     const ds = byConn.get(c.key) ?? [];
     c.diagnoses = ds.map((d) => d.key).sort();
-    c.activeDiagnoses = [...new Set(ds.filter((d) => d.state === 'active').map((d) => d.ruleId))].sort();
+    // Judged for this connection: a group that another connection keeps active is not active here once this one recovered.
+    c.activeDiagnoses = [...new Set(ds.filter((d) => activeOn(d, c.key, conns)).map((d) => d.ruleId))].sort();
     c.peers = peersOf(c)
       .map((p) => p.key)
       .sort();
@@ -497,6 +614,21 @@ function remap(refs: Diagnosis['connections'], alias: Map<string, string>): Diag
     else if (r.lastSeen !== undefined && (prev.lastSeen === undefined || r.lastSeen > prev.lastSeen)) prev.lastSeen = r.lastSeen;
   }
   return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Whether a diagnosis is active on one of its connections: it is when it is active and that
+ * connection has not synced successfully since its last occurrence there (a group spanning several
+ * connections is judged per connection for each connection's own list).
+ */
+export function activeOn(d: Diagnosis, key: string, conns: ReadonlyMap<string, Connection>): boolean {
+  if (d.state !== 'active') return false;
+  if (d.origin === 'connection' || d.resolution === 'never') return true;
+  const ref = d.connections.find((r) => r.id === key);
+  if (ref === undefined) return true;
+  const last = ms(ref.lastSeen ?? d.lastSeen);
+  const success = ms(conns.get(key)?.lastSuccess);
+  return last === undefined || success === undefined || success <= last;
 }
 
 /** Resolved when every connection it covers synced successfully after its last occurrence there. */

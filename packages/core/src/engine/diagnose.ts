@@ -4,6 +4,7 @@ import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type LogRecord, ty
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
 import { logReportBuilt, type ObserveOptions } from '../observe.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';
+import { activeOn } from './connections.js';
 
 export interface DiagnoseInput {
   /** Log records (as the adapters make them). */
@@ -76,7 +77,7 @@ export function pushLogs(session: DiagnosisSession, logs: Iterable<unknown>): vo
  */
 export function diagnose(pack: RulePack, input: DiagnoseInput, options: SessionOptions & Pick<ObserveOptions, 'logger'> = {}): Report {
   const started = Date.now();
-  // Without a pack nothing can be judged: a typed error. Everything else bad is a problem of the report.
+  // Without a pack nothing can be judged, nor at a `now` that is not a time: typed errors. Everything else bad is a problem of the report.
   if (typeof pack !== 'object' || pack === null || !Array.isArray((pack as { rules?: unknown }).rules)) {
     throw new ScsDoctorError('OPTION_INVALID', 'diagnose needs a rule pack (from compileRules or loadRulePack)');
   }
@@ -131,10 +132,12 @@ export function connectionStatus(pack: RulePack, input: DiagnoseInput, connectio
   const connection = report.connections.find((c) => c.key === connectionId || c.id === connectionId);
   const key = connection?.key ?? connectionId;
   const mine = report.diagnoses.filter((d) => d.connections.some((c) => c.id === key));
+  // Judged for this connection: a diagnosis another connection keeps active is resolved here once it recovered.
+  const conns = new Map(report.connections.map((c) => [c.key, c]));
   return {
     connection,
-    active: mine.filter((d) => d.state === 'active'),
-    resolved: mine.filter((d) => d.state === 'resolved'),
+    active: mine.filter((d) => activeOn(d, key, conns)),
+    resolved: mine.filter((d) => !activeOn(d, key, conns)),
     peers: report.connections.filter((c) => connection?.peers.includes(c.key)),
     problems: report.stats.problems.map((p) => formatProblem({ ...p, code: p.code as Problem['code'] })),
   };

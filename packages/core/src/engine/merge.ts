@@ -6,7 +6,7 @@ import { ScsDoctorError } from '../errors.js';
 import { createRedactor, type Redactor } from '../redact.js';
 import type { RulePack } from '../rules/compile.js';
 import { ReportSchema, SCHEMA_VERSION, type Connection, type Diagnosis, type Evidence, type InputStats, type Report, type Stats, type Unmatched, type UnmatchedRest } from '../schema/report.js';
-import { parseTime, toIso } from '../time.js';
+import { nowOption, parseTime, toIso } from '../time.js';
 import { cutUnmatched, MAX_CONNECTIONS_PER_DIAGNOSIS } from './aggregator.js';
 
 /** Inputs listed in `stats.inputs`; further ones are counted in `stats.inputsOmitted` and in the totals. */
@@ -246,7 +246,7 @@ export function mergeReports(reports: readonly Report[], limits: MergeLimits = {
       rest.delete(template);
     }
   }
-  if (limits.now !== undefined) nowMs = parseTime(limits.now) ?? nowMs;
+  if (limits.now !== undefined) nowMs = nowOption(limits.now);
   const judgedNow = nowMs ?? Date.now();
   const stale = limits.staleAfterMs ?? staleAfterMs ?? 6 * 3_600_000;
   const final = finalizeReport([...diagnoses.values()], connections, {

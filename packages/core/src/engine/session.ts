@@ -12,9 +12,9 @@ import type { RulePack, RuleMatch } from '../rules/compile.js';
 import type { Facts } from '../rules/conditions.js';
 import { LEVEL_NUMBER, type Level, type LogRecord, type ProbeRecord, type Side, type SyncEvent, type SyncEventRecord, type SyncFile } from '../schema/records.js';
 import { SCHEMA_VERSION, type Evidence, type InputStats, type ParamValue, type Report } from '../schema/report.js';
-import { parseTime, toIso } from '../time.js';
+import { nowOption, parseTime, toIso } from '../time.js';
 import { Aggregator, lineOf } from './aggregator.js';
-import { ConnectionTracker, connectionKey, finalizeReport } from './connections.js';
+import { ConnectionTracker, connectionKey, finalizeReport, type LogOutcomeRecord } from './connections.js';
 import { Ledger } from './ledger.js';
 import { DEFAULT_LIMITS, sortDiagnoses } from './merge.js';
 import { idsInText, outcomeOf } from './outcomes.js';
@@ -90,7 +90,7 @@ export class DiagnosisSession implements RecordSink {
     this.pack = pack;
     const r = options.redact;
     this.redact = typeof r === 'function' ? r : createRedactor(r ?? []);
-    this.nowMs = options.now === undefined ? Date.now() : (parseTime(options.now) ?? Date.now());
+    this.nowMs = nowOption(options.now);
     this.staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
     this.evidenceLimit = options.evidenceLimit ?? DEFAULT_LIMITS.evidence;
     this.ledger = new Ledger(this.redact);
@@ -343,6 +343,19 @@ export class DiagnosisSession implements RecordSink {
   }
 
   /** The report so far. Can be called more than once; connections are judged at `now`. */
+  /**
+   * The connection outcomes this session's logs showed, for a session that reads the history
+   * (parallel reading: logs in worker threads, the history in one place): see `addLogOutcomes`.
+   */
+  logOutcomes(): LogOutcomeRecord[] {
+    return this.tracker.logOutcomes();
+  }
+
+  /** Log outcomes of another session: attempts of their connections unless this session's history holds them. */
+  addLogOutcomes(list: readonly LogOutcomeRecord[]): void {
+    this.tracker.addLogOutcomes(list);
+  }
+
   report(): Report {
     const { diagnoses, connections } = finalizeReport(this.aggregator.diagnoses(), this.tracker.connections(), {
       nowMs: this.nowMs,

@@ -1,6 +1,6 @@
 import { visibleDeep } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityCounts, shortTime, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
+import { diagnosisConnections, incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityCounts, shortTime, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
 import { timelines, type Timeline } from './timeline.js';
 
 /** Text and attribute values: every character HTML gives a meaning to is written as an entity. */
@@ -111,7 +111,7 @@ export function renderHtml(given: Report): string {
     for (const d of rows) {
       const sev = d.state === 'resolved' ? 'resolved' : d.severity;
       parts.push(
-        `<tr data-diagnosis="${esc(d.key)}"><td><span class="pill ${esc(sev)}">${esc(d.severity)}</span></td><td class="diag"><a href="#${anchor.get(d.key)}"><code>${esc(d.ruleId)}</code></a> ${esc(d.title)}</td><td>${d.connections.map((c) => esc(refLabel(c))).join(', ') || '—'}</td><td class="nw">${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ') || '—'}</td><td>${esc(d.state)}</td><td class="nw">${esc(sinceText(d))}</td><td class="num">${d.count}</td></tr>`,
+        `<tr data-diagnosis="${esc(d.key)}"><td><span class="pill ${esc(sev)}">${esc(d.severity)}</span></td><td class="diag"><a href="#${anchor.get(d.key)}"><code>${esc(d.ruleId)}</code></a> ${esc(d.title)}</td><td>${diagnosisConnections(report, d).map(esc).join(', ') || '—'}</td><td class="nw">${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ') || '—'}</td><td>${esc(d.state)}</td><td class="nw">${esc(sinceText(d))}</td><td class="num">${d.count}</td></tr>`,
       );
     }
     parts.push('</table>');
@@ -141,7 +141,7 @@ export function renderHtml(given: Report): string {
 
   if (active.length) parts.push(`<h2>Diagnoses (${active.length} active)</h2>`);
   else parts.push(`<p>${resolved.length ? 'No active failure.' : 'No known failure found.'}</p>`);
-  for (const d of active) parts.push(card(d, anchor.get(d.key)!));
+  for (const d of active) parts.push(card(report, d, anchor.get(d.key)!));
   if (resolved.length) {
     parts.push(`<h2>Resolved (${resolved.length})</h2><p class="meta">The connections synced successfully after these; kept for the record.</p>`);
     for (const d of resolved) {
@@ -230,7 +230,7 @@ function timelineHtml(t: Timeline, anchor: Map<string, string>): string {
   return out.join('');
 }
 
-function card(d: Diagnosis, id: string): string {
+function card(report: Report, d: Diagnosis, id: string): string {
   const out: string[] = [];
   out.push(`<section class="card sev-${esc(d.severity)}" id="${id}" data-diagnosis="${esc(d.key)}"><h3 class="title">${esc(d.summary)}</h3>`);
   out.push(`<p class="meta"><span class="pill ${esc(d.severity)}">${esc(d.severity)}</span> <code>${esc(d.ruleId)}</code> · side ${esc(d.side)} · ${plural(d.count, 'occurrence')}${d.firstSeen ? ` · ${esc(d.firstSeen)} – ${esc(d.lastSeen ?? d.firstSeen)}` : ''}</p>`);
@@ -239,7 +239,7 @@ function card(d: Diagnosis, id: string): string {
   out.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
   const kv: string[] = [];
   kv.push(`<dt>Cause</dt><dd>${esc(d.cause)}</dd>`, `<dt>Impact</dt><dd>${esc(d.impact)}</dd>`);
-  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${d.connections.map((c) => esc(refLabel(c))).join(', ')}${esc(omittedText(d.connectionsOmitted, 'connections'))}</dd>`);
+  if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${diagnosisConnections(report, d).map(esc).join(', ')}${esc(omittedText(d.connectionsOmitted, 'connections'))}</dd>`);
   if (d.sharedIds.length) kv.push(`<dt>Shared IDs</dt><dd>${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(', ')}${esc(omittedText(d.sharedIdsOmitted, 'sharedIds'))}</dd>`);
   const peers = peerLines(d);
   if (peers.length) kv.push(`<dt>Other side</dt><dd>${peers.map(esc).join('<br>')}${d.peer?.diagnoses.length ? `<br>active there: ${d.peer.diagnoses.map((x) => `<code>${esc(x)}</code>`).join(' ')}` : ''}</dd>`);

@@ -1,6 +1,6 @@
 import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import { incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityLine, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
+import { diagnosisConnections, incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityLine, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
 
 const md = markdownText;
 const code = codeSpan;
@@ -30,7 +30,7 @@ export function renderMarkdown(given: Report): string {
   if (rows.length) {
     out.push('## Summary', '', '| severity | diagnosis | connection(s) | Shared ID | state | since / resolved | count |', '| --- | --- | --- | --- | --- | --- | ---: |');
     for (const d of rows) {
-      out.push(`| ${d.severity} | ${cellCode(d.ruleId)} ${cell(d.title)} | ${d.connections.map((x) => cell(refLabel(x))).join(', ') || '—'} | ${d.sharedIds.map(cellCode).join(', ') || '—'} | ${d.state} | ${sinceText(d)} | ${d.count} |`);
+      out.push(`| ${d.severity} | ${cellCode(d.ruleId)} ${cell(d.title)} | ${diagnosisConnections(report, d).map(cell).join(', ') || '—'} | ${d.sharedIds.map(cellCode).join(', ') || '—'} | ${d.state} | ${sinceText(d)} | ${d.count} |`);
     }
     out.push('');
   }
@@ -59,7 +59,7 @@ export function renderMarkdown(given: Report): string {
     out.push('**Fix**', '');
     stepsOf(d).forEach((r, i) => out.push(`${i + 1}. ${md(r)}`));
     out.push('', `**Cause:** ${md(d.cause)}`, '', `**Impact:** ${md(d.impact)}`, '');
-    if (d.connections.length) out.push(`**Connections:** ${d.connections.map((c) => md(c.name ? `${c.name} (${c.id})` : c.id)).join(', ')}${omittedText(d.connectionsOmitted, 'connections')}`, '');
+    if (d.connections.length) out.push(`**Connections:** ${diagnosisConnections(report, d).map(md).join(', ')}${omittedText(d.connectionsOmitted, 'connections')}`, '');
     if (d.sharedIds.length) out.push(`**Shared IDs:** ${d.sharedIds.map((x) => code(x)).join(', ')}${omittedText(d.sharedIdsOmitted, 'sharedIds')}`, '');
     const peers = peerLines(d);
     if (peers.length) {

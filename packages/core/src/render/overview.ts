@@ -4,6 +4,7 @@
  */
 import { INPUT_ERROR_CODES } from '../errors.js';
 import type { Connection, Diagnosis, InputStats, Report } from '../schema/report.js';
+import { activeOn } from '../engine/connections.js';
 
 export interface OverviewLine {
   connection: Connection;
@@ -199,4 +200,13 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** What a diagnosis' capped connection or Shared ID list left out (` … and N more occurrences …`), or '' when nothing. */
 export function omittedText(n: number, what: 'connections' | 'sharedIds'): string {
   return n ? ` … and ${plural(n, 'more occurrence')} ${what === 'connections' ? 'on other connections' : 'with other Shared IDs'}` : '';
+}
+
+/**
+ * The connections of a diagnosis as the card lists them: `Partner (c-1)`, and `(recovered)` after
+ * one that synced successfully since its last occurrence while another connection keeps it active.
+ */
+export function diagnosisConnections(report: Report, d: Diagnosis): string[] {
+  const conns = new Map(report.connections.map((c) => [c.key, c]));
+  return d.connections.map((c) => `${refLabel(c)}${d.state === 'active' && !activeOn(d, c.id, conns) ? ' (recovered)' : ''}`);
 }

@@ -1,6 +1,6 @@
 import { visibleDeep, visibleLine } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { incompleteHeadline, incompleteness, inputText, INPUTS_LISTED, overview, severityLine, splitDiagnoses, stateCounts, stepsOf, plural, omittedText } from './overview.js';
+import { diagnosisConnections, incompleteHeadline, incompleteness, inputText, INPUTS_LISTED, overview, severityLine, splitDiagnoses, stateCounts, stepsOf, plural, omittedText } from './overview.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -65,7 +65,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     out.push(`  ${c.bold('Impact:')} ${d.impact}`);
     const when = d.firstSeen ? (d.firstSeen === d.lastSeen ? ` at ${d.firstSeen}` : ` from ${d.firstSeen} to ${d.lastSeen}`) : '';
     out.push(`  ${c.bold('Seen:')} ${plural(d.count, 'time')}${when}`);
-    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${d.connections.map((x) => (x.name ? `${x.name} (${x.id})` : x.id)).join(', ')}${d.connectionsOmitted ? c.dim(omittedText(d.connectionsOmitted, 'connections')) : ''}`);
+    if (d.connections.length) out.push(`  ${c.bold('Connections:')} ${diagnosisConnections(report, d).join(', ')}${d.connectionsOmitted ? c.dim(omittedText(d.connectionsOmitted, 'connections')) : ''}`);
     if (d.sharedIds.length) out.push(`  ${c.bold('Shared IDs:')} ${d.sharedIds.join(', ')}${d.sharedIdsOmitted ? c.dim(omittedText(d.sharedIdsOmitted, 'sharedIds')) : ''}`);
     const params = Object.entries(d.params);
     if (params.length) out.push(`  ${c.bold('Parameters:')} ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('  ')}`);

@@ -279,12 +279,45 @@ export const SyncFileSchema = z.preprocess(
 );
 export type SyncFile = z.infer<typeof SyncFileSchema>;
 
+/** Files given as JSON text that is not a list: the reason, for the schema to refuse the event. */
+class FilesText {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The files of an event: a list (entries that are not objects left out), or JSON text of one (a
+ * database JSON column a driver returns as a string); any other value is no files.
+ */
+function filesOf(v: unknown): unknown[] | FilesText {
+  if (Array.isArray(v)) return v.filter(isObject);
+  if (typeof v !== 'string') return [];
+  const text = v.trim();
+  if (text === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return new FilesText(`JSON text that does not parse (${(e as Error).message}); a list of files expected`);
+  }
+  if (!Array.isArray(parsed)) return new FilesText(`JSON text of ${kindOf(parsed)}, not a list of files`);
+  return parsed.filter(isObject);
+}
+
+const filesSchema = z
+  .unknown()
+  .transform((v, ctx): unknown => {
+    if (!(v instanceof FilesText)) return v;
+    ctx.addIssue({ code: 'custom', message: v.reason });
+    return z.NEVER;
+  })
+  .pipe(z.array(SyncFileSchema));
+
 /**
  * One sync attempt as the Sync Status page shows it. Accepts camelCase and snake_case and the
  * common spellings of status and direction; normalizes times to ISO-8601 UTC.
  *
- * Only the connection, the status and the start time can make an event invalid: every other field
- * is read leniently (an unknown direction word, a broken finish time, a file that is not one are
+ * Only the connection, the status, the start time and `files` given as JSON text that is not a
+ * list can make an event invalid: every other field is read leniently (an unknown direction word, a broken finish time, a file that is not one are
  * absent), because the event's status and message are what is diagnosed and must not be lost.
  */
 export const SyncEventSchema = z.preprocess(
@@ -309,7 +342,7 @@ export const SyncEventSchema = z.preprocess(
       startedAt: pick(o, ...k.startedAt),
       finishedAt: normalizeTime(pick(o, ...k.finishedAt)),
       message: messageOf(o),
-      files: Array.isArray(files) ? files.filter(isObject) : [],
+      files: filesOf(files),
     };
   },
   z.object(
@@ -323,7 +356,7 @@ export const SyncEventSchema = z.preprocess(
       startedAt: startedAtSchema,
       finishedAt: z.string().optional(),
       message: z.string().optional(),
-      files: z.array(SyncFileSchema),
+      files: filesSchema,
     },
     { error: notAnObject },
   ),

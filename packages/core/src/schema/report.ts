@@ -59,7 +59,7 @@ export const DiagnosisSchema = z.object({
   impact: z.string(),
   remediation: z.array(z.string()),
   references: z.array(z.string()),
-  count: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative().describe('Records matched: log records, sync events, files and probes. One sync attempt found in both a log and the history counts twice here; the attempts are counted in connections[].'),
   firstSeen: z.string().optional(),
   lastSeen: z.string().optional(),
   params: z.record(z.string(), ParamValueSchema),
