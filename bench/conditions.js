@@ -12,7 +12,12 @@ const spec = JSON.parse(process.argv[2] ?? '{}');
 const tree = {
   all: [
     { fact: 'levelNumber', operator: 'greaterThanInclusive', value: 40 },
-    { any: [{ fact: 'fields', path: '$.connection_id', operator: 'in', value: ['c-1', 'c-2', 'c-3'] }, { fact: 'params', path: '$.sizeBytes', operator: 'greaterThan', value: 3_000_000_000 }] },
+    {
+      any: [
+        { fact: 'fields', path: '$.connection_id', operator: 'in', value: ['c-1', 'c-2', 'c-3'] },
+        { fact: 'params', path: '$.sizeBytes', operator: 'greaterThan', value: 3_000_000_000 },
+      ],
+    },
     { not: { fact: 'logger', operator: 'equal', value: 'scs.sync.receiver' } },
   ],
 };

@@ -57,13 +57,35 @@ const NORMAL = [
 ];
 /** Failures, 0.2 % of records: [level, logger, message, traceback lines or undefined]. Every one matches a built-in rule. */
 const FAILURES = [
-  (r, c) => ['ERROR', 'scs.sync.sender', `sync failed connection_id=${c.id} direction=sending: shared secret unavailable: InvalidToken`, ['  File "/app/scs/sync/sender.py", line 214, in run_once', '    secret = self.secrets.decrypt(connection.shared_secret_ref)', '  File "/usr/local/lib/python3.11/site-packages/cryptography/fernet.py", line 91, in decrypt', '    raise InvalidToken', 'cryptography.fernet.InvalidToken']],
+  (r, c) => [
+    'ERROR',
+    'scs.sync.sender',
+    `sync failed connection_id=${c.id} direction=sending: shared secret unavailable: InvalidToken`,
+    [
+      '  File "/app/scs/sync/sender.py", line 214, in run_once',
+      '    secret = self.secrets.decrypt(connection.shared_secret_ref)',
+      '  File "/usr/local/lib/python3.11/site-packages/cryptography/fernet.py", line 91, in decrypt',
+      '    raise InvalidToken',
+      'cryptography.fernet.InvalidToken',
+    ],
+  ],
   (r, c) => ['ERROR', 'scs.sync.sender', `connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label 'outbox-${['eu', 'us', 'ap'][(r() * 3) | 0]}'`],
   (r) => {
     const [rev, size] = BIG_REVISIONS[(r() * BIG_REVISIONS.length) | 0];
     return ['WARNING', 'scs.sync.sender', `outbox write failed: Revision ${rev} size=${size} exceeds single-op copy_object ceiling`];
   },
-  (r, c) => ['ERROR', 'scs.sync.receiver', `properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.`, ['  File "/app/scs/sync/receiver.py", line 188, in read_properties', '    body = self.s3.get_object(Bucket=self.inbox, Key=key)["Body"].read()', '  File "/usr/local/lib/python3.11/site-packages/botocore/client.py", line 1023, in _make_api_call', '    raise error_class(parsed_response, operation_name)', 'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.']],
+  (r, c) => [
+    'ERROR',
+    'scs.sync.receiver',
+    `properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.`,
+    [
+      '  File "/app/scs/sync/receiver.py", line 188, in read_properties',
+      '    body = self.s3.get_object(Bucket=self.inbox, Key=key)["Body"].read()',
+      '  File "/usr/local/lib/python3.11/site-packages/botocore/client.py", line 1023, in _make_api_call',
+      '    raise error_class(parsed_response, operation_name)',
+      'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
+    ],
+  ],
   (r, c) => ['ERROR', 'scs.sync.receiver', `connection ${c.id} connection failed (no manifest received)`],
   (r) => ['ERROR', 'scs.sync.receiver', `manifest control tag(s) uncovered by any transformation predicate: ['EXPORT_CONTROLLED', '${['PROPRIETARY', 'CUI', 'ITAR'][(r() * 3) | 0]}']`],
   (r) => ['ERROR', 'scs.sync.receiver', `manifest max infosec level '${['SECRET', 'TOP_SECRET'][(r() * 2) | 0]}' (order=${4 + ((r() * 2) | 0)}) exceeds local platform max`],
@@ -82,13 +104,39 @@ const NORMAL_TOTAL = NORMAL.reduce((n, t) => n + t[0], 0);
  */
 const UNRELATED = [
   (r) => ['ERROR', 'scs.registry', `registry call failed: GET /api/v1/resources?page=${(r() * 90) | 0} returned 502 Bad Gateway`],
-  (r) => ['ERROR', 'uvicorn.error', `Exception in ASGI application`, ['  File "/usr/local/lib/python3.11/site-packages/uvicorn/protocols/http/h11_impl.py", line 408, in run_asgi', '    result = await app(self.scope, self.receive, self.send)', '  File "/app/scs/api/routes.py", line 77, in readiness', '    await db.execute("select 1")', `asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of operation`]],
+  (r) => [
+    'ERROR',
+    'uvicorn.error',
+    `Exception in ASGI application`,
+    [
+      '  File "/usr/local/lib/python3.11/site-packages/uvicorn/protocols/http/h11_impl.py", line 408, in run_asgi',
+      '    result = await app(self.scope, self.receive, self.send)',
+      '  File "/app/scs/api/routes.py", line 77, in readiness',
+      '    await db.execute("select 1")',
+      `asyncpg.exceptions.ConnectionDoesNotExistError: connection was closed in the middle of operation`,
+    ],
+  ],
   (r) => ['ERROR', 'scs.db', `could not obtain a database connection after ${(r() * 5 + 1) | 0} attempt(s): timeout`],
   (r) => ['CRITICAL', 'scs.health', `health check failed: disk usage ${90 + ((r() * 9) | 0)}% on /var/lib/scs`],
   (r) => ['ERROR', 'scs.metrics', `failed to push metrics to http://pushgateway:9091: Connection refused`],
-  (r) => ['ERROR', 'scs.scheduler', `job sync-all raised an exception`, ['  File "/usr/local/lib/python3.11/site-packages/apscheduler/executors/base.py", line 125, in run_job', '    retval = job.func(*job.args, **job.kwargs)', '  File "/app/scs/jobs.py", line 41, in sync_all', '    raise RuntimeError("previous run still active")', 'RuntimeError: previous run still active']],
+  (r) => [
+    'ERROR',
+    'scs.scheduler',
+    `job sync-all raised an exception`,
+    [
+      '  File "/usr/local/lib/python3.11/site-packages/apscheduler/executors/base.py", line 125, in run_job',
+      '    retval = job.func(*job.args, **job.kwargs)',
+      '  File "/app/scs/jobs.py", line 41, in sync_all',
+      '    raise RuntimeError("previous run still active")',
+      'RuntimeError: previous run still active',
+    ],
+  ],
   (r) => ['WARNING', 'scs.auth', `token refresh returned ERROR invalid_grant for client scs-${hex(r, 6)}; retrying`],
-  (r) => ['ERROR', 'urllib3.connectionpool', `Retrying (Retry(total=${(r() * 3) | 0}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPConnectionPool(host='registry-service', port=8080): Read timed out. (read timeout=10)")': /api/v1/revisions`],
+  (r) => [
+    'ERROR',
+    'urllib3.connectionpool',
+    `Retrying (Retry(total=${(r() * 3) | 0}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPConnectionPool(host='registry-service', port=8080): Read timed out. (read timeout=10)")': /api/v1/revisions`,
+  ],
 ];
 export const UNRELATED_RATE = 0.035;
 
@@ -211,7 +259,10 @@ function readText(f) {
  */
 function pythonJson(v) {
   if (Array.isArray(v)) return `[${v.map(pythonJson).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`).join(', ')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pythonJson(x)}`)
+      .join(', ')}}`;
   if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)) return JSON.stringify(v.replace('Z', '000+00:00'));
   return JSON.stringify(v);
 }
@@ -259,7 +310,28 @@ export function eventsCorpus(count, seed = 7, style = 'compact') {
 
 const COMPONENTS = ['inbox', 'outbox', 'registry', 'manifest', 'shard', 'keyring', 'transform', 'scheduler', 'uploader', 'downloader', 'catalog', 'revision', 'webhook', 'token', 'quota', 'audit', 'mirror', 'ledger', 'zitadel', 'tagger'];
 const OPERATIONS = ['poll', 'write', 'read', 'list', 'sign', 'verify', 'publish', 'refresh', 'rotate', 'lookup', 'commit', 'resolve', 'prune', 'sync', 'fetch', 'decode', 'encode', 'lease', 'merge', 'probe'];
-const ERRORS = ['EndpointConnectionError', 'ReadTimeoutError', 'ClientError', 'AccessDenied', 'SlowDown', 'ExpiredToken', 'IntegrityError', 'OperationalError', 'ValidationError', 'KeyError', 'SSLError', 'ConflictError', 'QuotaExceeded', 'ChecksumMismatch', 'PermissionDenied', 'NotFound', 'Throttled', 'ProtocolError', 'InvalidSignature', 'LeaseLost'];
+const ERRORS = [
+  'EndpointConnectionError',
+  'ReadTimeoutError',
+  'ClientError',
+  'AccessDenied',
+  'SlowDown',
+  'ExpiredToken',
+  'IntegrityError',
+  'OperationalError',
+  'ValidationError',
+  'KeyError',
+  'SSLError',
+  'ConflictError',
+  'QuotaExceeded',
+  'ChecksumMismatch',
+  'PermissionDenied',
+  'NotFound',
+  'Throttled',
+  'ProtocolError',
+  'InvalidSignature',
+  'LeaseLost',
+];
 
 /**
  * A rule directory of `n` rules: the built-in ones (`builtinFiles`: {file, text}) and generated rules
@@ -267,7 +339,10 @@ const ERRORS = ['EndpointConnectionError', 'ReadTimeoutError', 'ClientError', 'A
  * that extracts a connection id. Returns the directory.
  */
 export function rulePackCorpus(n, builtinFiles) {
-  const hash = createHash('sha1').update(builtinFiles.map((f) => f.text).join('\0')).digest('hex').slice(0, 8);
+  const hash = createHash('sha1')
+    .update(builtinFiles.map((f) => f.text).join('\0'))
+    .digest('hex')
+    .slice(0, 8);
   const dir = path.join(CORPUS_DIR, `rules-${n}-g${GENERATOR}-${hash}`);
   if (existsSync(path.join(dir, '.done'))) return dir;
   rmSync(dir, { recursive: true, force: true });
@@ -331,24 +406,31 @@ export function otherCorpus(bytes, seed = 5) {
   const apache = (err) => {
     const d = when();
     const head = `[${D[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)} ${t.text().slice(11, 19)} ${d.getUTCFullYear()}]`;
-    return err
-      ? [`${head} [error] [client ${ip()}] File does not exist: /var/www/html/${hex(r, 6)}.php`]
-      : [`${head} [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties`];
+    return err ? [`${head} [error] [client ${ip()}] File does not exist: /var/www/html/${hex(r, 6)}.php`] : [`${head} [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties`];
   };
   const java = (err) => {
     const ts = t.text();
     if (!err) return [`${ts} INFO dfs.DataNode$PacketResponder: Received block blk_${(r() * 1e15) | 0} of size ${(r() * 7e7) | 0} from /${ip()}`];
     if (r() < 0.5) return [`${ts} ERROR dfs.DataXceiver: ${ip()}:50010:DataXceiver: java.io.IOException: Connection reset by peer`];
-    return [`${ts} FATAL org.apache.hadoop.mapred.TaskTracker: Task attempt_${hex(r, 8)}_m_0000${(r() * 90) | 0} failed: java.lang.OutOfMemoryError: Java heap space`, '\tat java.util.Arrays.copyOf(Arrays.java:3332)', '\tat org.apache.hadoop.io.Text.append(Text.java:236)', '\tat org.apache.hadoop.mapred.MapTask.run(MapTask.java:343)'];
+    return [
+      `${ts} FATAL org.apache.hadoop.mapred.TaskTracker: Task attempt_${hex(r, 8)}_m_0000${(r() * 90) | 0} failed: java.lang.OutOfMemoryError: Java heap space`,
+      '\tat java.util.Arrays.copyOf(Arrays.java:3332)',
+      '\tat org.apache.hadoop.io.Text.append(Text.java:236)',
+      '\tat org.apache.hadoop.mapred.MapTask.run(MapTask.java:343)',
+    ];
   };
   const syslog = (err) => {
     const d = when();
     const head = `${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${t.text().slice(11, 19)} node-${(r() * 9) | 0}`;
-    return err ? [`${head} kernel: [${(r() * 9e5).toFixed(6)}] EXT4-fs error (device sda1): ext4_find_entry:1455: inode #${(r() * 9e6) | 0}: comm rsync: reading directory lblock 0`] : [`${head} sshd[${(r() * 30000) | 0}]: Accepted publickey for deploy from ${ip()} port ${(r() * 60000) | 0} ssh2`];
+    return err
+      ? [`${head} kernel: [${(r() * 9e5).toFixed(6)}] EXT4-fs error (device sda1): ext4_find_entry:1455: inode #${(r() * 9e6) | 0}: comm rsync: reading directory lblock 0`]
+      : [`${head} sshd[${(r() * 30000) | 0}]: Accepted publickey for deploy from ${ip()} port ${(r() * 60000) | 0} ssh2`];
   };
   const nginx = (err) => {
     const d = when();
-    return [`${ip()} - - [${pad(d.getUTCDate(), 2)}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${t.text().slice(11, 19)} +0000] "GET /static/${hex(r, 10)}.js HTTP/1.1" ${err ? 500 : 200} ${(r() * 90000) | 0} "-" "Mozilla/5.0 (X11; Linux x86_64)"${err ? ' upstream error' : ''}`];
+    return [
+      `${ip()} - - [${pad(d.getUTCDate(), 2)}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${t.text().slice(11, 19)} +0000] "GET /static/${hex(r, 10)}.js HTTP/1.1" ${err ? 500 : 200} ${(r() * 90000) | 0} "-" "Mozilla/5.0 (X11; Linux x86_64)"${err ? ' upstream error' : ''}`,
+    ];
   };
   const SOURCES = [apache, java, syslog, nginx];
   let lines = 0;

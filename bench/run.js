@@ -167,7 +167,9 @@ async function main() {
     rows.push(['', `grep -c -F -f anchors (${grep.out.trim()} lines)`, fmtS(grep.wall), fmtCpu(grep.cpu), mbps(grep.wall), lps(grep.wall), fmtRss(grep.rssKb), '1.00×', '1.00×', `${Math.round(naiveWall / grep.wall)}×`]);
   }
   table('Side by side, one thread, built-in rule pack (the same files for every row)', ['input', 'workload', 'wall', 'CPU', 'MB/s', 'lines/s', 'peak RSS', 'vs grep (wall)', 'vs grep (CPU)', 'vs naive'], rows);
-  console.log(`real density: the SCS traffic of the text rows plus unrelated errors (3.5 % of records, a third with a traceback): ${dense.lines} lines, ${dense.failures} failure records. other software: Apache, Java (with stack traces), syslog and nginx logs with ~3.5 % error lines that no rule matches.`);
+  console.log(
+    `real density: the SCS traffic of the text rows plus unrelated errors (3.5 % of records, a third with a traceback): ${dense.lines} lines, ${dense.failures} failure records. other software: Apache, Java (with stack traces), syslog and nginx logs with ~3.5 % error lines that no rule matches.`,
+  );
   const n0 = results.sideBySide[0].naive;
   const label0 = results.sideBySide[0].input;
   console.log(`* json-rules-engine: the first lines of each file for ${PLAN.naiveSeconds} s (${n0.lines} lines, ${fmtRate(n0.linesPerSec)} lines/s on ${label0}), extrapolated to the whole file.`);
@@ -189,7 +191,15 @@ async function main() {
     const e2e = await best(PLAN.reps, () => cli([corpusForRules.file, '--no-builtin', '--rules', p.dir]));
     const lib = await best(PLAN.reps, () => library({ inputs: [corpusForRules.file], rules: [p.dir] }));
     results.rules.push({ rules: p.n, compile: comp, e2e, lib });
-    ruleRows.push([String(p.n), `${comp.firstMs.toFixed(0)} ms`, `${comp.loadMs.toFixed(0)} ms`, `${comp.compileMs.toFixed(0)} ms`, (corpusForRules.bytes / MB / e2e.wall).toFixed(0), (corpusForRules.bytes / MB / lib.wall).toFixed(0), fmtRss(e2e.rssKb)]);
+    ruleRows.push([
+      String(p.n),
+      `${comp.firstMs.toFixed(0)} ms`,
+      `${comp.loadMs.toFixed(0)} ms`,
+      `${comp.compileMs.toFixed(0)} ms`,
+      (corpusForRules.bytes / MB / e2e.wall).toFixed(0),
+      (corpusForRules.bytes / MB / lib.wall).toFixed(0),
+      fmtRss(e2e.rssKb),
+    ]);
   }
   table(`Rule count (generated packs; scan of text ${fmtBytes(corpusForRules.bytes)})`, ['rules', 'load+compile (cold)', 'load+compile (warm)', 'compile only', 'process MB/s', 'library MB/s', 'peak RSS'], ruleRows);
 
@@ -201,12 +211,16 @@ async function main() {
   const evFull = await best(1, () => library({ events: [history.file], fullPath: true }));
   results.events.push({ events: history.events, bytes: history.bytes, e2e: evE2e, lib: evLib, python: { bytes: pyHistory.bytes, ...evPy }, fullPath: evFull });
   const evRow = (name, r, bytes = history.bytes) => [name, '', fmtS(r.wall), fmtRate(history.events / r.wall), (bytes / MB / r.wall).toFixed(0), fmtRss(r.rssKb)];
-  table(`Sync history (NDJSON, ${fmtRate(history.events)} events, ${fmtBytes(history.bytes)})`, ['workload', '', 'time', 'events/s', 'MB/s', 'peak RSS'], [
-    evRow('scs-doctor diagnose --events (process)', evE2e),
-    evRow('library diagnoseInputs({ events })', evLib),
-    evRow("library, lines as Python's json.dumps writes them", evPy, pyHistory.bytes),
-    evRow('library, full path (JSON.parse + schema each line)', evFull),
-  ]);
+  table(
+    `Sync history (NDJSON, ${fmtRate(history.events)} events, ${fmtBytes(history.bytes)})`,
+    ['workload', '', 'time', 'events/s', 'MB/s', 'peak RSS'],
+    [
+      evRow('scs-doctor diagnose --events (process)', evE2e),
+      evRow('library diagnoseInputs({ events })', evLib),
+      evRow("library, lines as Python's json.dumps writes them", evPy, pyHistory.bytes),
+      evRow('library, full path (JSON.parse + schema each line)', evFull),
+    ],
+  );
 
   // --jobs ------------------------------------------------------------------------------------
   log('--jobs…');
@@ -224,7 +238,14 @@ async function main() {
   // Start-up ----------------------------------------------------------------------------------
   log('start-up…');
   const tiny = path.join(CORPUS_DIR, 'tiny-1k.log');
-  writeFileSync(tiny, readFileSync(texts[0].file).subarray(0, 1024).toString('latin1').replace(/[^\n]*$/, ''), 'latin1');
+  writeFileSync(
+    tiny,
+    readFileSync(texts[0].file)
+      .subarray(0, 1024)
+      .toString('latin1')
+      .replace(/[^\n]*$/, ''),
+    'latin1',
+  );
   const nodeBare = await best(PLAN.startReps, () => run(process.execPath, ['-e', '0']));
   const version = await best(PLAN.startReps, () => run(process.execPath, ['--max-semi-space-size=8', CLI, '--version']));
   // Warm: the pack cache holds the built-in pack (CACHE_ENV); cold: every run without the cache.
@@ -232,12 +253,16 @@ async function main() {
   const small = await best(PLAN.startReps, () => cli([tiny]));
   const smallCold = await best(PLAN.startReps, () => cli([tiny], { SCS_DOCTOR_NO_CACHE: '1' }));
   results.startup = { nodeBare, version, small, smallCold };
-  table(`Start-up (best of ${PLAN.startReps})`, ['workload', '', 'wall', 'CPU', 'peak RSS'], [
-    ['node -e 0', '', fmtS(nodeBare.wall), fmtCpu(nodeBare.cpu), fmtRss(nodeBare.rssKb)],
-    ['scs-doctor --version', '', fmtS(version.wall), fmtCpu(version.cpu), fmtRss(version.rssKb)],
-    ['scs-doctor diagnose (1 KB file)', 'pack cache warm', fmtS(small.wall), fmtCpu(small.cpu), fmtRss(small.rssKb)],
-    ['scs-doctor diagnose (1 KB file)', 'no pack cache', fmtS(smallCold.wall), fmtCpu(smallCold.cpu), fmtRss(smallCold.rssKb)],
-  ]);
+  table(
+    `Start-up (best of ${PLAN.startReps})`,
+    ['workload', '', 'wall', 'CPU', 'peak RSS'],
+    [
+      ['node -e 0', '', fmtS(nodeBare.wall), fmtCpu(nodeBare.cpu), fmtRss(nodeBare.rssKb)],
+      ['scs-doctor --version', '', fmtS(version.wall), fmtCpu(version.cpu), fmtRss(version.rssKb)],
+      ['scs-doctor diagnose (1 KB file)', 'pack cache warm', fmtS(small.wall), fmtCpu(small.cpu), fmtRss(small.rssKb)],
+      ['scs-doctor diagnose (1 KB file)', 'no pack cache', fmtS(smallCold.wall), fmtCpu(smallCold.cpu), fmtRss(smallCold.rssKb)],
+    ],
+  );
 
   // Candidates -------------------------------------------------------------------------------
   log('cost per candidate…');
@@ -254,10 +279,14 @@ async function main() {
   log('conditions on both paths…');
   const cond = await node('conditions.js', { records: 2000, repeat: 15 });
   results.conditions = cond;
-  table('Conditions, one tree on both paths (warm; best CPU time of 15 rounds of 2,000 records)', ['path', 'per evaluation', 'vs compiled'], [
-    ['compiled closures', `${cond.compiledUs.toFixed(2)} µs`, '1×'],
-    ["json-rules-engine's general path", `${cond.generalUs.toFixed(2)} µs`, `${cond.ratio.toFixed(1)}×`],
-  ]);
+  table(
+    'Conditions, one tree on both paths (warm; best CPU time of 15 rounds of 2,000 records)',
+    ['path', 'per evaluation', 'vs compiled'],
+    [
+      ['compiled closures', `${cond.compiledUs.toFixed(2)} µs`, '1×'],
+      ["json-rules-engine's general path", `${cond.generalUs.toFixed(2)} µs`, `${cond.ratio.toFixed(1)}×`],
+    ],
+  );
 
   // Targets ------------------------------------------------------------------------------------
   const textRows = results.sideBySide.filter((r) => r.input.startsWith('text') && !r.dense).sort((a, b) => a.bytes - b.bytes);
@@ -275,23 +304,27 @@ async function main() {
   // A quick run's inputs are small: start-up weighs on every rate, so a miss says little there.
   const ok = (b) => (b ? 'yes' : QUICK ? 'not at this size' : 'NO');
   const sized = (b) => (b ? 'yes' : 'NO');
-  table(`Targets (one thread, the process unless named${QUICK ? '; a quick run: the size-dependent targets are for the full run, `npm run bench`' : ''})`, ['target', 'figure', 'met'], [
-    [`text ${fmtBytes(big.bytes)}: ≥ 0.5× grep -F, wall`, `${ratio(big, 'wall').toFixed(2)}×`, ok(!QUICK && ratio(big, 'wall') >= 0.5)],
-    [`text ${fmtBytes(big.bytes)}: ≥ 0.5× grep -F, CPU`, `${ratio(big, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(big, 'cpu') >= 0.5)],
-    [`text ${fmtBytes(first.bytes)}: ≥ 0.3× grep -F, wall`, `${ratio(first, 'wall').toFixed(2)}×`, ok(!QUICK && ratio(first, 'wall') >= 0.3)],
-    [`text ${fmtBytes(first.bytes)}: ≥ 0.3× grep -F, CPU`, `${ratio(first, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(first, 'cpu') >= 0.3)],
-    [`${denseRow.input}: ≥ 0.25× grep -F, CPU`, `${ratio(denseRow, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(denseRow, 'cpu') >= 0.25)],
-    ['scs-doctor --version ≤ 150 ms', `${(version.wall * 1000).toFixed(0)} ms (CPU ${(version.cpu * 1000).toFixed(0)} ms; node -e 0: ${(nodeBare.wall * 1000).toFixed(0)} ms)`, sized(version.wall <= 0.15)],
-    ['diagnose of a 1 KB file ≤ 300 ms wall', `${(small.wall * 1000).toFixed(0)} ms (CPU ${(small.cpu * 1000).toFixed(0)} ms)`, sized(small.wall <= 0.3)],
-    ['≤ 10 µs per candidate (warm)', `${worstCandidate.toFixed(1)} µs`, sized(worstCandidate <= 10)],
-    ['end to end ≥ 250 MB/s', `${e2eMBps.toFixed(0)} MB/s`, ok(e2eMBps >= 250)],
-    ['≥ 50× the naive baseline (lines/s)', `${naiveRatio.toFixed(0)}×`, ok(naiveRatio >= 50)],
-    [`peak RSS < 150 MB (${fmtBytes(big.bytes)} input)`, fmtRss(big.e2e.rssKb), ok(big.e2e.rssKb !== undefined && big.e2e.rssKb < 150 * 1024)],
-    ['1,000-rule pack loads and compiles < 1 s', `${r1000.compile.firstMs.toFixed(0)} ms`, sized(r1000.compile.firstMs < 1000)],
-    ['1,000 rules scan ≥ half the speed of 10', `${(scanRatio * 100).toFixed(0)} %`, ok(scanRatio >= 0.5)],
-    ['sync history ≥ 1 M events/s (library)', `${fmtRate(evRate)} events/s`, ok(evRate >= 1e6)],
-    ['sync history ≥ 1 M events/s (process)', `${fmtRate(history.events / evE2e.wall)} events/s`, ok(history.events / evE2e.wall >= 1e6)],
-  ]);
+  table(
+    `Targets (one thread, the process unless named${QUICK ? '; a quick run: the size-dependent targets are for the full run, `npm run bench`' : ''})`,
+    ['target', 'figure', 'met'],
+    [
+      [`text ${fmtBytes(big.bytes)}: ≥ 0.5× grep -F, wall`, `${ratio(big, 'wall').toFixed(2)}×`, ok(!QUICK && ratio(big, 'wall') >= 0.5)],
+      [`text ${fmtBytes(big.bytes)}: ≥ 0.5× grep -F, CPU`, `${ratio(big, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(big, 'cpu') >= 0.5)],
+      [`text ${fmtBytes(first.bytes)}: ≥ 0.3× grep -F, wall`, `${ratio(first, 'wall').toFixed(2)}×`, ok(!QUICK && ratio(first, 'wall') >= 0.3)],
+      [`text ${fmtBytes(first.bytes)}: ≥ 0.3× grep -F, CPU`, `${ratio(first, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(first, 'cpu') >= 0.3)],
+      [`${denseRow.input}: ≥ 0.25× grep -F, CPU`, `${ratio(denseRow, 'cpu').toFixed(2)}×`, ok(!QUICK && ratio(denseRow, 'cpu') >= 0.25)],
+      ['scs-doctor --version ≤ 150 ms', `${(version.wall * 1000).toFixed(0)} ms (CPU ${(version.cpu * 1000).toFixed(0)} ms; node -e 0: ${(nodeBare.wall * 1000).toFixed(0)} ms)`, sized(version.wall <= 0.15)],
+      ['diagnose of a 1 KB file ≤ 300 ms wall', `${(small.wall * 1000).toFixed(0)} ms (CPU ${(small.cpu * 1000).toFixed(0)} ms)`, sized(small.wall <= 0.3)],
+      ['≤ 10 µs per candidate (warm)', `${worstCandidate.toFixed(1)} µs`, sized(worstCandidate <= 10)],
+      ['end to end ≥ 250 MB/s', `${e2eMBps.toFixed(0)} MB/s`, ok(e2eMBps >= 250)],
+      ['≥ 50× the naive baseline (lines/s)', `${naiveRatio.toFixed(0)}×`, ok(naiveRatio >= 50)],
+      [`peak RSS < 150 MB (${fmtBytes(big.bytes)} input)`, fmtRss(big.e2e.rssKb), ok(big.e2e.rssKb !== undefined && big.e2e.rssKb < 150 * 1024)],
+      ['1,000-rule pack loads and compiles < 1 s', `${r1000.compile.firstMs.toFixed(0)} ms`, sized(r1000.compile.firstMs < 1000)],
+      ['1,000 rules scan ≥ half the speed of 10', `${(scanRatio * 100).toFixed(0)} %`, ok(scanRatio >= 0.5)],
+      ['sync history ≥ 1 M events/s (library)', `${fmtRate(evRate)} events/s`, ok(evRate >= 1e6)],
+      ['sync history ≥ 1 M events/s (process)', `${fmtRate(history.events / evE2e.wall)} events/s`, ok(history.events / evE2e.wall >= 1e6)],
+    ],
+  );
   results.loadAfter = os.loadavg()[0];
   console.log(`Load average before ${machine.loadBefore.toFixed(2)}, after ${results.loadAfter.toFixed(2)} (${machine.nproc} CPUs): above ${machine.nproc} the wall times carry other work; the CPU columns less so.`);
   results.seconds = (performance.now() - started) / 1000;

@@ -23,10 +23,7 @@ try {
 const hash = shapeHash(schema);
 const key = String(SCHEMA_VERSION);
 if (versions[key] && versions[key] !== hash) {
-  console.error(
-    `The report's shape changed but schemaVersion is still ${key}. Raise SCHEMA_VERSION in packages/core/src/schema/report.ts ` +
-      `and add a line to CHANGELOG.md (see "Report versioning" in README.md).`,
-  );
+  console.error(`The report's shape changed but schemaVersion is still ${key}. Raise SCHEMA_VERSION in packages/core/src/schema/report.ts ` + `and add a line to CHANGELOG.md (see "Report versioning" in README.md).`);
   process.exitCode = 1;
 } else {
   versions[key] = hash;

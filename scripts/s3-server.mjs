@@ -328,9 +328,7 @@ export async function startS3Server(options = {}) {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    const exits = procs.map(({ proc }) =>
-      proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r)),
-    );
+    const exits = procs.map(({ proc }) => (proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', r))));
     for (const { proc } of procs) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
     const timer = setTimeout(() => {
       for (const { proc } of procs) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
@@ -351,7 +349,13 @@ export async function startS3Server(options = {}) {
     if ((await httpStatus(`${endpoint}/healthcheck`)) === 200) {
       const up = await Promise.all(Object.values(backends).map(tcpOpen));
       if (up.every(Boolean)) {
-        const foreign = [port, ...Object.values(backends)].filter((p) => ownsPort(p, procs.map(({ proc }) => proc.pid)) === false);
+        const foreign = [port, ...Object.values(backends)].filter(
+          (p) =>
+            ownsPort(
+              p,
+              procs.map(({ proc }) => proc.pid),
+            ) === false,
+        );
         if (foreign.length === 0) break;
         await stop();
         throw new Error(`another process also listens on port ${foreign.join(', ')} (SO_REUSEPORT): refusing to share it`);
@@ -425,9 +429,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(0);
   } else {
     process.stdout.write(`${server.endpoint}\n`);
-    process.stderr.write(
-      `s3-server: access key ${S3_ACCESS_KEY_ID}, secret ${S3_SECRET_ACCESS_KEY}, region ${S3_REGION}; ` +
-        `for a fast test loop: export SCS_DOCTOR_S3_ENDPOINT=${server.endpoint}\n`,
-    );
+    process.stderr.write(`s3-server: access key ${S3_ACCESS_KEY_ID}, secret ${S3_SECRET_ACCESS_KEY}, region ${S3_REGION}; ` + `for a fast test loop: export SCS_DOCTOR_S3_ENDPOINT=${server.endpoint}\n`);
   }
 }

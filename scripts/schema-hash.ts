@@ -11,5 +11,7 @@ export function shapeHash(schema: unknown): string {
     }
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(strip(schema))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(strip(schema)))
+    .digest('hex');
 }

@@ -97,12 +97,18 @@ export class MemoryStore implements SyncEventStore {
 
   async connectionRows(connectionId: string, limit: number): Promise<SyncEventRow[]> {
     this.queries++;
-    return this.newest(this.rows.filter((r) => r.connection_id === connectionId), limit);
+    return this.newest(
+      this.rows.filter((r) => r.connection_id === connectionId),
+      limit,
+    );
   }
 
   async rowsSince(since: Date, limit: number): Promise<SyncEventRow[]> {
     this.queries++;
-    return this.newest(this.rows.filter((r) => timeOf(r.started_at) >= since.getTime()), limit);
+    return this.newest(
+      this.rows.filter((r) => timeOf(r.started_at) >= since.getTime()),
+      limit,
+    );
   }
 
   private newest(rows: SyncEventRow[], limit: number): SyncEventRow[] {
@@ -123,8 +129,30 @@ const at = (iso: string) => new Date(iso);
  */
 export const SAMPLE_ROWS: readonly SyncEventRow[] = [
   // Acme → Globex: the Master Key was rotated; every sync fails with InvalidToken.
-  { id: '1001', connection_id: 'c-7f3a1e', connection_name: 'Acme → Globex', direction: 'sending', shared_id: 'acme-to-globex', status: 'failure', started_at: at('2026-05-12T09:00:02Z'), finished_at: at('2026-05-12T09:00:03Z'), message: 'shared secret unavailable: InvalidToken', files: '[]' },
-  { id: '1004', connection_id: 'c-7f3a1e', connection_name: 'Acme → Globex', direction: 'sending', shared_id: 'acme-to-globex', status: 'failure', started_at: at('2026-05-12T09:05:02Z'), finished_at: at('2026-05-12T09:05:03Z'), message: 'shared secret unavailable: InvalidToken', files: '[]' },
+  {
+    id: '1001',
+    connection_id: 'c-7f3a1e',
+    connection_name: 'Acme → Globex',
+    direction: 'sending',
+    shared_id: 'acme-to-globex',
+    status: 'failure',
+    started_at: at('2026-05-12T09:00:02Z'),
+    finished_at: at('2026-05-12T09:00:03Z'),
+    message: 'shared secret unavailable: InvalidToken',
+    files: '[]',
+  },
+  {
+    id: '1004',
+    connection_id: 'c-7f3a1e',
+    connection_name: 'Acme → Globex',
+    direction: 'sending',
+    shared_id: 'acme-to-globex',
+    status: 'failure',
+    started_at: at('2026-05-12T09:05:02Z'),
+    finished_at: at('2026-05-12T09:05:03Z'),
+    message: 'shared secret unavailable: InvalidToken',
+    files: '[]',
+  },
   // Acme → Initech: one revision over the per-file cap is excluded; the others flow. Text
   // timestamps, as a driver with the timestamptz parser turned off returns them.
   {
@@ -137,11 +165,45 @@ export const SAMPLE_ROWS: readonly SyncEventRow[] = [
     started_at: '2026-05-12 09:06:10.120431+00',
     finished_at: '2026-05-12 09:06:15.004112+00',
     message: null,
-    files: '[{"resource_id": "res-88", "revision_id": "0b6f4f1e-8d2a-4c33-9a57-2f1d5e7c9a10", "size_bytes": 2684354560, "outcome": "excluded"}, {"resource_id": "res-12", "revision_id": "5d1e2c7a-1111-4a2b-8c3d-0e9f8a7b6c5d", "size_bytes": 73400320, "outcome": "transferred"}]',
+    files:
+      '[{"resource_id": "res-88", "revision_id": "0b6f4f1e-8d2a-4c33-9a57-2f1d5e7c9a10", "size_bytes": 2684354560, "outcome": "excluded"}, {"resource_id": "res-12", "revision_id": "5d1e2c7a-1111-4a2b-8c3d-0e9f8a7b6c5d", "size_bytes": 73400320, "outcome": "transferred"}]',
   },
   // Globex → Acme: no manifest at first; the partner fixed their side and the next sync worked.
-  { id: '0990', connection_id: 'r-22c0f9', connection_name: 'Globex → Acme', direction: 'receiving', shared_id: 'globex-to-acme', status: 'failure', started_at: at('2026-05-12T08:00:05Z'), finished_at: at('2026-05-12T08:00:06Z'), message: 'connection failed (no manifest received)', files: null },
-  { id: '1003', connection_id: 'r-22c0f9', connection_name: 'Globex → Acme', direction: 'receiving', shared_id: 'globex-to-acme', status: 'success', started_at: at('2026-05-12T09:00:05Z'), finished_at: at('2026-05-12T09:00:09Z'), message: null, files: '[{"resource_id": "res-301", "revision_id": "9a0e5b7c-2f41-4d8e-a1c3-6b7d8e9f0a12", "size_bytes": 1048576, "outcome": "transferred"}]' },
+  {
+    id: '0990',
+    connection_id: 'r-22c0f9',
+    connection_name: 'Globex → Acme',
+    direction: 'receiving',
+    shared_id: 'globex-to-acme',
+    status: 'failure',
+    started_at: at('2026-05-12T08:00:05Z'),
+    finished_at: at('2026-05-12T08:00:06Z'),
+    message: 'connection failed (no manifest received)',
+    files: null,
+  },
+  {
+    id: '1003',
+    connection_id: 'r-22c0f9',
+    connection_name: 'Globex → Acme',
+    direction: 'receiving',
+    shared_id: 'globex-to-acme',
+    status: 'success',
+    started_at: at('2026-05-12T09:00:05Z'),
+    finished_at: at('2026-05-12T09:00:09Z'),
+    message: null,
+    files: '[{"resource_id": "res-301", "revision_id": "9a0e5b7c-2f41-4d8e-a1c3-6b7d8e9f0a12", "size_bytes": 1048576, "outcome": "transferred"}]',
+  },
   // Soylent → Acme: nothing since Saturday night.
-  { id: '0950', connection_id: 'r-77aa01', connection_name: 'Soylent → Acme', direction: 'receiving', shared_id: 'soylent-to-acme', status: 'success', started_at: at('2026-05-09T22:15:00Z'), finished_at: at('2026-05-09T22:15:04Z'), message: null, files: '[]' },
+  {
+    id: '0950',
+    connection_id: 'r-77aa01',
+    connection_name: 'Soylent → Acme',
+    direction: 'receiving',
+    shared_id: 'soylent-to-acme',
+    status: 'success',
+    started_at: at('2026-05-09T22:15:00Z'),
+    finished_at: at('2026-05-09T22:15:04Z'),
+    message: null,
+    files: '[]',
+  },
 ];

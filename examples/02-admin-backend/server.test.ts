@@ -148,7 +148,9 @@ describe('GET /connections', () => {
     expect(byId['c-fail']).toMatchObject({ state: 'failing', active: ['shared-secret-invalid-token'] });
     expect(byId['c-fixed']).toMatchObject({ state: 'healthy', active: [] });
     // What needs attention first.
-    expect(body.connections.map((c: { state: string }) => c.state)).toEqual([...body.connections.map((c: { state: string }) => c.state)].sort((a: string, b: string) => ['failing', 'stale', 'unknown', 'healthy'].indexOf(a) - ['failing', 'stale', 'unknown', 'healthy'].indexOf(b)));
+    expect(body.connections.map((c: { state: string }) => c.state)).toEqual(
+      [...body.connections.map((c: { state: string }) => c.state)].sort((a: string, b: string) => ['failing', 'stale', 'unknown', 'healthy'].indexOf(a) - ['failing', 'stale', 'unknown', 'healthy'].indexOf(b)),
+    );
     expect(body.connections[0].state).toBe('failing');
     // The counts by state add up to the list.
     const total = Object.values(body.states as Record<string, number>).reduce((a, b) => a + b, 0);

@@ -54,7 +54,13 @@ async function bundleMessages(): Promise<string[]> {
 }
 
 /** Markdown's escapes undone, for comparing text with the rule file. */
-const plainText = (md: string) => md.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const plainText = (md: string) =>
+  md
+    .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** One diagnosis' section: from its heading to the next `## `. */
 function sectionOf(md: string, ruleId: string): string {
@@ -127,25 +133,33 @@ describe('04 a ticket from a tar bundle', () => {
     expect(stdout).toMatch(new RegExp(`^${lines} lines read: `, 'm'));
   });
 
-  it('a bundle cut short: the report is printed, says what was lost, and the exit status is 2', async () => {
-    const bytes = await readFile(archive);
-    const cut = path.join(tmp, 'cut.tar.gz');
-    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const { code, stdout } = await ticket(cut, '--now', NOW);
-    expect(code).toBe(2);
-    expect(stdout).toContain('cut.tar.gz');
-    expect(stdout).toMatch(/INPUT_CORRUPT|INPUT_UNREADABLE|cut short|truncated/i);
-  }, SPAWN_TIMEOUT);
+  it(
+    'a bundle cut short: the report is printed, says what was lost, and the exit status is 2',
+    async () => {
+      const bytes = await readFile(archive);
+      const cut = path.join(tmp, 'cut.tar.gz');
+      await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      const { code, stdout } = await ticket(cut, '--now', NOW);
+      expect(code).toBe(2);
+      expect(stdout).toContain('cut.tar.gz');
+      expect(stdout).toMatch(/INPUT_CORRUPT|INPUT_UNREADABLE|cut short|truncated/i);
+    },
+    SPAWN_TIMEOUT,
+  );
 
-  it('a missing bundle and a bad --now are one line on stderr and exit 2, no stack', async () => {
-    const missing = await ticket(path.join(tmp, 'nope.tar.gz'));
-    expect(missing.code).toBe(2);
-    expect(missing.stdout).toContain('nope.tar.gz');
-    const bad = await ticket(archive, '--now', 'yesterday');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
-  }, SPAWN_TIMEOUT);
+  it(
+    'a missing bundle and a bad --now are one line on stderr and exit 2, no stack',
+    async () => {
+      const missing = await ticket(path.join(tmp, 'nope.tar.gz'));
+      expect(missing.code).toBe(2);
+      expect(missing.stdout).toContain('nope.tar.gz');
+      const bad = await ticket(archive, '--now', 'yesterday');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    },
+    SPAWN_TIMEOUT,
+  );
 
   it.each([
     ['bundle.tar.gz:sync-history.json', true],

@@ -80,9 +80,7 @@ describe.skipIf(!present && !ci)('the HTML report in headless Chromium', () => {
   });
 
   it('loads without a script error, a console error or a dialog, and fetches nothing', async () => {
-    const external = await page.evaluate(() =>
-      [...document.querySelectorAll('[src], [href]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '').filter((v) => !v.startsWith('#')),
-    );
+    const external = await page.evaluate(() => [...document.querySelectorAll('[src], [href]')].map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '').filter((v) => !v.startsWith('#')));
     const scripts = await page.locator('script').count();
     expect({ pageErrors, consoleErrors, dialogs, requests, external, scripts }).toEqual({ pageErrors: [], consoleErrors: [], dialogs: [], requests: [], external: [], scripts: 0 });
   });
@@ -118,19 +116,21 @@ describe.skipIf(!present && !ci)('the HTML report in headless Chromium', () => {
 
   it('places every diagnosis of a connection on its timeline, within the track', async () => {
     const placed = await page.evaluate(() =>
-      Object.fromEntries(
-        [...document.querySelectorAll('article.tl')].map((a) => [a.getAttribute('data-connection'), [...a.querySelectorAll('[data-mark="diagnosis"]')].map((b) => b.getAttribute('data-diagnosis')).sort()]),
-      ),
+      Object.fromEntries([...document.querySelectorAll('article.tl')].map((a) => [a.getAttribute('data-connection'), [...a.querySelectorAll('[data-mark="diagnosis"]')].map((b) => b.getAttribute('data-diagnosis')).sort()])),
     );
     const onConnections = new Set(report.connections.flatMap((c) => c.diagnoses));
     const expected: Record<string, (string | null)[]> = Object.fromEntries(report.connections.map((c) => [c.key, [...c.diagnoses].sort()]));
-    expected[''] = report.diagnoses.filter((d) => !onConnections.has(d.key) && d.firstSeen !== undefined).map((d) => d.key).sort();
-    const outside = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-mark="attempt"], [data-mark="diagnosis"]')].filter((m) => {
-        const track = m.closest('.track')!.getBoundingClientRect();
-        const r = m.getBoundingClientRect();
-        return r.left < track.left - 8 || r.right > track.right + 8 || r.width === 0;
-      }).length,
+    expected[''] = report.diagnoses
+      .filter((d) => !onConnections.has(d.key) && d.firstSeen !== undefined)
+      .map((d) => d.key)
+      .sort();
+    const outside = await page.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('[data-mark="attempt"], [data-mark="diagnosis"]')].filter((m) => {
+          const track = m.closest('.track')!.getBoundingClientRect();
+          const r = m.getBoundingClientRect();
+          return r.left < track.left - 8 || r.right > track.right + 8 || r.width === 0;
+        }).length,
     );
     expect([placed, outside]).toEqual([expected, 0]);
   });

@@ -26,7 +26,22 @@ beforeAll(() => {
   writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module', dependencies: tarballs, overrides: tarballs }, null, 2));
   writeFileSync(
     path.join(scratch, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, verbatimModuleSyntax: true, types: ['node'], typeRoots: [path.join(root, 'node_modules/@types')], outDir: 'out', skipLibCheck: false }, files: ['host.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        verbatimModuleSyntax: true,
+        types: ['node'],
+        typeRoots: [path.join(root, 'node_modules/@types')],
+        outDir: 'out',
+        skipLibCheck: false,
+      },
+      files: ['host.ts'],
+    }),
   );
   copyFileSync(path.join(root, 'test/packed/host.ts'), path.join(scratch, 'host.ts'));
   sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']);

@@ -28,7 +28,11 @@ const UNREAD_FORMATS: readonly { magic: readonly number[]; why: string }[] = [
   { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], why: 'compressed with xz, which scs-doctor does not read; decompress it first' },
   { magic: [0x04, 0x22, 0x4d, 0x18], why: 'compressed with lz4, which scs-doctor does not read; decompress it first' },
   // Local file header, empty archive, spanned archive.
-  ...[[0x03, 0x04], [0x05, 0x06], [0x07, 0x08]].map((tail) => ({ magic: [0x50, 0x4b, ...tail], why: 'a zip archive, which scs-doctor does not read; extract it and pass the folder' })),
+  ...[
+    [0x03, 0x04],
+    [0x05, 0x06],
+    [0x07, 0x08],
+  ].map((tail) => ({ magic: [0x50, 0x4b, ...tail], why: 'a zip archive, which scs-doctor does not read; extract it and pass the folder' })),
   { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], why: 'a 7-Zip archive, which scs-doctor does not read; extract it and pass the folder' },
 ];
 
@@ -140,9 +144,9 @@ function statistics(sample: Uint8Array): { entropy: number; invalidUtf8: number 
       need = 0;
     }
     if (b < 0x80) continue;
-    if (b >= 0xc2 && b <= 0xdf) (need = 1), (seqLen = 2);
-    else if (b >= 0xe0 && b <= 0xef) (need = 2), (seqLen = 3);
-    else if (b >= 0xf0 && b <= 0xf4) (need = 3), (seqLen = 4);
+    if (b >= 0xc2 && b <= 0xdf) ((need = 1), (seqLen = 2));
+    else if (b >= 0xe0 && b <= 0xef) ((need = 2), (seqLen = 3));
+    else if (b >= 0xf0 && b <= 0xf4) ((need = 3), (seqLen = 4));
     else invalid++;
   }
   let entropy = 0;

@@ -13,7 +13,16 @@ import { fileOutcomeOf, isRealDateTime, normalizeTime, parseTime, sideOf, SYNC_E
 
 /** Field slots, in canonicalEvent's argument order; `files` last. */
 const FIELDS = ['id', 'connectionId', 'connectionName', 'direction', 'sharedId', 'status', 'startedAt', 'finishedAt', 'message', 'files'] as const;
-const ID = 0, CID = 1, NAME = 2, DIR = 3, SHARED = 4, STATUS = 5, STARTED = 6, FINISHED = 7, MESSAGE = 8, FILES = 9;
+const ID = 0,
+  CID = 1,
+  NAME = 2,
+  DIR = 3,
+  SHARED = 4,
+  STATUS = 5,
+  STARTED = 6,
+  FINISHED = 7,
+  MESSAGE = 8,
+  FILES = 9;
 
 /** Each key the schema reads a field from (SYNC_EVENT_KEYS), to the field's slot. */
 function slotsOf(table: Record<string, readonly string[]>, fields: readonly string[]): Map<string, number> {
@@ -57,7 +66,8 @@ export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: un
   const statusWord = syncStatusOf(status);
   const side = dir === undefined ? undefined : sideOf(dir);
   if (
-    typeof cid !== 'string' || cid === '' ||
+    typeof cid !== 'string' ||
+    cid === '' ||
     statusWord === undefined ||
     startedAt === undefined ||
     (finished !== undefined && finishedAt === undefined) ||
@@ -131,9 +141,12 @@ export function canonicalObject(o: Record<string, unknown>): SyncEvent | undefin
 // The NDJSON fast lane -------------------------------------------------------------------------
 
 /** The status's second and third captures (the `f` of failure, another word), the direction's second (another word). */
-const STATUS_F = 10, STATUS_WORD = 11, DIR_WORD = 12;
+const STATUS_F = 10,
+  STATUS_WORD = 11,
+  DIR_WORD = 12;
 /** In the narrow form: the direction's one capture, and the status's last (both move past the word). */
-const DIR_ONLY = 13, STATUS_F_ONLY = 14;
+const DIR_ONLY = 13,
+  STATUS_F_ONLY = 14;
 /**
  * Characters of a JSON string without escapes, control characters or bytes outside printable
  * ASCII (read as latin1, a byte is a character: a line with UTF-8 in a value takes the full path).
@@ -176,18 +189,7 @@ const WIDE_VALUE: string[] = [
  * The same for lines as the schema itself would write them: plain strings and the exact words.
  * Fewer captures make each match cheaper; a key order gets both forms, this one tried first.
  */
-const NARROW_VALUE: string[] = [
-  `"(${PLAIN}+)"`,
-  `"(${PLAIN}+)"`,
-  `"(${PLAIN}*)"`,
-  '"(?:(s)ending|receiving)"',
-  `"(${PLAIN}+)"`,
-  '"(?:(s)uccess|(f)ailure|warning)"',
-  TIME,
-  TIME,
-  `"(${PLAIN}*)"`,
-  WIDE_VALUE[FILES]!,
-];
+const NARROW_VALUE: string[] = [`"(${PLAIN}+)"`, `"(${PLAIN}+)"`, `"(${PLAIN}*)"`, '"(?:(s)ending|receiving)"', `"(${PLAIN}+)"`, '"(?:(s)uccess|(f)ailure|warning)"', TIME, TIME, `"(${PLAIN}*)"`, WIDE_VALUE[FILES]!];
 /** Key orders kept (each in its two forms). */
 const MAX_TEMPLATES = 8;
 /** How often one key order may be offered to `learn`, and how many orders are remembered. */
@@ -200,9 +202,11 @@ const SLICE_MIN = 13;
 const BLOCK = 64 * 1024;
 
 type Latin1 = (this: Buffer, start: number, end: number) => string;
-const latin1Slice: Latin1 = (Buffer.prototype as unknown as { latin1Slice?: Latin1 }).latin1Slice ?? function (this: Buffer, start, end) {
-  return this.toString('latin1', start, end);
-};
+const latin1Slice: Latin1 =
+  (Buffer.prototype as unknown as { latin1Slice?: Latin1 }).latin1Slice ??
+  function (this: Buffer, start, end) {
+    return this.toString('latin1', start, end);
+  };
 
 /** One key order, compiled: a sticky regex that matches a whole line of that shape, newline included. */
 interface Template {
@@ -217,7 +221,12 @@ interface Template {
  * How producers separate members: compact (JavaScript's JSON.stringify, Go, Jackson) and
  * Python's json.dumps default (`", "` and `": "`), and the two mixed.
  */
-const SEPARATORS: [string, string][] = [[',', ':'], [', ', ': '], [',', ': '], [', ', ':']];
+const SEPARATORS: [string, string][] = [
+  [',', ':'],
+  [', ', ': '],
+  [',', ': '],
+  [', ', ':'],
+];
 
 /** The template of a parsed line's key order and separators, when every key is canonical. */
 function templateOf(o: Record<string, unknown>, item: string, colon: string, wide: boolean): Template | undefined {

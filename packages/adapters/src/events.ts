@@ -469,7 +469,7 @@ export class EventsReader {
 
   /** Whole lines `bytes[from, to)` (ending with a newline). */
   private ndjsonBytes(bytes: Buffer, from: number, to: number): void {
-    for (let start = from; start < to; ) {
+    for (let start = from; start < to;) {
       const end = blockEnd(bytes, start, to);
       this.ndjsonBlock(bytes, start, end);
       start = end;
@@ -879,8 +879,6 @@ export class EventsReader {
     this.session.problem({ code: 'EVENTS_UNREADABLE', message: `${this.name}: ${reason}`, file: this.name, line }, this.name);
   }
 }
-
-
 
 function countNewlines(t: string): number {
   let n = 0;

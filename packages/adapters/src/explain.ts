@@ -166,12 +166,16 @@ function conditionLines(t: ConditionTrace, depth: number, out: string[]): void {
  */
 export function renderExplanation(e: Explanation): string {
   const out: string[] = [];
-  out.push(`prefilter: ${!e.prefilter.filtering ? 'off (a rule without anchors reads every record)' : e.prefilter.selected ? 'selected (a key anchor or attention token occurs)' : 'skipped: no key anchor or attention token occurs, so a run does not parse this text'}`);
+  out.push(
+    `prefilter: ${!e.prefilter.filtering ? 'off (a rule without anchors reads every record)' : e.prefilter.selected ? 'selected (a key anchor or attention token occurs)' : 'skipped: no key anchor or attention token occurs, so a run does not parse this text'}`,
+  );
   if (e.records.length === 0) out.push('records: none (the text is empty or holds only blank lines)');
   e.records.forEach((r, i) => {
     const lines = r.lines[0] === r.lines[1] ? `line ${r.lines[0]}` : `lines ${r.lines[0]}-${r.lines[1]}`;
     out.push('', `record ${i + 1} (${lines})`);
-    out.push(`  read as: ${r.envelope ? `${r.envelope} envelope, ` : ''}${r.format} format${r.level ? `, level ${r.level}` : ''}${r.logger ? `, logger ${r.logger}` : ''}${r.time ? `, time ${r.time}` : ''}${r.side ? `, side ${r.side}` : ''}${r.connectionId ? `, connection ${r.connectionId}` : ''}`);
+    out.push(
+      `  read as: ${r.envelope ? `${r.envelope} envelope, ` : ''}${r.format} format${r.level ? `, level ${r.level}` : ''}${r.logger ? `, logger ${r.logger}` : ''}${r.time ? `, time ${r.time}` : ''}${r.side ? `, side ${r.side}` : ''}${r.connectionId ? `, connection ${r.connectionId}` : ''}`,
+    );
     const msg = r.message.split('\n');
     out.push(`  message: ${JSON.stringify(msg[0])}${msg.length > 1 ? ` (+${msg.length - 1} more lines)` : ''}`);
     if (r.exceptions.length) out.push(`  exception chain: ${r.exceptions.map((x) => `${x.type}: ${x.message}${x.relation ? ` [${x.relation}]` : ''}`).join(' → ')}`);

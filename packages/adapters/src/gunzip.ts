@@ -178,11 +178,7 @@ export async function* gunzipStream(source: AsyncIterable<Buffer>, name: string,
             if (total + o.length > maxBytes) {
               const keep = maxBytes - total;
               if (keep > 0) yield o.subarray(0, keep);
-              throw new ScsDoctorError(
-                'INPUT_TOO_LARGE',
-                `${name}: decompresses to more than ${maxBytes} bytes (the limit, set with --max-inflated-bytes); the first ${maxBytes} bytes were read`,
-                { file: name },
-              );
+              throw new ScsDoctorError('INPUT_TOO_LARGE', `${name}: decompresses to more than ${maxBytes} bytes (the limit, set with --max-inflated-bytes); the first ${maxBytes} bytes were read`, { file: name });
             }
             total += o.length;
             yield o;

@@ -405,7 +405,7 @@ export class LogReader {
     }
     // Decode in slices of whole lines: strings this small live on the V8 heap and die young,
     // where a 1 MiB one is allocated outside it and lingers until a full GC.
-    for (let from = 0; from <= last; ) {
+    for (let from = 0; from <= last;) {
       let to = last + 1;
       if (to - from > DECODE_SLICE) {
         const nl = buf.indexOf(10, from + DECODE_SLICE);
@@ -913,7 +913,7 @@ export class LogReader {
       } else if (v.fields.length && isSpaces(raw, Math.min(v.indent, raw.length))) {
         const last = v.fields[v.fields.length - 1]!;
         last[1] += '\n' + raw.slice(v.indent);
-      } else return this.flushVerbose(), false;
+      } else return (this.flushVerbose(), false);
       v.lines++;
       v.hit ||= hit;
       return true;
@@ -1024,7 +1024,7 @@ export class LogReader {
       return;
     }
     const o = lane.open;
-    const json = this.force === 'json' || (this.force !== 'python' && this.force !== 'plain' && c0 === 123 /* { */);
+    const json = this.force === 'json' || (this.force !== 'python' && this.force !== 'plain' && c0 === 123); /* { */
     const header = !json && looksLikeHeader(s);
     if (header) lane.headers = true;
     if (o && !json && !o.json && o.count < this.maxRecordLines && lane.blanks <= MAX_BLANKS_IN_RECORD && this.continues(o, s, l.escaped, header, lane.blanks > 0, lane.headers)) {
@@ -1206,7 +1206,6 @@ export async function readLogStream(stream: AsyncIterable<Buffer | string>, name
     reader.end();
   }
 }
-
 
 /** Reads log text already in memory (tests, fixtures, embedding hosts). */
 export function readLogText(text: string | Buffer, name: string, session: DiagnosisSession, options: ReadOptions = {}): void {

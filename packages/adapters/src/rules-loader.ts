@@ -99,7 +99,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     ids.set(r.rule.id, file);
     rules.push({ rule: r.rule, file });
   });
-  if (key !== undefined && problems.length === 0 && rules.length === files.length) writePackCache(options.cacheDir!, key, rules.map((r) => r.rule));
+  if (key !== undefined && problems.length === 0 && rules.length === files.length)
+    writePackCache(
+      options.cacheDir!,
+      key,
+      rules.map((r) => r.rule),
+    );
   return { rules, problems, files };
 }
 
@@ -115,7 +120,12 @@ export async function loadRulePack(dirs: readonly string[], packOptions: PackOpt
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new ScsDoctorError(first.code === 'RULES_NOT_FOUND' ? 'RULES_NOT_FOUND' : 'RULE_INVALID', errors.length === 1 ? first.message : `${errors.length} problems in rule files`, { file: first.file, line: first.line, column: first.column }, errors);
+    throw new ScsDoctorError(
+      first.code === 'RULES_NOT_FOUND' ? 'RULES_NOT_FOUND' : 'RULE_INVALID',
+      errors.length === 1 ? first.message : `${errors.length} problems in rule files`,
+      { file: first.file, line: first.line, column: first.column },
+      errors,
+    );
   }
   const pack = compileRules(rules, options);
   packOptions.logger?.debug({ dirs: dirs.length, rules: pack.rules.length, warnings: problems.length, ms: Date.now() - started }, 'rule pack compiled');

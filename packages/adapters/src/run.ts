@@ -1,6 +1,19 @@
 /** The main job: read every input and sync history into one session and return the report. */
 import { promises as fs } from 'node:fs';
-import { DiagnosisSession, isScsDoctorError, logReportBuilt, type Logger, type ObserveOptions, type ProbeRecord, type Problem, type ProgressCallback, type Report, type RulePack, type SessionOptions, type SyncEvent } from '@scs-doctor/core/internal';
+import {
+  DiagnosisSession,
+  isScsDoctorError,
+  logReportBuilt,
+  type Logger,
+  type ObserveOptions,
+  type ProbeRecord,
+  type Problem,
+  type ProgressCallback,
+  type Report,
+  type RulePack,
+  type SessionOptions,
+  type SyncEvent,
+} from '@scs-doctor/core/internal';
 import { countLines, judgeStream, skipReason, type ByteVerdict } from './byte-verdict.js';
 import { readEventsStream } from './events.js';
 import { readLogStream, readLogText, type ReadOptions } from './reader.js';

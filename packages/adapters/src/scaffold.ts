@@ -230,7 +230,18 @@ export async function scaffoldRule(options: ScaffoldOptions): Promise<Scaffold> 
   const pack = compileRules([parsed]);
 
   // Near misses: only lines the rule does not match (and that are records) make `# ok:` cases.
-  const facts = (r: LogRecord) => ({ kind: 'log', message: r.message, level: r.level, logger: r.logger, side: r.side, fields: r.fields, format: r.format, exceptions: r.exceptions ?? [], exceptionTypes: (r.exceptions ?? []).map((e) => e.name), params: {} });
+  const facts = (r: LogRecord) => ({
+    kind: 'log',
+    message: r.message,
+    level: r.level,
+    logger: r.logger,
+    side: r.side,
+    fields: r.fields,
+    format: r.format,
+    exceptions: r.exceptions ?? [],
+    exceptionTypes: (r.exceptions ?? []).map((e) => e.name),
+    params: {},
+  });
   const oks: { line: string; note: string }[] = [];
   for (const line of options.nearMisses ?? []) {
     const rs = records(line);
@@ -267,7 +278,10 @@ export async function scaffoldRule(options: ScaffoldOptions): Promise<Scaffold> 
 function firstRecord(text: string): string | undefined {
   const r = records(text)[0];
   if (!r) return undefined;
-  return text.split(/\r?\n/).slice(r.source.line - 1, r.source.endLine).join('\n');
+  return text
+    .split(/\r?\n/)
+    .slice(r.source.line - 1, r.source.endLine)
+    .join('\n');
 }
 
 /**
@@ -289,11 +303,20 @@ export function unmatchedSamples(report: Pick<Report, 'unmatched' | 'unmatchedWa
     const original = from === undefined ? undefined : firstRecord(from);
     if (original !== undefined && original.includes(s.excerpt.replace(/\u2026$/, '').slice(0, 40))) return original;
     // The source is not at hand: the sample excerpt as a plain log line.
-    const time = (s.time ?? '2026-01-01T00:00:00.000Z').replace('T', ' ').replace(/\.(\d{3}).*$/, ',$1').replace(/Z$/, '');
+    const time = (s.time ?? '2026-01-01T00:00:00.000Z')
+      .replace('T', ' ')
+      .replace(/\.(\d{3}).*$/, ',$1')
+      .replace(/Z$/, '');
     const level = u.level === 'warn' ? 'WARNING' : (u.level ?? 'error').toUpperCase();
     return `${time} ${level} ${s.excerpt}`;
   };
-  const words = (t: string) => new Set(t.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 2));
+  const words = (t: string) =>
+    new Set(
+      t
+        .toLowerCase()
+        .split(/[^a-z]+/)
+        .filter((w) => w.length > 2),
+    );
   const mine = words(entry.template);
   const sim = (t: string) => {
     const w = words(t);

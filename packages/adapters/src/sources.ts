@@ -237,7 +237,13 @@ async function rawOf(input: InputRef, stdin: NodeJS.ReadableStream): Promise<Rea
  */
 export async function openInput(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): Promise<AsyncIterable<Buffer>> {
   const raw = await rawOf(input, stdin);
-  return textOf(notTar(decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes), input.name), input.name);
+  return textOf(
+    notTar(
+      decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes),
+      input.name,
+    ),
+    input.name,
+  );
 }
 
 async function* notTar(bytes: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
@@ -266,7 +272,10 @@ export interface LogPart {
 export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): AsyncGenerator<LogPart> {
   const raw = await rawOf(input, stdin);
   try {
-    const ahead = await lookAhead(decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes), TAR_BLOCK);
+    const ahead = await lookAhead(
+      decompress(raw, input.name, () => raw.destroy(), limits.maxInflatedBytes),
+      TAR_BLOCK,
+    );
     if (!isTarHeader(ahead.head)) {
       yield { name: input.name, stream: textOf(ahead.rest, input.name) };
       return;
@@ -283,7 +292,10 @@ export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStre
 /** A member as a file: decompressed, refused in a format not read (an archive in the archive too), decoded. */
 async function* memberText(data: AsyncIterable<Buffer>, name: string, maxInflated: number | undefined): AsyncGenerator<Buffer> {
   // The archive reads on past the member itself: nothing to close.
-  const ahead = await lookAhead(decompress(data, name, () => undefined, maxInflated), TAR_BLOCK);
+  const ahead = await lookAhead(
+    decompress(data, name, () => undefined, maxInflated),
+    TAR_BLOCK,
+  );
   if (isTarHeader(ahead.head)) {
     await ahead.close();
     throw new ScsDoctorError('INPUT_UNREADABLE', `${name}: a tar archive inside the archive, which scs-doctor does not read; extract it first`, { file: name });

@@ -70,12 +70,7 @@ with tarfile.open(sys.argv[1], 'w:gz') as t:
 
   it('the totals still count every line of every member', () => {
     const s = report.stats;
-    expect([s.linesRead, s.linesMatched + s.linesUnmatched + s.linesSkipped, s.records, report.diagnoses.find((d) => d.ruleId === 'shared-secret-invalid-token')?.count]).toEqual([
-      2 * MEMBERS,
-      2 * MEMBERS,
-      2 * MEMBERS,
-      MEMBERS / 1000,
-    ]);
+    expect([s.linesRead, s.linesMatched + s.linesUnmatched + s.linesSkipped, s.records, report.diagnoses.find((d) => d.ruleId === 'shared-secret-invalid-token')?.count]).toEqual([2 * MEMBERS, 2 * MEMBERS, 2 * MEMBERS, MEMBERS / 1000]);
   });
 
   it('the JSON report stays small (no entry per member past the limit)', () => {

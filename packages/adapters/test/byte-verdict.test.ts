@@ -74,8 +74,24 @@ describe('text is text', () => {
   it.each([
     // A service that logs the tokens it could not decrypt: base64url in every line, among words.
     ['a log full of Fernet tokens', () => readFileSync(path.join(ENCRYPTED, 'fernet-tokens.log'))],
-    ['base64 without an encryption header (a log of blobs)', () => Buffer.from(randomBytes(30_000).toString('base64').replace(/(.{76})/g, '$1\n'))],
-    ['hex dumps', () => Buffer.from(randomBytes(20_000).toString('hex').replace(/(.{64})/g, 'payload=$1\n'))],
+    [
+      'base64 without an encryption header (a log of blobs)',
+      () =>
+        Buffer.from(
+          randomBytes(30_000)
+            .toString('base64')
+            .replace(/(.{76})/g, '$1\n'),
+        ),
+    ],
+    [
+      'hex dumps',
+      () =>
+        Buffer.from(
+          randomBytes(20_000)
+            .toString('hex')
+            .replace(/(.{64})/g, 'payload=$1\n'),
+        ),
+    ],
     ['UTF-8 text in other scripts', () => Buffer.from('2026-05-12 09:00:00,118 ERROR ошибка синхронизации: 共有シークレットが利用できません — σφάλμα ✓ 🔐\n'.repeat(400))],
     ['a random kilobyte is too little to judge by statistics', () => randomBytes(400)],
     ['NUL padding a crash left before the log goes on', () => Buffer.concat([Buffer.alloc(40_000), readFileSync(PYTHON_LOG)])],
@@ -159,7 +175,12 @@ describe('beside a healthy log: reported with its code, its lines counted, the o
     ['scs.zst.log', 'INPUT_UNREADABLE'],
   ])('--events %s: %s, its lines counted', async (file, code) => {
     const r = await diagnoseInputs(pack, { events: [file], cwd: ENCRYPTED });
-    expect([r.lost, r.report.stats.problems.map((p) => [p.code, p.message.split(':')[1]?.trim()]), unbalanced(r.report), r.report.stats.inputs[0]!.linesRead > 0]).toEqual([true, [[code, code === 'INPUT_ENCRYPTED' ? 'not a sync history' : 'compressed with zstd, which scs-doctor does not read; decompress it first']], [], true]);
+    expect([r.lost, r.report.stats.problems.map((p) => [p.code, p.message.split(':')[1]?.trim()]), unbalanced(r.report), r.report.stats.inputs[0]!.linesRead > 0]).toEqual([
+      true,
+      [[code, code === 'INPUT_ENCRYPTED' ? 'not a sync history' : 'compressed with zstd, which scs-doctor does not read; decompress it first']],
+      [],
+      true,
+    ]);
   });
 });
 

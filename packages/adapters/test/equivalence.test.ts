@@ -11,19 +11,7 @@ import type { Report } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { diagnoseInputs, loadRulePack } from '../src/index.js';
 import { countsByRule, summaries, unbalanced } from './helpers/compare.js';
-import {
-  crlf,
-  criFile,
-  dockerJsonFile,
-  gzip,
-  pinoJson,
-  plainText,
-  pythonDashText,
-  pythonJsonLogger,
-  pythonText,
-  structlogJson,
-  writesOf,
-} from './helpers/producers.js';
+import { crlf, criFile, dockerJsonFile, gzip, pinoJson, plainText, pythonDashText, pythonJsonLogger, pythonText, structlogJson, writesOf } from './helpers/producers.js';
 import { SCENARIO, streamOf } from './helpers/scenario.js';
 
 const pack = await loadRulePack([rulesDir]);

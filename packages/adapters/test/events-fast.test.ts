@@ -28,15 +28,43 @@ function plain(e: SyncEvent): unknown {
 
 // Values: mostly canonical, with the near misses that must take the full path.
 const TIMES = [
-  '2026-05-12T09:00:02.123Z', '2026-05-12T09:00:03Z', '2024-02-29T23:59:59.999Z', '2026-02-28T00:00:00.000Z', '2026-01-31T12:00:00.000Z',
-  '2026-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-05-12T24:00:00.000Z', '2026-05-12T09:60:00.000Z', '0099-05-12T09:00:00.000Z',
-  '1900-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2026-05-12 09:00:02,118', '2026-05-12T09:00:02+02:00', '2026-05-12T09:00:02.1234Z',
-  '2026-13-01T00:00:00.000Z', 'yesterday', '', '1715504402', '2026-05-12T09:00:02.000z',
+  '2026-05-12T09:00:02.123Z',
+  '2026-05-12T09:00:03Z',
+  '2024-02-29T23:59:59.999Z',
+  '2026-02-28T00:00:00.000Z',
+  '2026-01-31T12:00:00.000Z',
+  '2026-02-29T00:00:00.000Z',
+  '2026-04-31T00:00:00.000Z',
+  '2026-05-12T24:00:00.000Z',
+  '2026-05-12T09:60:00.000Z',
+  '0099-05-12T09:00:00.000Z',
+  '1900-02-29T00:00:00.000Z',
+  '2000-02-29T00:00:00.000Z',
+  '2026-05-12 09:00:02,118',
+  '2026-05-12T09:00:02+02:00',
+  '2026-05-12T09:00:02.1234Z',
+  '2026-13-01T00:00:00.000Z',
+  'yesterday',
+  '',
+  '1715504402',
+  '2026-05-12T09:00:02.000z',
   // As Python writes them: isoformat() with microseconds and +00:00, str() with a space, naive.
-  '2026-05-12T09:00:02.123456+00:00', '2026-05-12T09:00:02+00:00', '2026-05-12T09:00:02.123456', '2026-05-12 09:00:02', '2026-05-12T09:00:02.5-0000',
-  '2026-05-12T09:00:02.123456+02:00', '2026-05-12T09:00:02.1234567891Z', '2024-02-29 23:59:59.999999', '2026-02-29T10:00:00+00:00', '2026-05-12T09:00:02 +00:00',
+  '2026-05-12T09:00:02.123456+00:00',
+  '2026-05-12T09:00:02+00:00',
+  '2026-05-12T09:00:02.123456',
+  '2026-05-12 09:00:02',
+  '2026-05-12T09:00:02.5-0000',
+  '2026-05-12T09:00:02.123456+02:00',
+  '2026-05-12T09:00:02.1234567891Z',
+  '2024-02-29 23:59:59.999999',
+  '2026-02-29T10:00:00+00:00',
+  '2026-05-12T09:00:02 +00:00',
 ];
-const timeArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...TIMES.slice(0, 5)) }, { weight: 3, arbitrary: fc.constantFrom(...TIMES) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()) });
+const timeArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...TIMES.slice(0, 5)) },
+  { weight: 3, arbitrary: fc.constantFrom(...TIMES) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()) },
+);
 const textArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'initech-to-globex (sending)', 'acme-to-hooli-16', 'a-connection-id-longer-than-13') },
   { weight: 1, arbitrary: fc.constantFrom('', 'ünïcode → name', 'quote " inside', 'back\\slash', 'tab\there', 'bracket ] [', '\u2028', 'del\u007f') },
@@ -54,8 +82,14 @@ const messageArb = fc.oneof(
   textArb,
 );
 const fileArb = fc.oneof(
-  fc.record({ resourceId: fc.constantFrom('res-1', 'res-22'), revisionId: fc.constantFrom('rev-1', 'b7e1c3d0-0000-4000-8000-000000000001'), sizeBytes: fc.nat(), outcome: fc.constantFrom('transferred', 'excluded', 'failed') }, { requiredKeys: [] }),
-  fc.record({ resourceId: fc.constantFrom('', 5), sizeBytes: fc.constantFrom(-1, 1.5, '10', 2 ** 60), outcome: fc.constantFrom('sent', 'ok', 'Transferred'), name: fc.string({ maxLength: 6 }), status: fc.constant('ok') }, { requiredKeys: [] }),
+  fc.record(
+    { resourceId: fc.constantFrom('res-1', 'res-22'), revisionId: fc.constantFrom('rev-1', 'b7e1c3d0-0000-4000-8000-000000000001'), sizeBytes: fc.nat(), outcome: fc.constantFrom('transferred', 'excluded', 'failed') },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    { resourceId: fc.constantFrom('', 5), sizeBytes: fc.constantFrom(-1, 1.5, '10', 2 ** 60), outcome: fc.constantFrom('sent', 'ok', 'Transferred'), name: fc.string({ maxLength: 6 }), status: fc.constant('ok') },
+    { requiredKeys: [] },
+  ),
 );
 const VALUES: Record<string, fc.Arbitrary<unknown>> = {
   id: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`) }, { weight: 1, arbitrary: fc.oneof(fc.uuid(), fc.constantFrom('', 7, null)) }),
@@ -72,14 +106,24 @@ const VALUES: Record<string, fc.Arbitrary<unknown>> = {
 };
 /** Canonical values only: the lines the lane must read. */
 const CLEAN: Record<string, fc.Arbitrary<unknown>> = {
-  id: fc.oneof(fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`), fc.uuid()),
+  id: fc.oneof(
+    fc.integer({ min: 1, max: 9_999_999 }).map((n) => `ev-${n}`),
+    fc.uuid(),
+  ),
   connectionId: fc.constantFrom('c-3c6ef3', 'r-ec48c9', 'c-e3779b', 'a-connection-id-longer-than-13'),
   connectionName: fc.constantFrom('initech-to-globex (sending)', 'soylent-to-initech-29 (receiving)', 'x', '', 'Acme → Globex', 'Zürich inbox', 'quote " and \\ slash', 'inv\u00b7alid bytes'),
   direction: fc.constantFrom('sending', 'receiving', 'sending', 'receiving', 'Outbound', 'RECEIVING'),
   sharedId: fc.constantFrom('initech-to-globex', 'acme-to-hooli-16', 'zz'),
   status: fc.constantFrom('success', 'failure', 'warning', 'success', 'failure', 'Succeeded', 'FAILED', 'completed with warnings'),
-  startedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('Z', '123+00:00'))),
-  finishedAt: fc.oneof(fc.constantFrom(...TIMES.slice(0, 5)), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z'))),
+  startedAt: fc.oneof(
+    fc.constantFrom(...TIMES.slice(0, 5)),
+    fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+    fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('Z', '123+00:00')),
+  ),
+  finishedAt: fc.oneof(
+    fc.constantFrom(...TIMES.slice(0, 5)),
+    fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z')),
+  ),
   message: fc.constantFrom('shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'retry later', '', 'échec: shared secret unavailable: InvalidToken', 'line one\nline two'),
   files: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fileArb, { maxLength: 2 }) }),
 };
@@ -181,9 +225,9 @@ function asciiOnly(line: string): string {
 
 const historyArb = shapeArb.chain((shape) =>
   fc.record({
-    lines: fc.tuple(fc.array(lineArb(shape), { minLength: 1, maxLength: 60, size: 'medium' }), fc.constantFrom('compact', 'python', 'mixed', 'ascii')).map(([lines, style]) =>
-      style === 'compact' ? lines : style === 'ascii' ? lines.map(asciiOnly) : lines.map((l, i) => (style === 'python' || i % 3 === 0 ? pythonStyle(l) : l)),
-    ),
+    lines: fc
+      .tuple(fc.array(lineArb(shape), { minLength: 1, maxLength: 60, size: 'medium' }), fc.constantFrom('compact', 'python', 'mixed', 'ascii'))
+      .map(([lines, style]) => (style === 'compact' ? lines : style === 'ascii' ? lines.map(asciiOnly) : lines.map((l, i) => (style === 'python' || i % 3 === 0 ? pythonStyle(l) : l)))),
     /** Invalid UTF-8 in values: every `·` (C2 B7) written as a lone FF byte. */
     badUtf8: fc.boolean(),
     crlf: fc.boolean(),
@@ -267,19 +311,28 @@ describe('the canonical reading of a parsed event', () => {
 
   it('normalizes the times it takes exactly as the schema does', () => {
     let taken = 0;
-    const wide = fc.tuple(fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }), fc.constantFrom('T', ' '), fc.nat({ max: 9 }), fc.constantFrom('Z', '+00:00', '-0000', '', '+01:00'), fc.constantFrom('.', ',')).map(([ms, t, digits, zone, dot]) => {
-      const iso = new Date(ms).toISOString();
-      const frac = (iso.slice(20, 23) + '987654').slice(0, digits);
-      return `${iso.slice(0, 10)}${t}${iso.slice(11, 19)}${digits ? dot + frac : ''}${zone}`;
-    });
+    const wide = fc
+      .tuple(fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }), fc.constantFrom('T', ' '), fc.nat({ max: 9 }), fc.constantFrom('Z', '+00:00', '-0000', '', '+01:00'), fc.constantFrom('.', ','))
+      .map(([ms, t, digits, zone, dot]) => {
+        const iso = new Date(ms).toISOString();
+        const frac = (iso.slice(20, 23) + '987654').slice(0, digits);
+        return `${iso.slice(0, 10)}${t}${iso.slice(11, 19)}${digits ? dot + frac : ''}${zone}`;
+      });
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(...TIMES), fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString()), wide), (t) => {
-        const normalized = canonicalTime(t);
-        if (normalized === undefined) return;
-        taken++;
-        const parsed = SyncEventSchema.safeParse({ connectionId: 'c', status: 'success', startedAt: t });
-        expect(parsed.success && parsed.data.startedAt).toBe(normalized);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(...TIMES),
+          fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString()),
+          wide,
+        ),
+        (t) => {
+          const normalized = canonicalTime(t);
+          if (normalized === undefined) return;
+          taken++;
+          const parsed = SyncEventSchema.safeParse({ connectionId: 'c', status: 'success', startedAt: t });
+          expect(parsed.success && parsed.data.startedAt).toBe(normalized);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
     expect(taken).toBeGreaterThan(RUNS);
@@ -311,18 +364,20 @@ describe('NDJSON from bytes (the canonical lane) against the text path', () => {
     const lines: string[] = [];
     for (let i = 0; i < 20_000; i++) {
       const failed = i % 997 === 0;
-      lines.push(JSON.stringify({
-        id: `ev-${i}`,
-        connectionId: `c-${i % 7}`,
-        connectionName: `conn-${i % 7} (sending)`,
-        direction: failed || i % 2 ? 'sending' : 'receiving',
-        sharedId: `shared-${i % 7}`,
-        status: failed ? 'failure' : i % 50 === 0 ? 'warning' : 'success',
-        startedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000).toISOString(),
-        finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000 + 1234).toISOString().replace(/\.\d{3}Z$/, (m) => (i % 3 ? m : 'Z')),
-        ...(failed ? { message: 'shared secret unavailable: InvalidToken' } : {}),
-        files: i % 20 === 0 ? [{ resourceId: `res-${i}`, sizeBytes: i, outcome: 'transferred' }] : [],
-      }));
+      lines.push(
+        JSON.stringify({
+          id: `ev-${i}`,
+          connectionId: `c-${i % 7}`,
+          connectionName: `conn-${i % 7} (sending)`,
+          direction: failed || i % 2 ? 'sending' : 'receiving',
+          sharedId: `shared-${i % 7}`,
+          status: failed ? 'failure' : i % 50 === 0 ? 'warning' : 'success',
+          startedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000).toISOString(),
+          finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 60_000 + 1234).toISOString().replace(/\.\d{3}Z$/, (m) => (i % 3 ? m : 'Z')),
+          ...(failed ? { message: 'shared secret unavailable: InvalidToken' } : {}),
+          files: i % 20 === 0 ? [{ resourceId: `res-${i}`, sizeBytes: i, outcome: 'transferred' }] : [],
+        }),
+      );
     }
     const text = lines.join('\n') + '\n';
     const bytes = Buffer.from(text);
@@ -362,7 +417,19 @@ describe('the lane is taken', () => {
   it('reads Python json.dumps lines (", " and ": ", isoformat() times) through the lane too', () => {
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      lines.push(pythonStyle(JSON.stringify({ id: `ev-${i}`, connectionId: `c-${i % 4}`, direction: 'receiving', status: 'success', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000 + 500).toISOString().replace('Z', '123+00:00'), files: i % 10 ? [] : [{ resourceId: 'res-1', sizeBytes: 10, outcome: 'transferred' }] })));
+      lines.push(
+        pythonStyle(
+          JSON.stringify({
+            id: `ev-${i}`,
+            connectionId: `c-${i % 4}`,
+            direction: 'receiving',
+            status: 'success',
+            startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(),
+            finishedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000 + 500).toISOString().replace('Z', '123+00:00'),
+            files: i % 10 ? [] : [{ resourceId: 'res-1', sizeBytes: 10, outcome: 'transferred' }],
+          }),
+        ),
+      );
     }
     expect(lines[0]).toContain('"id": "ev-0", "connectionId": "c-0"');
     expect(lines[0]).toContain('"finishedAt": "2026-05-01T00:00:00.500123+00:00"');
@@ -380,7 +447,20 @@ describe('the lane is taken', () => {
     const lines: string[] = [];
     for (let i = 0; i < 3000; i++) {
       const failed = i % 500 === 7;
-      lines.push(JSON.stringify({ event_id: `ev-${i}`, connection_id: `c-${i % 4}`, connection_name: `conn ${i % 4}`, direction: 'sending', shared_id: `s-${i % 4}`, status: failed ? 'failure' : 'success', started_at: new Date(Date.UTC(2026, 4, 12) + i * 1000).toISOString(), finished_at: new Date(Date.UTC(2026, 4, 12) + i * 1000 + 500).toISOString(), ...(failed ? { error_message: 'shared secret unavailable: InvalidToken' } : {}), files: [] }));
+      lines.push(
+        JSON.stringify({
+          event_id: `ev-${i}`,
+          connection_id: `c-${i % 4}`,
+          connection_name: `conn ${i % 4}`,
+          direction: 'sending',
+          shared_id: `s-${i % 4}`,
+          status: failed ? 'failure' : 'success',
+          started_at: new Date(Date.UTC(2026, 4, 12) + i * 1000).toISOString(),
+          finished_at: new Date(Date.UTC(2026, 4, 12) + i * 1000 + 500).toISOString(),
+          ...(failed ? { error_message: 'shared secret unavailable: InvalidToken' } : {}),
+          files: [],
+        }),
+      );
     }
     const text = lines.join('\n') + '\n';
     const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
@@ -406,7 +486,18 @@ describe('the lane is taken', () => {
     let buf = '';
     for (let i = 0; i < CONNS * PER; i++) {
       const c = Math.floor(i / PER);
-      buf += JSON.stringify({ id: `event-${String(i).padStart(10, '0')}-uuid`, connectionId: `connection-${String(c).padStart(6, '0')}-id`, connectionName: `Connection number ${c} (sending)`, direction: 'sending', sharedId: `shared-${String(c).padStart(6, '0')}-identifier`, status: i % 97 ? 'success' : 'failure', startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(), ...(i % 97 ? {} : { message: `shared secret unavailable: InvalidToken ${'x'.repeat(40)}` }), files: [] }) + '\n';
+      buf +=
+        JSON.stringify({
+          id: `event-${String(i).padStart(10, '0')}-uuid`,
+          connectionId: `connection-${String(c).padStart(6, '0')}-id`,
+          connectionName: `Connection number ${c} (sending)`,
+          direction: 'sending',
+          sharedId: `shared-${String(c).padStart(6, '0')}-identifier`,
+          status: i % 97 ? 'success' : 'failure',
+          startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(),
+          ...(i % 97 ? {} : { message: `shared secret unavailable: InvalidToken ${'x'.repeat(40)}` }),
+          files: [],
+        }) + '\n';
       if (buf.length > 1 << 20) {
         reader.pushBytes(Buffer.from(buf));
         buf = '';

@@ -49,7 +49,17 @@ const FIXTURES: [string, Want][] = [
   ['rest-events-next.json', { events: 5, invalid: 0, lines: 1, skipped: {}, rules: { 'shared-secret-invalid-token': 2, 'manifest-key-missing': 2 }, problems: [] }],
   // Four pages, one a line; the last one empty (structure); the third event of page 2 has no connection.
   ['rest-pages.ndjson', { events: 11, invalid: 1, lines: 4, skipped: { structure: 1 }, rules: { 'shared-secret-invalid-token': 4, 'manifest-key-missing': 3 }, problems: [[2, 'data.events[2]: invalid sync event: connectionId: missing']] }],
-  ['rest-pages-pretty.json', { events: 11, invalid: 1, lines: 201, skipped: { structure: 35, 'invalid-event': 10 }, rules: { 'shared-secret-invalid-token': 4, 'manifest-key-missing': 3 }, problems: [[109, 'data.events[2]: invalid sync event: connectionId: missing']] }],
+  [
+    'rest-pages-pretty.json',
+    {
+      events: 11,
+      invalid: 1,
+      lines: 201,
+      skipped: { structure: 35, 'invalid-event': 10 },
+      rules: { 'shared-secret-invalid-token': 4, 'manifest-key-missing': 3 },
+      problems: [[109, 'data.events[2]: invalid sync event: connectionId: missing']],
+    },
+  ],
   // Line 2 ends inside the second event's connection name: the first event of that page is read.
   ['rest-pages-cut.ndjson', { events: 8, invalid: 1, lines: 3, skipped: {}, rules: { 'shared-secret-invalid-token': 2, 'manifest-key-missing': 3 }, problems: [[2, 'data.events[1]: not valid JSON: a line break inside a string']] }],
   ['graphql-edges.json', { events: 6, invalid: 0, lines: 1, skipped: {}, rules: { 'shared-secret-invalid-token': 3 }, problems: [] }],
@@ -91,7 +101,10 @@ describe('one history, any layout', () => {
   });
 
   it('a list of responses (jq -s of the pages): each page read, a bad event named by its path', () => {
-    const pages = fixture('rest-pages.ndjson').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const pages = fixture('rest-pages.ndjson')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     const { result, report } = read(JSON.stringify(pages));
     expect([result.events, result.invalid]).toEqual([11, 1]);
     expect(report.stats.problems.map((p) => [p.line, p.message.split(':')[0]])).toEqual([[1, '[1].data.events[2]']]);

@@ -19,10 +19,53 @@ const NOW = '2026-05-12T12:00:00Z';
 
 /** Two connections: a sender failing on InvalidToken, a receiver that last synced two days ago. */
 const EVENTS = [
-  { id: 'ev-1', connectionId: 'c-7f3a1e', connectionName: 'Acme → Globex', direction: 'sending', sharedId: 'acme-to-globex', status: 'failure', startedAt: '2026-05-12T09:00:02Z', finishedAt: '2026-05-12T09:00:03Z', message: 'shared secret unavailable: InvalidToken', files: [] },
-  { id: 'ev-2', connectionId: 'r-22c0f9', connectionName: 'Globex → Acme', direction: 'receiving', sharedId: 'globex-to-acme', status: 'failure', startedAt: '2026-05-10T08:00:00Z', finishedAt: '2026-05-10T08:00:03Z', message: 'connection failed (no manifest received)', files: [] },
-  { id: 'ev-3', connectionId: 'c-7f3a1e', connectionName: 'Acme → Globex', direction: 'sending', sharedId: 'acme-to-globex', status: 'failure', startedAt: '2026-05-12T11:30:02Z', finishedAt: '2026-05-12T11:30:03Z', message: 'shared secret unavailable: cryptography.fernet.InvalidToken', files: [] },
-  { id: 'ev-4', connectionId: 'r-22c0f9', connectionName: 'Globex → Acme', direction: 'receiving', sharedId: 'globex-to-acme', status: 'success', startedAt: '2026-05-09T08:00:00Z', finishedAt: '2026-05-09T08:00:21Z', files: [{ resourceId: 'res-1', revisionId: 'rev-1', sizeBytes: 1024, outcome: 'transferred' }] },
+  {
+    id: 'ev-1',
+    connectionId: 'c-7f3a1e',
+    connectionName: 'Acme → Globex',
+    direction: 'sending',
+    sharedId: 'acme-to-globex',
+    status: 'failure',
+    startedAt: '2026-05-12T09:00:02Z',
+    finishedAt: '2026-05-12T09:00:03Z',
+    message: 'shared secret unavailable: InvalidToken',
+    files: [],
+  },
+  {
+    id: 'ev-2',
+    connectionId: 'r-22c0f9',
+    connectionName: 'Globex → Acme',
+    direction: 'receiving',
+    sharedId: 'globex-to-acme',
+    status: 'failure',
+    startedAt: '2026-05-10T08:00:00Z',
+    finishedAt: '2026-05-10T08:00:03Z',
+    message: 'connection failed (no manifest received)',
+    files: [],
+  },
+  {
+    id: 'ev-3',
+    connectionId: 'c-7f3a1e',
+    connectionName: 'Acme → Globex',
+    direction: 'sending',
+    sharedId: 'acme-to-globex',
+    status: 'failure',
+    startedAt: '2026-05-12T11:30:02Z',
+    finishedAt: '2026-05-12T11:30:03Z',
+    message: 'shared secret unavailable: cryptography.fernet.InvalidToken',
+    files: [],
+  },
+  {
+    id: 'ev-4',
+    connectionId: 'r-22c0f9',
+    connectionName: 'Globex → Acme',
+    direction: 'receiving',
+    sharedId: 'globex-to-acme',
+    status: 'success',
+    startedAt: '2026-05-09T08:00:00Z',
+    finishedAt: '2026-05-09T08:00:21Z',
+    files: [{ resourceId: 'res-1', revisionId: 'rev-1', sizeBytes: 1024, outcome: 'transferred' }],
+  },
 ];
 
 function report(text: string, name = 'history.json'): Report {
@@ -156,8 +199,18 @@ describe('files through diagnoseInputs', () => {
     writeFileSync(path.join(dir, 'history.ndjson.gz'), gzip(EVENTS.map((e) => JSON.stringify(e)).join('\n') + '\n'));
     writeFileSync(path.join(dir, 'cut.json'), JSON.stringify(EVENTS, null, 2).slice(0, -60));
     writeFileSync(path.join(dir, 'not-history.log'), '2026-05-12 09:00:00,001 INFO [scs] hello\n');
-    writeFileSync(path.join(dir, 'first.ndjson'), EVENTS.slice(0, 2).map((e) => JSON.stringify(e)).join('\n') + '\n');
-    writeFileSync(path.join(dir, 'second.ndjson'), EVENTS.slice(2).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'first.ndjson'),
+      EVENTS.slice(0, 2)
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n',
+    );
+    writeFileSync(
+      path.join(dir, 'second.ndjson'),
+      EVENTS.slice(2)
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n',
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -220,7 +273,15 @@ describe('streaming', () => {
 });
 
 describe('histories as real exporters write them', () => {
-  const failed = (id: string, cid: string, message: string, extra: Record<string, unknown> = {}) => ({ connection_id: cid, status: 'failed', started_at: '2026-05-12T09:00:00Z', finished_at: '2026-05-12T09:00:02Z', event_id: id, error_message: message, ...extra });
+  const failed = (id: string, cid: string, message: string, extra: Record<string, unknown> = {}) => ({
+    connection_id: cid,
+    status: 'failed',
+    started_at: '2026-05-12T09:00:00Z',
+    finished_at: '2026-05-12T09:00:02Z',
+    event_id: id,
+    error_message: message,
+    ...extra,
+  });
   const ok = (id: string, cid: string, extra: Record<string, unknown> = {}) => ({ connection_id: cid, status: 'succeeded', started_at: '2026-05-12T10:00:00Z', finished_at: '2026-05-12T10:00:05Z', event_id: id, ...extra });
   const read = (text: string) => {
     const session = new DiagnosisSession(pack, { now: NOW });
@@ -229,11 +290,9 @@ describe('histories as real exporters write them', () => {
   };
 
   it('NDJSON whose events carry their own items list is read line by line, not as a page', () => {
-    const lines = [
-      failed('e1', 'c-1', 'shared secret unavailable: InvalidToken', { items: [{ resource_id: 'r-1', size_bytes: 10 }] }),
-      ok('e2', 'c-2', { items: [{ resource_id: 'r-2' }] }),
-      ok('e3', 'c-1', { items: [] }),
-    ].map((e) => JSON.stringify(e));
+    const lines = [failed('e1', 'c-1', 'shared secret unavailable: InvalidToken', { items: [{ resource_id: 'r-1', size_bytes: 10 }] }), ok('e2', 'c-2', { items: [{ resource_id: 'r-2' }] }), ok('e3', 'c-1', { items: [] })].map((e) =>
+      JSON.stringify(e),
+    );
     const { result, report } = read(lines.join('\n') + '\n');
     expect(result).toEqual({ events: 3, invalid: 0, unreadable: false });
     expect(countsByRule(report)['shared-secret-invalid-token']).toBe(1);

@@ -44,13 +44,7 @@ const FIXTURES = [
   .sort();
 
 /** Generated corpora of every layout the benchmark uses, small enough for a test (about 2 MB each). */
-const CORPORA: string[] = [
-  logCorpus('text', 2_000_000, 11).file,
-  logCorpus('text', 2_000_000, 12, 'dense').file,
-  logCorpus('jsonl', 1_000_000, 13).file,
-  logCorpus('docker', 1_000_000, 14).file,
-  otherCorpus(2_000_000, 15).file,
-];
+const CORPORA: string[] = [logCorpus('text', 2_000_000, 11).file, logCorpus('text', 2_000_000, 12, 'dense').file, logCorpus('jsonl', 1_000_000, 13).file, logCorpus('docker', 1_000_000, 14).file, otherCorpus(2_000_000, 15).file];
 
 async function both(run: () => Promise<unknown>): Promise<[unknown, unknown]> {
   setFastScan(true);
@@ -97,11 +91,15 @@ describe('fast path against the full path', () => {
     expect(fastC).toEqual(fullC);
   });
 
-  it.each(CORPORA.map((f) => [path.basename(f), f]))('corpus %s: the same report, whole and in chunks', async (_name, file) => {
-    const [fast, full] = await both(() => whole(file));
-    expect(fast).toEqual(full);
-    expect((fast as { stats: { lines: number } }).stats).toBeDefined();
-    const [fastC, fullC] = await both(() => chunked(file, 65_537));
-    expect(fastC).toEqual(fullC);
-  }, 120_000);
+  it.each(CORPORA.map((f) => [path.basename(f), f]))(
+    'corpus %s: the same report, whole and in chunks',
+    async (_name, file) => {
+      const [fast, full] = await both(() => whole(file));
+      expect(fast).toEqual(full);
+      expect((fast as { stats: { lines: number } }).stats).toBeDefined();
+      const [fastC, fullC] = await both(() => chunked(file, 65_537));
+      expect(fastC).toEqual(fullC);
+    },
+    120_000,
+  );
 });

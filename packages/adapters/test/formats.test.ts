@@ -21,8 +21,16 @@ describe('text headers', () => {
     ['Flask', `[2026-05-12 14:03:22,118] ERROR in receiver: ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'receiver', message: M }],
     ['structlog console', `2026-05-12 14:03:22 [error    ] ${M} connection_id=r-1`, { format: 'python', time: '2026-05-12 14:03:22', level: 'error', message: `${M} connection_id=r-1` }],
     ['loguru', `2026-05-12 14:03:22.118 | ERROR    | scs.sync.receiver:read:212 - ${M}`, { format: 'python', time: '2026-05-12 14:03:22.118', level: 'error', logger: 'scs.sync.receiver', message: M }],
-    ['logfmt', `time=2026-05-12T14:03:22Z level=error logger=scs.sync.receiver msg="${M}"`, { format: 'python', time: '2026-05-12T14:03:22Z', level: 'error', logger: 'scs.sync.receiver', message: `${M} time=2026-05-12T14:03:22Z level=error logger=scs.sync.receiver` }],
-    ['a shipper time before a Python header', `2026-05-12T14:03:22.118234567Z 2026-05-12 14:03:22,118 ERROR [scs.sync.receiver] ${M}`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M }],
+    [
+      'logfmt',
+      `time=2026-05-12T14:03:22Z level=error logger=scs.sync.receiver msg="${M}"`,
+      { format: 'python', time: '2026-05-12T14:03:22Z', level: 'error', logger: 'scs.sync.receiver', message: `${M} time=2026-05-12T14:03:22Z level=error logger=scs.sync.receiver` },
+    ],
+    [
+      'a shipper time before a Python header',
+      `2026-05-12T14:03:22.118234567Z 2026-05-12 14:03:22,118 ERROR [scs.sync.receiver] ${M}`,
+      { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: M },
+    ],
     ['a time and plain text', `2026-05-12T14:03:22Z ${M}`, { format: 'plain', time: '2026-05-12T14:03:22Z', message: M }],
     ['plain text', M, { format: 'plain', message: M }],
   ];
@@ -34,19 +42,31 @@ describe('text headers', () => {
 describe('JSON log shapes', () => {
   const TB = 'Traceback (most recent call last):\n  File "/app/r.py", line 1, in f\nKeyError: x';
   const SHAPES: [string, Record<string, unknown>, { message: string; level?: string; time?: unknown; logger?: string }][] = [
-    ['python-json-logger', { asctime: '2026-05-12 14:03:22,118', levelname: 'ERROR', name: 'scs.sync.receiver', message: 'm', exc_info: TB + '\n' }, { message: `m\n${TB}`, level: 'error', time: '2026-05-12 14:03:22,118', logger: 'scs.sync.receiver' }],
+    [
+      'python-json-logger',
+      { asctime: '2026-05-12 14:03:22,118', levelname: 'ERROR', name: 'scs.sync.receiver', message: 'm', exc_info: TB + '\n' },
+      { message: `m\n${TB}`, level: 'error', time: '2026-05-12 14:03:22,118', logger: 'scs.sync.receiver' },
+    ],
     ['Loki logcli jsonl export', { labels: { app: 'scs' }, line: 'm', timestamp: '2026-05-12T14:03:22.118Z' }, { message: 'm', time: '2026-05-12T14:03:22.118Z' }],
     ['Cloud Logging textPayload', { textPayload: 'm', severity: 'ERROR', timestamp: '2026-05-12T14:03:22.118Z' }, { message: 'm', level: 'error', time: '2026-05-12T14:03:22.118Z' }],
-    ['structlog JSONRenderer', { event: 'm', level: 'error', logger: 'scs.sync.receiver', timestamp: '2026-05-12T14:03:22.118000Z', exception: TB }, { message: `m\n${TB}`, level: 'error', time: '2026-05-12T14:03:22.118000Z', logger: 'scs.sync.receiver' }],
     [
-      'structlog dict_tracebacks',
-      { event: 'm', level: 'error', exception: [{ exc_type: 'KeyError', exc_value: 'x', frames: [{ filename: '/app/r.py', lineno: 1, name: 'f' }] }] },
-      { message: `m\n${TB}`, level: 'error' },
+      'structlog JSONRenderer',
+      { event: 'm', level: 'error', logger: 'scs.sync.receiver', timestamp: '2026-05-12T14:03:22.118000Z', exception: TB },
+      { message: `m\n${TB}`, level: 'error', time: '2026-05-12T14:03:22.118000Z', logger: 'scs.sync.receiver' },
     ],
-    ['pino, numeric level and err', { level: 50, time: 1778594602118, name: 'scs', msg: 'm', err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at f' } }, { message: 'm\nError\nboom\nError: boom\n    at f', level: 'error', time: 1778594602118, logger: 'scs' }],
+    ['structlog dict_tracebacks', { event: 'm', level: 'error', exception: [{ exc_type: 'KeyError', exc_value: 'x', frames: [{ filename: '/app/r.py', lineno: 1, name: 'f' }] }] }, { message: `m\n${TB}`, level: 'error' }],
+    [
+      'pino, numeric level and err',
+      { level: 50, time: 1778594602118, name: 'scs', msg: 'm', err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at f' } },
+      { message: 'm\nError\nboom\nError: boom\n    at f', level: 'error', time: 1778594602118, logger: 'scs' },
+    ],
     ['pino fatal', { level: 60, msg: 'm' }, { message: 'm', level: 'fatal' }],
     ['Python levelno', { levelno: 40, message: 'm' }, { message: 'm', level: 'error' }],
-    ['ECS', { '@timestamp': '2026-05-12T14:03:22.118Z', 'log.level': 'error', message: 'm', log: { logger: 'scs.sync.receiver' }, error: { type: 'KeyError', message: 'x', stack_trace: TB } }, { message: `m\nKeyError\nx\n${TB}`, level: 'error', time: '2026-05-12T14:03:22.118Z', logger: 'scs.sync.receiver' }],
+    [
+      'ECS',
+      { '@timestamp': '2026-05-12T14:03:22.118Z', 'log.level': 'error', message: 'm', log: { logger: 'scs.sync.receiver' }, error: { type: 'KeyError', message: 'x', stack_trace: TB } },
+      { message: `m\nKeyError\nx\n${TB}`, level: 'error', time: '2026-05-12T14:03:22.118Z', logger: 'scs.sync.receiver' },
+    ],
     ['GCP', { severity: 'ERROR', message: 'm', timestamp: '2026-05-12T14:03:22.118Z' }, { message: 'm', level: 'error', time: '2026-05-12T14:03:22.118Z' }],
     ['a LogRecord dump: the formatted message, not the format string', { msg: 'read failed: %s', args: ['x'], message: 'read failed: x', levelname: 'ERROR' }, { message: 'read failed: x', level: 'error' }],
   ];

@@ -46,11 +46,28 @@ const PLANTS = [
 /** Control characters other than TAB and LF (kept: they move no cursor back), C1 codes, bidirectional controls. */
 const LIVE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
-const ANCHORS = ['shared secret unavailable: InvalidToken', 'connection failed (no manifest received)', 'manifest control tag(s) uncovered by any transformation predicate: CUI', 'Traceback (most recent call last):', '  File "x.py", line 1, in f'];
-const hostile = fc.string({ unit: fc.oneof(fc.constantFrom('\x1b', '\x9b', '\u202e', '\r', '\0', '\x07', ']', '[', '2J', ';', '`', '<', '"', '{', '}', ':'), fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)), fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)))
-, maxLength: 40 });
+const ANCHORS = [
+  'shared secret unavailable: InvalidToken',
+  'connection failed (no manifest received)',
+  'manifest control tag(s) uncovered by any transformation predicate: CUI',
+  'Traceback (most recent call last):',
+  '  File "x.py", line 1, in f',
+];
+const hostile = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('\x1b', '\x9b', '\u202e', '\r', '\0', '\x07', ']', '[', '2J', ';', '`', '<', '"', '{', '}', ':'),
+    fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+    fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  ),
+  maxLength: 40,
+});
 const secret = fc.tuple(fc.constantFrom(...SECRETS), fc.constantFrom(...PLANTS)).map(([s, p]) => p(s));
-const text = fc.oneof(fc.constantFrom(...ANCHORS), hostile, secret, fc.tuple(fc.constantFrom(...ANCHORS), hostile, secret).map((a) => a.join(' ')));
+const text = fc.oneof(
+  fc.constantFrom(...ANCHORS),
+  hostile,
+  secret,
+  fc.tuple(fc.constantFrom(...ANCHORS), hostile, secret).map((a) => a.join(' ')),
+);
 const time = fc.constantFrom('2026-05-12 09:00:02,905', '2026-05-12T09:00:02.905Z', '2026-05-12T09:00:02+15:00', '99999-01-01T00:00:00Z', '');
 const level = fc.constantFrom('ERROR', 'INFO', 'WARNING', 'CRITICAL', '');
 /** One line in one of the shapes the reader knows, or none. */
@@ -86,18 +103,22 @@ const typed = (e: unknown) => {
 };
 
 describe('fuzzing', () => {
-  it(`log reader: ${RUNS} generated logs`, () => {
-    fc.assert(
-      fc.property(logInput, (input) => {
-        const session = new DiagnosisSession(pack, { now: NOW });
-        readLogText(input, 'fuzz.log', session);
-        const report = session.report();
-        expect(unbalanced(report)).toEqual([]);
-        checkOutputs(report);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `log reader: ${RUNS} generated logs`,
+    () => {
+      fc.assert(
+        fc.property(logInput, (input) => {
+          const session = new DiagnosisSession(pack, { now: NOW });
+          readLogText(input, 'fuzz.log', session);
+          const report = session.report();
+          expect(unbalanced(report)).toEqual([]);
+          checkOutputs(report);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
   const event = fc.record(
     {
@@ -123,20 +144,24 @@ describe('fuzzing', () => {
     hostile,
   );
 
-  it(`history reader: ${RUNS} generated documents`, () => {
-    fc.assert(
-      fc.property(history, (doc) => {
-        const session = new DiagnosisSession(pack, { now: NOW });
-        try {
-          readEventsText(doc, 'fuzz.json', session);
-        } catch (e) {
-          typed(e);
-        }
-        checkOutputs(session.report());
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `history reader: ${RUNS} generated documents`,
+    () => {
+      fc.assert(
+        fc.property(history, (doc) => {
+          const session = new DiagnosisSession(pack, { now: NOW });
+          try {
+            readEventsText(doc, 'fuzz.json', session);
+          } catch (e) {
+            typed(e);
+          }
+          checkOutputs(session.report());
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
   // A real archive (GNU tar, two members) damaged at random places, cut, or with garbage after it.
   const dir = mkdtempSync(path.join(tmpdir(), 'scs-fuzz-'));
@@ -152,39 +177,47 @@ describe('fuzzing', () => {
       return Buffer.concat([b.subarray(0, cut === 0 ? base.length : cut), Buffer.from(tail)]);
     });
 
-  it(`tar reader: ${RUNS} damaged archives`, async () => {
-    await fc.assert(
-      fc.asyncProperty(damage(TAR), async (bytes) => {
-        try {
-          for await (const m of tarMembers(chunks([bytes]), 'x.tar')) for await (const _ of m.data);
-        } catch (e) {
-          typed(e);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `tar reader: ${RUNS} damaged archives`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(damage(TAR), async (bytes) => {
+          try {
+            for await (const m of tarMembers(chunks([bytes]), 'x.tar')) for await (const _ of m.data);
+          } catch (e) {
+            typed(e);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
   const PLAIN = Buffer.from(Array.from({ length: 300 }, (_, i) => `2026-05-12 09:00:02,905 INFO line ${i}`).join('\n'));
   const GZ = Buffer.concat([gzipSync(PLAIN.subarray(0, 5000)), gzipSync(PLAIN.subarray(5000))]);
 
-  it(`gzip reader: ${RUNS} damaged streams`, async () => {
-    await fc.assert(
-      fc.asyncProperty(damage(GZ), fc.integer({ min: 1, max: 4096 }), async (bytes, piece) => {
-        const parts: Buffer[] = [];
-        for (let i = 0; i < bytes.length; i += piece) parts.push(bytes.subarray(i, i + piece));
-        const out: Buffer[] = [];
-        try {
-          for await (const b of gunzipStream(chunks(parts), 'x.gz')) out.push(b);
-        } catch (e) {
-          typed(e);
-        }
-        // Damage only after the data (garbage, a cut trailer): every byte before it is kept.
-        if (bytes.subarray(0, GZ.length - 8).equals(GZ.subarray(0, GZ.length - 8))) expect(Buffer.concat(out).equals(PLAIN)).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    `gzip reader: ${RUNS} damaged streams`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(damage(GZ), fc.integer({ min: 1, max: 4096 }), async (bytes, piece) => {
+          const parts: Buffer[] = [];
+          for (let i = 0; i < bytes.length; i += piece) parts.push(bytes.subarray(i, i + piece));
+          const out: Buffer[] = [];
+          try {
+            for await (const b of gunzipStream(chunks(parts), 'x.gz')) out.push(b);
+          } catch (e) {
+            typed(e);
+          }
+          // Damage only after the data (garbage, a cut trailer): every byte before it is kept.
+          if (bytes.subarray(0, GZ.length - 8).equals(GZ.subarray(0, GZ.length - 8))) expect(Buffer.concat(out).equals(PLAIN)).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
   // Rule texts are mutations of the built-in rules (cheap string edits: most break the YAML or
   // the schema early, some keep a valid rule), hostile text and JSON values. The rules are
@@ -192,15 +225,7 @@ describe('fuzzing', () => {
   // of the cost of an input, and the prose is text the parser only carries.
   const PROSE = new Set(['title', 'summary', 'cause', 'impact', 'remediation', 'references', 'description', 'note']);
   const short = (v: unknown, key = ''): unknown =>
-    typeof v === 'string'
-      ? PROSE.has(key)
-        ? v.slice(0, 16)
-        : v
-      : Array.isArray(v)
-        ? v.map((x) => short(x, key))
-        : v !== null && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, short(x, k)]))
-          : v;
+    typeof v === 'string' ? (PROSE.has(key) ? v.slice(0, 16) : v) : Array.isArray(v) ? v.map((x) => short(x, key)) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, short(x, k)])) : v;
   const RULES = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.yaml'))
     .sort()
@@ -227,24 +252,28 @@ describe('fuzzing', () => {
     fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   );
 
-  it(`rule files: ${RUNS} generated texts`, () => {
-    // Most texts are refused by the YAML parser, which makes an Error per problem: capturing their
-    // stacks (through the test runner's source maps) was most of this test's time, and nothing
-    // here reads them. A throw that escapes still fails the property, with its message.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      fc.assert(
-        fc.property(ruleText, (t) => {
-          const r = parseRuleText(t, 'fuzz.yaml');
-          expect(r.rule !== undefined || r.problems.length > 0).toBe(true);
-        }),
-        { numRuns: RUNS },
-      );
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  }, TIMEOUT);
+  it(
+    `rule files: ${RUNS} generated texts`,
+    () => {
+      // Most texts are refused by the YAML parser, which makes an Error per problem: capturing their
+      // stacks (through the test runner's source maps) was most of this test's time, and nothing
+      // here reads them. A throw that escapes still fails the property, with its message.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        fc.assert(
+          fc.property(ruleText, (t) => {
+            const r = parseRuleText(t, 'fuzz.yaml');
+            expect(r.rule !== undefined || r.problems.length > 0).toBe(true);
+          }),
+          { numRuns: RUNS },
+        );
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    },
+    TIMEOUT,
+  );
 
   it('the short forms of the built-in rules are valid rules (so mutations start from one)', () => {
     expect(RULES.map((t) => parseRuleText(t, `${/^id: (.+)$/m.exec(t)![1]}.yaml`).problems)).toEqual(RULES.map(() => []));

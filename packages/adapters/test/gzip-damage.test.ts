@@ -32,11 +32,14 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'scs-gzip-'));
   w('garbage.log.gz', Buffer.concat([gzipSync(LOG), Buffer.from('garbage!')]));
   w('two-members.log.gz', Buffer.concat([gzipSync(LOG), gzipSync(INFO + '\n'), Buffer.alloc(512)]));
-  w('bad-crc.log.gz', (() => {
-    const g = Buffer.from(gzipSync(LOG));
-    g.writeUInt32LE((g.readUInt32LE(g.length - 8) ^ 1) >>> 0, g.length - 8);
-    return g;
-  })());
+  w(
+    'bad-crc.log.gz',
+    (() => {
+      const g = Buffer.from(gzipSync(LOG));
+      g.writeUInt32LE((g.readUInt32LE(g.length - 8) ^ 1) >>> 0, g.length - 8);
+      return g;
+    })(),
+  );
   w('bundle/logs/a.log', LOG);
   w('bundle/logs/b.log', INVALID_TOKEN + '\n');
   execFileSync('tar', ['-czf', path.join(dir, 'bundle.tar.gz'), '-C', path.join(dir, 'bundle'), 'logs']);
@@ -45,12 +48,16 @@ beforeAll(() => {
   w('nul.log', Buffer.alloc(4096));
   w('nul.log.gz', gzipSync(Buffer.alloc(1 << 20)));
   // Python's tarfile writes names as given (GNU tar strips `..`): the crafted archive an attacker sends.
-  execFileSync('python3', ['-c', `
+  execFileSync('python3', [
+    '-c',
+    `
 import io, tarfile, sys
 with tarfile.open(sys.argv[1], 'w') as t:
     for name, data in [('logs/ok.log', b'${INFO}\\n'), ('../../etc/evil.log', b'${INFO}\\n'), ('/abs/evil.log', b'x\\n')]:
         i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
-`, path.join(dir, 'climb.tar')]);
+`,
+    path.join(dir, 'climb.tar'),
+  ]);
   w('binary.bin', Buffer.from([0x01, 0x02, 0x03, 0x00, 0x7f, 0x10, 0x11]));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,12 +65,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('trailing garbage after a gzip stream', () => {
   it('a .gz keeps its last line (the failure) and the damage is a problem', async () => {
     const { report, lost } = await run(['garbage.log.gz']);
-    expect([lost, report.stats.linesRead, report.diagnoses.map((d) => d.ruleId), report.stats.problems.map((p) => p.code)]).toEqual([
-      true,
-      200_001,
-      ['shared-secret-invalid-token'],
-      ['INPUT_CORRUPT'],
-    ]);
+    expect([lost, report.stats.linesRead, report.diagnoses.map((d) => d.ruleId), report.stats.problems.map((p) => p.code)]).toEqual([true, 200_001, ['shared-secret-invalid-token'], ['INPUT_CORRUPT']]);
   });
 
   it('the problem says it is trailing garbage', async () => {

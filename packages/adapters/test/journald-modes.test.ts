@@ -49,7 +49,11 @@ describe('journalctl output modes', async () => {
     const r = await read(mode);
     expect(essence(r)).toEqual(essence(json));
     expect(unbalanced(r)).toEqual([]);
-    expect(r.stats.linesRead).toBe(readFileSync(dir + mode + '.log', 'utf8').replace(/\n$/, '').split('\n').length);
+    expect(r.stats.linesRead).toBe(
+      readFileSync(dir + mode + '.log', 'utf8')
+        .replace(/\n$/, '')
+        .split('\n').length,
+    );
   });
 
   it('modes that print a date and a zone keep the times', async () => {
@@ -62,10 +66,16 @@ describe('journalctl output modes', async () => {
   it('-o export: JournalHandler entries, their MESSAGE a binary field holding a chained traceback, read as -o json reads them', () => {
     // Only the JournalHandler entries (python-systemd, one entry a record) of each capture. An entry
     // starts with __CURSOR; the blank lines of a chained traceback inside a binary MESSAGE end none.
-    const exported = readFileSync(dir + 'export.log').toString('latin1').replace(/\n+$/, '').split(/\n\n(?=__CURSOR=)/).filter((e) => e.includes('\nSYSLOG_IDENTIFIER=scs-sync-jh\n'));
+    const exported = readFileSync(dir + 'export.log')
+      .toString('latin1')
+      .replace(/\n+$/, '')
+      .split(/\n\n(?=__CURSOR=)/)
+      .filter((e) => e.includes('\nSYSLOG_IDENTIFIER=scs-sync-jh\n'));
     const binary = exported.filter((e) => /\nMESSAGE\n[\s\S]{8}\[scs\.sync\.sender\][^\n]*\nTraceback/.test(e));
     expect(binary.length).toBe(2);
-    const json = readFileSync(dir + 'json.log', 'utf8').split('\n').filter((l) => l.includes('"SYSLOG_IDENTIFIER":"scs-sync-jh"'));
+    const json = readFileSync(dir + 'json.log', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"SYSLOG_IDENTIFIER":"scs-sync-jh"'));
     const diagnose = (text: Buffer) => {
       const session = new DiagnosisSession(pack, { now: '2026-12-06T00:00:00Z' });
       readLogText(text, 'x.log', session);

@@ -23,7 +23,9 @@ describe('diagnoseLines', () => {
   });
 
   it('joins a traceback held as separate lines into one record, as the file reader does', () => {
-    const report = diagnoseLines(pack, ['2026-05-12 09:00:02,905 ERROR [scs.sync.sender] sync failed', 'Traceback (most recent call last):', '  File "x.py", line 1, in f', 'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey)'], { name: 'store' });
+    const report = diagnoseLines(pack, ['2026-05-12 09:00:02,905 ERROR [scs.sync.sender] sync failed', 'Traceback (most recent call last):', '  File "x.py", line 1, in f', 'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey)'], {
+      name: 'store',
+    });
     expect([report.stats.records, report.stats.inputs[0]?.name]).toEqual([1, 'store']);
   });
 

@@ -150,7 +150,10 @@ describe('host operators and facts with --jobs', () => {
 
   it('refuses a function in memory that the module does not export under its name', async () => {
     const compile = { hostModule, facts: { other: () => 1 } };
-    await expect(diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 2, compile })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('host fact "other" is not the export of that name of hostModule file:') });
+    await expect(diagnoseInputsParallel([hostRules], { inputs: logs, now: NOW, jobs: 2, compile })).rejects.toMatchObject({
+      code: 'OPTION_INVALID',
+      message: expect.stringContaining('host fact "other" is not the export of that name of hostModule file:'),
+    });
   });
 
   it('refuses a relative module specifier and a module that cannot be imported', async () => {

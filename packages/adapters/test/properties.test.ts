@@ -45,7 +45,20 @@ const ANCHORS = [
 
 /** Pieces real logs are made of, and pieces that break them; joined at random. */
 const FRAGMENTS: Buffer[] = [
-  '\n', '\r', '\r\n', '\n\n', '\0', ' ', '\t', '    ', '\\n', '\\r', '"', '\\"', '\x1b[31m', '\ufeff',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\n',
+  '\0',
+  ' ',
+  '\t',
+  '    ',
+  '\\n',
+  '\\r',
+  '"',
+  '\\"',
+  '\x1b[31m',
+  '\ufeff',
   '2026-05-12 14:03:22,118 ERROR [scs.sync.sender] ',
   '2026-05-12 14:03:22,118 INFO [scs.app] ',
   'ERROR:scs.sync:',
@@ -59,13 +72,24 @@ const FRAGMENTS: Buffer[] = [
   '","stream":"stdout","time":"2026-05-12T14:03:22.118Z"}',
   '{"level":"error","logger":"scs.sync.sender","msg":"',
   '{"timestamp":"2026-05-12T09:00:05.644Z","level":50,"event":"',
-  '"}', '{', '}', '[', ']', ',', ':', '{"a":', 'null', '{"err":{"type":"E","message":"',
+  '"}',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '{"a":',
+  'null',
+  '{"err":{"type":"E","message":"',
   'Traceback (most recent call last):',
   '  File "/app/scs/sync/sender.py", line 214, in run_once',
   'During handling of the above exception, another exception occurred:',
   'cryptography.fernet.InvalidToken',
   ...ANCHORS,
-  'é', '€', '😀',
+  'é',
+  '€',
+  '😀',
 ].map((s) => Buffer.from(s, 'utf8'));
 const INVALID_UTF8: Buffer[] = [[0xff], [0xfe, 0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf0, 0x9f], [0x80, 0x80], [0xef, 0xbb, 0xbf], [0xc0, 0xaf]].map((b) => Buffer.from(b));
 
@@ -82,7 +106,12 @@ const bytesArb = fc
   .map((parts) => Buffer.concat(parts));
 
 /** Bytes and where to cut them into chunks (the reader must not care). */
-const chunkedArb = bytesArb.chain((bytes) => fc.tuple(fc.constant(bytes), fc.uniqueArray(fc.integer({ min: 0, max: bytes.length }), { maxLength: 6 }).map((c) => c.sort((a, b) => a - b))));
+const chunkedArb = bytesArb.chain((bytes) =>
+  fc.tuple(
+    fc.constant(bytes),
+    fc.uniqueArray(fc.integer({ min: 0, max: bytes.length }), { maxLength: 6 }).map((c) => c.sort((a, b) => a - b)),
+  ),
+);
 
 function readChunks(bytes: Buffer, cuts: number[], options: ConstructorParameters<typeof LogReader>[2]): InputStats | undefined {
   const session = new DiagnosisSession(pack, { now: NOW });
@@ -178,7 +207,12 @@ describe('parseTextHeader', () => {
   it('reads back what Python logging wrote: time, level, logger and message', () => {
     const timeArb = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().replace('T', ' ').replace('.', ',').slice(0, 23));
     const loggerArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}(?:\.[a-z][a-z0-9_]{0,8}){0,3}$/);
-    const messageArb = fc.tuple(fc.stringMatching(/^[A-Za-z]$/), fc.string({ maxLength: 120 }).map((s) => s.replace(/[\r\n]/g, ' '))).map(([a, b]) => a + b);
+    const messageArb = fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z]$/),
+        fc.string({ maxLength: 120 }).map((s) => s.replace(/[\r\n]/g, ' ')),
+      )
+      .map(([a, b]) => a + b);
     fc.assert(
       fc.property(timeArb, fc.constantFrom(...LEVELS), loggerArb, messageArb, (time, [word, level], logger, message) => {
         expect(parseTextHeader(`${time} ${word} [${logger}] ${message}`)).toEqual({ format: 'python', time, level, logger, message });

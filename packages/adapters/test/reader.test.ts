@@ -28,22 +28,23 @@ const T = '2026-05-12T14:03:22.118Z';
 const ACCESS = '2026-05-12 14:03:22,120 INFO [uvicorn.access] 10.42.0.17:51344 - "GET /health/liveness HTTP/1.1" 200\n';
 
 describe('Python records', () => {
-  const TRACEBACK = [
-    '2026-05-12 14:35:01,442 ERROR [scs.sync.receiver] connection_id=r-1 properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
-    'Traceback (most recent call last):',
-    '  File "/app/scs/sync/receiver.py", line 212, in read_properties',
-    '    obj = self._s3.get_object(Bucket=self._bucket, Key=key)',
-    '          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
-    'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
-    '',
-    'The above exception was the direct cause of the following exception:',
-    '',
-    'Traceback (most recent call last):',
-    '  File "/app/scs/sync/receiver.py", line 230, in sync_once',
-    '    raise PropertiesReadError(f"properties read failed: {exc}") from exc',
-    'scs.sync.errors.PropertiesReadError: properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
-    '2026-05-12 14:35:01,450 INFO [scs.sync.receiver] connection_id=r-1 sync finished status=failure',
-  ].join('\n') + '\n';
+  const TRACEBACK =
+    [
+      '2026-05-12 14:35:01,442 ERROR [scs.sync.receiver] connection_id=r-1 properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
+      'Traceback (most recent call last):',
+      '  File "/app/scs/sync/receiver.py", line 212, in read_properties',
+      '    obj = self._s3.get_object(Bucket=self._bucket, Key=key)',
+      '          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+      'botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
+      '',
+      'The above exception was the direct cause of the following exception:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/app/scs/sync/receiver.py", line 230, in sync_once',
+      '    raise PropertiesReadError(f"properties read failed: {exc}") from exc',
+      'scs.sync.errors.PropertiesReadError: properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.',
+      '2026-05-12 14:35:01,450 INFO [scs.sync.receiver] connection_id=r-1 sync finished status=failure',
+    ].join('\n') + '\n';
 
   it('a chained traceback is one record with its blank lines, up to the next log line', () => {
     const { records } = readAll(pack, TRACEBACK);
@@ -64,16 +65,89 @@ describe('Python records', () => {
   });
 
   const SHAPES: [string, string, [number, number][]][] = [
-    ['a multi-line message: lines without a header continue the record', '2026-05-12 14:00:00,001 ERROR [scs.sync.receiver] connection failed (no manifest received)\nlooked for: x/shard0/manifest\nnext attempt in 300 s\n2026-05-12 14:00:01,001 INFO [scs.app] ok\n', [[1, 3], [4, 4]]],
-    ['a traceback after a log line, its exception text over two lines', '2026-05-12 14:00:00,001 ERROR [scs.app] sync failed\nTraceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n    main()\nRuntimeError: connection failed (no manifest received)\nwith a second line of exception text\n2026-05-12 14:00:01,001 INFO [scs.app] next\n', [[1, 6], [7, 7]]],
-    ['in plain text (no headers anywhere) the line after an exception line is the next record', 'Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\nRuntimeError: connection failed (no manifest received)\nnext plain line\n', [[1, 3], [4, 4]]],
-    ['frames cut short by a new log line end the record', '2026-05-12 14:00:00,001 ERROR [scs] sync failed\nTraceback (most recent call last):\n  File "/app/x.py", line 1, in f\n2026-05-12 14:00:01,001 INFO [scs] next\n', [[1, 3], [4, 4]]],
-    ['after a blank line, a line without a header starts a new record', '2026-05-12 14:00:00,001 ERROR [scs] first\n\nsecond, unrelated\n', [[1, 1], [3, 3]]],
-    ['plain lines without headers are one record each', 'alpha\nbeta\ngamma\n', [[1, 1], [2, 2], [3, 3]]],
-    ['indented lines continue a plain line', 'summary:\n  item one\n  item two\nnext\n', [[1, 3], [4, 4]]],
-    ['a JSON line takes no continuation; a raw traceback after it is one record', '{"msg":"a"}\nTraceback (most recent call last):\n  File "/app/x.py", line 1, in f\nValueError: x\n{"msg":"c"}\n', [[1, 1], [2, 4], [5, 5]]],
-    ['uvicorn and basicConfig headers start records', 'INFO:     Started server process [1]\nERROR:scs.sync:sync failed\nWARNING:scs.sync:retrying\n', [[1, 1], [2, 2], [3, 3]]],
-    ['kubectl logs --timestamps: the prefix on every line does not split a traceback', '2026-05-12T14:00:00.000000001Z 2026-05-12 14:00:00,001 ERROR [scs] sync failed\n2026-05-12T14:00:00.000000002Z Traceback (most recent call last):\n2026-05-12T14:00:00.000000003Z   File "/app/x.py", line 1, in f\n2026-05-12T14:00:00.000000004Z RuntimeError: boom\n2026-05-12T14:00:01.000000001Z 2026-05-12 14:00:01,001 INFO [scs] next\n', [[1, 4], [5, 5]]],
+    [
+      'a multi-line message: lines without a header continue the record',
+      '2026-05-12 14:00:00,001 ERROR [scs.sync.receiver] connection failed (no manifest received)\nlooked for: x/shard0/manifest\nnext attempt in 300 s\n2026-05-12 14:00:01,001 INFO [scs.app] ok\n',
+      [
+        [1, 3],
+        [4, 4],
+      ],
+    ],
+    [
+      'a traceback after a log line, its exception text over two lines',
+      '2026-05-12 14:00:00,001 ERROR [scs.app] sync failed\nTraceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n    main()\nRuntimeError: connection failed (no manifest received)\nwith a second line of exception text\n2026-05-12 14:00:01,001 INFO [scs.app] next\n',
+      [
+        [1, 6],
+        [7, 7],
+      ],
+    ],
+    [
+      'in plain text (no headers anywhere) the line after an exception line is the next record',
+      'Traceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\nRuntimeError: connection failed (no manifest received)\nnext plain line\n',
+      [
+        [1, 3],
+        [4, 4],
+      ],
+    ],
+    [
+      'frames cut short by a new log line end the record',
+      '2026-05-12 14:00:00,001 ERROR [scs] sync failed\nTraceback (most recent call last):\n  File "/app/x.py", line 1, in f\n2026-05-12 14:00:01,001 INFO [scs] next\n',
+      [
+        [1, 3],
+        [4, 4],
+      ],
+    ],
+    [
+      'after a blank line, a line without a header starts a new record',
+      '2026-05-12 14:00:00,001 ERROR [scs] first\n\nsecond, unrelated\n',
+      [
+        [1, 1],
+        [3, 3],
+      ],
+    ],
+    [
+      'plain lines without headers are one record each',
+      'alpha\nbeta\ngamma\n',
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+    ],
+    [
+      'indented lines continue a plain line',
+      'summary:\n  item one\n  item two\nnext\n',
+      [
+        [1, 3],
+        [4, 4],
+      ],
+    ],
+    [
+      'a JSON line takes no continuation; a raw traceback after it is one record',
+      '{"msg":"a"}\nTraceback (most recent call last):\n  File "/app/x.py", line 1, in f\nValueError: x\n{"msg":"c"}\n',
+      [
+        [1, 1],
+        [2, 4],
+        [5, 5],
+      ],
+    ],
+    [
+      'uvicorn and basicConfig headers start records',
+      'INFO:     Started server process [1]\nERROR:scs.sync:sync failed\nWARNING:scs.sync:retrying\n',
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+    ],
+    [
+      'kubectl logs --timestamps: the prefix on every line does not split a traceback',
+      '2026-05-12T14:00:00.000000001Z 2026-05-12 14:00:00,001 ERROR [scs] sync failed\n2026-05-12T14:00:00.000000002Z Traceback (most recent call last):\n2026-05-12T14:00:00.000000003Z   File "/app/x.py", line 1, in f\n2026-05-12T14:00:00.000000004Z RuntimeError: boom\n2026-05-12T14:00:01.000000001Z 2026-05-12 14:00:01,001 INFO [scs] next\n',
+      [
+        [1, 4],
+        [5, 5],
+      ],
+    ],
   ];
   it.each(SHAPES)('%s', (_name, text, spans) => {
     const { records } = readAll(pack, text);
@@ -105,7 +179,12 @@ describe('Kubernetes CRI files (containerd, lines cut at 16384 bytes)', () => {
   const interleaved = criFile(writes, { interleave: 'interleaved' });
 
   it('the fixture interleaves: a stdout line sits between the stderr partials', () => {
-    expect(interleaved.toString('utf8').split('\n').map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['stderr P', 'stdout F', 'stderr P', 'stderr P', 'stderr F', '']);
+    expect(
+      interleaved
+        .toString('utf8')
+        .split('\n')
+        .map((l) => l.split(' ').slice(1, 3).join(' ')),
+    ).toEqual(['stderr P', 'stdout F', 'stderr P', 'stderr P', 'stderr F', '']);
   });
 
   it('partials are joined per stream: the stderr line is whole, the stdout line its own record', () => {
@@ -146,7 +225,11 @@ describe('Docker json-file (Go escaping, entries split at 16 KiB)', () => {
   const split = dockerJsonFile([{ stream: 'stderr', text: lineAcrossCut(10) + '\n', time: T }]);
 
   it('the fixture splits like Docker: a first entry without \\n, a last one with it', () => {
-    const entries = split.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { log: string });
+    const entries = split
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { log: string });
     expect(entries.map((e) => [e.log.length, e.log.endsWith('\n')])).toEqual([
       [16384, false],
       [lineAcrossCut(10).length - 16384 + 1, true],
@@ -329,7 +412,7 @@ describe('kubectl logs --prefix (several pods in one stream)', () => {
     '',
   ].join('\n');
 
-  it('keeps each pod\'s traceback one record: one occurrence per logged failure', () => {
+  it("keeps each pod's traceback one record: one occurrence per logged failure", () => {
     const { report } = readAll(pack, text, 'kubectl-prefix.log');
     expect(countsByRule(report)).toEqual({ 'manifest-key-missing': 1, 'shared-secret-invalid-token': 1 });
   });

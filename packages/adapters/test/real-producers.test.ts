@@ -197,11 +197,7 @@ describe('containers', () => {
 
   it('a zip archive is refused with its reason, and the other inputs are diagnosed', async () => {
     const { report, lost } = await run(['logs.zip', 'scs.log']);
-    expect([lost, report.stats.problems.map((p) => [p.code, p.message]), summaries(report)]).toEqual([
-      true,
-      [['INPUT_UNREADABLE', 'logs.zip: a zip archive, which scs-doctor does not read; extract it and pass the folder']],
-      expected,
-    ]);
+    expect([lost, report.stats.problems.map((p) => [p.code, p.message]), summaries(report)]).toEqual([true, [['INPUT_UNREADABLE', 'logs.zip: a zip archive, which scs-doctor does not read; extract it and pass the folder']], expected]);
   });
 });
 
@@ -355,8 +351,26 @@ describe('stern: several pods tailed at once, `<pod> <container>` before each li
   });
 
   it('two pods whose lines interleave: each pod its own lane, each failure counted once', () => {
-    const a = sternLogs(outputLines(SCENARIO.filter((_, k) => k % 2 === 0), pythonText, streamOf), 'scs-7d9f8c6b5-x2kqp').split('\n').slice(0, -1);
-    const b = sternLogs(outputLines(SCENARIO.filter((_, k) => k % 2 === 1), pythonText, streamOf), 'scs-7d9f8c6b5-m8wz4').split('\n').slice(0, -1);
+    const a = sternLogs(
+      outputLines(
+        SCENARIO.filter((_, k) => k % 2 === 0),
+        pythonText,
+        streamOf,
+      ),
+      'scs-7d9f8c6b5-x2kqp',
+    )
+      .split('\n')
+      .slice(0, -1);
+    const b = sternLogs(
+      outputLines(
+        SCENARIO.filter((_, k) => k % 2 === 1),
+        pythonText,
+        streamOf,
+      ),
+      'scs-7d9f8c6b5-m8wz4',
+    )
+      .split('\n')
+      .slice(0, -1);
     const mixed: string[] = [];
     for (let k = 0; k < Math.max(a.length, b.length); k++) mixed.push(...(k < a.length ? [a[k]!] : []), ...(k < b.length ? [b[k]!] : []));
     const { report, records } = readAll(pack, mixed.join('\n') + '\n');
@@ -403,8 +417,26 @@ describe("Fluentd's out_file: `<time>\\t<tag>\\t<record as JSON>`", () => {
   });
 
   it('two tags whose lines interleave stay apart', () => {
-    const a = fluentdOutFile(outputLines(SCENARIO.filter((_, k) => k % 2 === 0), pythonText, streamOf), 'scs.a').split('\n').slice(0, -1);
-    const b = fluentdOutFile(outputLines(SCENARIO.filter((_, k) => k % 2 === 1), pythonText, streamOf), 'scs.b').split('\n').slice(0, -1);
+    const a = fluentdOutFile(
+      outputLines(
+        SCENARIO.filter((_, k) => k % 2 === 0),
+        pythonText,
+        streamOf,
+      ),
+      'scs.a',
+    )
+      .split('\n')
+      .slice(0, -1);
+    const b = fluentdOutFile(
+      outputLines(
+        SCENARIO.filter((_, k) => k % 2 === 1),
+        pythonText,
+        streamOf,
+      ),
+      'scs.b',
+    )
+      .split('\n')
+      .slice(0, -1);
     const mixed: string[] = [];
     for (let k = 0; k < Math.max(a.length, b.length); k++) mixed.push(...(k < a.length ? [a[k]!] : []), ...(k < b.length ? [b[k]!] : []));
     const { report, records } = readAll(pack, mixed.join('\n') + '\n');
@@ -469,7 +501,13 @@ describe('a syslog of a whole host: a process id per short-lived job', () => {
   it('thousands of processes: memory is bounded by ending the idlest lanes, and a busy process keeps its traceback whole', () => {
     const lines: string[] = [];
     const main = (text: string) => `May 12 14:03:22 scs-node-1 scs[7]: ${text}`;
-    const tb = ['2026-05-12 14:03:22,118 ERROR [scs.sync.sender] sync failed connection_id=c-1 direction=sending: shared secret unavailable: InvalidToken', 'Traceback (most recent call last):', '  File "/app/sync.py", line 42, in run', '    secret = fernet.decrypt(token)', 'cryptography.fernet.InvalidToken'];
+    const tb = [
+      '2026-05-12 14:03:22,118 ERROR [scs.sync.sender] sync failed connection_id=c-1 direction=sending: shared secret unavailable: InvalidToken',
+      'Traceback (most recent call last):',
+      '  File "/app/sync.py", line 42, in run',
+      '    secret = fernet.decrypt(token)',
+      'cryptography.fernet.InvalidToken',
+    ];
     let next = 0;
     for (let i = 0; i < 5000; i++) {
       // A cron job per line, each its own process; the service writes its traceback in between.

@@ -183,7 +183,10 @@ describe('a bundle is read member by member', () => {
 
   it('evidence names the archive, the member and the line', async () => {
     const { report } = await run(['bundle.tar.gz']);
-    const evidence = report.diagnoses.find((d) => d.ruleId === 'shared-secret-invalid-token')!.evidence.map((e) => `${e.file}:${e.line}`).sort();
+    const evidence = report.diagnoses
+      .find((d) => d.ruleId === 'shared-secret-invalid-token')!
+      .evidence.map((e) => `${e.file}:${e.line}`)
+      .sort();
     expect(evidence).toEqual(['bundle.tar.gz:logs/scs-7d9f/scs.log.2.gz:1', 'bundle.tar.gz:logs/scs-7d9f/scs.log:2', 'bundle.tar.gz:logs/scs-7d9f/scs.log:5']);
   });
 
@@ -209,7 +212,10 @@ describe('a bundle is read member by member', () => {
     expect([lost, inputsOf(report), countsByRule(report)]).toEqual([false, ['made.tar:logs/base256.log 1', 'made.tar:logs/renamed by pax.log 2'], { 'shared-secret-invalid-token': 1, 'no-manifest-received': 1 }]);
   });
 
-  it.each([['GNU', 'sparse-gnu.tar'], ['pax 1.0', 'sparse-pax.tar']])('a sparse file (%s): its stored text is read, the archive goes on after it', async (_name, archive) => {
+  it.each([
+    ['GNU', 'sparse-gnu.tar'],
+    ['pax 1.0', 'sparse-pax.tar'],
+  ])('a sparse file (%s): its stored text is read, the archive goes on after it', async (_name, archive) => {
     const { report, lost } = await run([archive]);
     const bytes = readFileSync(path.join(dir, archive));
     expect([bytes.length < 200_000, lost, inputsOf(report), countsByRule(report)]).toEqual([true, false, [`${archive}:logs/scs.log 2`, `${archive}:logs/z.log 1`], { 'shared-secret-invalid-token': 1, 'no-manifest-received': 1 }]);
@@ -263,7 +269,12 @@ describe('a damaged or cut archive: what was read is kept, the archive is report
     ['a damaged header, gzipped', 'damaged.tar.gz', `damaged.tar.gz: damaged tar header at byte ${B_HEADER}`, ['damaged.tar.gz:logs/a.log 3']],
     // b.log's first 700 bytes: its lines up to the cut, the last one partly.
     ['cut short inside a member', 'cut.tar', `cut.tar: the tar archive is cut short at byte ${B_HEADER + 512 + 700} (in logs/b.log)`, ['cut.tar:logs/a.log 3', `cut.tar:logs/b.log ${lineCount(B_LOG.slice(0, 700))}`]],
-    ['cut short after a member (no end-of-archive block)', 'unended.tar', `unended.tar: the tar archive is cut short at byte ${GOOD.length - END.length} (no end-of-archive block)`, ['unended.tar:logs/a.log 3', `unended.tar:logs/b.log ${lineCount(B_LOG)}`]],
+    [
+      'cut short after a member (no end-of-archive block)',
+      'unended.tar',
+      `unended.tar: the tar archive is cut short at byte ${GOOD.length - END.length} (no end-of-archive block)`,
+      ['unended.tar:logs/a.log 3', `unended.tar:logs/b.log ${lineCount(B_LOG)}`],
+    ],
   ];
   it.each(CASES)('%s', async (_name, archive, message, members) => {
     const { report, lost } = await run([archive]);

@@ -32,7 +32,13 @@ describe('field names', () => {
   });
 
   it('every string field that is not metadata is read after the message; metadata is not', () => {
-    const j = fromJsonObject({ event: 'sync failed', error: 'properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation', hostname: 'properties read failed', connection_id: 'abc', detail: { why: 'a nested reason' } })!;
+    const j = fromJsonObject({
+      event: 'sync failed',
+      error: 'properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation',
+      hostname: 'properties read failed',
+      connection_id: 'abc',
+      detail: { why: 'a nested reason' },
+    })!;
     const lines = j.message.split('\n');
     expect(lines[0]).toBe('sync failed');
     expect(lines).toContain('error: properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation');
@@ -42,7 +48,9 @@ describe('field names', () => {
   });
 
   it('a field that names the failure is diagnosed; the same words under a metadata key are not', () => {
-    expect(report('{"time":"2026-05-12T14:03:22Z","level":"error","event":"sync failed","error":"properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation"}\n').diagnoses.map((d) => d.ruleId)).toEqual(['manifest-key-missing']);
+    expect(report('{"time":"2026-05-12T14:03:22Z","level":"error","event":"sync failed","error":"properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation"}\n').diagnoses.map((d) => d.ruleId)).toEqual([
+      'manifest-key-missing',
+    ]);
     expect(report('{"time":"2026-05-12T14:03:22Z","level":"error","event":"sync failed","logger":"shared secret unavailable: InvalidToken"}\n').diagnoses).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ async function rulesNew(args: string[], io: Io): Promise<number> {
   if (!id) usage('rules new needs an ID: scs-doctor rules new ID --from-line "LINE" (or --from-unmatched N REPORT.json)');
   const fromLines = values['from-line'] ?? [];
   const fromUnmatched = values['from-unmatched'];
-  if ((fromLines.length > 0) === (fromUnmatched !== undefined)) usage('rules new takes --from-line "LINE" or --from-unmatched N REPORT.json (one of them)');
+  if (fromLines.length > 0 === (fromUnmatched !== undefined)) usage('rules new takes --from-line "LINE" or --from-unmatched N REPORT.json (one of them)');
   if (fromUnmatched !== undefined && !report) usage('--from-unmatched N needs the report: scs-doctor rules new ID --from-unmatched N REPORT.json');
   if (extra.length || (fromUnmatched === undefined && report)) usage(`unexpected argument "${extra[0] ?? report}"`);
   const dir = path.resolve(io.cwd, values.dir ?? '.');
@@ -88,7 +88,12 @@ async function rulesNew(args: string[], io: Io): Promise<number> {
     }
     let picked;
     try {
-      picked = unmatchedSamples(parsed, fromUnmatched, (f, line) => cache.get(f)?.slice(line - 1, line + 499).join('\n'));
+      picked = unmatchedSamples(parsed, fromUnmatched, (f, line) =>
+        cache
+          .get(f)
+          ?.slice(line - 1, line + 499)
+          .join('\n'),
+      );
     } catch (e) {
       throw new ScsDoctorError('USAGE', (e as Error).message);
     }
@@ -145,7 +150,7 @@ export async function rulesAuthoring(sub: string | undefined, args: string[], io
 
 async function readStdin(io: Io): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c));
+  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks).toString('utf8');
 }
 

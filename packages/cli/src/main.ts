@@ -50,7 +50,6 @@ export interface Io {
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY) });
 
-
 /**
  * --verbose: the library's debug lines go to standard error as pino JSON lines (never record
  * text). pino is loaded only then.
@@ -305,7 +304,7 @@ async function readFacts(file: string): Promise<{ facts: Record<string, unknown>
   if (!('facts' in data) && !('checks' in data)) return { facts: data, checks: [] };
   if (data['facts'] !== undefined && !isObj(data['facts'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "facts" must be an object', { file });
   if (data['checks'] !== undefined && !Array.isArray(data['checks'])) throw new ScsDoctorError('OPTION_INVALID', '--facts: "checks" must be a list', { file });
-  return { facts: (data['facts']) ?? {}, checks: (data['checks'] as unknown[] | undefined) ?? [] };
+  return { facts: data['facts'] ?? {}, checks: (data['checks'] as unknown[] | undefined) ?? [] };
 }
 
 /** `scs-doctor trace ID`: where one file stopped, read from the inputs as diagnose reads them. */

@@ -285,7 +285,16 @@ describe('diagnose --explain re-reads evidence through the sources layer', () =>
   });
 
   it('says why evidence cannot be read again: a file gone, a member gone, standard input not kept', async () => {
-    const readBack = await import('@scs-doctor/adapters').then((m) => m.readEvidenceLines([{ file: 'missing.log', from: 1, to: 1 }, { file: `${tgz}:logs/nope.log`, from: 1, to: 2 }, { file: '-', from: 1, to: 1 }], { cwd: dir }));
+    const readBack = await import('@scs-doctor/adapters').then((m) =>
+      m.readEvidenceLines(
+        [
+          { file: 'missing.log', from: 1, to: 1 },
+          { file: `${tgz}:logs/nope.log`, from: 1, to: 2 },
+          { file: '-', from: 1, to: 1 },
+        ],
+        { cwd: dir },
+      ),
+    );
     expect(Object.fromEntries(readBack)).toEqual({
       'missing.log': { error: 'no such file any more' },
       [`${tgz}:logs/nope.log`]: { error: 'no such member in the archive any more' },
@@ -344,7 +353,9 @@ remediation:
     expect([tested.code, tested.stdout]).toEqual([0, '1 fixtures, 3 cases passed, 0 failed\n']);
     const linted = await run(['rules', 'lint', dir, '--no-recheck']);
     expect(linted.code).toBe(0);
-    expect(linted.stdout).toMatch(/outbox-disk-full\.yaml:12:3 warning RULE_CONDITION conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[1\]: operator "someFact:equal" \(decorated\); conditions\.any\[1\]: path "\$\.mounts\[\*\]\.volume"/);
+    expect(linted.stdout).toMatch(
+      /outbox-disk-full\.yaml:12:3 warning RULE_CONDITION conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[1\]: operator "someFact:equal" \(decorated\); conditions\.any\[1\]: path "\$\.mounts\[\*\]\.volume"/,
+    );
   });
 
   it('explain shows the set a higher priority decided as not evaluated', async () => {

@@ -126,7 +126,10 @@ describe('scs-doctor diagnose --config', () => {
   });
 
   it('an unset credential variable is a problem of the report, not an abort', async () => {
-    const config = write('deployment-unset.json', JSON.stringify({ s3: { region: 'us-east-1', accessKeyIdEnv: 'SCS_DOCTOR_TEST_UNSET_KEY_ID', secretAccessKeyEnv: 'SCS_DOCTOR_TEST_UNSET_SECRET', buckets: [{ name: 'acme-inbox', role: 'inbox' }] } }));
+    const config = write(
+      'deployment-unset.json',
+      JSON.stringify({ s3: { region: 'us-east-1', accessKeyIdEnv: 'SCS_DOCTOR_TEST_UNSET_KEY_ID', secretAccessKeyEnv: 'SCS_DOCTOR_TEST_UNSET_SECRET', buckets: [{ name: 'acme-inbox', role: 'inbox' }] } }),
+    );
     const r = await run(['diagnose', '--config', config, '--format', 'json', ...NOW]);
     const report = JSON.parse(r.stdout);
     expect([r.code, report.stats.problems.map((p: { code: string; message: string }) => [p.code, p.message.includes('SCS_DOCTOR_TEST_UNSET_KEY_ID')])]).toEqual([0, [['OPTION_INVALID', true]]]);
@@ -142,13 +145,13 @@ describe('scs-doctor diagnose --config', () => {
     );
     const r = await run(['diagnose', '--config', config, invalidToken, clean, ...jobs, '--format', 'json', ...NOW]);
     const report = JSON.parse(r.stdout);
-    expect([
-      r.code,
-      r.stderr.includes('    at '),
-      report.diagnoses.map((d: { ruleId: string }) => d.ruleId),
-      report.stats.problems.map((p: { code: string }) => p.code).sort(),
-      report.stats.linesRead,
-    ]).toEqual([1, false, ['shared-secret-invalid-token'], ['INPUT_NOT_FOUND', 'INPUT_NOT_FOUND', 'OPTION_INVALID'], 3]);
+    expect([r.code, r.stderr.includes('    at '), report.diagnoses.map((d: { ruleId: string }) => d.ruleId), report.stats.problems.map((p: { code: string }) => p.code).sort(), report.stats.linesRead]).toEqual([
+      1,
+      false,
+      ['shared-secret-invalid-token'],
+      ['INPUT_NOT_FOUND', 'INPUT_NOT_FOUND', 'OPTION_INVALID'],
+      3,
+    ]);
   });
 
   it('refuses a config that holds a credential, without echoing it', async () => {
@@ -214,17 +217,23 @@ describe('scs-doctor merge', () => {
 });
 
 describe('help', () => {
-  it.each([['--events'], ['--format'], ['--output'], ['--now'], ['--stale-after'], ['--rules'], ['--no-builtin'], ['--log-format'], ['--redact'], ['--max-evidence'], ['--config'], ['--jobs'], ['--color'], ['--verbose'], ['--quiet']])('describes %s', async (option) => {
-    const r = await run(['help']);
-    expect(r.stdout).toMatch(new RegExp(`^ {2}(?:-\\w, )?${option}\\b.* {2,}\\w`, 'm'));
-  });
+  it.each([['--events'], ['--format'], ['--output'], ['--now'], ['--stale-after'], ['--rules'], ['--no-builtin'], ['--log-format'], ['--redact'], ['--max-evidence'], ['--config'], ['--jobs'], ['--color'], ['--verbose'], ['--quiet']])(
+    'describes %s',
+    async (option) => {
+      const r = await run(['help']);
+      expect(r.stdout).toMatch(new RegExp(`^ {2}(?:-\\w, )?${option}\\b.* {2,}\\w`, 'm'));
+    },
+  );
 });
 
 describe('the installed command', () => {
   const bin = path.join(root, 'packages/cli/bin/scs-doctor.js');
   it.runIf(existsSync(path.join(root, 'packages/cli/dist/main.js')))('runs as a process and exits with the diagnosis status', async () => {
     const p = promisify(execFile)(process.execPath, [bin, 'diagnose', invalidToken, '--format', 'json', ...NOW]);
-    const err = await p.then(() => undefined, (e: { code: number; stdout: string }) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
     expect([err?.code, JSON.parse(err?.stdout ?? '{}').diagnoses?.length]).toEqual([1, 1]);
   });
 });

@@ -186,10 +186,7 @@ describe('files of sync events', () => {
   const big = { resourceId: 'res-big', revisionId: 'rev-big', sizeBytes: 3 * 1024 ** 3, outcome: 'excluded' };
 
   it('a green sync with no message whose 3 GiB file was excluded is file-exceeds-copy-ceiling, exit 1, and stays active after later successes', async () => {
-    const history = write(
-      'excluded.json',
-      JSON.stringify([event('e1', 'c-9', 'success', '2026-05-12T09:00:00Z', { files: [big] }), event('e2', 'c-9', 'success', '2026-05-12T10:00:00Z')]),
-    );
+    const history = write('excluded.json', JSON.stringify([event('e1', 'c-9', 'success', '2026-05-12T09:00:00Z', { files: [big] }), event('e2', 'c-9', 'success', '2026-05-12T10:00:00Z')]));
     const r = await run(['diagnose', '--events', history, '--now', NOW, '--format', 'json']);
     const d = json(r).diagnoses.find((x) => x.ruleId === 'file-exceeds-copy-ceiling');
     expect([r.code, d?.params, d?.state, d?.resolution]).toEqual([1, { revisionId: 'rev-big', resourceId: 'res-big', sizeBytes: 3221225472 }, 'active', 'never']);
@@ -248,7 +245,18 @@ describe('merge and staleness, exactly', () => {
 describe('the library entry for the admin backend', () => {
   it('diagnose() reads snake_case rows with Date objects like the file reader does', () => {
     const rows = [
-      { id: 1, connection_id: 'c-db', connection_name: 'From the database', direction: 'sending', shared_id: 'S-db', status: 'failure', started_at: new Date('2026-05-12T09:00:00Z'), finished_at: new Date('2026-05-12T09:00:05Z'), message: 'shared secret unavailable: InvalidToken', files: [] },
+      {
+        id: 1,
+        connection_id: 'c-db',
+        connection_name: 'From the database',
+        direction: 'sending',
+        shared_id: 'S-db',
+        status: 'failure',
+        started_at: new Date('2026-05-12T09:00:00Z'),
+        finished_at: new Date('2026-05-12T09:00:05Z'),
+        message: 'shared secret unavailable: InvalidToken',
+        files: [],
+      },
       { id: 2, connection_id: 'c-db', direction: 'sending', status: 'success', started_at: new Date('2026-05-12T10:00:00Z'), finished_at: Date.parse('2026-05-12T10:00:04Z'), files: [] },
     ];
     const report = diagnose(pack, { events: rows }, { now: new Date(NOW) });
@@ -307,7 +315,15 @@ describe('what logs can and cannot say', () => {
 });
 
 describe('a deployment check and the log failure it causes', () => {
-  const probe = (label: string) => ({ kind: 'probe' as const, probe: 'object-store-label', target: label, outcome: 'missing', message: `object-store label ${label} is configured for SCS but not for the Registry Service`, fields: { label, configuredIn: 'scs', missingIn: 'registry' }, time: '2026-05-12T09:00:00Z' });
+  const probe = (label: string) => ({
+    kind: 'probe' as const,
+    probe: 'object-store-label',
+    target: label,
+    outcome: 'missing',
+    message: `object-store label ${label} is configured for SCS but not for the Registry Service`,
+    fields: { label, configuredIn: 'scs', missingIn: 'registry' },
+    time: '2026-05-12T09:00:00Z',
+  });
   const log = (label: string, line: number) => ({
     kind: 'log' as const,
     format: 'python' as const,
@@ -339,4 +355,3 @@ describe('a deployment check and the log failure it causes', () => {
     expect(r.stdout).toMatch(/ {2}object-store-label-missing\n {2}Causes: The Registry Service has no object-store configuration for label/);
   });
 });
-

@@ -19,6 +19,13 @@ describe('an encrypted input beside a healthy log', () => {
   ])('%s: exit 2, the reason on stderr, the log diagnosed', async (file, line) => {
     const r = await run(['diagnose', file, LOG, '--format', 'json'], { cwd: path.join(FIXTURES, 'encrypted') });
     const report = JSON.parse(r.stdout) as { diagnoses: { ruleId: string }[] };
-    expect([r.code, r.stderr.trim().split('\n').map((l) => line.test(l)), report.diagnoses.some((d) => d.ruleId === 'shared-secret-invalid-token')]).toEqual([2, [true], true]);
+    expect([
+      r.code,
+      r.stderr
+        .trim()
+        .split('\n')
+        .map((l) => line.test(l)),
+      report.diagnoses.some((d) => d.ruleId === 'shared-secret-invalid-token'),
+    ]).toEqual([2, [true], true]);
   });
 });

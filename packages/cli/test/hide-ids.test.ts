@@ -14,7 +14,18 @@ const ID = 'c-7f3a1e';
 const NAME = 'Partner Acme Ltd';
 const SHARED = 'SHARED-9f8e7d6c';
 const history = [
-  { id: '1', connectionId: ID, connectionName: NAME, direction: 'sending', sharedId: SHARED, status: 'failure', startedAt: '2026-05-12T09:00:00Z', finishedAt: '2026-05-12T09:00:05Z', message: `shared secret unavailable: InvalidToken (connection ${ID}, ${SHARED})`, files: [] },
+  {
+    id: '1',
+    connectionId: ID,
+    connectionName: NAME,
+    direction: 'sending',
+    sharedId: SHARED,
+    status: 'failure',
+    startedAt: '2026-05-12T09:00:00Z',
+    finishedAt: '2026-05-12T09:00:05Z',
+    message: `shared secret unavailable: InvalidToken (connection ${ID}, ${SHARED})`,
+    files: [],
+  },
   { id: '2', connectionId: 'r-1', connectionName: 'Inbox of Acme', direction: 'receiving', sharedId: SHARED, status: 'success', startedAt: '2026-05-12T09:01:00Z', finishedAt: '2026-05-12T09:01:05Z', files: [] },
 ];
 const LOG = `2026-05-12 09:00:02,905 ERROR [scs.sync.sender] sync failed connection_id=${ID} direction=sending: shared secret unavailable: InvalidToken\n`;

@@ -42,7 +42,12 @@ describe('no planted secret in any output', () => {
   it.each([['text'], ['json'], ['markdown'], ['html']])('%s', async (format) => {
     const r = await run(['diagnose', 'scs.log', '--format', format, ...NOW], { cwd: dir });
     const out = r.stdout + r.stderr;
-    expect([r.code, Object.entries(SECRETS).filter(([, s]) => out.includes(s)).map(([k]) => k)]).toEqual([1, []]);
+    expect([
+      r.code,
+      Object.entries(SECRETS)
+        .filter(([, s]) => out.includes(s))
+        .map(([k]) => k),
+    ]).toEqual([1, []]);
   });
 
   it.each([['bad.json'], ['bad2.json']])('merge of %s names the file, not its text', async (file) => {

@@ -14,7 +14,7 @@ const NOW = ['--now', '2026-05-12T12:00:00Z'];
 describe('progress line', () => {
   it('is drawn on standard error when it is a terminal, and erased before the run ends', async () => {
     const r = await run(['diagnose', file, ...NOW], { stderrIsTTY: true });
-    expect([r.code, r.stderr.includes("\r\x1b[2Kreading ") && r.stderr.includes("big.log  "), r.stderr.endsWith('\r\x1b[2K'), r.stdout.includes('\x1b[2K')]).toEqual([0, true, true, false]);
+    expect([r.code, r.stderr.includes('\r\x1b[2Kreading ') && r.stderr.includes('big.log  '), r.stderr.endsWith('\r\x1b[2K'), r.stdout.includes('\x1b[2K')]).toEqual([0, true, true, false]);
   });
 
   it('is silent when standard error is not a terminal', async () => {
@@ -49,7 +49,10 @@ describe('progress line', () => {
 describe('--verbose', () => {
   it('writes the library debug lines as pino JSON on standard error, never the record text', async () => {
     const r = await run(['diagnose', file, '--verbose', ...NOW]);
-    const entries = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    const entries = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
     expect([entries.map((e) => e.msg), entries.every((e) => e.level === 20), r.stderr.includes('sync finished')]).toEqual([['rule pack compiled', 'input read', 'report built'], true, false]);
   });
 });

@@ -19,7 +19,9 @@ async function report(file: string, ...args: string[]): Promise<Report> {
 }
 
 function lines(file: string): string[] {
-  return readFileSync(dir + file, 'utf8').replace(/\n$/, '').split('\n');
+  return readFileSync(dir + file, 'utf8')
+    .replace(/\n$/, '')
+    .split('\n');
 }
 
 /** 1-based numbers of the lines of a file that contain `text`. */
@@ -77,7 +79,11 @@ describe('structlog: the console renderer and both JSON forms read alike', () =>
     const r = await report(file);
     accounted(r, file);
     expect(counts(r)).toEqual({ 'shared-secret-invalid-token': 3, 'manifest-key-missing': 2 });
-    const ids = (rule: string) => r.diagnoses.find((d) => d.ruleId === rule)!.connections.map((c) => c.id).sort();
+    const ids = (rule: string) =>
+      r.diagnoses
+        .find((d) => d.ruleId === rule)!
+        .connections.map((c) => c.id)
+        .sort();
     expect(ids('shared-secret-invalid-token')).toEqual(['4f1c9a2e', '9b07d1c3', 'aa11bb22']);
     expect(ids('manifest-key-missing')).toEqual(['5e6f7a8b', '7d2e0b44']);
     for (const d of r.diagnoses) for (const e of d.evidence) expect(e.time).toMatch(/^2026-05-12T14:00:0\dZ$|^2026-05-12T14:00:0\d\.000Z$/);

@@ -14,7 +14,7 @@ describe('scs-doctor schema', () => {
     expect([r.code, r.stdout]).toEqual([0, shipped]);
   });
 
-  it('`schema rule` prints the rule files\' schema, as `rules schema` does', async () => {
+  it("`schema rule` prints the rule files' schema, as `rules schema` does", async () => {
     const [a, b] = [await run(['schema', 'rule']), await run(['rules', 'schema'])];
     expect([a.code, a.stdout === b.stdout, (JSON.parse(a.stdout) as { title: string }).title]).toEqual([0, true, 'scs-doctor rule']);
   });

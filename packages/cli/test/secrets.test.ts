@@ -126,63 +126,96 @@ function cutBefore(time: string, context: string, keep: number): string {
   return PY(time, 'ERROR', 'scs.sync.sender', `request failed ${'x'.repeat(300)} ${context}${' '.repeat(75 - keep)}${INVALID_TOKEN} ${'q'.repeat(250)}`);
 }
 
-const SENDER_LOG = [
-  PY('09:00:02,905', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} Authorization: Bearer ${JWT}`),
-  PY('09:00:03,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} headers={'Authorization': 'Basic ${BASIC}'}`),
-  PY('09:00:04,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN}; the registry answered 401 to Bearer ${BEARER}`),
-  PY('09:00:05,001', 'WARNING', 'scs.sync.sender', `outbox write failed: Revision r-9 size=2684354560 exceeds single-op copy_object ceiling aws_access_key_id=${AKIA} aws_secret_access_key=${AWS_SECRET}`),
-  PY('09:00:06,001', 'ERROR', 'scs.sync.receiver', `properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist. url=${PRESIGNED}`),
-  PY('09:00:07,001', 'ERROR', 'scs.sync.sender', `connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label 'outbox-eu' ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=${MASTER}`),
-  PY('09:00:08,001', 'ERROR', 'scs.sync.receiver', `connection failed (no manifest received) registry=postgresql://scs_app:${URL_PASSWORD}@db.internal:5432/scs DB_PASSWORD=${DB_PASSWORD} GITHUB_TOKEN=${GITHUB_TOKEN} SCS_API_KEY: ${API_KEY} customer ${CUSTOM}`),
-  PY('09:00:09,001', 'ERROR', 'scs.sync.sender', `sync failed: ${INVALID_TOKEN}`),
-  'Traceback (most recent call last):',
-  '  File "/app/scs/crypto.py", line 61, in decrypt',
-  '    key = load_pem_private_key(b"""-----BEGIN PRIVATE KEY-----',
-  ...PEM_TRACEBACK,
-  '-----END PRIVATE KEY-----""")',
-  `scs.errors.SecretError: ${INVALID_TOKEN}`,
-  PY('09:00:10,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} material='-----BEGIN RSA PRIVATE KEY-----\\n${PEM_ESCAPED_TEXT.join('\\n')}\\n-----END RSA PRIVATE KEY-----\\n'`),
-  cutBefore('09:00:11,001', `token=${JWT_CUT}`, 60),
-  cutBefore('09:00:12,001', `Authorization: Bearer ${BEARER_CUT}`, 60),
-  cutBefore('09:00:13,001', `dsn=postgresql://scs_app:${URL_PASSWORD_CUT}@db.internal:5432/scs`, 40),
-  // The match opens the message, so the excerpt is its first 300 characters: the key id straddles the end.
-  PY('09:00:14,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN}${' '.repeat(290 - INVALID_TOKEN.length)}${AKIA_CUT} ${'y'.repeat(300)}`),
-  // No rule explains these: they go to the report's unmatched list, template and sample.
-  PY('09:20:00,000', 'ERROR', 'scs.sync.sender', `upload rejected by the gateway: Authorization: Bearer ${BEARER_UNMATCHED}`),
-  // The template keeps the first 239 characters of the message, the sample 300: a key id straddles each cut.
-  PY('09:21:00,000', 'ERROR', 'scs.sync.sender', `upload rejected ${'z'.repeat(229 - 16 - 1)} ${AKIA_UNMATCHED} ${'z'.repeat(39)} ${AKIA_SAMPLE} ${'z'.repeat(80)}`),
-].join('\n') + '\n';
+const SENDER_LOG =
+  [
+    PY('09:00:02,905', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} Authorization: Bearer ${JWT}`),
+    PY('09:00:03,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} headers={'Authorization': 'Basic ${BASIC}'}`),
+    PY('09:00:04,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN}; the registry answered 401 to Bearer ${BEARER}`),
+    PY('09:00:05,001', 'WARNING', 'scs.sync.sender', `outbox write failed: Revision r-9 size=2684354560 exceeds single-op copy_object ceiling aws_access_key_id=${AKIA} aws_secret_access_key=${AWS_SECRET}`),
+    PY('09:00:06,001', 'ERROR', 'scs.sync.receiver', `properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist. url=${PRESIGNED}`),
+    PY('09:00:07,001', 'ERROR', 'scs.sync.sender', `connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label 'outbox-eu' ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=${MASTER}`),
+    PY(
+      '09:00:08,001',
+      'ERROR',
+      'scs.sync.receiver',
+      `connection failed (no manifest received) registry=postgresql://scs_app:${URL_PASSWORD}@db.internal:5432/scs DB_PASSWORD=${DB_PASSWORD} GITHUB_TOKEN=${GITHUB_TOKEN} SCS_API_KEY: ${API_KEY} customer ${CUSTOM}`,
+    ),
+    PY('09:00:09,001', 'ERROR', 'scs.sync.sender', `sync failed: ${INVALID_TOKEN}`),
+    'Traceback (most recent call last):',
+    '  File "/app/scs/crypto.py", line 61, in decrypt',
+    '    key = load_pem_private_key(b"""-----BEGIN PRIVATE KEY-----',
+    ...PEM_TRACEBACK,
+    '-----END PRIVATE KEY-----""")',
+    `scs.errors.SecretError: ${INVALID_TOKEN}`,
+    PY('09:00:10,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} material='-----BEGIN RSA PRIVATE KEY-----\\n${PEM_ESCAPED_TEXT.join('\\n')}\\n-----END RSA PRIVATE KEY-----\\n'`),
+    cutBefore('09:00:11,001', `token=${JWT_CUT}`, 60),
+    cutBefore('09:00:12,001', `Authorization: Bearer ${BEARER_CUT}`, 60),
+    cutBefore('09:00:13,001', `dsn=postgresql://scs_app:${URL_PASSWORD_CUT}@db.internal:5432/scs`, 40),
+    // The match opens the message, so the excerpt is its first 300 characters: the key id straddles the end.
+    PY('09:00:14,001', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN}${' '.repeat(290 - INVALID_TOKEN.length)}${AKIA_CUT} ${'y'.repeat(300)}`),
+    // No rule explains these: they go to the report's unmatched list, template and sample.
+    PY('09:20:00,000', 'ERROR', 'scs.sync.sender', `upload rejected by the gateway: Authorization: Bearer ${BEARER_UNMATCHED}`),
+    // The template keeps the first 239 characters of the message, the sample 300: a key id straddles each cut.
+    PY('09:21:00,000', 'ERROR', 'scs.sync.sender', `upload rejected ${'z'.repeat(229 - 16 - 1)} ${AKIA_UNMATCHED} ${'z'.repeat(39)} ${AKIA_SAMPLE} ${'z'.repeat(80)}`),
+  ].join('\n') + '\n';
 
-const RECEIVER_JSONL = [
-  { timestamp: '2026-05-12T09:00:05.644Z', level: 'error', logger: 'scs.sync.receiver', event: `manifest max infosec level 'SECRET' (order=4) exceeds local platform max; Authorization: Bearer ${JWT_JSON}`, connection_id: 'r-22c0f9' },
-  { timestamp: '2026-05-12T09:00:06.000Z', level: 'error', logger: 'scs.sync.sender', msg: `${INVALID_TOKEN} key=-----BEGIN PRIVATE KEY-----\n${PEM_JSON.join('\n')}\n-----END PRIVATE KEY-----\n` },
-  { timestamp: '2026-05-12T09:00:07.000Z', level: 'error', logger: 'scs.sync.sender', msg: `${INVALID_TOKEN} config={"private_key": "-----BEGIN PRIVATE KEY-----\\n${PEM_JSON_ESCAPED.join('\\n')}\\n-----END PRIVATE KEY-----\\n"}` },
-  { timestamp: '2026-05-12T09:03:11.010Z', level: 'error', logger: 'scs.sync.receiver', event: `manifest control tag(s) uncovered by any transformation predicate: ['CUI'] while reading ${PRESIGNED}` },
-].map((o) => JSON.stringify(o)).join('\n') + '\n';
+const RECEIVER_JSONL =
+  [
+    { timestamp: '2026-05-12T09:00:05.644Z', level: 'error', logger: 'scs.sync.receiver', event: `manifest max infosec level 'SECRET' (order=4) exceeds local platform max; Authorization: Bearer ${JWT_JSON}`, connection_id: 'r-22c0f9' },
+    { timestamp: '2026-05-12T09:00:06.000Z', level: 'error', logger: 'scs.sync.sender', msg: `${INVALID_TOKEN} key=-----BEGIN PRIVATE KEY-----\n${PEM_JSON.join('\n')}\n-----END PRIVATE KEY-----\n` },
+    { timestamp: '2026-05-12T09:00:07.000Z', level: 'error', logger: 'scs.sync.sender', msg: `${INVALID_TOKEN} config={"private_key": "-----BEGIN PRIVATE KEY-----\\n${PEM_JSON_ESCAPED.join('\\n')}\\n-----END PRIVATE KEY-----\\n"}` },
+    { timestamp: '2026-05-12T09:03:11.010Z', level: 'error', logger: 'scs.sync.receiver', event: `manifest control tag(s) uncovered by any transformation predicate: ['CUI'] while reading ${PRESIGNED}` },
+  ]
+    .map((o) => JSON.stringify(o))
+    .join('\n') + '\n';
 
-const CRI_LOG = [
-  `2026-05-12T09:00:02.905000000Z stderr F ${PY('09:00:02,905', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} Authorization: Bearer ${JWT_CRI}`)}`,
-  // A line the runtime cut into a partial and its end, cut inside the token.
-  `2026-05-12T09:00:03.000000000Z stderr P ${PY('09:00:03,000', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} GITHUB_TOKEN=${GITHUB_TOKEN.slice(0, 12)}`)}`,
-  `2026-05-12T09:00:03.000000001Z stderr F ${GITHUB_TOKEN.slice(12)} DB_PASSWORD=${DB_PASSWORD}`,
-].join('\n') + '\n';
+const CRI_LOG =
+  [
+    `2026-05-12T09:00:02.905000000Z stderr F ${PY('09:00:02,905', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} Authorization: Bearer ${JWT_CRI}`)}`,
+    // A line the runtime cut into a partial and its end, cut inside the token.
+    `2026-05-12T09:00:03.000000000Z stderr P ${PY('09:00:03,000', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} GITHUB_TOKEN=${GITHUB_TOKEN.slice(0, 12)}`)}`,
+    `2026-05-12T09:00:03.000000001Z stderr F ${GITHUB_TOKEN.slice(12)} DB_PASSWORD=${DB_PASSWORD}`,
+  ].join('\n') + '\n';
 
-const DOCKER_LOG = [
-  { log: PY('09:00:04,000', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} X-Amz-Security-Token=${AMZ_TOKEN} aws_secret_access_key=${AWS_SECRET_DOCKER}`) + '\n', stream: 'stderr', time: '2026-05-12T09:00:04.000000000Z' },
-  { log: JSON.stringify({ level: 'error', msg: `${INVALID_TOKEN} key=-----BEGIN EC PRIVATE KEY-----\n${PEM_DOCKER.join('\n')}\n-----END EC PRIVATE KEY-----` }) + '\n', stream: 'stdout', time: '2026-05-12T09:00:05.000000000Z' },
-].map((o) => JSON.stringify(o)).join('\n') + '\n';
+const DOCKER_LOG =
+  [
+    { log: PY('09:00:04,000', 'ERROR', 'scs.sync.sender', `${INVALID_TOKEN} X-Amz-Security-Token=${AMZ_TOKEN} aws_secret_access_key=${AWS_SECRET_DOCKER}`) + '\n', stream: 'stderr', time: '2026-05-12T09:00:04.000000000Z' },
+    { log: JSON.stringify({ level: 'error', msg: `${INVALID_TOKEN} key=-----BEGIN EC PRIVATE KEY-----\n${PEM_DOCKER.join('\n')}\n-----END EC PRIVATE KEY-----` }) + '\n', stream: 'stdout', time: '2026-05-12T09:00:05.000000000Z' },
+  ]
+    .map((o) => JSON.stringify(o))
+    .join('\n') + '\n';
 
 const HISTORY = JSON.stringify({
   events: [
-    { id: 'ev-1', connectionId: 'c-7f3a1e', connectionName: 'Acme → Globex', direction: 'sending', sharedId: 'acme-to-globex', status: 'failure', startedAt: '2026-05-12T09:00:02Z', finishedAt: '2026-05-12T09:00:03Z', message: `${INVALID_TOKEN} Authorization: Bearer ${JWT_EVENT}`, files: [] },
-    { id: 'ev-2', connectionId: 'c-7f3a1e', direction: 'sending', status: 'failure', startedAt: '2026-05-12T09:05:02Z', message: `upload failed: SignatureDoesNotMatch for ${PRESIGNED.replace(AMZ_SIGNATURE, AMZ_SIGNATURE_EVENT)} DB_PASSWORD=${DB_PASSWORD_EVENT}`, files: [] },
+    {
+      id: 'ev-1',
+      connectionId: 'c-7f3a1e',
+      connectionName: 'Acme → Globex',
+      direction: 'sending',
+      sharedId: 'acme-to-globex',
+      status: 'failure',
+      startedAt: '2026-05-12T09:00:02Z',
+      finishedAt: '2026-05-12T09:00:03Z',
+      message: `${INVALID_TOKEN} Authorization: Bearer ${JWT_EVENT}`,
+      files: [],
+    },
+    {
+      id: 'ev-2',
+      connectionId: 'c-7f3a1e',
+      direction: 'sending',
+      status: 'failure',
+      startedAt: '2026-05-12T09:05:02Z',
+      message: `upload failed: SignatureDoesNotMatch for ${PRESIGNED.replace(AMZ_SIGNATURE, AMZ_SIGNATURE_EVENT)} DB_PASSWORD=${DB_PASSWORD_EVENT}`,
+      files: [],
+    },
   ],
 });
 // One event broken where V8 quotes the input in its JSON error message.
-const HISTORY_NDJSON = [
-  JSON.stringify({ id: 'ev-3', connectionId: 'c-19bd04', status: 'failure', startedAt: '2026-05-12T09:06:10Z', message: `${INVALID_TOKEN} DB_PASSWORD=${DB_PASSWORD}` }),
-  `{"id":"ev-4","connectionId":"c-19bd04","status":"failure","startedAt":"2026-05-12T09:07:10Z","key": ${AKIA}, "secret": ${AWS_SECRET}}`,
-].join('\n') + '\n';
+const HISTORY_NDJSON =
+  [
+    JSON.stringify({ id: 'ev-3', connectionId: 'c-19bd04', status: 'failure', startedAt: '2026-05-12T09:06:10Z', message: `${INVALID_TOKEN} DB_PASSWORD=${DB_PASSWORD}` }),
+    `{"id":"ev-4","connectionId":"c-19bd04","status":"failure","startedAt":"2026-05-12T09:07:10Z","key": ${AKIA}, "secret": ${AWS_SECRET}}`,
+  ].join('\n') + '\n';
 
 let dir: string;
 let args: string[];
@@ -193,7 +226,13 @@ let report: Report;
 
 /** Undoes the escaping of each format, so that a secret is found however it was printed. */
 function plain(format: string, text: string): string {
-  if (format === 'html') return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  if (format === 'html')
+    return text
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   if (format === 'markdown') return text.replace(/\\([\\`*_[\]<>|])/g, '$1');
   return text;
 }

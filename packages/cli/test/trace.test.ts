@@ -29,7 +29,10 @@ const FILE = { resource_id: 'res-1', revision_id: REV, size_bytes: 1048576, outc
 const senderHistory = write('sender-history.ndjson', ndjson([sent('2026-05-12T09:00:00Z', [FILE]), sent('2026-05-12T10:00:00Z', [])]));
 const receiverWithout = write('receiver-without.ndjson', ndjson([got('2026-05-12T09:30:00Z', [{ resource_id: 'res-2', outcome: 'transferred' }])]));
 const receiverWith = write('receiver-with.json', JSON.stringify({ events: [got('2026-05-12T09:30:00Z', [FILE])] }));
-const passing = write('facts-pass.json', JSON.stringify({ viewerId: 'u-7', receivingConnectionOwners: ['u-7'], viewerInfosecLevel: 'SECRET', fileInfosecLevel: 'CUI', viewerControlTags: ['ITAR'], fileControlTags: ['ITAR'], artifactParented: true }));
+const passing = write(
+  'facts-pass.json',
+  JSON.stringify({ viewerId: 'u-7', receivingConnectionOwners: ['u-7'], viewerInfosecLevel: 'SECRET', fileInfosecLevel: 'CUI', viewerControlTags: ['ITAR'], fileControlTags: ['ITAR'], artifactParented: true }),
+);
 
 describe('scs-doctor trace', () => {
   it('received, every host check passing: exit 0', async () => {
@@ -51,13 +54,22 @@ describe('scs-doctor trace', () => {
   });
 
   it('a failing infosec fact from --facts: exit 1 and the levels shown', async () => {
-    const facts = write('facts-infosec.json', JSON.stringify({ facts: { viewerId: 'u-7', receivingConnectionOwners: ['u-7'], viewerInfosecLevel: 'CUI', fileInfosecLevel: 'SECRET', viewerControlTags: [], fileControlTags: [], artifactParented: true } }));
+    const facts = write(
+      'facts-infosec.json',
+      JSON.stringify({ facts: { viewerId: 'u-7', receivingConnectionOwners: ['u-7'], viewerInfosecLevel: 'CUI', fileInfosecLevel: 'SECRET', viewerControlTags: [], fileControlTags: [], artifactParented: true } }),
+    );
     const r = await run(['trace', 'res-1', '--events', senderHistory, '--facts', facts, '--now', NOW]);
     expect([r.code, /✖ failed +The viewer holds the file's infosec level\. — .*viewerInfosecLevel=CUI, fileInfosecLevel=SECRET/.test(r.stdout)]).toEqual([1, true]);
   });
 
   it('a host check from the facts file is evaluated', async () => {
-    const facts = write('facts-check.json', JSON.stringify({ facts: { viewerDepartment: 'sales' }, checks: [{ id: 'department', side: 'receiving', title: 'The viewer is in engineering.', conditions: { all: [{ fact: 'viewerDepartment', operator: 'equal', value: 'engineering' }] }, step: 'Ask engineering.' }] }));
+    const facts = write(
+      'facts-check.json',
+      JSON.stringify({
+        facts: { viewerDepartment: 'sales' },
+        checks: [{ id: 'department', side: 'receiving', title: 'The viewer is in engineering.', conditions: { all: [{ fact: 'viewerDepartment', operator: 'equal', value: 'engineering' }] }, step: 'Ask engineering.' }],
+      }),
+    );
     const t = json(await run(['trace', 'res-1', '--events', senderHistory, '--facts', facts, '--now', NOW, '--format', 'json']));
     expect(t.checks.find((c) => c.id === 'department')?.result).toBe('failed');
   });
@@ -67,7 +79,11 @@ describe('scs-doctor trace', () => {
     const r = await run(['trace', REV, path.join(tmp, 'scs-*.log.gz'), '--now', NOW, '--format', 'json']);
     const t = json(r);
     expect([r.code, t.verdict, t.evidence[0]?.ruleId, `${path.basename(t.evidence[0]?.file ?? '')}:${t.evidence[0]?.line}`, t.reason]).toEqual([
-      1, 'excluded', 'file-exceeds-copy-ceiling', 'scs-1.log.gz:1', expect.stringContaining('over the ~2 GB per-file cap'),
+      1,
+      'excluded',
+      'file-exceeds-copy-ceiling',
+      'scs-1.log.gz:1',
+      expect.stringContaining('over the ~2 GB per-file cap'),
     ]);
   });
 

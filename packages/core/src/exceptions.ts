@@ -36,7 +36,10 @@ function blockException(lines: readonly string[]): { type: string; message: stri
   for (; i < lines.length; i++) {
     const m = EXCEPTION_LINE.exec(lines[i]!.trimEnd());
     if (!m) continue;
-    const rest = lines.slice(i + 1).join('\n').trimEnd();
+    const rest = lines
+      .slice(i + 1)
+      .join('\n')
+      .trimEnd();
     const first = m[2] ?? '';
     return { type: m[1]!, message: rest ? `${first}\n${rest}` : first };
   }
@@ -166,7 +169,7 @@ export function onFrameLine(text: string, offset: number): boolean {
   if (FRAME_LINE.test(line)) return true;
   if (!/^\s/.test(line)) return false;
   // An indented line under a frame header: its source line, `^^^^` markers, or locals.
-  for (let e = start - 1; e > 0; ) {
+  for (let e = start - 1; e > 0;) {
     const s = text.lastIndexOf('\n', e - 1) + 1;
     const prev = text.slice(s, e);
     if (FRAME_LINE.test(prev)) return true;

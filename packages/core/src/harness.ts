@@ -85,9 +85,7 @@ export async function runFixture(pack: RulePack, file: string, text: string, rea
   for (const a of annotations) {
     const target = spans.find((s) => s.line > a.line);
     for (const ruleId of a.ids) {
-      const matched =
-        target !== undefined &&
-        report.diagnoses.some((d) => d.ruleId === ruleId && d.evidence.some((ev) => ev.file === file && ev.line !== undefined && ev.line >= target.line && ev.line <= target.endLine));
+      const matched = target !== undefined && report.diagnoses.some((d) => d.ruleId === ruleId && d.evidence.some((ev) => ev.file === file && ev.line !== undefined && ev.line >= target.line && ev.line <= target.endLine));
       const expect = a.kind === 'ruleid' || a.kind === 'todoruleid' ? 'match' : 'no-match';
       const todo = a.kind.startsWith('todo');
       const behaves = target !== undefined && (expect === 'match' ? matched : !matched);

@@ -6,20 +6,7 @@
  * @packageDocumentation
  */
 export { ScsDoctorError, isScsDoctorError, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
-export {
-  LogRecordSchema,
-  SyncEventSchema,
-  type Level,
-  type LogRecord,
-  type LogFormat,
-  type Side,
-  type Source,
-  type SyncEvent,
-  type SyncFile,
-  type SyncEventRecord,
-  type ProbeRecord,
-  type ExceptionLink,
-} from './schema/records.js';
+export { LogRecordSchema, SyncEventSchema, type Level, type LogRecord, type LogFormat, type Side, type Source, type SyncEvent, type SyncFile, type SyncEventRecord, type ProbeRecord, type ExceptionLink } from './schema/records.js';
 export { RuleSchema, type Rule, type RuleInput, type LoadedRule, type ConditionNode, type RecordKind } from './schema/rule.js';
 export {
   ReportSchema,

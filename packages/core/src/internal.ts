@@ -77,7 +77,21 @@ export { visible, visibleLine, codeSpan, markdownText } from './escape.js';
 export { renderJsonPieces } from './render/index.js';
 export { render, renderJson, renderText, renderMarkdown, renderHtml, FORMATS, type OutputFormat, type TextOptions } from './render/index.js';
 export { runFixture, type FixtureReader, type FixtureResult, type FixtureCase, type FixtureRecords } from './harness.js';
-export { trace, TRACE_CHECKS, TRACE_FACTS, INFOSEC_SCHEMAS, type Trace, type TraceOptions, type TraceCheck, type TraceCheckDefinition, type TraceEvidence, type TraceConnection, type TraceVerdict, type HostFact, type HostOperator } from './engine/trace.js';
+export {
+  trace,
+  TRACE_CHECKS,
+  TRACE_FACTS,
+  INFOSEC_SCHEMAS,
+  type Trace,
+  type TraceOptions,
+  type TraceCheck,
+  type TraceCheckDefinition,
+  type TraceEvidence,
+  type TraceConnection,
+  type TraceVerdict,
+  type HostFact,
+  type HostOperator,
+} from './engine/trace.js';
 export { renderTrace, TRACE_FORMATS, type TraceFormat } from './render/trace.js';
 export { logReportBuilt, type Logger, type LogMethod, type Progress, type ProgressCallback, type ObserveOptions } from './observe.js';
 export { conditionEngine, planConditions, type ConditionPlan, type HostFact as HostConditionFact, type HostOperator as HostConditionOperator } from './rules/conditions.js';

@@ -50,11 +50,27 @@ export interface ObserveOptions {
 }
 
 /** Reports a finished report at debug level: counts, timing and each problem's code and place (never record text). */
-export function logReportBuilt(logger: Logger | undefined, report: { diagnoses: readonly unknown[]; connections: readonly unknown[]; stats: { linesRead: number; records: number; events: { read: number }; problemsTotal: number; problems: readonly { code: string; file?: string | undefined; line?: number | undefined }[] } }, startedAt: number): void {
+export function logReportBuilt(
+  logger: Logger | undefined,
+  report: {
+    diagnoses: readonly unknown[];
+    connections: readonly unknown[];
+    stats: { linesRead: number; records: number; events: { read: number }; problemsTotal: number; problems: readonly { code: string; file?: string | undefined; line?: number | undefined }[] };
+  },
+  startedAt: number,
+): void {
   if (!logger) return;
   for (const p of report.stats.problems) logger.debug({ code: p.code, file: p.file, line: p.line }, 'problem');
   logger.debug(
-    { ms: Date.now() - startedAt, diagnoses: report.diagnoses.length, connections: report.connections.length, lines: report.stats.linesRead, records: report.stats.records, events: report.stats.events.read, problems: report.stats.problemsTotal },
+    {
+      ms: Date.now() - startedAt,
+      diagnoses: report.diagnoses.length,
+      connections: report.connections.length,
+      lines: report.stats.linesRead,
+      records: report.stats.records,
+      events: report.stats.events.read,
+      problems: report.stats.problemsTotal,
+    },
     'report built',
   );
 }

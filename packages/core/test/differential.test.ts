@@ -209,7 +209,12 @@ const extraRules: Rule[] = [
     id: 'tags-with-itar',
     signature: { anchors: ['uncovered by any transformation predicate'], pattern: 'predicate: \\[?(?<tags>[^\\]\\n]{1,200})' },
     params: { tags: { type: 'list' } },
-    conditions: { any: [{ fact: 'params', path: '$.tags', operator: 'contains', value: 'ITAR' }, { fact: 'params', path: '$.tags[0]', operator: 'equal', value: 'CUI' }] },
+    conditions: {
+      any: [
+        { fact: 'params', path: '$.tags', operator: 'contains', value: 'ITAR' },
+        { fact: 'params', path: '$.tags[0]', operator: 'equal', value: 'CUI' },
+      ],
+    },
   }),
   rule({
     id: 'error-without-connection',
@@ -220,12 +225,22 @@ const extraRules: Rule[] = [
     id: 'receiver-logger',
     appliesTo: ['log'],
     signature: { anchors: ['manifest'] },
-    conditions: { all: [{ fact: 'logger', operator: 'in', value: ['scs.sync.receiver', 'scs.receiver'] }, { fact: 'side', operator: 'notIn', value: ['sending'] }] },
+    conditions: {
+      all: [
+        { fact: 'logger', operator: 'in', value: ['scs.sync.receiver', 'scs.receiver'] },
+        { fact: 'side', operator: 'notIn', value: ['sending'] },
+      ],
+    },
   }),
   rule({
     id: 'failed-event',
     appliesTo: ['event'],
-    conditions: { all: [{ fact: 'status', operator: 'equal', value: 'failure' }, { fact: 'fields', path: '$.files', operator: 'doesNotContain', value: 'x' }] },
+    conditions: {
+      all: [
+        { fact: 'status', operator: 'equal', value: 'failure' },
+        { fact: 'fields', path: '$.files', operator: 'doesNotContain', value: 'x' },
+      ],
+    },
   }),
 ];
 const builtinPack = compileRules(loaded.rules);
@@ -334,10 +349,7 @@ const messageArb = fc.oneof(
   fc.tuple(fc.constantFrom(...fixtureMessages), fc.constantFrom(...fixtureMessages)).map(([x, y]) => `${x} ${y}`),
 );
 const levelArb = fc.constantFrom(undefined, 'debug', 'info', 'warn', 'error', 'fatal' as const);
-const fieldsArb = fc.record(
-  { connection_id: fc.constantFrom('c-1', 'r-2', null, 7), shared_id: fc.constantFrom('acme-to-globex', ''), files: fc.constantFrom([], ['x'], ['y', 'x'], 'x') },
-  { requiredKeys: [] },
-);
+const fieldsArb = fc.record({ connection_id: fc.constantFrom('c-1', 'r-2', null, 7), shared_id: fc.constantFrom('acme-to-globex', ''), files: fc.constantFrom([], ['x'], ['y', 'x'], 'x') }, { requiredKeys: [] });
 const recordArb = fc.record({
   message: messageArb,
   level: levelArb,
@@ -433,9 +445,7 @@ const factsArb = fc.record({ a: factArb, b: factArb, c: factArb }, { requiredKey
 
 const factRefArb = fc.record({ fact: fc.constantFrom(...FACTS), path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact'] });
 const valueArb = fc.oneof(scalarArb, fc.constant(null), fc.array(scalarArb, { maxLength: 3 }), factRefArb);
-const leafArb = fc
-  .record({ fact: fc.constantFrom(...FACTS), operator: fc.constantFrom(...OPERATORS), value: valueArb, path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact', 'operator', 'value'] })
-  .map((l) => l as ConditionNode);
+const leafArb = fc.record({ fact: fc.constantFrom(...FACTS), operator: fc.constantFrom(...OPERATORS), value: valueArb, path: fc.constantFrom(...PATHS) }, { requiredKeys: ['fact', 'operator', 'value'] }).map((l) => l as ConditionNode);
 const { node: nodeArb } = fc.letrec<{ node: ConditionNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -544,13 +554,17 @@ const hostLeafArb = fc
     { requiredKeys: ['fact', 'operator', 'value'] },
   )
   .map((l) => l as ConditionNode);
-const hostTreeArb = fc.oneof(fc.array(hostLeafArb, { maxLength: 4 }).map((all): ConditionNode => ({ all })), fc.array(hostLeafArb, { maxLength: 4 }).map((any): ConditionNode => ({ any })));
+const hostTreeArb = fc.oneof(
+  fc.array(hostLeafArb, { maxLength: 4 }).map((all): ConditionNode => ({ all })),
+  fc.array(hostLeafArb, { maxLength: 4 }).map((any): ConditionNode => ({ any })),
+);
 
 async function jreHost(tree: ConditionNode, facts: Facts): Promise<boolean | 'error'> {
   const engine = new Engine([], { allowUndefinedFacts: true });
   engine.addOperator('startsWith', hostOptions.operators.startsWith);
   engine.addOperator(new Operator('divides', hostOptions.operators.divides.evaluate as never, hostOptions.operators.divides.factValueValidator as never));
-  for (const [name, fn] of Object.entries(hostOptions.facts)) engine.addFact(name, (_params, almanac) => Promise.all([almanac.factValue('a').catch(() => undefined), almanac.factValue('b').catch(() => undefined)]).then(([a, b]) => fn({ a, b })));
+  for (const [name, fn] of Object.entries(hostOptions.facts))
+    engine.addFact(name, (_params, almanac) => Promise.all([almanac.factValue('a').catch(() => undefined), almanac.factValue('b').catch(() => undefined)]).then(([a, b]) => fn({ a, b })));
   engine.addRule({ conditions: structuredClone(tree) as never, event: { type: 'hit' } });
   try {
     const { events } = await engine.run(structuredClone(facts));
@@ -639,7 +653,7 @@ const gLeafArb = fc
 // it synchronously inside a Promise.all, which leaves the promises of its siblings unhandled.
 const gRefArb = fc.record({ condition: fc.constantFrom('aHasX', 'bSmallOrAHasX'), priority: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['condition'] }).map((r) => r as ConditionNode);
 const gPriority = fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined });
-const withPriority = (n: ConditionNode, p: number | undefined): ConditionNode => (p === undefined ? n : ({ ...n, priority: p }));
+const withPriority = (n: ConditionNode, p: number | undefined): ConditionNode => (p === undefined ? n : { ...n, priority: p });
 const { node: gNodeArb } = fc.letrec<{ node: ConditionNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -715,7 +729,15 @@ describe('the general path = json-rules-engine, on generated trees and facts', (
       [{ all: [{ fact: 'a', operator: 'lengthOf', value: null }] }, { a: 'abc' }],
       [{ not: { fact: 'a', operator: 'lengthOf', value: null } }, { a: 'abc' }],
       [{ not: { fact: 'a', operator: 'lengthOf', value: null } }, { a: '' }],
-      [{ any: [{ fact: 'a', operator: 'lengthOf', value: null }, { fact: 'b', operator: 'equal', value: 1 }] }, { a: 'abc', b: 1 }],
+      [
+        {
+          any: [
+            { fact: 'a', operator: 'lengthOf', value: null },
+            { fact: 'b', operator: 'equal', value: 1 },
+          ],
+        },
+        { a: 'abc', b: 1 },
+      ],
     ];
     for (const [tree, facts] of trees) {
       const expected = (await jreGeneral(tree, facts)) === true;
@@ -736,7 +758,12 @@ describe('the general path = json-rules-engine, on generated trees and facts', (
 
   it('a set of higher priority that decides an any keeps a throwing lower set from failing the rule', async () => {
     // `in` with a number as its list throws in json-rules-engine; priority 2 is evaluated first and decides.
-    const tree: ConditionNode = { any: [{ fact: 'a', operator: 'equal', value: 1, priority: 2 }, { fact: 'a', operator: 'in', value: 5 }] };
+    const tree: ConditionNode = {
+      any: [
+        { fact: 'a', operator: 'equal', value: 1, priority: 2 },
+        { fact: 'a', operator: 'in', value: 5 },
+      ],
+    };
     expect(await jreGeneral(tree, { a: 1 })).toBe(true);
     expect(generalPredicate(tree, generalEngineForTests)({ a: 1 })).toBe(true);
     expect(await jreGeneral(tree, { a: 2 })).toBe('error');
@@ -766,7 +793,10 @@ describe('compileRules picks a path per rule', () => {
       { facts: { kind: 'log', message: 'disk full', level: 'info', fields: { tags: 'prod' } }, ids: [] },
     ];
     for (const c of cases) {
-      const got = pack.match('log', c.facts['message'] as string, { ...c.facts, params: {} }).map((m) => m.rule.rule.id).sort();
+      const got = pack
+        .match('log', c.facts['message'] as string, { ...c.facts, params: {} })
+        .map((m) => m.rule.rule.id)
+        .sort();
       expect(got, JSON.stringify(c.facts)).toEqual(c.ids);
       // The reference: one Engine, the named condition set as json-rules-engine users set it.
       const ids: string[] = [];
@@ -790,14 +820,25 @@ describe('compileRules picks a path per rule', () => {
         holds: true,
         children: [
           { op: 'leaf', fact: 'fields', path: '$..volume', operator: 'contains', value: '/var', factValue: undefined, compareTo: '/var', holds: false },
-          { op: 'condition', name: 'isError', holds: true, child: { op: 'all', holds: true, children: [{ op: 'leaf', fact: 'level', path: undefined, operator: 'equal', value: 'error', factValue: 'error', compareTo: 'error', holds: true }] } },
+          {
+            op: 'condition',
+            name: 'isError',
+            holds: true,
+            child: { op: 'all', holds: true, children: [{ op: 'leaf', fact: 'level', path: undefined, operator: 'equal', value: 'error', factValue: 'error', compareTo: 'error', holds: true }] },
+          },
         ],
       },
     });
     // The higher set decides: the reference is not evaluated.
     const decided = traceConditions(deep.conditions!, { ...facts, level: 'info', fields: { mounts: [{ volume: '/var' }] } }, pack.conditionOptions);
     expect(decided.holds).toBe(true);
-    expect(decided.trace).toMatchObject({ op: 'any', children: [{ op: 'leaf', holds: true }, { op: 'skipped', node: { condition: 'isError' } }] });
+    expect(decided.trace).toMatchObject({
+      op: 'any',
+      children: [
+        { op: 'leaf', holds: true },
+        { op: 'skipped', node: { condition: 'isError' } },
+      ],
+    });
   });
 
   it('refuses what json-rules-engine could never run: an unregistered condition, an unknown operator, a script in a path', () => {
@@ -805,7 +846,7 @@ describe('compileRules picks a path per rule', () => {
     expect(() => compileRules([ref])).toThrow(/condition "nowhere" is not registered by the host application/);
     const op = rule({ id: 'op', signature: { anchors: ['xyz'] }, conditions: { all: [{ fact: 'a', operator: 'someThing:equal', value: 1 }] } });
     expect(() => compileRules([op])).toThrow(/operator "someThing:equal" is neither a json-rules-engine default/);
-    const script = rule({ id: 'script', signature: { anchors: ['xyz'] }, conditions: { all: [{ fact: 'fields', path: "$.a[?(@.b.repeat(1e9))]", operator: 'equal', value: 1 }] } });
+    const script = rule({ id: 'script', signature: { anchors: ['xyz'] }, conditions: { all: [{ fact: 'fields', path: '$.a[?(@.b.repeat(1e9))]', operator: 'equal', value: 1 }] } });
     expect(() => compileRules([script])).toThrow(/holds a script expression/);
   });
 

@@ -108,11 +108,25 @@ describe('which links explain the exception logged', () => {
 });
 
 describe('signature.exception', () => {
-  const rule = (signature: Rule['signature']): Rule =>
-    ({
-      id: 'r', title: 't', severity: 'error', side: 'sending', category: 'c', references: ['x'], appliesTo: ['log'], signature,
-      params: {}, summary: 's', cause: 'c', impact: 'i', remediation: ['r'], groupBy: [], resolution: 'success', peer: [], explains: [],
-    });
+  const rule = (signature: Rule['signature']): Rule => ({
+    id: 'r',
+    title: 't',
+    severity: 'error',
+    side: 'sending',
+    category: 'c',
+    references: ['x'],
+    appliesTo: ['log'],
+    signature,
+    params: {},
+    summary: 's',
+    cause: 'c',
+    impact: 'i',
+    remediation: ['r'],
+    groupBy: [],
+    resolution: 'success',
+    peer: [],
+    explains: [],
+  });
   const facts = (exceptions: unknown[] = []) => ({ kind: 'log', exceptions, params: {} });
 
   it('needs the exception in the chain or named by the message, beside the anchors; evidence on the message line', () => {

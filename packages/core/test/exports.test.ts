@@ -40,7 +40,10 @@ describe('core entry points', () => {
 
   it('adapter helpers are internal only', () => {
     const names = ['utcMillis', 'literalScanner', 'SYNC_EVENT_KEYS', 'ATTENTION_TOKENS'];
-    expect([names.map((n) => n in publicApi), names.map((n) => n in internal)]).toEqual([[false, false, false, false], [true, true, true, true]]);
+    expect([names.map((n) => n in publicApi), names.map((n) => n in internal)]).toEqual([
+      [false, false, false, false],
+      [true, true, true, true],
+    ]);
   });
 
   it('the internal entry point carries every public value too', () => {

@@ -58,28 +58,16 @@ const CASES: [file: string, expected: ReturnType<typeof problems>][] = [
   ['yaml-tag-custom.yaml', problems(['RULE_YAML', 16, 16, 'tag !secret is not allowed'])],
   ['yaml-alias-bomb.yaml', problems(['RULE_YAML', 1, 1, 'Excessive alias count'])],
   ['condition-path.yaml', problems(['RULE_CONDITION', 16, 3, 'path "$.errors[?(@.name)].name" holds a script expression'])],
-  [
-    'several-schema-problems.yaml',
-    problems(
-      ['RULE_INVALID', 1, 1, 'impact: required field is missing'],
-      ['RULE_INVALID', 3, 11, 'severity: Invalid option'],
-      ['RULE_INVALID', 6, 1, 'unknown field "owner"'],
-    ),
-  ],
+  ['several-schema-problems.yaml', problems(['RULE_INVALID', 1, 1, 'impact: required field is missing'], ['RULE_INVALID', 3, 11, 'severity: Invalid option'], ['RULE_INVALID', 6, 1, 'unknown field "owner"'])],
   [
     'several-analysis-problems.yaml',
-    problems(
-      ['RULE_REGEX_UNSAFE', 11, 12, 'two adjacent repetitions'],
-      ['RULE_CONDITION', 16, 3, 'path "$..name[?(@)]" holds a script expression'],
-      ['RULE_PLACEHOLDER', 21, 10, 'placeholder {{errorCode}} names no parameter'],
-    ),
+    problems(['RULE_REGEX_UNSAFE', 11, 12, 'two adjacent repetitions'], ['RULE_CONDITION', 16, 3, 'path "$..name[?(@)]" holds a script expression'], ['RULE_PLACEHOLDER', 21, 10, 'placeholder {{errorCode}} names no parameter']),
   ],
   // Each is a valid rule; together they define one id twice (see the compileRules test below).
   ['duplicate-id/first/duplicate-id.yaml', problems()],
   ['duplicate-id/second/duplicate-id.yaml', problems()],
   ['param-proto.yaml', problems(['RULE_INVALID', 15, 3, 'parameter name "__proto__" is not allowed'])],
 ];
-
 
 describe('rule lint', () => {
   it('finds nothing in the valid shape the fixtures start from', () => {
@@ -89,7 +77,6 @@ describe('rule lint', () => {
   it.each(CASES)('%s', (file, expected) => {
     expect(lint(file)).toEqual(expected);
   });
-
 
   it('notes, as a warning, conditions that run on the general path, and refuses none of them', () => {
     const general = `${VALID}conditions:
@@ -110,7 +97,9 @@ describe('rule lint', () => {
         code: 'RULE_CONDITION',
         severity: 'warning',
         generalPath: true,
-        message: expect.stringMatching(/^conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[0\]: operator "someFact:equal" \(decorated\); conditions\.any\[0\]: path "\$\.errors\[\*\]\.name"$/),
+        message: expect.stringMatching(
+          /^conditions run on json-rules-engine's general path, slower than the compiled one, for: conditions\.any\[0\]: priority; conditions\.any\[0\]: operator "someFact:equal" \(decorated\); conditions\.any\[0\]: path "\$\.errors\[\*\]\.name"$/,
+        ),
         path: ['conditions'],
         file: 'sample-rule.yaml',
         line: 21,

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRules, diagnose, mergeReports, parseReport, ScsDoctorError } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
-const pack = compileRules([
-  rule({ id: 'a', signature: { anchors: ['alpha failure'], pattern: 'alpha failure (?<n>\\w+)' }, groupBy: ['n'] }),
-  rule({ id: 'b', signature: { anchors: ['beta failure'] } }),
-]);
+const pack = compileRules([rule({ id: 'a', signature: { anchors: ['alpha failure'], pattern: 'alpha failure (?<n>\\w+)' }, groupBy: ['n'] }), rule({ id: 'b', signature: { anchors: ['beta failure'] } })]);
 
 const records = [
   log('alpha failure one', { time: '2026-05-12T10:00:00Z', level: 'error' }),

@@ -54,16 +54,8 @@ describe('redacts', () => {
       `{"AccessKeyId": "ASIAY34FZKBOKMUTVV7A", "SecretAccessKey": "${SECRET_KEY}", "SessionToken": "IQoJb3JpZ2luX2VjEJr"}`,
       '{"AccessKeyId": "[REDACTED]", "SecretAccessKey": "[REDACTED]", "SessionToken": "[REDACTED]"}',
     ],
-    [
-      'boto3 client arguments',
-      `boto3.client('s3', aws_access_key_id='${KEY_ID}', aws_secret_access_key='${SECRET_KEY}')`,
-      "boto3.client('s3', aws_access_key_id='[REDACTED]', aws_secret_access_key='[REDACTED]')",
-    ],
-    [
-      'botocore credentials repr',
-      `ReadOnlyCredentials(access_key='${KEY_ID}', secret_key='${SECRET_KEY}', token=None)`,
-      "ReadOnlyCredentials(access_key='[REDACTED]', secret_key='[REDACTED]', token=None)",
-    ],
+    ['boto3 client arguments', `boto3.client('s3', aws_access_key_id='${KEY_ID}', aws_secret_access_key='${SECRET_KEY}')`, "boto3.client('s3', aws_access_key_id='[REDACTED]', aws_secret_access_key='[REDACTED]')"],
+    ['botocore credentials repr', `ReadOnlyCredentials(access_key='${KEY_ID}', secret_key='${SECRET_KEY}', token=None)`, "ReadOnlyCredentials(access_key='[REDACTED]', secret_key='[REDACTED]', token=None)"],
     ['a botocore debug signature', `botocore.auth DEBUG Signature:\n${SIG}`, 'botocore.auth DEBUG Signature:\n[REDACTED]'],
     ['a security token header in a dict', "{'X-Amz-Security-Token': b'IQoJb3JpZ2luX2VjEJr'}", "{'X-Amz-Security-Token': b'[REDACTED]'}"],
     // presigned URLs
@@ -84,16 +76,8 @@ describe('redacts', () => {
     ],
     ['an HTML-escaped presigned URL', 'href="/o?a=1&amp;X-Amz-Signature=abc123"', 'href="/o?a=1&amp;X-Amz-Signature=[REDACTED]"'],
     // private keys
-    [
-      'a multi-line PEM private key',
-      `key loaded:\n${begin('RSA ')}\nMIIEowIBAAKCAQEAfakefakefake\nbm90IGEgcmVhbCBrZXk=\n${end('RSA ')}\ndone`,
-      `key loaded:\n${begin('RSA ')}[REDACTED]${end('RSA ')}\ndone`,
-    ],
-    [
-      'a PEM key with escaped newlines in JSON',
-      `{"pem": "${begin('EC ')}\\nMHcCAQEEIfakefakefake\\n${end('EC ')}\\n", "n": 1}`,
-      `{"pem": "${begin('EC ')}[REDACTED]${end('EC ')}\\n", "n": 1}`,
-    ],
+    ['a multi-line PEM private key', `key loaded:\n${begin('RSA ')}\nMIIEowIBAAKCAQEAfakefakefake\nbm90IGEgcmVhbCBrZXk=\n${end('RSA ')}\ndone`, `key loaded:\n${begin('RSA ')}[REDACTED]${end('RSA ')}\ndone`],
+    ['a PEM key with escaped newlines in JSON', `{"pem": "${begin('EC ')}\\nMHcCAQEEIfakefakefake\\n${end('EC ')}\\n", "n": 1}`, `{"pem": "${begin('EC ')}[REDACTED]${end('EC ')}\\n", "n": 1}`],
     ['a PEM key under a secret name', `{"private_key": "${begin('')}\\nMIIEvQIBfake\\n${end('')}\\n", "id": 7}`, '{"private_key": "[REDACTED]", "id": 7}'],
     ['a PEM key cut off before its END line', `${begin('OPENSSH ')}\nb3BlbnNzaC1rZXktdjEfake`, `${begin('OPENSSH ')}[REDACTED]`],
     // passwords in URLs
@@ -104,11 +88,7 @@ describe('redacts', () => {
     ['the SCS master secret', 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=abc', 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET=[REDACTED]'],
     ['the Registry master secret, YAML style', 'FILE_SERVICE_REMOTE_MASTER_SECRET: abc123', 'FILE_SERVICE_REMOTE_MASTER_SECRET: [REDACTED]'],
     ['a master secret in JSON', '{"FILE_SERVICE_REMOTE_MASTER_SECRET": "abc 123"}', '{"FILE_SERVICE_REMOTE_MASTER_SECRET": "[REDACTED]"}'],
-    [
-      'a quoted value with spaces',
-      'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET="correct horse battery staple" ok',
-      'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET="[REDACTED]" ok',
-    ],
+    ['a quoted value with spaces', 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET="correct horse battery staple" ok', 'ISTARI_DIGITAL_SECURE_CONNECTION_SERVICE_MASTER_SECRET="[REDACTED]" ok'],
     ['a single-quoted password with spaces', "POSTGRES_PASSWORD: 'p@ss word'", "POSTGRES_PASSWORD: '[REDACTED]'"],
     ['a shared secret, snake case', 'shared_secret=s3cr3t-value next=1', 'shared_secret=[REDACTED] next=1'],
     ['a shared secret, camelCase JSON', '{"sharedSecret": "s3cr3t value", "sharedId": "SHARED-1"}', '{"sharedSecret": "[REDACTED]", "sharedId": "SHARED-1"}'],
@@ -278,7 +258,11 @@ describe('user patterns', () => {
   });
 
   it('lists the defaults first, then the user patterns', () => {
-    expect(createRedactor(['a+b']).patterns.map((p) => p.name).slice(-2)).toEqual(['secret-assignment', 'user-1']);
+    expect(
+      createRedactor(['a+b'])
+        .patterns.map((p) => p.name)
+        .slice(-2),
+    ).toEqual(['secret-assignment', 'user-1']);
   });
 
   it('refuses a pattern that does not compile', () => {
@@ -360,19 +344,11 @@ const secretName = fc.constantFrom(
 );
 
 // NAME="…", "NAME": "…", NAME: "…", "NAME":"…", NAME = "…" (and with single quotes)
-const QUOTED_FORMS = [
-  (n: string, q: string) => `${n}=${q}`,
-  (n: string, q: string) => `${q}${n}${q}: ${q}`,
-  (n: string, q: string) => `${n}: ${q}`,
-  (n: string, q: string) => `${q}${n}${q}:${q}`,
-  (n: string, q: string) => `${n} = ${q}`,
-];
+const QUOTED_FORMS = [(n: string, q: string) => `${n}=${q}`, (n: string, q: string) => `${q}${n}${q}: ${q}`, (n: string, q: string) => `${n}: ${q}`, (n: string, q: string) => `${q}${n}${q}:${q}`, (n: string, q: string) => `${n} = ${q}`];
 
 const SHAPES: Record<string, fc.Arbitrary<Embedded>> = {
   'env assignment': fc.tuple(secretName, fc.constantFrom('=', ': ', ' = ', ':'), bareValue).map(([n, sep, v]) => ({ text: `${n}${sep}${v}`, secrets: [v] })),
-  'quoted assignment': fc
-    .tuple(secretName, fc.constantFrom('"', "'"), fc.constantFrom(...QUOTED_FORMS))
-    .chain(([n, q, form]) => quotedValue(q).map((v) => ({ text: `${form(n, q)}${v}${q}`, secrets: [v] }))),
+  'quoted assignment': fc.tuple(secretName, fc.constantFrom('"', "'"), fc.constantFrom(...QUOTED_FORMS)).chain(([n, q, form]) => quotedValue(q).map((v) => ({ text: `${form(n, q)}${v}${q}`, secrets: [v] }))),
   JWT: fc.tuple(b64url(10, 40), b64url(10, 80), b64url(16, 43)).map(([h, p, s]) => {
     const jwt = `eyJ${h}.eyJ${p}.${s}`;
     return { text: jwt, secrets: [jwt] };
@@ -381,9 +357,7 @@ const SHAPES: Record<string, fc.Arbitrary<Embedded>> = {
   'Authorization header': fc
     .tuple(fc.constantFrom('Bearer ', 'Basic ', 'Token ', ''), b64url(12, 60), fc.constantFrom('Authorization: %', '"authorization": "%"', "'Authorization': '%'", "'Authorization': b'%'"))
     .map(([scheme, t, form]) => ({ text: form.replace('%', scheme + t), secrets: [t] })),
-  'AWS access key id': fc
-    .tuple(fc.constantFrom('AKIA', 'ASIA'), fc.string({ unit: chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), minLength: 16, maxLength: 16 }))
-    .map(([p, rest]) => ({ text: `key ${p}${rest}`, secrets: [p + rest] })),
+  'AWS access key id': fc.tuple(fc.constantFrom('AKIA', 'ASIA'), fc.string({ unit: chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), minLength: 16, maxLength: 16 })).map(([p, rest]) => ({ text: `key ${p}${rest}`, secrets: [p + rest] })),
   'presigned URL parameter': fc
     .tuple(fc.constantFrom('X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'Signature', 'AWSAccessKeyId'), fc.string({ unit: chars(`${ALNUM}%-._~`), minLength: 12, maxLength: 64 }))
     .map(([name, v]) => ({ text: `https://outbox.s3.amazonaws.com/SHARED-1/shard0/manifest?X-Amz-Date=20260101T000000Z&${name}=${v}&x-id=GetObject`, secrets: [v] })),
@@ -403,17 +377,14 @@ const surround = (shape: fc.Arbitrary<Embedded>) =>
     .map(([before, e, after]) => ({ text: `${before} ${e.text} ${after}`, secrets: e.secrets }));
 
 describe('never lets a generated secret through', () => {
-  it.each(['env assignment', 'quoted assignment', 'JWT', 'bearer token', 'Authorization header', 'AWS access key id', 'presigned URL parameter', 'PEM private key', 'URL password'])(
-    '%s',
-    (shape) => {
-      fc.assert(
-        fc.property(surround(SHAPES[shape]!), ({ text, secrets }) => {
-          const out = redact(text);
-          return secrets.every((s) => !out.includes(s));
-        }),
-      );
-    },
-  );
+  it.each(['env assignment', 'quoted assignment', 'JWT', 'bearer token', 'Authorization header', 'AWS access key id', 'presigned URL parameter', 'PEM private key', 'URL password'])('%s', (shape) => {
+    fc.assert(
+      fc.property(surround(SHAPES[shape]!), ({ text, secrets }) => {
+        const out = redact(text);
+        return secrets.every((s) => !out.includes(s));
+      }),
+    );
+  });
 
   it('gives the same text when run twice', () => {
     fc.assert(
@@ -427,7 +398,40 @@ describe('never lets a generated secret through', () => {
 
 describe('redaction gates', () => {
   // Each default pattern is skipped on text its gate does not hit: the gate must hit every text the pattern matches.
-  const FRAGMENTS = ['password=', 'PASSWD: ', 'api_key=', 'X-Auth-Token: ', 'accessToken":"', 'Authorization: Bearer ', 'cookie=', 'https://u:', '@host', '?X-Amz-Signature=', '%26Signature%3D', 'Signature:\n', 'eyJhbGc.eyJzdWI.', '-----BEGIN RSA PRIVATE KEY-----', 'AKIAABCDEFGHIJKLMNOP', 'abc123', ' ', '"', "'", '\\', 'NoSuchKey', 'InvalidToken', 'secret', 'Key', ':', '=', 'gAAAAA', 'ABCDEFGHIJ0123456789abcdefghijklmnopqrstuvw', '--db-password ', 'token ', 'is ', 'https://ghp_x'];
+  const FRAGMENTS = [
+    'password=',
+    'PASSWD: ',
+    'api_key=',
+    'X-Auth-Token: ',
+    'accessToken":"',
+    'Authorization: Bearer ',
+    'cookie=',
+    'https://u:',
+    '@host',
+    '?X-Amz-Signature=',
+    '%26Signature%3D',
+    'Signature:\n',
+    'eyJhbGc.eyJzdWI.',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'AKIAABCDEFGHIJKLMNOP',
+    'abc123',
+    ' ',
+    '"',
+    "'",
+    '\\',
+    'NoSuchKey',
+    'InvalidToken',
+    'secret',
+    'Key',
+    ':',
+    '=',
+    'gAAAAA',
+    'ABCDEFGHIJ0123456789abcdefghijklmnopqrstuvw',
+    '--db-password ',
+    'token ',
+    'is ',
+    'https://ghp_x',
+  ];
   it('hit every text their pattern matches', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 12 }), (parts) => {

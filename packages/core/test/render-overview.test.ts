@@ -75,7 +75,17 @@ describe('the overview marks an input that could not be read at the very top', (
 
 describe('markdown summary table', () => {
   const events = [
-    { id: 'e1', connectionId: 'c-1', connectionName: 'Acme | Globex', direction: 'sending', sharedId: 'sh|1', status: 'failure', startedAt: '2026-05-12T09:00:00Z', finishedAt: '2026-05-12T09:00:01Z', message: 'shared secret unavailable: InvalidToken' },
+    {
+      id: 'e1',
+      connectionId: 'c-1',
+      connectionName: 'Acme | Globex',
+      direction: 'sending',
+      sharedId: 'sh|1',
+      status: 'failure',
+      startedAt: '2026-05-12T09:00:00Z',
+      finishedAt: '2026-05-12T09:00:01Z',
+      message: 'shared secret unavailable: InvalidToken',
+    },
     { id: 'e2', connectionId: 'c-1', direction: 'sending', status: 'success', startedAt: '2026-05-12T09:10:00Z', finishedAt: '2026-05-12T09:10:01Z' },
     { id: 'e3', connectionId: 'r-2', direction: 'receiving', status: 'failure', startedAt: '2026-05-12T09:20:00Z', finishedAt: '2026-05-12T09:20:01Z', message: 'uncovered tags: ITAR' },
   ];
@@ -104,7 +114,17 @@ describe('markdown summary table', () => {
 describe('html timeline with hostile text', () => {
   const NAME = 'Evil <script>alert(1)</script> \u202egnp.exe';
   const events = [
-    { id: 'a1', connectionId: 'c-"x"', connectionName: NAME, direction: 'sending', sharedId: '<img src=x onerror=alert(2)>', status: 'failure', startedAt: '2026-05-12T09:00:00Z', finishedAt: '2026-05-12T09:00:01Z', message: 'shared secret unavailable: InvalidToken' },
+    {
+      id: 'a1',
+      connectionId: 'c-"x"',
+      connectionName: NAME,
+      direction: 'sending',
+      sharedId: '<img src=x onerror=alert(2)>',
+      status: 'failure',
+      startedAt: '2026-05-12T09:00:00Z',
+      finishedAt: '2026-05-12T09:00:01Z',
+      message: 'shared secret unavailable: InvalidToken',
+    },
     { id: 'a2', connectionId: 'c-"x"', direction: 'sending', status: 'success', startedAt: '2026-05-12T09:10:00Z', finishedAt: '2026-05-12T09:10:01Z' },
     { id: 'a3', connectionId: 'c-"x"', direction: 'sending', status: 'running', startedAt: '2026-05-12T09:20:00Z' },
   ];
@@ -125,11 +145,22 @@ describe('html timeline with hostile text', () => {
   it('draws one mark per attempt with its status, and the diagnosis from onset to recovery', () => {
     const statuses = [...timeline.matchAll(/data-mark="attempt" data-status="([a-z]+)"/g)].map((m) => m[1]);
     const band = /data-mark="diagnosis" data-diagnosis="[^"]*" data-rule="secret-bad" data-state="resolved" data-first="([^"]+)" data-last="([^"]+)" data-recovered="([^"]+)"/.exec(timeline);
-    expect([statuses, band?.slice(1)]).toEqual([['failure', 'success', 'started'], ['2026-05-12T09:00:01.000Z', '2026-05-12T09:00:01.000Z', '2026-05-12T09:10:01.000Z']]);
+    expect([statuses, band?.slice(1)]).toEqual([
+      ['failure', 'success', 'started'],
+      ['2026-05-12T09:00:01.000Z', '2026-05-12T09:00:01.000Z', '2026-05-12T09:10:01.000Z'],
+    ]);
   });
 
   it('draws the 100 worst connections and counts the rest', () => {
-    const many = Array.from({ length: 102 }, (_, i) => ({ id: `m${i}`, connectionId: `c-${String(i).padStart(3, '0')}`, direction: 'sending', status: i === 101 ? 'failure' : 'success', startedAt: '2026-05-12T09:00:00Z', finishedAt: '2026-05-12T09:00:01Z', message: i === 101 ? 'shared secret unavailable: InvalidToken' : undefined }));
+    const many = Array.from({ length: 102 }, (_, i) => ({
+      id: `m${i}`,
+      connectionId: `c-${String(i).padStart(3, '0')}`,
+      direction: 'sending',
+      status: i === 101 ? 'failure' : 'success',
+      startedAt: '2026-05-12T09:00:00Z',
+      finishedAt: '2026-05-12T09:00:01Z',
+      message: i === 101 ? 'shared secret unavailable: InvalidToken' : undefined,
+    }));
     const page = render(diagnose(pack, { events: many }, { now: NOW }), 'html');
     const drawn = [...page.matchAll(/<article class="tl" data-connection="([^"]*)"/g)].map((m) => m[1]);
     expect([drawn.length, drawn[0], page.includes('2 more connections not drawn; all are in the connections table above.')]).toEqual([100, 'c-101', true]);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { compileRules, diagnose, render } from '../src/internal.js';
 import { log, rule } from './helpers.js';
 
-const pack = compileRules([rule({ id: 'tags', signature: { anchors: ['uncovered tags'], pattern: 'uncovered tags: (?<tags>.+)$' }, params: { tags: { type: 'list' } }, summary: 'Tags {{tags}} uncovered', remediation: ['Map <b>{{tags}}</b>.'] })]);
+const pack = compileRules([
+  rule({ id: 'tags', signature: { anchors: ['uncovered tags'], pattern: 'uncovered tags: (?<tags>.+)$' }, params: { tags: { type: 'list' } }, summary: 'Tags {{tags}} uncovered', remediation: ['Map <b>{{tags}}</b>.'] }),
+]);
 const report = diagnose(pack, { logs: [log('uncovered tags: CUI, <script>alert(1)</script>', { time: '2026-05-12T10:00:00Z' })] });
 
 describe('renderers', () => {

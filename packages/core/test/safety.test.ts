@@ -140,10 +140,16 @@ describe('unsafeRegexReason on generated input', () => {
 
   it('never throws, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(token, { maxLength: 40 }).map((t) => t.join(''))), (pattern) => {
-        const why = unsafeRegexReason(pattern);
-        return why === undefined || typeof why === 'string';
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(token, { maxLength: 40 }).map((t) => t.join('')),
+        ),
+        (pattern) => {
+          const why = unsafeRegexReason(pattern);
+          return why === undefined || typeof why === 'string';
+        },
+      ),
     );
   });
 });

@@ -51,11 +51,7 @@ describe('DiagnosisSession', () => {
 
   it('takes the side from the record, else from a one-sided rule, else unknown', () => {
     const r = diagnose(pack, {
-      logs: [
-        log("No RSS object-store configuration for label 'x'", { side: 'receiving' }),
-        log("No RSS object-store configuration for label 'x'"),
-        log('size=1 exceeds single-op copy_object ceiling'),
-      ],
+      logs: [log("No RSS object-store configuration for label 'x'", { side: 'receiving' }), log("No RSS object-store configuration for label 'x'"), log('size=1 exceeds single-op copy_object ceiling')],
     });
     const sides = r.diagnoses.map((d) => `${d.ruleId}:${d.side}`).sort();
     expect(sides).toEqual(['label-missing:receiving', 'label-missing:unknown', 'too-big:sending']);
@@ -85,11 +81,7 @@ describe('DiagnosisSession', () => {
 
   it('lists error records no rule explains, grouped by message template', () => {
     const r = diagnose(pack, {
-      logs: [
-        log('registry call failed: 503 from host-1', { level: 'error' }),
-        log('registry call failed: 502 from host-7', { level: 'error' }),
-        log('all good', { level: 'info' }),
-      ],
+      logs: [log('registry call failed: 503 from host-1', { level: 'error' }), log('registry call failed: 502 from host-7', { level: 'error' }), log('all good', { level: 'info' })],
     });
     expect(r.unmatched.map((u) => [u.template, u.count])).toEqual([['registry call failed: <n> from host-<n>', 2]]);
   });
@@ -103,7 +95,9 @@ describe('DiagnosisSession', () => {
 
   it('matches sync event messages and attributes them to the connection', () => {
     const r = diagnose(pack, {
-      events: [{ connectionId: 'c1', connectionName: 'Partner', direction: 'receiving', status: 'failure', startedAt: '2026-05-12T10:00:00.000Z', message: "bucket not configured: No RSS object-store configuration for label 'in'", files: [] }],
+      events: [
+        { connectionId: 'c1', connectionName: 'Partner', direction: 'receiving', status: 'failure', startedAt: '2026-05-12T10:00:00.000Z', message: "bucket not configured: No RSS object-store configuration for label 'in'", files: [] },
+      ],
     });
     const d = r.diagnoses[0]!;
     expect([d.ruleId, d.side, d.connections]).toEqual(['label-missing', 'receiving', [{ id: 'c1', name: 'Partner', lastSeen: '2026-05-12T10:00:00.000Z' }]]);
@@ -156,7 +150,13 @@ describe('facts of sync events without a message', () => {
 
   it('a rule with a files section reads each file that was not transferred, with its ids as parameters', () => {
     const s = new DiagnosisSession(updates, { now: '2026-05-12T12:00:00Z' });
-    s.event(ev('1', [{ resourceId: 'a', outcome: 'transferred', sizeBytes: 10 }, { resourceId: 'b', revisionId: 'rb', outcome: 'excluded', sizeBytes: 10 }, { resourceId: 'c', outcome: 'failed', sizeBytes: 500 }]));
+    s.event(
+      ev('1', [
+        { resourceId: 'a', outcome: 'transferred', sizeBytes: 10 },
+        { resourceId: 'b', revisionId: 'rb', outcome: 'excluded', sizeBytes: 10 },
+        { resourceId: 'c', outcome: 'failed', sizeBytes: 500 },
+      ]),
+    );
     const d = s.report().diagnoses.find((x) => x.ruleId === 'small-excluded');
     expect([d?.count, d?.params]).toEqual([1, { resourceId: 'b', revisionId: 'rb', sizeBytes: 10 }]);
   });

@@ -142,9 +142,7 @@ describe('message', () => {
 
 describe('reasons', () => {
   it('a missing required field says so and names where it was looked for', () => {
-    expect(reason({ status: 'failure', startedAt: BASE.startedAt })).toBe(
-      'connectionId: missing (looked for connectionId, connection_id, connId, conn_id, connection.id, connection, connectionName, connection_name, connection.name)',
-    );
+    expect(reason({ status: 'failure', startedAt: BASE.startedAt })).toBe('connectionId: missing (looked for connectionId, connection_id, connId, conn_id, connection.id, connection, connectionName, connection_name, connection.name)');
     expect(reason({ connectionId: 'c', status: 'failure' })).toBe('startedAt: missing (looked for startedAt, started_at, start, startTime, start_time, time, timestamp)');
     expect(reason({ connectionId: 'c', startedAt: BASE.startedAt })).toBe('status: missing (looked for status, state, result)');
   });
@@ -243,7 +241,10 @@ describe('properties', () => {
           fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== ''),
         ),
       ),
-      startedAt: fc.tuple(fc.constantFrom(...SYNC_EVENT_KEYS.startedAt), fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString())),
+      startedAt: fc.tuple(
+        fc.constantFrom(...SYNC_EVENT_KEYS.startedAt),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString()),
+      ),
     });
     fc.assert(
       fc.property(looseObject, required, (others, { connection, status, startedAt }) => {

@@ -11,7 +11,7 @@ describe('messageTemplate', () => {
     ['sizes and durations', 'upload of 156 MiB took 2.35s (timeout 500ms, 3 retries)', 'upload of <size> took <duration> (timeout <duration>, <n> retries)'],
     ['paths and URLs', 'cannot open /srv/inbox/r-1/part-0001.bin or s3://inbox/a/b.json', 'cannot open <path> or <path>'],
     ['emails', 'quota of owner0@example.org exceeded', 'quota of <email> exceeded'],
-    ['quoted values', "KeyError: 'region' in \"inbox-eu\"", "KeyError: '<v>' in '<v>'"],
+    ['quoted values', 'KeyError: \'region\' in "inbox-eu"', "KeyError: '<v>' in '<v>'"],
     ['times', 'at 2026-05-12T14:03:22.118Z', 'at <time>'],
   ])('%s', (_name, text, want) => {
     expect(messageTemplate(text)).toBe(want);

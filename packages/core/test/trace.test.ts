@@ -34,7 +34,11 @@ describe('verdicts', () => {
   it('transferred: in a successful sync of the sending side; the receiving checks are walked', async () => {
     const t = await trace({ events: sender }, 'res-1', { now: NOW });
     expect([t.verdict, t.side, t.evidence[0]?.eventId, check(t, 'with-updates')?.result, t.checks.filter((c) => c.side === 'receiving').map((c) => c.id)]).toEqual([
-      'transferred', 'sending', 'e-1', 'passed', ['viewer-owner', 'viewer-infosec', 'viewer-control-tags', 'artifact-parented'],
+      'transferred',
+      'sending',
+      'e-1',
+      'passed',
+      ['viewer-owner', 'viewer-infosec', 'viewer-control-tags', 'artifact-parented'],
     ]);
   });
 
@@ -60,7 +64,16 @@ describe('verdicts', () => {
 
   it('excluded from a log line: a rule that no sync resolves names the revision', async () => {
     const pack = compileRules([
-      rule({ id: 'too-big', side: 'sending', resolution: 'never', title: 'Too big for the Outbox', signature: { anchors: ['exceeds ceiling'], pattern: 'Revision (?<revisionId>[\\w-]+) size=(?<sizeBytes>\\d+) exceeds ceiling' }, params: { sizeBytes: { type: 'integer' } }, summary: 'Revision {{revisionId}} is too big.', remediation: ['Split it.'] }),
+      rule({
+        id: 'too-big',
+        side: 'sending',
+        resolution: 'never',
+        title: 'Too big for the Outbox',
+        signature: { anchors: ['exceeds ceiling'], pattern: 'Revision (?<revisionId>[\\w-]+) size=(?<sizeBytes>\\d+) exceeds ceiling' },
+        params: { sizeBytes: { type: 'integer' } },
+        summary: 'Revision {{revisionId}} is too big.',
+        remediation: ['Split it.'],
+      }),
     ]);
     const t = await trace({ logs: [log('outbox write failed: Revision rev-1a size=3221225472 exceeds ceiling', { time: '2026-05-12T09:00:00Z', side: 'sending' })] }, 'rev-1a', { now: NOW, pack });
     expect([t.verdict, t.reason, t.evidence[0]?.ruleId, t.evidence[0]?.source, t.steps]).toEqual(['excluded', 'Too big for the Outbox', 'too-big', 'log', ['Split it.']]);
@@ -82,9 +95,15 @@ describe('verdicts', () => {
   });
 
   it('never-sent: successful syncs of the sending side, none with the file; the re-publish steps', async () => {
-    const t = await trace({ events: [send('success', '2026-05-12T09:00:00Z', [{ resourceId: 'res-2', outcome: 'transferred' }]), send('success', '2026-05-12T10:00:00Z', [{ resourceId: 'res-3', outcome: 'transferred' }])] }, 'res-1', { now: NOW });
+    const t = await trace({ events: [send('success', '2026-05-12T09:00:00Z', [{ resourceId: 'res-2', outcome: 'transferred' }]), send('success', '2026-05-12T10:00:00Z', [{ resourceId: 'res-3', outcome: 'transferred' }])] }, 'res-1', {
+      now: NOW,
+    });
     expect([t.verdict, t.conclusion, t.evidenceTotal, t.steps.some((s) => /unshare it, wait for the next sync, and share it again/.test(s)), t.steps.some((s) => /Outbox is configured to the correct S3 bucket/.test(s))]).toEqual([
-      'never-sent', 'problem', 2, true, true,
+      'never-sent',
+      'problem',
+      2,
+      true,
+      true,
     ]);
   });
 
@@ -138,7 +157,11 @@ describe('both sides, given as separate inputs, joined by Shared ID', () => {
     const t = await trace({ events: [...sender, ...receiver] }, 'res-1', { now: NOW });
     const c = check(t, 'receiving-side');
     expect([t.verdict, c?.result, c?.detail, t.evidence[0]?.file, t.connections.map((x) => x.key).sort()]).toEqual([
-      'transferred', 'failed', expect.stringContaining('r-0505 synced successfully at 2026-05-12T09:31:00.000Z'), 'receiver-history.json', ['c-5150', 'r-0505'],
+      'transferred',
+      'failed',
+      expect.stringContaining('r-0505 synced successfully at 2026-05-12T09:31:00.000Z'),
+      'receiver-history.json',
+      ['c-5150', 'r-0505'],
     ]);
   });
 
@@ -149,7 +172,7 @@ describe('both sides, given as separate inputs, joined by Shared ID', () => {
     expect([check(t, 'receiving-side')?.result, check(t, 'receiving-side')?.detail]).toEqual(['failed', 'r-0505 has active diagnoses: infosec-too-high']);
   });
 
-  it('the receiver has the file: received, from the receiver\'s own file', async () => {
+  it("the receiver has the file: received, from the receiver's own file", async () => {
     const receiver = fromFile('receiver-history.json', [recv('success', '2026-05-12T09:30:00Z', [{ ...FILE, outcome: 'transferred' }])]);
     const t = await trace({ events: [...sender, ...receiver] }, 'rev-1a', { now: NOW });
     expect([t.verdict, t.evidence[0]?.file, check(t, 'with-updates')?.detail]).toEqual(['received', 'receiver-history.json', expect.stringContaining('sender-history.json:1')]);
@@ -188,7 +211,7 @@ describe('host-supplied facts through json-rules-engine', () => {
     expect(check(t, 'viewer-infosec')?.result).toBe('passed');
   });
 
-  it('an async fact function is awaited and reads the trace\'s own facts (the receiving connection)', async () => {
+  it("an async fact function is awaited and reads the trace's own facts (the receiving connection)", async () => {
     const asked: unknown[] = [];
     const t = await trace({ events }, 'res-1', {
       now: NOW,
@@ -210,7 +233,15 @@ describe('host-supplied facts through json-rules-engine', () => {
       now: NOW,
       facts: { ...ALL_PASS, viewerGroups: ['eng', 'partners'] },
       operators: { sharesAny: (a: unknown, b: unknown) => Array.isArray(a) && Array.isArray(b) && a.some((x) => b.includes(x)) },
-      checks: [{ id: 'viewer-group', side: 'receiving', title: 'The viewer is in a group the file is shared with.', conditions: { all: [{ fact: 'viewerGroups', operator: 'sharesAny', value: ['legal'] }] }, step: 'Add the viewer to the legal group.' }],
+      checks: [
+        {
+          id: 'viewer-group',
+          side: 'receiving',
+          title: 'The viewer is in a group the file is shared with.',
+          conditions: { all: [{ fact: 'viewerGroups', operator: 'sharesAny', value: ['legal'] }] },
+          step: 'Add the viewer to the legal group.',
+        },
+      ],
     });
     expect([check(t, 'viewer-group')?.result, t.steps.includes('Add the viewer to the legal group.'), t.conclusion]).toEqual(['failed', true, 'problem']);
   });
@@ -219,7 +250,20 @@ describe('host-supplied facts through json-rules-engine', () => {
     const t = await trace({ events }, 'res-1', {
       now: NOW,
       facts: { ...ALL_PASS, artifactParented: false, artifactListedIndividually: true },
-      checks: [{ id: 'artifact-parented', side: 'receiving', title: 'The artifact can be found.', conditions: { any: [{ fact: 'artifactParented', operator: 'equal', value: true }, { fact: 'artifactListedIndividually', operator: 'equal', value: true }] }, step: 'x' }],
+      checks: [
+        {
+          id: 'artifact-parented',
+          side: 'receiving',
+          title: 'The artifact can be found.',
+          conditions: {
+            any: [
+              { fact: 'artifactParented', operator: 'equal', value: true },
+              { fact: 'artifactListedIndividually', operator: 'equal', value: true },
+            ],
+          },
+          step: 'x',
+        },
+      ],
     });
     expect([check(t, 'artifact-parented')?.title, check(t, 'artifact-parented')?.result]).toEqual(['The artifact can be found.', 'passed']);
   });
@@ -237,14 +281,22 @@ describe('host-supplied facts through json-rules-engine', () => {
   it('without facts every receiving check is unknown and names the facts to supply', async () => {
     const t = await trace({ events }, 'res-1', { now: NOW });
     expect(t.checks.filter((c) => c.by === 'host').map((c) => `${c.result}:${c.missing.join('+')}`)).toEqual([
-      'unknown:receivingConnectionOwners+viewerId', 'unknown:fileInfosecLevel+viewerInfosecLevel', 'unknown:fileControlTags+viewerControlTags', 'unknown:artifactParented',
+      'unknown:receivingConnectionOwners+viewerId',
+      'unknown:fileInfosecLevel+viewerInfosecLevel',
+      'unknown:fileControlTags+viewerControlTags',
+      'unknown:artifactParented',
     ]);
   });
 
   it('a fact function that throws leaves its check unknown with the message, secrets masked', async () => {
     const t = await trace({ events }, 'res-1', {
       now: NOW,
-      facts: { ...ALL_PASS, viewerControlTags: () => { throw new Error('registry refused: Authorization: Bearer sk-live-abcdef123456'); } },
+      facts: {
+        ...ALL_PASS,
+        viewerControlTags: () => {
+          throw new Error('registry refused: Authorization: Bearer sk-live-abcdef123456');
+        },
+      },
     });
     const c = check(t, 'viewer-control-tags');
     expect([c?.result, c?.detail.includes('registry refused'), JSON.stringify(t).includes('sk-live-abcdef123456')]).toEqual(['unknown', true, false]);
@@ -264,13 +316,14 @@ describe('host-supplied facts through json-rules-engine', () => {
   });
 
   it('a host check with an empty condition list is refused (it would pass without reading a fact)', async () => {
-    await expect(trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [] }, step: 's' }] })).rejects.toMatchObject({ code: 'OPTION_INVALID', message: expect.stringContaining('conditions.all must be a non-empty list') });
+    await expect(trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [] }, step: 's' }] })).rejects.toMatchObject({
+      code: 'OPTION_INVALID',
+      message: expect.stringContaining('conditions.all must be a non-empty list'),
+    });
   });
 
   it('an unknown operator in a host check is refused with OPTION_INVALID', async () => {
-    await expect(
-      trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [{ fact: 'viewerId', operator: 'nope', value: 1 }] }, step: 's' }] }),
-    ).rejects.toMatchObject({ code: 'OPTION_INVALID' });
+    await expect(trace({ events }, 'res-1', { checks: [{ id: 'x', side: 'receiving', title: 't', conditions: { all: [{ fact: 'viewerId', operator: 'nope', value: 1 }] }, step: 's' }] })).rejects.toMatchObject({ code: 'OPTION_INVALID' });
   });
 });
 

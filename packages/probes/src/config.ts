@@ -21,10 +21,7 @@ const BucketSchema = z.strictObject({
 });
 
 /** One service's S3 access: the names of the variables that hold static keys, or the default chain (Pod Identity). */
-const CredentialsSchema = z.union([
-  z.strictObject({ accessKeyIdEnv: envName, secretAccessKeyEnv: envName, sessionTokenEnv: envName.optional() }),
-  z.strictObject({ podIdentity: z.literal(true) }),
-]);
+const CredentialsSchema = z.union([z.strictObject({ accessKeyIdEnv: envName, secretAccessKeyEnv: envName, sessionTokenEnv: envName.optional() }), z.strictObject({ podIdentity: z.literal(true) })]);
 
 const S3Schema = z.strictObject({
   endpoint: z.url().optional(),
@@ -48,10 +45,7 @@ const S3Schema = z.strictObject({
 });
 
 const template = z.string().regex(/^[A-Za-z_]\w*\{label\}\w*$|^\{label\}\w+$/, 'a variable name with {label} where the label goes');
-const MappingSchema = z.union([
-  z.strictObject({ json: envName }),
-  z.strictObject({ bucket: template, region: template.optional(), endpoint: template.optional() }),
-]);
+const MappingSchema = z.union([z.strictObject({ json: envName }), z.strictObject({ bucket: template, region: template.optional(), endpoint: template.optional() })]);
 
 const isoTime = z.iso.datetime({ offset: true });
 
@@ -88,7 +82,12 @@ const SECRET_KEY = /^(?:access_?key(?:_?id)?|secret(?:_?access)?_?key|session_?t
 const SECRET_VALUE = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|^(?=[A-Za-z0-9/+=]{40}$)(?=.*\d)(?=.*[A-Z])(?=.*[a-z]).*$/;
 
 function place(p: (string | number | symbol)[]): string {
-  return p.length ? p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[') : '(top level)';
+  return p.length
+    ? p
+        .map((k) => (typeof k === 'number' ? `[${k}]` : String(k)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : '(top level)';
 }
 
 const URL_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i;
@@ -165,4 +164,3 @@ export async function loadDeploymentConfig(file: string): Promise<DeploymentConf
     file: abs,
   };
 }
-

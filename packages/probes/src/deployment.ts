@@ -70,13 +70,7 @@ async function readSnapshot(file: string, which: string, problems: Problem[]): P
 }
 
 /** The access a credentials entry names, or a problem when its variables are not set. */
-function access(
-  entry: CredentialNames | undefined,
-  env: Record<string, string | undefined>,
-  what: string,
-  file: string,
-  problems: Problem[],
-): Access | undefined {
+function access(entry: CredentialNames | undefined, env: Record<string, string | undefined>, what: string, file: string, problems: Problem[]): Access | undefined {
   if (!entry || entry.podIdentity || entry.accessKeyIdEnv === undefined || entry.secretAccessKeyEnv === undefined) return { kind: 'chain' };
   const missing = [entry.accessKeyIdEnv, entry.secretAccessKeyEnv].filter((n) => !env[n]);
   if (missing.length) {
@@ -101,7 +95,15 @@ function accessDifferences(scs: ProbeRecord[], registry: ProbeRecord[]): ProbeRe
     const okB = rb.outcome === 'ok';
     const time = new Date().toISOString();
     if (okA === okB) {
-      out.push({ kind: 'probe', probe: S3_BUCKET_ACCESS_PROBE, target: bucket, outcome: 'same', message: `bucket ${bucket} (${role}) reads the same for SCS and the Registry Service`, fields: { bucket, role, scs: ra.outcome, registry: rb.outcome }, time });
+      out.push({
+        kind: 'probe',
+        probe: S3_BUCKET_ACCESS_PROBE,
+        target: bucket,
+        outcome: 'same',
+        message: `bucket ${bucket} (${role}) reads the same for SCS and the Registry Service`,
+        fields: { bucket, role, scs: ra.outcome, registry: rb.outcome },
+        time,
+      });
       continue;
     }
     const can: ServiceName = okA ? 'scs' : 'registry';
@@ -143,12 +145,26 @@ function outboxHistory(config: DeploymentConfig, current: EnvSnapshot, history: 
     }
     const then = readObjectStores(before.env, mapping).stores.get(c.outboxLabel);
     const cur = now.get(c.outboxLabel);
-    const show = (v: Record<string, string | undefined> | undefined) => (v ? OBJECT_STORE_FIELDS.filter((f) => v[f] !== undefined).map((f) => `${f} ${v[f]}`).join(', ') || '(empty)' : '(label not configured)');
+    const show = (v: Record<string, string | undefined> | undefined) =>
+      v
+        ? OBJECT_STORE_FIELDS.filter((f) => v[f] !== undefined)
+            .map((f) => `${f} ${v[f]}`)
+            .join(', ') || '(empty)'
+        : '(label not configured)';
     const differ = OBJECT_STORE_FIELDS.filter((f) => (then?.[f] ?? '') !== (cur?.[f] ?? ''));
     if (!then && !cur) {
       out.push({ kind: 'probe', probe: OUTBOX_HISTORY_PROBE, target: c.sharedId, outcome: 'skipped', message: `outbox of connection ${who} not compared: label ${c.outboxLabel} is in neither snapshot`, side: 'sending', fields: base, time });
     } else if (then && cur && differ.length === 0) {
-      out.push({ kind: 'probe', probe: OUTBOX_HISTORY_PROBE, target: c.sharedId, outcome: 'ok', message: `outbox of connection ${who} unchanged since ${before.time}: label ${c.outboxLabel}, ${show(cur)}`, side: 'sending', fields: { ...base, since: before.time }, time });
+      out.push({
+        kind: 'probe',
+        probe: OUTBOX_HISTORY_PROBE,
+        target: c.sharedId,
+        outcome: 'ok',
+        message: `outbox of connection ${who} unchanged since ${before.time}: label ${c.outboxLabel}, ${show(cur)}`,
+        side: 'sending',
+        fields: { ...base, since: before.time },
+        time,
+      });
     } else {
       out.push({
         kind: 'probe',
@@ -172,9 +188,7 @@ function outboxHistory(config: DeploymentConfig, current: EnvSnapshot, history: 
 export async function prepareDeployment(config: DeploymentConfig, options: ProbeDeploymentOptions = {}): Promise<PreparedDeployment> {
   const problems: Problem[] = [];
   const env = options.env ?? process.env;
-  const [scsEnv, registryEnv] = config.env
-    ? await Promise.all([readSnapshot(config.env.scs, 'SCS', problems), readSnapshot(config.env.registry, 'Registry Service', problems)])
-    : [undefined, undefined];
+  const [scsEnv, registryEnv] = config.env ? await Promise.all([readSnapshot(config.env.scs, 'SCS', problems), readSnapshot(config.env.registry, 'Registry Service', problems)]) : [undefined, undefined];
   const history: { time: string; env: EnvSnapshot }[] = [];
   for (const h of config.history ?? []) {
     const e = await readSnapshot(h.scs, `SCS (${h.time})`, problems);

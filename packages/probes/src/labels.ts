@@ -20,9 +20,7 @@ export const OBJECT_STORE_FIELDS = ['bucket', 'region', 'endpoint'] as const;
 export type ObjectStoreField = (typeof OBJECT_STORE_FIELDS)[number];
 
 /** Where one service's object-store configuration is in its environment. */
-export type ObjectStoreMapping =
-  | { json: string }
-  | { bucket: string; region?: string | undefined; endpoint?: string | undefined };
+export type ObjectStoreMapping = { json: string } | { bucket: string; region?: string | undefined; endpoint?: string | undefined };
 
 export type ObjectStoreConfig = Partial<Record<ObjectStoreField, string>>;
 export type ServiceName = 'scs' | 'registry';

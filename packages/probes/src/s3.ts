@@ -278,9 +278,7 @@ async function listOutbox(
       probe: S3_OUTBOX_LISTING_PROBE,
       target: b.name,
       outcome: truncated ? 'truncated' : 'ok',
-      message: truncated
-        ? `outbox ${b.name} listed only in part: stopped after ${objects} objects (the limit), largest ${largest} bytes`
-        : `outbox ${b.name} listed: ${objects} objects in ${pages} pages, largest ${largest} bytes`,
+      message: truncated ? `outbox ${b.name} listed only in part: stopped after ${objects} objects (the limit), largest ${largest} bytes` : `outbox ${b.name} listed: ${objects} objects in ${pages} pages, largest ${largest} bytes`,
       side: 'sending',
       fields: { ...bucketFields, ...counts },
       time: new Date().toISOString(),
@@ -444,10 +442,7 @@ export function createS3Probe(options: S3ProbeOptions): Probe {
                 target: tgt(`${b.name}/${key}`),
                 outcome,
                 // A missing key is the finding; any other failure is the bucket's (it cannot be read).
-                message:
-                  outcome === 'missing'
-                    ? `no manifest at ${key} in inbox bucket ${b.name}: ${describe(info, s)}`
-                    : `bucket ${b.name} (inbox) cannot be read${by}: ${describe(info, s)} at key ${key}`,
+                message: outcome === 'missing' ? `no manifest at ${key} in inbox bucket ${b.name}: ${describe(info, s)}` : `bucket ${b.name} (inbox) cannot be read${by}: ${describe(info, s)} at key ${key}`,
                 side: 'receiving',
                 fields: { ...fields, ...extra },
                 time: new Date().toISOString(),

@@ -54,14 +54,7 @@ describe('prepareDeployment', () => {
   test('health, secrets, labels and the Outbox history each give their records', async () => {
     const { records, problems } = await probeDeployment(await loadDeploymentConfig(path.join(dir, 'deploy.json')));
     expect([records.map((r) => `${r.probe} ${r.target.replace(url, '')} ${r.outcome}`), problems]).toEqual([
-      [
-        'scs-health /health/readiness http-error',
-        'scs-health /health/liveness ok',
-        'master-secret scs-vs-registry ok',
-        'object-store-label extra missing',
-        'object-store-label outbox ok',
-        `outbox-history ${SID} changed`,
-      ],
+      ['scs-health /health/readiness http-error', 'scs-health /health/liveness ok', 'master-secret scs-vs-registry ok', 'object-store-label extra missing', 'object-store-label outbox ok', `outbox-history ${SID} changed`],
       [],
     ]);
   });
@@ -70,7 +63,12 @@ describe('prepareDeployment', () => {
     const { records } = await probeDeployment(await loadDeploymentConfig(path.join(dir, 'deploy.json')));
     const session = new DiagnosisSession(await loadRulePack([rulesDir]));
     for (const r of records) session.probe(r);
-    expect(session.report().diagnoses.map((d) => d.ruleId).sort()).toEqual(['object-store-label-missing', 'outbox-changed-after-creation', 'scs-unhealthy']);
+    expect(
+      session
+        .report()
+        .diagnoses.map((d) => d.ruleId)
+        .sort(),
+    ).toEqual(['object-store-label-missing', 'outbox-changed-after-creation', 'scs-unhealthy']);
   });
 
   test('the Outbox change names both buckets and the snapshot time', async () => {
@@ -92,7 +90,12 @@ describe('prepareDeployment', () => {
   });
 
   test('missing snapshots are problems known up front; the health check still runs', async () => {
-    const file = await write('missing.json', { scs: { url }, env: { scs: 'gone-scs.env', registry: 'registry.json' }, history: [{ time: '2026-01-10T00:00:00Z', scs: 'gone-old.env' }], objectStores: { scs: { json: 'X' }, registry: { json: 'Y' } } });
+    const file = await write('missing.json', {
+      scs: { url },
+      env: { scs: 'gone-scs.env', registry: 'registry.json' },
+      history: [{ time: '2026-01-10T00:00:00Z', scs: 'gone-old.env' }],
+      objectStores: { scs: { json: 'X' }, registry: { json: 'Y' } },
+    });
     const prepared = await prepareDeployment(await loadDeploymentConfig(file));
     const { records } = await prepared.run();
     expect([prepared.problems.map((p) => [p.code, path.basename(p.file ?? '')]), records.map((r) => r.probe)]).toEqual([
@@ -108,11 +111,7 @@ describe('prepareDeployment', () => {
     await write('bad-registry.env', 'FILE_SERVICE_STORES={"outbox": secret-looking-9f\n');
     const file = await write('badjson.json', { env: { scs: 'scs.env', registry: 'bad-registry.env' }, objectStores: { scs: { bucket: 'SCS_STORE_{label}_BUCKET' }, registry: { json: 'FILE_SERVICE_STORES' } } });
     const { records, problems } = await probeDeployment(await loadDeploymentConfig(file));
-    expect([problems.map((p) => p.code), JSON.stringify(problems).includes('secret-looking-9f'), records.filter((r) => r.probe === 'object-store-label').map((r) => r.outcome)]).toEqual([
-      ['INPUT_CORRUPT'],
-      false,
-      ['missing', 'missing'],
-    ]);
+    expect([problems.map((p) => p.code), JSON.stringify(problems).includes('secret-looking-9f'), records.filter((r) => r.probe === 'object-store-label').map((r) => r.outcome)]).toEqual([['INPUT_CORRUPT'], false, ['missing', 'missing']]);
   });
 });
 

@@ -61,8 +61,7 @@ describe('readObjectStores', () => {
 });
 
 describe('createLabelProbe', () => {
-  const run = () =>
-    createLabelProbe({ scs: { env: readEnvSnapshot(SCS_ENV), mapping: scsMapping }, registry: { env: readEnvSnapshot(REG_SECRET_YAML), mapping: regMapping } }).run();
+  const run = () => createLabelProbe({ scs: { env: readEnvSnapshot(SCS_ENV), mapping: scsMapping }, registry: { env: readEnvSnapshot(REG_SECRET_YAML), mapping: regMapping } }).run();
 
   test('one record a label: same, different, one service only', async () => {
     expect((await run()).map((r) => [r.target, r.outcome])).toEqual([
@@ -83,7 +82,16 @@ describe('createLabelProbe', () => {
 
   test('the label of a bucket-not-configured log line is the one the probe names', async () => {
     const report = diagnose(await loadRulePack([rulesDir]), {
-      logs: [{ kind: 'log', format: 'plain', level: 'error', time: '2026-05-12T09:00:00Z', message: 'connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label archive', source: { file: 'scs.log', line: 1, endLine: 1 } }],
+      logs: [
+        {
+          kind: 'log',
+          format: 'plain',
+          level: 'error',
+          time: '2026-05-12T09:00:00Z',
+          message: 'connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label archive',
+          source: { file: 'scs.log', line: 1, endLine: 1 },
+        },
+      ],
       probes: await run(),
     });
     const labels = report.diagnoses.filter((d) => d.ruleId === 'bucket-not-configured' || d.ruleId === 'object-store-label-missing').map((d) => [d.ruleId, d.params['label']]);

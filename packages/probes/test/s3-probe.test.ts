@@ -164,7 +164,16 @@ describe('read-only', () => {
       { step: 'initialize', name: 'recordCommands', priority: 'high' },
     );
     // Every path: ok bucket, missing bucket (HEAD then list), manifest present and missing.
-    await probe({ client, buckets: [{ name: inbox, role: 'inbox' }, { name: absent, role: 'outbox' }, { name: listed, role: 'outbox' }], sharedIds: [present, lost], outboxListing: { pageSize: 1 } });
+    await probe({
+      client,
+      buckets: [
+        { name: inbox, role: 'inbox' },
+        { name: absent, role: 'outbox' },
+        { name: listed, role: 'outbox' },
+      ],
+      sharedIds: [present, lost],
+      outboxListing: { pageSize: 1 },
+    });
     client.destroy();
     const counts = Object.fromEntries([...new Set(sent)].sort().map((c) => [c, sent.filter((x) => x === c).length]));
     // HeadBucket ×3; ListObjectsV2: 1 (absent, for its error code) + 3 pages of the listed Outbox; HeadObject ×2.
@@ -181,14 +190,27 @@ describe('read-only', () => {
 
 describe('records', () => {
   test('every record fits ProbeRecordSchema', async () => {
-    const records = await probe({ buckets: [{ name: inbox, role: 'inbox' }, { name: absent, role: 'outbox' }], sharedIds: [present, lost] });
+    const records = await probe({
+      buckets: [
+        { name: inbox, role: 'inbox' },
+        { name: absent, role: 'outbox' },
+      ],
+      sharedIds: [present, lost],
+    });
     expect(records.filter((r) => !ProbeRecordSchema.safeParse(r).success)).toEqual([]);
   });
 
   test('the built-in rules diagnose the failures and nothing else', async () => {
     const pack = await loadRulePack([rulesDir]);
     const session = new DiagnosisSession(pack);
-    const records = await probe({ buckets: [{ name: inbox, role: 'inbox' }, { name: outbox, role: 'outbox' }, { name: absent, role: 'outbox' }], sharedIds: [present, lost] });
+    const records = await probe({
+      buckets: [
+        { name: inbox, role: 'inbox' },
+        { name: outbox, role: 'outbox' },
+        { name: absent, role: 'outbox' },
+      ],
+      sharedIds: [present, lost],
+    });
     for (const r of records) session.probe(r);
     const report = session.report();
     expect(report.diagnoses.map((d) => [d.ruleId, d.side, d.params])).toEqual([
@@ -221,9 +243,7 @@ describe('outbox listing', () => {
     const session = new DiagnosisSession(await loadRulePack([dir]));
     for (const r of await probe({ buckets: [{ name: listed, role: 'outbox' }], outboxListing: { recordAboveBytes: 0 } })) session.probe(r);
     await fs.rm(dir, { recursive: true, force: true });
-    expect(session.report().diagnoses.map((d) => [d.ruleId, d.params])).toEqual([
-      ['outbox-object-over-ceiling', { key: `files/${REV}/model.step`, bucket: listed, sizeBytes: 1500, revisionId: REV }],
-    ]);
+    expect(session.report().diagnoses.map((d) => [d.ruleId, d.params])).toEqual([['outbox-object-over-ceiling', { key: `files/${REV}/model.step`, bucket: listed, sizeBytes: 1500, revisionId: REV }]]);
   });
 });
 

@@ -42,7 +42,14 @@ describe('built-in rule pack', () => {
     const missing: string[] = [];
     for (const f of files) {
       const base = path.join(rulesDir, f.replace(/\.yaml$/, ''));
-      const found = await Promise.all(['.test.log', '.test.ndjson'].map((ext) => fs.stat(base + ext).then(() => true, () => false)));
+      const found = await Promise.all(
+        ['.test.log', '.test.ndjson'].map((ext) =>
+          fs.stat(base + ext).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
       if (!found.some(Boolean)) missing.push(f);
     }
     expect(missing).toEqual([]);

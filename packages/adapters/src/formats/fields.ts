@@ -2,8 +2,18 @@
 import { vocabulary, type Side } from '@scs-doctor/core/internal';
 
 const SIDE_WORDS: Record<string, Side> = {
-  sending: 'sending', send: 'sending', sender: 'sending', outgoing: 'sending', outbound: 'sending', outbox: 'sending',
-  receiving: 'receiving', receive: 'receiving', receiver: 'receiving', incoming: 'receiving', inbound: 'receiving', inbox: 'receiving',
+  sending: 'sending',
+  send: 'sending',
+  sender: 'sending',
+  outgoing: 'sending',
+  outbound: 'sending',
+  outbox: 'sending',
+  receiving: 'receiving',
+  receive: 'receiving',
+  receiver: 'receiving',
+  incoming: 'receiving',
+  inbound: 'receiving',
+  inbox: 'receiving',
 };
 
 /** Each key with its upper-case form: journald keeps a record's extra fields under upper-case names (CONNECTION_ID). */
@@ -23,7 +33,7 @@ function first(fields: Record<string, unknown>, keys: readonly (readonly [string
 function scalar(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
-  if (v && typeof v === 'object' && 'id' in v) return scalar((v).id);
+  if (v && typeof v === 'object' && 'id' in v) return scalar(v.id);
   return undefined;
 }
 

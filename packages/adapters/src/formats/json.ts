@@ -95,7 +95,7 @@ export function fromJsonObject(o: unknown): JsonLog | undefined {
     exceptions = chainOf(obj[errKey]);
   } else if (mk === 'err' || mk === 'error') exceptions = chainOf(obj[mk]);
   const ek = pickKey(obj, EXCEPTION_KEYS);
-  const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? (obj[ek]) : dictTraceback(obj[ek]);
+  const exc = ek === undefined ? undefined : typeof obj[ek] === 'string' ? obj[ek] : dictTraceback(obj[ek]);
   if (ek !== undefined && exc !== undefined) {
     exceptions ??= chainOf(obj[ek]);
     delete fields[ek];

@@ -1,10 +1,25 @@
 import type { Level } from '@scs-doctor/core/internal';
 
 const NAMES: Record<string, Level> = {
-  trace: 'trace', debug: 'debug', dbg: 'debug', verbose: 'debug',
-  info: 'info', information: 'info', notice: 'info',
-  warn: 'warn', warning: 'warn',
-  error: 'error', err: 'error', exception: 'error', critical: 'fatal', fatal: 'fatal', crit: 'fatal', alert: 'fatal', emerg: 'fatal', emergency: 'fatal', panic: 'fatal',
+  trace: 'trace',
+  debug: 'debug',
+  dbg: 'debug',
+  verbose: 'debug',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  exception: 'error',
+  critical: 'fatal',
+  fatal: 'fatal',
+  crit: 'fatal',
+  alert: 'fatal',
+  emerg: 'fatal',
+  emergency: 'fatal',
+  panic: 'fatal',
 };
 
 /** Normalizes a level name (any case) or a number (pino 10–60, or Python 10–50). */

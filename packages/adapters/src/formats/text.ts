@@ -37,7 +37,15 @@ const LAYOUTS: { re: RegExp; time?: number; level: number; logger?: number; logg
   // 2026-05-12 14:03:22,118 ERROR [scs.sync.sender] message   |   ... ERROR scs.sync.sender: message
   // also `[threadName]` before the level, and structlog's console `[error    ]`
   // and `%(asctime)s %(levelname)s %(name)s %(message)s`: a dotted lower-case module name, no colon
-  { re: new RegExp(`^\\[?${TS}\\]?\\s+(?:\\[[\\w.-]{1,60}\\]\\s+)?\\[?(${LEVEL_WORD})\\s*\\]?\\s*(?:\\[([^\\]]{1,120})\\]|(${NAME}):|([a-z_][a-z0-9_]*(?:\\.[a-z0-9_]+)+)\\s)?\\s*(?:[-:|]\\s+)?(.*)$`), time: 1, level: 2, logger: 3, logger2: 4, logger3: 5, msg: 6 },
+  {
+    re: new RegExp(`^\\[?${TS}\\]?\\s+(?:\\[[\\w.-]{1,60}\\]\\s+)?\\[?(${LEVEL_WORD})\\s*\\]?\\s*(?:\\[([^\\]]{1,120})\\]|(${NAME}):|([a-z_][a-z0-9_]*(?:\\.[a-z0-9_]+)+)\\s)?\\s*(?:[-:|]\\s+)?(.*)$`),
+    time: 1,
+    level: 2,
+    logger: 3,
+    logger2: 4,
+    logger3: 5,
+    msg: 6,
+  },
   // 2026-05-12 14:03:22,118 - scs.sync.sender - ERROR - message
   { re: new RegExp(`^\\[?${TS}\\]?\\s*[-|]\\s*(${NAME})\\s*[-|]\\s*(${LEVEL_WORD})\\s*[-|:]\\s?(.*)$`), time: 1, logger: 2, level: 3, msg: 4 },
   // 2026-05-12 14:03:22.118 | ERROR    | scs.sync.sender:run:42 - message   (loguru)
@@ -75,7 +83,11 @@ export function parseTextHeader(line: string, depth = 0): TextHeader {
       const lv = toLevel(m[l.level]);
       if (lv) out.level = lv;
     }
-    const logger = (l.logger !== undefined ? m[l.logger] : undefined) || (l.logger2 !== undefined ? m[l.logger2] : undefined) || (l.logger3 !== undefined ? m[l.logger3] : undefined) || (l.trailingLogger ? TRAILING_LOGGER.exec(out.message)?.[1] : undefined);
+    const logger =
+      (l.logger !== undefined ? m[l.logger] : undefined) ||
+      (l.logger2 !== undefined ? m[l.logger2] : undefined) ||
+      (l.logger3 !== undefined ? m[l.logger3] : undefined) ||
+      (l.trailingLogger ? TRAILING_LOGGER.exec(out.message)?.[1] : undefined);
     if (logger) out.logger = logger;
     if (l.level < 0) {
       // A time without a level word: a prefix added by a shipper or `kubectl logs --timestamps`

@@ -9,10 +9,5 @@ envelopeTable(stern, {
     // A pair seen before a log line: its further lines (frames) are its own, whatever they start with.
     ['scs-0 sidecar     raise InvalidToken', { payload: '    raise InvalidToken', lane: 'stern:scs-0 sidecar' }],
   ],
-  leaves: [
-    'sync failed for connection 4f1c9a2e',
-    'scs-0 scs not a log line',
-    'scs main 2026-05-12 14:03:22,118 ERROR pod name without a digit',
-    'Scs-0 scs 2026-05-12 14:03:22,118 ERROR upper case',
-  ],
+  leaves: ['sync failed for connection 4f1c9a2e', 'scs-0 scs not a log line', 'scs main 2026-05-12 14:03:22,118 ERROR pod name without a digit', 'Scs-0 scs 2026-05-12 14:03:22,118 ERROR upper case'],
 });

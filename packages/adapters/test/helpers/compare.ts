@@ -41,7 +41,5 @@ export function countsByRule(report: Report): Record<string, number> {
 
 /** Every input's lines add up: read = matched + unmatched + skipped. */
 export function unbalanced(report: Report): { name: string; read: number; parts: number }[] {
-  return report.stats.inputs
-    .map((i: InputStats) => ({ name: i.name, read: i.linesRead, parts: i.linesMatched + i.linesUnmatched + i.linesSkipped }))
-    .filter((x) => x.read !== x.parts);
+  return report.stats.inputs.map((i: InputStats) => ({ name: i.name, read: i.linesRead, parts: i.linesMatched + i.linesUnmatched + i.linesSkipped })).filter((x) => x.read !== x.parts);
 }

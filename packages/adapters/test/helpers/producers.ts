@@ -246,7 +246,7 @@ export function goJsonString(bytes: Buffer): string {
   const hex = '0123456789abcdef';
   let out = '"';
   const text = bytes.toString('latin1');
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b < 0x80) {
       if (b >= 0x20 && b !== 0x5c && b !== 0x22 && b !== 0x3c && b !== 0x3e && b !== 0x26) out += text[i];
@@ -437,24 +437,25 @@ export function journalShortIso(lines: readonly OutputLine[]): string {
 /** `journalctl -o json` of a service whose stdout/stderr go to the journal: one object per line, every value a string. */
 export function journalJson(lines: readonly OutputLine[]): string {
   return lines
-    .map((l, i) =>
-      JSON.stringify({
-        __CURSOR: `s=7c1e;i=${(i + 1).toString(16)};b=9a1f;m=${i.toString(16)};t=6f1e;x=2b`,
-        __REALTIME_TIMESTAMP: String(Date.parse(l.time) * 1000 + i),
-        __MONOTONIC_TIMESTAMP: String(1_000_000 + i),
-        _BOOT_ID: '9a1f',
-        PRIORITY: '6',
-        SYSLOG_FACILITY: '3',
-        _UID: '999',
-        _GID: '999',
-        _SYSTEMD_UNIT: 'scs.service',
-        SYSLOG_IDENTIFIER: 'scs',
-        _PID: '7',
-        _COMM: 'python3',
-        _TRANSPORT: 'stdout',
-        _STREAM_ID: 'a1b2',
-        MESSAGE: l.text,
-      }) + '\n',
+    .map(
+      (l, i) =>
+        JSON.stringify({
+          __CURSOR: `s=7c1e;i=${(i + 1).toString(16)};b=9a1f;m=${i.toString(16)};t=6f1e;x=2b`,
+          __REALTIME_TIMESTAMP: String(Date.parse(l.time) * 1000 + i),
+          __MONOTONIC_TIMESTAMP: String(1_000_000 + i),
+          _BOOT_ID: '9a1f',
+          PRIORITY: '6',
+          SYSLOG_FACILITY: '3',
+          _UID: '999',
+          _GID: '999',
+          _SYSTEMD_UNIT: 'scs.service',
+          SYSLOG_IDENTIFIER: 'scs',
+          _PID: '7',
+          _COMM: 'python3',
+          _TRANSPORT: 'stdout',
+          _STREAM_ID: 'a1b2',
+          MESSAGE: l.text,
+        }) + '\n',
     )
     .join('');
 }
@@ -466,22 +467,23 @@ export function journalJson(lines: readonly OutputLine[]): string {
  */
 export function journalNative(events: readonly LogEvent[]): string {
   return events
-    .map((e, i) =>
-      JSON.stringify({
-        __CURSOR: `s=7c1e;i=${(i + 1).toString(16)}`,
-        __REALTIME_TIMESTAMP: String(Date.parse(e.time) * 1000),
-        PRIORITY: String(SYSLOG_SEVERITY[e.level]),
-        SYSLOG_IDENTIFIER: 'scs',
-        _PID: '7',
-        _TRANSPORT: 'journal',
-        CODE_FILE: '/app/scs/sync/worker.py',
-        CODE_LINE: '88',
-        CODE_FUNC: 'run_once',
-        LOGGER: e.logger,
-        THREAD_NAME: 'MainThread',
-        ...Object.fromEntries(Object.entries(e.fields ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
-        MESSAGE: `${e.message}${e.exc ? '\n' + e.exc : ''}`,
-      }) + '\n',
+    .map(
+      (e, i) =>
+        JSON.stringify({
+          __CURSOR: `s=7c1e;i=${(i + 1).toString(16)}`,
+          __REALTIME_TIMESTAMP: String(Date.parse(e.time) * 1000),
+          PRIORITY: String(SYSLOG_SEVERITY[e.level]),
+          SYSLOG_IDENTIFIER: 'scs',
+          _PID: '7',
+          _TRANSPORT: 'journal',
+          CODE_FILE: '/app/scs/sync/worker.py',
+          CODE_LINE: '88',
+          CODE_FUNC: 'run_once',
+          LOGGER: e.logger,
+          THREAD_NAME: 'MainThread',
+          ...Object.fromEntries(Object.entries(e.fields ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
+          MESSAGE: `${e.message}${e.exc ? '\n' + e.exc : ''}`,
+        }) + '\n',
     )
     .join('');
 }
@@ -538,7 +540,10 @@ export function fluentdOutFile(lines: readonly OutputLine[], tag = 'scs.sync'): 
 /** Fluent Bit (tail input, docker parser, kubernetes filter), `stdout` output in json_lines. */
 export function fluentBitJson(lines: readonly OutputLine[]): string {
   return lines
-    .map((l) => JSON.stringify({ date: Date.parse(l.time) / 1000, log: l.text + '\n', stream: l.stream, time: `${l.time.slice(0, 23)}456789Z`, kubernetes: { pod_name: 'scs-7d9f8c6b5-x2x4z', namespace_name: 'scs', container_name: 'scs' } }) + '\n')
+    .map(
+      (l) =>
+        JSON.stringify({ date: Date.parse(l.time) / 1000, log: l.text + '\n', stream: l.stream, time: `${l.time.slice(0, 23)}456789Z`, kubernetes: { pod_name: 'scs-7d9f8c6b5-x2x4z', namespace_name: 'scs', container_name: 'scs' } }) + '\n',
+    )
     .join('');
 }
 
@@ -547,7 +552,15 @@ export function filebeatJson(lines: readonly OutputLine[]): string {
   let offset = 0;
   return lines
     .map((l) => {
-      const doc = { '@timestamp': l.time, log: { offset, file: { path: '/var/log/scs/scs.log' } }, message: l.text, input: { type: 'filestream' }, ecs: { version: '8.0.0' }, host: { name: 'scs-node-1' }, agent: { type: 'filebeat', version: '8.13.0' } };
+      const doc = {
+        '@timestamp': l.time,
+        log: { offset, file: { path: '/var/log/scs/scs.log' } },
+        message: l.text,
+        input: { type: 'filestream' },
+        ecs: { version: '8.0.0' },
+        host: { name: 'scs-node-1' },
+        agent: { type: 'filebeat', version: '8.13.0' },
+      };
       offset += Buffer.byteLength(l.text) + 1;
       return JSON.stringify(doc) + '\n';
     })
@@ -557,16 +570,17 @@ export function filebeatJson(lines: readonly OutputLine[]): string {
 /** Cloud Logging entries of a container's output lines (a sink's JSON files): `textPayload`, stderr as ERROR. */
 export function gcpTextPayload(lines: readonly OutputLine[]): string {
   return lines
-    .map((l, i) =>
-      JSON.stringify({
-        insertId: `0x${i.toString(16)}`,
-        logName: `projects/acme/logs/${l.stream}`,
-        receiveTimestamp: `${l.time.slice(0, 23)}912345678Z`,
-        resource: { type: 'k8s_container', labels: { container_name: 'scs', namespace_name: 'scs', pod_name: 'scs-7d9f8c6b5-x2x4z' } },
-        severity: l.stream === 'stderr' ? 'ERROR' : 'INFO',
-        textPayload: l.text,
-        timestamp: `${l.time.slice(0, 23)}123456Z`,
-      }) + '\n',
+    .map(
+      (l, i) =>
+        JSON.stringify({
+          insertId: `0x${i.toString(16)}`,
+          logName: `projects/acme/logs/${l.stream}`,
+          receiveTimestamp: `${l.time.slice(0, 23)}912345678Z`,
+          resource: { type: 'k8s_container', labels: { container_name: 'scs', namespace_name: 'scs', pod_name: 'scs-7d9f8c6b5-x2x4z' } },
+          severity: l.stream === 'stderr' ? 'ERROR' : 'INFO',
+          textPayload: l.text,
+          timestamp: `${l.time.slice(0, 23)}123456Z`,
+        }) + '\n',
     )
     .join('');
 }
@@ -710,7 +724,15 @@ export function gcpJsonEntries(events: readonly LogEvent[]): Record<string, unkn
   return events.map((e, i) => {
     const payload: Record<string, unknown> = { ...e.fields, message: e.message, logger: e.logger };
     if (e.exc) payload['exception'] = e.exc;
-    return { insertId: `${(0x7c2e00 + i).toString(16)}m1w8ab`, jsonPayload: payload, logName: 'projects/acme/logs/stderr', receiveTimestamp: `${e.time.slice(0, 23)}912345Z`, resource: GKE_RESOURCE, severity: e.level === 'CRITICAL' ? 'CRITICAL' : e.level, timestamp: gcpNanos(e.time, i) };
+    return {
+      insertId: `${(0x7c2e00 + i).toString(16)}m1w8ab`,
+      jsonPayload: payload,
+      logName: 'projects/acme/logs/stderr',
+      receiveTimestamp: `${e.time.slice(0, 23)}912345Z`,
+      resource: GKE_RESOURCE,
+      severity: e.level === 'CRITICAL' ? 'CRITICAL' : e.level,
+      timestamp: gcpNanos(e.time, i),
+    };
   });
 }
 
@@ -734,7 +756,11 @@ function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== 'object') return value;
   const o = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortedKeys(o[k])]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, sortedKeys(o[k])]),
+  );
 }
 
 /**

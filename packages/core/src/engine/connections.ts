@@ -146,7 +146,29 @@ export class ConnectionTracker {
         this.overflow++;
         return undefined;
       }
-      e = { key, id, name, side, sharedId, newestMs: Number.NEGATIVE_INFINITY, newestOutcome: undefined, newestSource: 'event', newestEventId: undefined, newestFile: '', newestLine: 0, historyMs: undefined, lastSuccessMs: undefined, lastFailureMs: undefined, streak: [], streakOverflow: 0, attempts: 0, failures: 0, recent: [], windows: [], logs: [] };
+      e = {
+        key,
+        id,
+        name,
+        side,
+        sharedId,
+        newestMs: Number.NEGATIVE_INFINITY,
+        newestOutcome: undefined,
+        newestSource: 'event',
+        newestEventId: undefined,
+        newestFile: '',
+        newestLine: 0,
+        historyMs: undefined,
+        lastSuccessMs: undefined,
+        lastFailureMs: undefined,
+        streak: [],
+        streakOverflow: 0,
+        attempts: 0,
+        failures: 0,
+        recent: [],
+        windows: [],
+        logs: [],
+      };
       this.entries.set(key, e);
     } else {
       e.name ??= name;
@@ -161,7 +183,21 @@ export class ConnectionTracker {
    * One sync event of a history. Returns false when it lies in the future of `now` (clock skew):
    * it is then left out of the connection's state, and reported.
    */
-  event(e: { id?: string | undefined; startedAt?: string | undefined; connectionId: string; connectionName?: string | undefined; direction?: Side | undefined; sharedId?: string | undefined; status: 'success' | 'warning' | 'failure'; finishedAt?: string | undefined }, endMs: number, file: string, line: number): boolean {
+  event(
+    e: {
+      id?: string | undefined;
+      startedAt?: string | undefined;
+      connectionId: string;
+      connectionName?: string | undefined;
+      direction?: Side | undefined;
+      sharedId?: string | undefined;
+      status: 'success' | 'warning' | 'failure';
+      finishedAt?: string | undefined;
+    },
+    endMs: number,
+    file: string,
+    line: number,
+  ): boolean {
     this.historyEvents++;
     if (this.earliestHistoryMs === undefined || endMs < this.earliestHistoryMs) this.earliestHistoryMs = endMs;
     if (endMs > this.nowMs + FUTURE_TOLERANCE_MS) {
@@ -706,7 +742,16 @@ function connectionDiagnoses(conns: Connection[], options: FinalizeOptions): Dia
         m,
         c.side === 'unknown' ? undefined : c.side,
         lastMs,
-        { connectionKey: c.key, connectionId: c.id ?? c.key, connectionName: c.name ?? c.id ?? c.key, sharedId: c.sharedId, status: lastStatus, lastEventAt, age: formatDuration(ageMs ?? 0), staleAfter: formatDuration(options.staleAfterMs) },
+        {
+          connectionKey: c.key,
+          connectionId: c.id ?? c.key,
+          connectionName: c.name ?? c.id ?? c.key,
+          sharedId: c.sharedId,
+          status: lastStatus,
+          lastEventAt,
+          age: formatDuration(ageMs ?? 0),
+          staleAfter: formatDuration(options.staleAfterMs),
+        },
         {
           source: 'connection',
           ...(c.newestEvent?.file !== undefined ? { file: c.newestEvent.file } : {}),

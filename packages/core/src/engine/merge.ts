@@ -92,10 +92,7 @@ export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAU
 }
 
 export function sortDiagnoses(list: Diagnosis[]): Diagnosis[] {
-  return list.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  return list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function mergeUnmatched(a: Unmatched, b: Unmatched): Unmatched {
@@ -129,7 +126,7 @@ function mergeInput(a: InputStats, b: InputStats): InputStats {
     records: a.records + b.records,
     formats: addCounts(a.formats, b.formats),
     truncatedLines: a.truncatedLines + b.truncatedLines,
-    ...(a.error ?? b.error ? { error: (a.error ?? b.error)! } : {}),
+    ...((a.error ?? b.error) ? { error: (a.error ?? b.error)! } : {}),
   };
 }
 

@@ -184,7 +184,15 @@ export class DiagnosisSession implements RecordSink {
    * unmatched, and taken as an attempt of the connection it names, without building a record.
    * `ids` are what the reader found in structured parts (key=value pairs, the logger's side).
    */
-  attempt(file: string, line: number, message: string, time: string | undefined, side: Side | undefined, ids: { connectionId?: string | undefined; sharedId?: string | undefined; connectionName?: string | undefined }, format?: string): void {
+  attempt(
+    file: string,
+    line: number,
+    message: string,
+    time: string | undefined,
+    side: Side | undefined,
+    ids: { connectionId?: string | undefined; sharedId?: string | undefined; connectionName?: string | undefined },
+    format?: string,
+  ): void {
     this.ledger.unmatched(file, 1, 1, format);
     const timeMs = parseTime(time);
     if (timeMs === undefined) return;
@@ -299,7 +307,16 @@ export class DiagnosisSession implements RecordSink {
       const what = [f.name, f.resourceId && `resource ${f.resourceId}`, f.revisionId && `revision ${f.revisionId}`, f.sizeBytes !== undefined && `${f.sizeBytes} bytes`].filter(Boolean).join(', ');
       const excerpt = `file ${what || '(unnamed)'}: ${f.outcome} in sync event ${e.id ?? ''} (${e.status})`.replace('  ', ' ');
       const ev = { source: 'event' as const, file: rec.source.file, line: rec.source.line, time: when, ...(e.id ? { eventId: e.id } : {}), connectionId: e.connectionId };
-      this.aggregator.add({ ...m, params: { ...values, ...m.params } }, e.direction, endMs, { connectionKey: e.connectionId, connectionId: e.connectionId, connectionName: e.connectionName, sharedId: e.sharedId, status: e.status }, ev, '', 0, excerpt);
+      this.aggregator.add(
+        { ...m, params: { ...values, ...m.params } },
+        e.direction,
+        endMs,
+        { connectionKey: e.connectionId, connectionId: e.connectionId, connectionName: e.connectionName, sharedId: e.sharedId, status: e.status },
+        ev,
+        '',
+        0,
+        excerpt,
+      );
     }
     return matches.length;
   }

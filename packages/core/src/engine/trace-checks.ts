@@ -114,7 +114,7 @@ export const TRACE_CHECKS: readonly TraceCheckDefinition[] = [
     side: 'receiving',
     title: 'The viewer holds every control tag on the file.',
     conditions: { all: [{ fact: 'viewerControlTags', operator: 'containsAll', value: { fact: 'fileControlTags' } }] },
-    step: 'The viewer lacks control tags the file carries (a user needs every tag on a resource): grant them, or check the receiving connection\'s transform configuration that maps the incoming tags.',
+    step: "The viewer lacks control tags the file carries (a user needs every tag on a resource): grant them, or check the receiving connection's transform configuration that maps the incoming tags.",
     unknownStep: 'Confirm the user holds the control tags required for the file.',
   },
   {
@@ -182,10 +182,7 @@ export const EXCLUSION_TEXT = {
     'Do not reset or recreate the connection for this: no setting raises the cap. Support for larger files is planned for a future version.',
   ],
   unknown: 'the sync history gives no reason',
-  unknownSteps: [
-    'Read the SCS logs of the sending side around {{time}} and run them through scs-doctor diagnose for the reason.',
-    'Once the cause is fixed, unshare the file, wait for the next sync, and share it again.',
-  ],
+  unknownSteps: ['Read the SCS logs of the sending side around {{time}} and run them through scs-doctor diagnose for the reason.', 'Once the cause is fixed, unshare the file, wait for the next sync, and share it again.'],
   failedReason: 'the sync history marks it failed',
   failedSyncReason: 'it appears only in syncs that did not succeed',
 } as const;
@@ -202,7 +199,8 @@ export const DATA_CHECK_TEXT = {
   receiverFailing: '{{connection}} has active diagnoses: {{diagnoses}}',
   receiverFailingStep: 'The receiving connection {{connection}} is failing ({{diagnoses}}): fix that first (scs-doctor diagnose over its history and logs gives the steps).',
   receiverSyncedWithout: '{{connection}} synced successfully at {{time}}, after the transfer, and its history does not list the file',
-  receiverSyncedWithoutStep: 'The receiving connection {{connection}} synced after the transfer without the file: confirm its Shared ID matches the sending side exactly, and that the Inbox receives the manifests (<SHARED_ID>/shard0/manifest; S3 Bucket Management).',
+  receiverSyncedWithoutStep:
+    'The receiving connection {{connection}} synced after the transfer without the file: confirm its Shared ID matches the sending side exactly, and that the Inbox receives the manifests (<SHARED_ID>/shard0/manifest; S3 Bucket Management).',
   receiverNoFiles: '{{connection}} synced after the transfer, but its history does not list files',
   receiverNotSince: 'no successful sync of {{connection}} after the transfer at {{time}} in the inputs',
   noReceiver: 'no receiving connection with Shared ID {{sharedId}} in the inputs',

@@ -241,7 +241,13 @@ function judgeNode(tree: unknown, missing: Set<string>, read: Record<string, unk
 }
 
 /** Normalizes a level name for comparison: `Top Secret` is `TOP_SECRET`. */
-const levelKey = (v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase().replace(/[\s-]+/g, '_') : undefined);
+const levelKey = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .trim()
+        .toUpperCase()
+        .replace(/[\s-]+/g, '_')
+    : undefined;
 
 /**
  * The ranks of the viewer's and the file's infosec levels in one order: the host's `infosecLevels`,
@@ -251,7 +257,10 @@ async function infosecRanks(almanac: Almanac, derived: Map<string, { needs: stri
   const viewerLevel = await almanac.factValue<unknown>('viewerInfosecLevel');
   const fileLevel = await almanac.factValue<unknown>('fileInfosecLevel');
   const given = await almanac.factValue<unknown>('infosecLevels');
-  const levels = [viewerLevel, fileLevel].filter((l) => l !== null && l !== undefined && l !== '').map(levelKey).filter((l): l is string => l !== undefined);
+  const levels = [viewerLevel, fileLevel]
+    .filter((l) => l !== null && l !== undefined && l !== '')
+    .map(levelKey)
+    .filter((l): l is string => l !== undefined);
   let order: readonly string[] | undefined;
   let schema: string | undefined;
   if (Array.isArray(given)) {
@@ -329,7 +338,7 @@ function factsOf(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 /**
  * Evaluates the host checks with json-rules-engine: one engine, one run (so each fact function is
@@ -397,7 +406,9 @@ async function runHostChecks(defs: readonly TraceCheckDefinition[], traceFacts: 
     for (const k of [...order, ...Object.keys(read)]) if (k in read && !(k in facts) && read[k] !== undefined) facts[k] = read[k];
     const safe = redactDeep(facts, redact);
     const missingList = [...missing].sort();
-    const shown = Object.entries(safe).map(([k, v]) => `${k}=${show(v)}`).join(', ');
+    const shown = Object.entries(safe)
+      .map(([k, v]) => `${k}=${show(v)}`)
+      .join(', ');
     const detail =
       result === 'unknown'
         ? [
@@ -448,8 +459,7 @@ function judgeOccurrences(occs: readonly Occ[]): { verdict: TraceVerdict; side: 
   if (bearing.length === 0) return undefined;
   // Through: a sync that succeeded (or finished with warnings) carried the file; a file listed
   // without an outcome counts only in a plain success (it is one of the sync's pushed files).
-  const through = (o: Occ) =>
-    o.source === 'event' && o.status !== 'failure' && (o.status === 'success' || o.finished) && (o.outcome === 'transferred' || (o.outcome === undefined && o.status === 'success'));
+  const through = (o: Occ) => o.source === 'event' && o.status !== 'failure' && (o.status === 'success' || o.finished) && (o.outcome === 'transferred' || (o.outcome === undefined && o.status === 'success'));
   const stop = (o: Occ): TraceVerdict => (o.outcome === 'excluded' ? 'excluded' : 'failed');
   const receiving = (o: Occ) => o.side === 'receiving';
   const received = newest(bearing.filter((o) => receiving(o) && through(o)));
@@ -553,7 +563,7 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
   for (const d of report.diagnoses) {
     const by = paramMatch(d.params, want);
     if (by === undefined) continue;
-    const str = (k: string) => (typeof d.params[k] === 'string' ? (d.params[k]) : undefined);
+    const str = (k: string) => (typeof d.params[k] === 'string' ? d.params[k] : undefined);
     for (const ev of d.evidence) {
       const same = occs.find((o) => o.file === ev.file && o.line === ev.line && o.source === ev.source);
       if (same) {
@@ -670,9 +680,20 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
       const e = rec.event;
       const when = e.finishedAt ?? e.startedAt;
       evidence.push({
-        source: 'event', file: rec.source.file, line: rec.source.line, time: when, side: 'sending', connectionId: e.connectionId, connectionName: e.connectionName,
-        sharedId: e.sharedId, eventId: e.id, status: e.status, excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
-        endMs: parseTime(when) ?? 0, finished: e.finishedAt !== undefined, connectionKey: e.connectionId,
+        source: 'event',
+        file: rec.source.file,
+        line: rec.source.line,
+        time: when,
+        side: 'sending',
+        connectionId: e.connectionId,
+        connectionName: e.connectionName,
+        sharedId: e.sharedId,
+        eventId: e.id,
+        status: e.status,
+        excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
+        endMs: parseTime(when) ?? 0,
+        finished: e.finishedAt !== undefined,
+        connectionKey: e.connectionId,
       });
       involved.add(e.connectionId);
     }
@@ -730,9 +751,20 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
           dataCheck('receiving-side', 'failed', fillTemplate(DATA_CHECK_TEXT.receiverSyncedWithout, v), fillTemplate(DATA_CHECK_TEXT.receiverSyncedWithoutStep, v));
           const e = last.event;
           evidence.push({
-            source: 'event', file: last.source.file, line: last.source.line, time: v.time, side: 'receiving', connectionId: e.connectionId, connectionName: e.connectionName,
-            sharedId: e.sharedId, eventId: e.id, status: e.status, excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
-            endMs: parseTime(v.time) ?? 0, finished: e.finishedAt !== undefined, connectionKey: e.connectionId,
+            source: 'event',
+            file: last.source.file,
+            line: last.source.line,
+            time: v.time,
+            side: 'receiving',
+            connectionId: e.connectionId,
+            connectionName: e.connectionName,
+            sharedId: e.sharedId,
+            eventId: e.id,
+            status: e.status,
+            excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
+            endMs: parseTime(v.time) ?? 0,
+            finished: e.finishedAt !== undefined,
+            connectionKey: e.connectionId,
           });
         } else {
           dataCheck('receiving-side', 'unknown', fillTemplate(DATA_CHECK_TEXT.receiverNoFiles, v), DATA_CHECK_TEXT.receivingUnknownStep);

@@ -1,6 +1,23 @@
 import { visibleDeep } from '../escape.js';
 import type { Diagnosis, Report } from '../schema/report.js';
-import { diagnosisConnections, incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityCounts, shortTime, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
+import {
+  diagnosisConnections,
+  incompleteHeadline,
+  incompleteness,
+  INPUTS_LISTED,
+  overview,
+  peerLines,
+  refLabel,
+  severityCounts,
+  shortTime,
+  sinceText,
+  splitDiagnoses,
+  stateCounts,
+  stepsOf,
+  summaryRows,
+  plural,
+  omittedText,
+} from './overview.js';
 import { timelines, type Timeline } from './timeline.js';
 
 /** Text and attribute values: every character HTML gives a meaning to is written as an entity. */
@@ -10,7 +27,6 @@ function esc(s: string): string {
 
 /** Timelines drawn, worst connections first: a page for people, not a dump of 20,000 connections. */
 const TIMELINES_DRAWN = 100;
-
 
 /**
  * Nothing is fetched: no script, no external resource, and a Content-Security-Policy that would
@@ -122,7 +138,9 @@ export function renderHtml(given: Report): string {
     parts.push('<table><tr><th>state</th><th>connection</th><th>side</th><th>Shared ID</th><th>since</th><th>peer</th><th>active diagnoses</th></tr>');
     for (const o of overview(report)) {
       const c = o.connection;
-      parts.push(`<tr class="${esc(c.state)}"><td>${esc(c.state)}</td><td>${esc(o.label)}</td><td>${esc(c.side)}</td><td>${c.sharedId !== undefined ? `<code>${esc(c.sharedId)}</code>` : ''}</td><td>${esc(o.status)}</td><td>${esc(o.peers.join(', '))}</td><td>${o.active.map((a) => `<code>${esc(a)}</code>`).join(' ')}</td></tr>`);
+      parts.push(
+        `<tr class="${esc(c.state)}"><td>${esc(c.state)}</td><td>${esc(o.label)}</td><td>${esc(c.side)}</td><td>${c.sharedId !== undefined ? `<code>${esc(c.sharedId)}</code>` : ''}</td><td>${esc(o.status)}</td><td>${esc(o.peers.join(', '))}</td><td>${o.active.map((a) => `<code>${esc(a)}</code>`).join(' ')}</td></tr>`,
+      );
     }
     parts.push('</table>');
   }
@@ -146,7 +164,9 @@ export function renderHtml(given: Report): string {
     parts.push(`<h2>Resolved (${resolved.length})</h2><p class="meta">The connections synced successfully after these; kept for the record.</p>`);
     for (const d of resolved) {
       const who = d.connections.map((c) => esc(refLabel(c))).join(', ');
-      parts.push(`<section class="card resolved" id="${anchor.get(d.key)}"><h3 class="title">${esc(d.summary)}</h3><p class="meta"><span class="pill resolved">resolved ${esc(d.resolvedAt ?? '')}</span> · <code>${esc(d.ruleId)}</code> · ${plural(d.count, 'occurrence')} from ${esc(d.firstSeen ?? '?')} to ${esc(d.lastSeen ?? '?')}${who ? ` · ${who}` : ''}${d.sharedIds.length ? ` · Shared ID ${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ')}` : ''}</p></section>`);
+      parts.push(
+        `<section class="card resolved" id="${anchor.get(d.key)}"><h3 class="title">${esc(d.summary)}</h3><p class="meta"><span class="pill resolved">resolved ${esc(d.resolvedAt ?? '')}</span> · <code>${esc(d.ruleId)}</code> · ${plural(d.count, 'occurrence')} from ${esc(d.firstSeen ?? '?')} to ${esc(d.lastSeen ?? '?')}${who ? ` · ${who}` : ''}${d.sharedIds.length ? ` · Shared ID ${d.sharedIds.map((x) => `<code>${esc(x)}</code>`).join(' ')}` : ''}</p></section>`,
+      );
     }
   }
   if (report.unmatched.length) {
@@ -170,7 +190,8 @@ export function renderHtml(given: Report): string {
 /** Counts by severity (active, with the resolved beside them) and connections by state. */
 function tiles(report: Report): string {
   const out = severityCounts(report).map(
-    (r) => `<div class="tile sev-${r.severity}${r.active === 0 ? ' zero' : ''}" data-severity="${r.severity}" data-active="${r.active}" data-resolved="${r.resolved}"><span class="n">${r.active}</span><span class="k">${r.severity}</span>${r.resolved ? `<span class="r">${r.resolved} resolved</span>` : ''}</div>`,
+    (r) =>
+      `<div class="tile sev-${r.severity}${r.active === 0 ? ' zero' : ''}" data-severity="${r.severity}" data-active="${r.active}" data-resolved="${r.resolved}"><span class="n">${r.active}</span><span class="k">${r.severity}</span>${r.resolved ? `<span class="r">${r.resolved} resolved</span>` : ''}</div>`,
   );
   if (report.connections.length) out.push(`<div class="tile conn"><span class="n">${report.connections.length}</span><span class="k">connections</span><span class="r" style="color:var(--muted)">${esc(stateCounts(report))}</span></div>`);
   return `<div class="tiles">${out.join('')}</div>`;
@@ -225,7 +246,9 @@ function timelineHtml(t: Timeline, anchor: Map<string, string>): string {
     const rec = b.recoveredAt ? `<span class="recovery" data-mark="recovery" style="left:${pct(b.x1)}" title="${esc(`recovered ${shortTime(b.recoveredAt)}`)}">✔</span>` : '';
     out.push(`<div class="lane"><div class="lane-label" title="${esc(title)}"><a href="#${anchor.get(d.key) ?? ''}"><code>${esc(d.ruleId)}</code></a></div><div class="track">${grid}${band}${onset}${last}${rec}</div></div>`);
   }
-  out.push(`<div class="lane axis"><div class="lane-label">UTC</div><div class="track">${t.ticks.map((k) => `<span class="tick${k.x > 94 ? ' end' : k.x < 6 ? ' start' : ''}" style="left:${pct(k.x)}">${esc(k.label)}</span>`).join('')}</div></div>`);
+  out.push(
+    `<div class="lane axis"><div class="lane-label">UTC</div><div class="track">${t.ticks.map((k) => `<span class="tick${k.x > 94 ? ' end' : k.x < 6 ? ' start' : ''}" style="left:${pct(k.x)}">${esc(k.label)}</span>`).join('')}</div></div>`,
+  );
   out.push('</article>');
   return out.join('');
 }
@@ -233,10 +256,18 @@ function timelineHtml(t: Timeline, anchor: Map<string, string>): string {
 function card(report: Report, d: Diagnosis, id: string): string {
   const out: string[] = [];
   out.push(`<section class="card sev-${esc(d.severity)}" id="${id}" data-diagnosis="${esc(d.key)}"><h3 class="title">${esc(d.summary)}</h3>`);
-  out.push(`<p class="meta"><span class="pill ${esc(d.severity)}">${esc(d.severity)}</span> <code>${esc(d.ruleId)}</code> · side ${esc(d.side)} · ${plural(d.count, 'occurrence')}${d.firstSeen ? ` · ${esc(d.firstSeen)} – ${esc(d.lastSeen ?? d.firstSeen)}` : ''}</p>`);
+  out.push(
+    `<p class="meta"><span class="pill ${esc(d.severity)}">${esc(d.severity)}</span> <code>${esc(d.ruleId)}</code> · side ${esc(d.side)} · ${plural(d.count, 'occurrence')}${d.firstSeen ? ` · ${esc(d.firstSeen)} – ${esc(d.lastSeen ?? d.firstSeen)}` : ''}</p>`,
+  );
   if (d.peer?.note) out.push(`<p><strong>Other side:</strong> ${esc(d.peer.note)}</p>`);
   for (const r of d.related ?? []) out.push(`<p><strong>${r.relation === 'cause' ? 'Caused by' : 'Causes'}:</strong> ${esc(r.summary)} <code>${esc(r.ruleId)}</code></p>`);
-  out.push('<h3>Fix</h3><ol>' + stepsOf(d).map((r) => `<li>${esc(r)}</li>`).join('') + '</ol>');
+  out.push(
+    '<h3>Fix</h3><ol>' +
+      stepsOf(d)
+        .map((r) => `<li>${esc(r)}</li>`)
+        .join('') +
+      '</ol>',
+  );
   const kv: string[] = [];
   kv.push(`<dt>Cause</dt><dd>${esc(d.cause)}</dd>`, `<dt>Impact</dt><dd>${esc(d.impact)}</dd>`);
   if (d.connections.length) kv.push(`<dt>Connections</dt><dd>${diagnosisConnections(report, d).map(esc).join(', ')}${esc(omittedText(d.connectionsOmitted, 'connections'))}</dd>`);

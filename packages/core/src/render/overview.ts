@@ -129,9 +129,7 @@ export function incompleteness(report: Report): { inputs: UnreadInput[]; other: 
 export function incompleteHeadline(report: Report): string | undefined {
   const { inputs, other } = incompleteness(report);
   if (inputs.length === 0 && other.length === 0) return undefined;
-  const what = inputs.length
-    ? `${inputs.length} input${inputs.length === 1 ? '' : 's'} could not be read (wholly or in part)`
-    : 'not everything in the inputs could be followed';
+  const what = inputs.length ? `${inputs.length} input${inputs.length === 1 ? '' : 's'} could not be read (wholly or in part)` : 'not everything in the inputs could be followed';
   return `Incomplete report: ${what}; what follows covers only what was read.`;
 }
 
@@ -164,7 +162,10 @@ export function severityLine(report: Report): string {
 /** The diagnoses as the summary table lists them: active ones by severity, then the resolved ones. */
 export function summaryRows(report: Report): Diagnosis[] {
   const rank = (d: Diagnosis) => (d.state === 'resolved' ? 10 : 0) + SEVERITIES.indexOf(d.severity);
-  return report.diagnoses.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map((x) => x.d);
+  return report.diagnoses
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map((x) => x.d);
 }
 
 /** `since 2026-05-12 09:00:02Z` for an active diagnosis, `resolved 2026-05-12 09:20:03Z` for a resolved one. */

@@ -110,7 +110,12 @@ export function renderText(given: Report, options: TextOptions = {}): string {
       : 'No known failure found';
   const parts = [`${plural(s.linesRead, 'line')} in ${plural(s.inputs.length + s.inputsOmitted, 'input')}${s.inputsOmitted ? ` (${s.inputsOmitted.toLocaleString('en-US')} not listed in the report's stats)` : ''}`];
   if (s.events.read) parts.push(`${plural(s.events.read, 'sync event')}${s.events.invalid ? ` (${s.events.invalid} invalid)` : ''}`);
-  if (s.linesSkipped) parts.push(`${plural(s.linesSkipped, 'line')} skipped (${Object.entries(s.skipped).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  if (s.linesSkipped)
+    parts.push(
+      `${plural(s.linesSkipped, 'line')} skipped (${Object.entries(s.skipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    );
   out.push(`${c.bold(head)} from ${parts.join(', ')}.`);
   for (const p of s.problems) out.push(c.yellow(`  ! ${p.file ?? ''}${p.line !== undefined ? ':' + p.line : ''} ${p.code} ${p.message}`.replace('  ! ', '  ! ').replace('!  ', '! ')));
   if (s.problemsTotal > s.problems.length) out.push(c.yellow(`  ! … and ${s.problemsTotal - s.problems.length} more problems`));

@@ -91,7 +91,10 @@ export function renderTraceMarkdown(t: Trace): string {
   }
   if (t.connections.length > 0) {
     out.push('', '## Connections', '');
-    for (const c of t.connections) out.push(`- ${md(c.id ?? c.key)}${c.name && c.name !== c.id ? ` "${md(c.name)}"` : ''} (${c.side}${c.sharedId ? `, Shared ID ${md(c.sharedId)}` : ''}): ${c.state}${c.activeDiagnoses.length ? `; active: ${c.activeDiagnoses.join(', ')}` : ''}`);
+    for (const c of t.connections)
+      out.push(
+        `- ${md(c.id ?? c.key)}${c.name && c.name !== c.id ? ` "${md(c.name)}"` : ''} (${c.side}${c.sharedId ? `, Shared ID ${md(c.sharedId)}` : ''}): ${c.state}${c.activeDiagnoses.length ? `; active: ${c.activeDiagnoses.join(', ')}` : ''}`,
+      );
   }
   if (t.problems.length > 0) {
     out.push('', '## Input problems', '');

@@ -17,21 +17,7 @@ export interface RuleProblem {
 }
 
 /** Values every record offers to placeholders and `groupBy`, besides a rule's own parameters. */
-export const CONTEXT_KEYS = [
-  'side',
-  'connectionId',
-  'connectionName',
-  'sharedId',
-  'level',
-  'logger',
-  'status',
-  'probe',
-  'target',
-  'outcome',
-  'lastEventAt',
-  'age',
-  'staleAfter',
-] as const;
+export const CONTEXT_KEYS = ['side', 'connectionId', 'connectionName', 'sharedId', 'level', 'logger', 'status', 'probe', 'target', 'outcome', 'lastEventAt', 'age', 'staleAfter'] as const;
 
 /** What `rules new` writes where a person has to write the text; `rules lint` refuses a rule that still holds one. */
 export const UNWRITTEN = /<write: [^>]*>/;
@@ -113,12 +99,7 @@ export function analyzeRule(rule: Rule, options: { operators?: readonly string[]
       path: sig ? ['signature'] : ['id'],
     });
   }
-  const texts: [string, (string | number)[]][] = [
-    [rule.summary, ['summary']],
-    [rule.cause, ['cause']],
-    [rule.impact, ['impact']],
-    ...rule.remediation.map((r, i): [string, (string | number)[]] => [r, ['remediation', i]]),
-  ];
+  const texts: [string, (string | number)[]][] = [[rule.summary, ['summary']], [rule.cause, ['cause']], [rule.impact, ['impact']], ...rule.remediation.map((r, i): [string, (string | number)[]] => [r, ['remediation', i]])];
   texts.push([rule.title, ['title']], ...rule.references.map((r, i): [string, (string | number)[]] => [r, ['references', i]]));
   for (const [text, path] of texts) {
     if (UNWRITTEN.test(text)) {

@@ -35,7 +35,32 @@ export interface ConditionOptions {
 }
 
 /** The fact names every record offers; a host fact must not shadow one. */
-export const RECORD_FACTS = new Set(['kind', 'message', 'level', 'levelNumber', 'logger', 'side', 'fields', 'format', 'connectionId', 'sharedId', 'exceptions', 'exceptionTypes', 'params', 'event', 'status', 'probe', 'target', 'outcome', 'connection', 'file', 'files', 'age', 'state', 'lastEventAt']);
+export const RECORD_FACTS = new Set([
+  'kind',
+  'message',
+  'level',
+  'levelNumber',
+  'logger',
+  'side',
+  'fields',
+  'format',
+  'connectionId',
+  'sharedId',
+  'exceptions',
+  'exceptionTypes',
+  'params',
+  'event',
+  'status',
+  'probe',
+  'target',
+  'outcome',
+  'connection',
+  'file',
+  'files',
+  'age',
+  'state',
+  'lastEventAt',
+]);
 
 /** json-rules-engine's Operator: `evaluate` is its factValueValidator, then its callback. */
 interface Evaluator {

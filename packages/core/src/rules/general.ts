@@ -73,7 +73,9 @@ export interface GeneralEngine {
 }
 
 /** Makes the engine. Throws for a named condition json-rules-engine refuses, or one that refers to itself. */
-export function generalEngine(options: { operators?: Readonly<Record<string, HostOperator>> | undefined; facts?: Readonly<Record<string, HostFact>> | undefined; conditions?: Readonly<Record<string, ConditionNode>> | undefined } = {}): GeneralEngine {
+export function generalEngine(
+  options: { operators?: Readonly<Record<string, HostOperator>> | undefined; facts?: Readonly<Record<string, HostFact>> | undefined; conditions?: Readonly<Record<string, ConditionNode>> | undefined } = {},
+): GeneralEngine {
   const engine = new Engine([], { allowUndefinedFacts: true });
   for (const [name, op] of Object.entries(options.operators ?? {})) {
     engine.addOperator(typeof op === 'function' ? new Operator(name, op as never) : new Operator(name, op.evaluate as never, op.factValueValidator as never));

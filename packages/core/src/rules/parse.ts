@@ -12,15 +12,7 @@ export interface ParseResult {
   problems: Problem[];
 }
 
-const STANDARD_TAGS = new Set([
-  'tag:yaml.org,2002:str',
-  'tag:yaml.org,2002:int',
-  'tag:yaml.org,2002:float',
-  'tag:yaml.org,2002:bool',
-  'tag:yaml.org,2002:null',
-  'tag:yaml.org,2002:map',
-  'tag:yaml.org,2002:seq',
-]);
+const STANDARD_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
 
 function baseName(file: string): string {
   const name = file.split(/[\\/]/).pop() ?? file;
@@ -30,7 +22,7 @@ function baseName(file: string): string {
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
   // Walk down as far as the path exists; a missing key is reported at its parent.
   let node: unknown = doc.contents;
-  let best: Node | null = isNode(node) ? (node) : null;
+  let best: Node | null = isNode(node) ? node : null;
   path.forEach((key, depth) => {
     if (node === undefined) return;
     const last = depth === path.length - 1;
@@ -76,7 +68,7 @@ export function parseRuleText(text: string, file: string, options: { operators?:
   // Rule files are data: any explicit tag beyond the plain YAML types is refused.
   visit(doc, {
     Node(_key, node) {
-      if (node.tag && !STANDARD_TAGS.has(node.tag) && !(node.tag === '!' )) {
+      if (node.tag && !STANDARD_TAGS.has(node.tag) && !(node.tag === '!')) {
         const pos = lc.linePos(node.range?.[0] ?? 0);
         problems.push({ code: 'RULE_YAML', message: `tag ${node.tag} is not allowed in a rule file`, file, line: pos.line, column: pos.col });
       }
@@ -111,7 +103,7 @@ export function parseRuleText(text: string, file: string, options: { operators?:
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          const path = [...(issue.path), key];
+          const path = [...issue.path, key];
           const parent = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
           problems.push({ code: 'RULE_INVALID', message: `${parent}unknown field "${key}"`, file, ...locate(doc, lc, path, true) });
         }

@@ -185,7 +185,13 @@ function parse(src: string, flags: string): { alts: Node[][]; facts: PatternFact
   function escapeSet(n: AST.EscapeCharacterSet): CharSet {
     const base = n.kind === 'digit' ? DIGIT : n.kind === 'word' ? WORD : SPACE;
     // `\w` under `u` and `i` also takes U+017F and U+212A; fold() widens sets that need it.
-    const set = n.kind === 'word' && icase && flags.includes('u') ? union(base, [[0x17f, 0x17f], [0x212a, 0x212a]]) : base;
+    const set =
+      n.kind === 'word' && icase && flags.includes('u')
+        ? union(base, [
+            [0x17f, 0x17f],
+            [0x212a, 0x212a],
+          ])
+        : base;
     return n.negate ? negate(set) : set;
   }
 
@@ -544,10 +550,11 @@ function ambiguousAlternation(n: Node): Node | undefined {
         for (let b = a + 1; b < prefixes.length; b++) if (prefixesOverlap(prefixes[a]!, prefixes[b]!)) return n;
       }
     }
-    for (const alt of n.alts) for (const m of alt) {
-      const found = ambiguousAlternation(m);
-      if (found) return found;
-    }
+    for (const alt of n.alts)
+      for (const m of alt) {
+        const found = ambiguousAlternation(m);
+        if (found) return found;
+      }
   }
   if (n.kind === 'repeat') return ambiguousAlternation(n.body);
   return undefined;

@@ -51,28 +51,92 @@ export const LogRecordSchema = z.object({
 export type LogRecord = z.infer<typeof LogRecordSchema>;
 
 const STATUS_ALIASES: Record<string, 'success' | 'warning' | 'failure'> = {
-  success: 'success', succeeded: 'success', successful: 'success', ok: 'success', green: 'success', completed: 'success', complete: 'success',
-  warning: 'warning', warn: 'warning', yellow: 'warning', partial: 'warning', partial_success: 'warning',
-  warnings: 'warning', completed_with_warnings: 'warning', succeeded_with_warnings: 'warning', success_with_warnings: 'warning', partial_failure: 'warning', partially_failed: 'warning',
+  success: 'success',
+  succeeded: 'success',
+  successful: 'success',
+  ok: 'success',
+  green: 'success',
+  completed: 'success',
+  complete: 'success',
+  warning: 'warning',
+  warn: 'warning',
+  yellow: 'warning',
+  partial: 'warning',
+  partial_success: 'warning',
+  warnings: 'warning',
+  completed_with_warnings: 'warning',
+  succeeded_with_warnings: 'warning',
+  success_with_warnings: 'warning',
+  partial_failure: 'warning',
+  partially_failed: 'warning',
   // Not finished yet, or not run: the yellow icon, neither a success nor a confirmed failure.
-  running: 'warning', started: 'warning', pending: 'warning', queued: 'warning', in_progress: 'warning', retry: 'warning', retrying: 'warning', scheduled: 'warning', skipped: 'warning',
-  failure: 'failure', failed: 'failure', fail: 'failure', error: 'failure', errored: 'failure', red: 'failure',
-  timed_out: 'failure', timeout: 'failure', timedout: 'failure', aborted: 'failure', cancelled: 'failure', canceled: 'failure',
-  revoked: 'failure', rejected: 'failure', crashed: 'failure', killed: 'failure', expired: 'failure',
+  running: 'warning',
+  started: 'warning',
+  pending: 'warning',
+  queued: 'warning',
+  in_progress: 'warning',
+  retry: 'warning',
+  retrying: 'warning',
+  scheduled: 'warning',
+  skipped: 'warning',
+  failure: 'failure',
+  failed: 'failure',
+  fail: 'failure',
+  error: 'failure',
+  errored: 'failure',
+  red: 'failure',
+  timed_out: 'failure',
+  timeout: 'failure',
+  timedout: 'failure',
+  aborted: 'failure',
+  cancelled: 'failure',
+  canceled: 'failure',
+  revoked: 'failure',
+  rejected: 'failure',
+  crashed: 'failure',
+  killed: 'failure',
+  expired: 'failure',
 };
 const DIRECTION_ALIASES: Record<string, Side> = {
-  sending: 'sending', send: 'sending', sender: 'sending', outgoing: 'sending', outbound: 'sending', outbox: 'sending',
-  receiving: 'receiving', receive: 'receiving', receiver: 'receiving', incoming: 'receiving', inbound: 'receiving', inbox: 'receiving',
+  sending: 'sending',
+  send: 'sending',
+  sender: 'sending',
+  outgoing: 'sending',
+  outbound: 'sending',
+  outbox: 'sending',
+  receiving: 'receiving',
+  receive: 'receiving',
+  receiver: 'receiving',
+  incoming: 'receiving',
+  inbound: 'receiving',
+  inbox: 'receiving',
 };
 const OUTCOME_ALIASES: Record<string, 'transferred' | 'excluded' | 'failed'> = {
-  transferred: 'transferred', sent: 'transferred', received: 'transferred', success: 'transferred', ok: 'transferred',
-  excluded: 'excluded', skipped: 'excluded',
-  failed: 'failed', failure: 'failed', error: 'failed',
+  transferred: 'transferred',
+  sent: 'transferred',
+  received: 'transferred',
+  success: 'transferred',
+  ok: 'transferred',
+  excluded: 'excluded',
+  skipped: 'excluded',
+  failed: 'failed',
+  failure: 'failed',
+  error: 'failed',
 };
 
 function wordOf<T extends string>(table: Record<string, T>, v: unknown): T | undefined {
   // `Completed with warnings`, `COMPLETED-WITH-WARNINGS` and `completed_with_warnings` are one word.
-  return typeof v === 'string' ? (Object.hasOwn(table, (v = v.trim().toLowerCase().replace(/[\s-]+/g, '_'))) ? table[v as string] : undefined) : undefined;
+  return typeof v === 'string'
+    ? Object.hasOwn(
+        table,
+        (v = v
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')),
+      )
+      ? table[v as string]
+      : undefined
+    : undefined;
 }
 
 /**
@@ -146,7 +210,10 @@ function messageText(v: unknown, depth = 0): string {
   if (Array.isArray(v)) {
     // Deep (or cyclic) nesting is written as JSON rather than walked.
     if (depth > 4) return jsonOf(v);
-    return v.map((x) => messageText(x, depth + 1)).filter((t) => t !== '').join('; ');
+    return v
+      .map((x) => messageText(x, depth + 1))
+      .filter((t) => t !== '')
+      .join('; ');
   }
   if (v === null || typeof v !== 'object') return '';
   const o = v as Record<string, unknown>;
@@ -232,19 +299,24 @@ const startedAtSchema = z.unknown().transform((v, ctx): string => {
   const iso = normalizeTime(v);
   if (iso !== undefined) return iso;
   const message =
-    v === undefined ? missing('startedAt')
-    : v === '' ? 'empty string (ISO-8601 or epoch time expected)'
-    : typeof v === 'string' || typeof v === 'number' ? 'not a timestamp, or a date or time that does not exist (ISO-8601 or epoch expected)'
-    : `expected an ISO-8601 or epoch time, got ${kindOf(v)}`;
+    v === undefined
+      ? missing('startedAt')
+      : v === ''
+        ? 'empty string (ISO-8601 or epoch time expected)'
+        : typeof v === 'string' || typeof v === 'number'
+          ? 'not a timestamp, or a date or time that does not exist (ISO-8601 or epoch expected)'
+          : `expected an ISO-8601 or epoch time, got ${kindOf(v)}`;
   ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
 });
 
 const statusSchema = z.enum(['success', 'warning', 'failure'], {
   error: (issue) =>
-    issue.input === undefined ? missing('status')
-    : typeof issue.input === 'string' ? 'empty string (a status word such as success, warning or failure expected)'
-    : `expected a status word such as success, warning or failure, got ${kindOf(issue.input)}`,
+    issue.input === undefined
+      ? missing('status')
+      : typeof issue.input === 'string'
+        ? 'empty string (a status word such as success, warning or failure expected)'
+        : `expected a status word such as success, warning or failure, got ${kindOf(issue.input)}`,
 });
 
 /** The object that is not one, for the reason: `expected object, got array`. */

@@ -64,17 +64,13 @@ export const DiagnosisSchema = z.object({
   lastSeen: z.string().optional(),
   params: z.record(z.string(), ParamValueSchema),
   connections: z.array(ConnectionRefSchema).describe('The connections it occurred on (at most 200).'),
-  connectionsOmitted: z
-    .number()
-    .int()
-    .nonnegative()
-    .describe('Occurrences on connections left out of `connections` by its limit (in a merged report, a connection cut from the merged list counts as one).'),
+  connectionsOmitted: z.number().int().nonnegative().describe('Occurrences on connections left out of `connections` by its limit (in a merged report, a connection cut from the merged list counts as one).'),
   sharedIds: z.array(z.string()).describe('The Shared IDs it occurred with (at most 200).'),
   sharedIdsOmitted: z.number().int().nonnegative().describe('Occurrences with Shared IDs left out of `sharedIds` by its limit (counted as for `connectionsOmitted`).'),
   evidence: z.array(EvidenceSchema),
   state: z.enum(['active', 'resolved']).describe('resolved: every connection it covers synced successfully after its last occurrence there.'),
   resolvedAt: z.string().optional().describe('When the last of its connections recovered (state resolved).'),
-  origin: z.enum(['records', 'connection']).describe('records: matched in log lines, events, files or probes; connection: judged from a connection\'s state (sync-stale).'),
+  origin: z.enum(['records', 'connection']).describe("records: matched in log lines, events, files or probes; connection: judged from a connection's state (sync-stale)."),
   resolution: z.enum(['success', 'never']).describe("The rule's resolution: whether a later successful sync resolves it."),
   peer: PeerSchema.optional(),
   related: z
@@ -206,16 +202,12 @@ export type Stats = z.infer<typeof StatsSchema>;
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  judged: z
-    .object({ now: z.string(), staleAfterMs: z.number().nonnegative() })
-    .describe('The time connections were judged at, and the staleness threshold.'),
+  judged: z.object({ now: z.string(), staleAfterMs: z.number().nonnegative() }).describe('The time connections were judged at, and the staleness threshold.'),
   connections: z.array(ConnectionSchema),
   diagnoses: z.array(DiagnosisSchema),
   unmatched: z.array(UnmatchedSchema).describe('Error-level records no rule explains, by template, most frequent first (bounded by --max-unmatched).'),
   unmatchedWarnings: z.array(UnmatchedSchema).describe('Warning-level records no rule explains, apart from the errors.'),
-  unmatchedOmitted: z
-    .object({ templates: z.number().int().nonnegative(), records: z.number().int().nonnegative() })
-    .describe('Templates and records left out of both lists by their limits (nothing is dropped silently).'),
+  unmatchedOmitted: z.object({ templates: z.number().int().nonnegative(), records: z.number().int().nonnegative() }).describe('Templates and records left out of both lists by their limits (nothing is dropped silently).'),
   unmatchedRest: z.array(UnmatchedRestSchema).describe('The templates past the limits, counted: merged reports cut the lists as one run would.'),
   stats: StatsSchema,
 });

@@ -1,17 +1,6 @@
 import { z } from 'zod';
 
-export const OPERATORS = [
-  'equal',
-  'notEqual',
-  'in',
-  'notIn',
-  'contains',
-  'doesNotContain',
-  'lessThan',
-  'lessThanInclusive',
-  'greaterThan',
-  'greaterThanInclusive',
-] as const;
+export const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const;
 
 /** Any JSON value (a condition's `value`, a fact's `params`). */
 const Json: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
@@ -34,14 +23,13 @@ export type ConditionNode =
   | ({ condition: string } & ConditionMeta)
   | ({ fact: string; operator: string; value: unknown; path?: string | undefined; params?: Record<string, unknown> | undefined } & ConditionMeta);
 
-const booleanNodes = (inner: z.ZodType<ConditionNode>) => [
-  z.strictObject({ all: z.array(inner), priority: Priority, name: NodeName }),
-  z.strictObject({ any: z.array(inner), priority: Priority, name: NodeName }),
-  z.strictObject({ not: inner, priority: Priority, name: NodeName }),
-  z
-    .strictObject({ condition: z.string().min(1), priority: Priority, name: NodeName })
-    .describe('A reference to a named condition the host application registers (json-rules-engine setCondition).'),
-] as const;
+const booleanNodes = (inner: z.ZodType<ConditionNode>) =>
+  [
+    z.strictObject({ all: z.array(inner), priority: Priority, name: NodeName }),
+    z.strictObject({ any: z.array(inner), priority: Priority, name: NodeName }),
+    z.strictObject({ not: inner, priority: Priority, name: NodeName }),
+    z.strictObject({ condition: z.string().min(1), priority: Priority, name: NodeName }).describe('A reference to a named condition the host application registers (json-rules-engine setCondition).'),
+  ] as const;
 
 export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([
@@ -80,7 +68,10 @@ export type ParamSpec = z.infer<typeof ParamSpecSchema>;
 /** The file format of one rule: `packages/rules/rules/<area>/<id>.yaml`. */
 export const RuleSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'an id is lower-case words joined by -').describe('Fixed id; equals the file name.'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'an id is lower-case words joined by -')
+      .describe('Fixed id; equals the file name.'),
     title: z.string().min(1),
     severity: z.enum(['critical', 'error', 'warning', 'info']),
     side: z.enum(['sending', 'receiving', 'either', 'deployment']),
@@ -90,7 +81,12 @@ export const RuleSchema = z
     signature: z
       .strictObject({
         anchors: z
-          .array(z.string().min(3).refine((s) => !/[\r\n]/.test(s), 'an anchor is one line'))
+          .array(
+            z
+              .string()
+              .min(3)
+              .refine((s) => !/[\r\n]/.test(s), 'an anchor is one line'),
+          )
           .default([])
           .describe('Literal, case-sensitive strings that must all occur in the message.'),
         pattern: z.string().min(1).optional().describe('A regular expression; named groups become parameters.'),
@@ -100,7 +96,10 @@ export const RuleSchema = z
           .optional()
           .describe("An exception type that must be in the record's exception chain (bare or qualified), or be named by the message itself (`: InvalidToken`, `InvalidToken()`, `(NoSuchKey)`), beside the anchors."),
         // Only flags V8's linear-time engine supports, so the backtracking budget applies to every rule.
-        flags: z.string().regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)').optional(),
+        flags: z
+          .string()
+          .regex(/^[sm]*$/, 'allowed flags: s, m (write [Aa] for case; i and u would escape the backtracking budget)')
+          .optional(),
         engine: z
           .enum(['backtracking', 'linear'])
           .optional()
@@ -131,7 +130,11 @@ export const RuleSchema = z
         z.strictObject({
           if: z
             .strictObject({
-              state: z.array(z.enum(['healthy', 'failing', 'stale', 'unknown'])).min(1).optional().describe("A peer connection's state is one of these."),
+              state: z
+                .array(z.enum(['healthy', 'failing', 'stale', 'unknown']))
+                .min(1)
+                .optional()
+                .describe("A peer connection's state is one of these."),
               diagnoses: z.array(z.string().min(1)).min(1).optional().describe('A peer connection has an active diagnosis of one of these rules.'),
             })
             .refine((c) => c.state !== undefined || c.diagnoses !== undefined, 'give state or diagnoses'),
