@@ -3,6 +3,11 @@
  * `.tar.gz` of pod logs; each regular file in one is a log input of its own. Headers are parsed
  * as they come and a member's bytes are handed on in the pieces they arrive in, so neither a
  * member nor the archive is ever held whole (bundles can be gigabytes).
+ *
+ * Not `tar-stream`: it collects a pax extended header or a GNU long name of whatever size the
+ * header declares before it goes on (here such metadata is capped at MAX_META and the member is
+ * reported), and its errors carry no byte offset, which a damaged bundle's problem must name.
+ * The tests of this reader (tar.test.ts, the tar fuzzer) are its conformance suite.
  */
 import { ScsDoctorError } from '@scs-doctor/core/internal';
 
