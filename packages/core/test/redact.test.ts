@@ -143,8 +143,18 @@ describe('keeps', () => {
     'PWD=/home/scs',
     'aws s3api get-object --key SHARED-1234/shard0/manifest',
     'connection 7d2e0b44-1234-4abc-9def-0123456789ab failed',
+    // the README: a lower-case `*_key` without a secret qualifier names an S3 object
+    's3_key=SHARED-1234/shard0/manifest',
+    'storage_key=archive/2026/05/12.tar',
   ])('%s', (text) => {
     expect(redact(text)).toBe(text);
+  });
+});
+
+describe('the README redaction section, name by name', () => {
+  const names = ['DB_SECRET', 'db_secret', 'DB_PASSWORD', 'db_password', 'DB_PASSWD', 'DB_PASS', 'db_pass', 'DB_PWD', 'pwd', 'API_TOKEN', 'api_token', 'accessToken', 'STORAGE_KEY', 'api_key', 'private_key', 'secret_key', 'access_key', 'master_key', 'signing_key', 'encryption_key', 'client_key', 'shared_key', 'auth_key', 'session_key', 'ssh_key', 'hmac_key', 'privateKey', 'sharedKey'];
+  it.each(names.flatMap((n) => ['=', ': ', ' => '].map((op) => [n, op] as const)))('%s%s hides the value', (name, op) => {
+    expect(redact(`${name}${op}v4lueOfTheSecret`)).toBe(`${name}${op}[REDACTED]`);
   });
 });
 
