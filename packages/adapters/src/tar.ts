@@ -322,6 +322,9 @@ export async function* tarMembers(source: AsyncIterable<Buffer>, archive: string
       const rest = left + padding(size);
       if ((await bytes.skip(rest)) < rest) throw cut(`in ${path || `the member at byte ${at}`}`);
     }
+    // What follows the end-of-archive blocks (a record's zero padding) is read to the end, so that
+    // damage there is still found: garbage after a .tar.gz's gzip stream is reported, not passed over.
+    while ((await bytes.skip(PIECE)) > 0);
     if (files === 0) throw new ScsDoctorError('INPUT_NOT_FOUND', `${archive}: the tar archive holds no files`, { file: archive });
   } finally {
     await bytes.close();

@@ -73,11 +73,16 @@ describe('trailing garbage after a gzip stream', () => {
     expect(report.stats.problems[0]?.message).toMatch(/trailing garbage/);
   });
 
-  it('a .tar.gz keeps every member', async () => {
+  it('a .tar.gz keeps every member, and its damage is reported', async () => {
     const { report } = await run(['garbage.tar.gz']);
-    expect(report.stats.inputs.map((i) => [i.name, i.linesRead]).sort()).toEqual([
-      ['garbage.tar.gz:logs/a.log', 200_001],
-      ['garbage.tar.gz:logs/b.log', 1],
+    expect([report.stats.inputs.map((i) => [i.name, i.linesRead]).sort(), report.stats.problems.map((p) => [p.code, p.file, /trailing garbage/.test(p.message)])]).toEqual([
+      [
+        // the archive's own entry carries the damage
+        ['garbage.tar.gz', 0],
+        ['garbage.tar.gz:logs/a.log', 200_001],
+        ['garbage.tar.gz:logs/b.log', 1],
+      ],
+      [['INPUT_CORRUPT', 'garbage.tar.gz', true]],
     ]);
   });
 
