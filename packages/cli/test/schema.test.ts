@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +24,25 @@ describe('scs-doctor schema', () => {
   it('an unknown schema name is a usage error', async () => {
     const r = await run(['schema', 'reports']);
     expect([r.code, r.stderr]).toEqual([2, 'scs-doctor: USAGE unknown schema "reports" (report, rule)\nRun "scs-doctor help" for usage.\n']);
+  });
+
+  // Every example's inputs as the CLI reports them in JSON: 01's and 02's sample logs and history,
+  // 02's database rows as a history, 03's custom rule over the sample logs, 04's tar bundle.
+  const tmp = mkdtempSync(path.join(tmpdir(), 'scs-schema-'));
+  const bundle = path.join(tmp, 'bundle.tar.gz');
+  execFileSync('tar', ['-czf', bundle, '-C', path.join(examples, '04-ticket-from-bundle/bundle'), '.']);
+  const rows = path.join(tmp, 'rows.json');
+  it.each([
+    ['03 custom rule', [path.join(examples, 'logs'), '--rules', path.join(examples, '03-custom-rule/rules')]],
+    ['04 tar bundle', [bundle]],
+    ['02 database rows', ['--events', rows]],
+  ])('the printed schema validates the JSON report of example %s', async (_name, args) => {
+    const { SAMPLE_ROWS, eventOf } = await import('../../../examples/02-admin-backend/rows.js');
+    writeFileSync(rows, JSON.stringify(SAMPLE_ROWS.map((r) => eventOf(r, []))));
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(shipped) as object);
+    const r = await run(['diagnose', ...args, '--format', 'json', '--now', '2026-05-12T12:00:00Z']);
+    const report = JSON.parse(r.stdout) as { diagnoses: unknown[]; schemaVersion: number };
+    expect([report.diagnoses.length > 0, validate(report), validate.errors ?? []]).toEqual([true, true, []]);
   });
 
   it('the printed schema validates the JSON report of the example inputs', async () => {

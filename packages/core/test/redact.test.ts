@@ -152,7 +152,36 @@ describe('keeps', () => {
 });
 
 describe('the README redaction section, name by name', () => {
-  const names = ['DB_SECRET', 'db_secret', 'DB_PASSWORD', 'db_password', 'DB_PASSWD', 'DB_PASS', 'db_pass', 'DB_PWD', 'pwd', 'API_TOKEN', 'api_token', 'accessToken', 'STORAGE_KEY', 'api_key', 'private_key', 'secret_key', 'access_key', 'master_key', 'signing_key', 'encryption_key', 'client_key', 'shared_key', 'auth_key', 'session_key', 'ssh_key', 'hmac_key', 'privateKey', 'sharedKey'];
+  const names = [
+    'DB_SECRET',
+    'db_secret',
+    'DB_PASSWORD',
+    'db_password',
+    'DB_PASSWD',
+    'DB_PASS',
+    'db_pass',
+    'DB_PWD',
+    'pwd',
+    'API_TOKEN',
+    'api_token',
+    'accessToken',
+    'STORAGE_KEY',
+    'api_key',
+    'private_key',
+    'secret_key',
+    'access_key',
+    'master_key',
+    'signing_key',
+    'encryption_key',
+    'client_key',
+    'shared_key',
+    'auth_key',
+    'session_key',
+    'ssh_key',
+    'hmac_key',
+    'privateKey',
+    'sharedKey',
+  ];
   it.each(names.flatMap((n) => ['=', ': ', ' => '].map((op) => [n, op] as const)))('%s%s hides the value', (name, op) => {
     expect(redact(`${name}${op}v4lueOfTheSecret`)).toBe(`${name}${op}[REDACTED]`);
   });
