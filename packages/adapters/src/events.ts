@@ -113,7 +113,7 @@ function errorResponse(v: unknown): string | undefined {
   if (!isPlainObject(v) || looksLikeEvent(v)) return undefined;
   const errors = v['errors'];
   if (Array.isArray(errors) && errors.length > 0) {
-    const first = errors[0];
+    const first: unknown = errors[0];
     const message = isPlainObject(first) && typeof first['message'] === 'string' ? first['message'] : typeof first === 'string' ? first : JSON.stringify(first);
     return `an error response, not a page of events (${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${message.slice(0, 200)})`;
   }
@@ -569,7 +569,6 @@ export class EventsReader {
         }
         if (j >= n) {
           if (this.stringStart >= 0) this.stringStart = 0;
-          i = n;
           break;
         }
         this.inString = false;

@@ -555,7 +555,7 @@ export class LogReader {
       } catch {
         text = doc.toString('latin1', span.start, span.end).replace(/[\x00-\x1f]+/g, ' ');
       }
-      this.physical(text, !this.scanner || this.test(text), lines[k]!);
+      this.physical(text, !this.scanner || this.test(text), lines[k]);
     }
     this.entryStream = undefined;
     this.settle();
@@ -715,7 +715,7 @@ export class LogReader {
       c = raw.charCodeAt(0);
     }
     list = T.container[c];
-    let e = list === undefined ? undefined : this.find(list, raw);
+    const e = list === undefined ? undefined : this.find(list, raw);
     if (e) {
       this.envelopeLine(this.laneOf(out.lane!), raw.slice(out.start, out.end), out.escaped, out.partial, hit, lineNo, e.tag, out.time);
       return;

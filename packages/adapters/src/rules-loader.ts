@@ -79,7 +79,7 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     }),
   );
   const cacheable = options.cacheDir !== undefined && problems.length === 0 && texts.every((t) => t !== undefined);
-  const key = cacheable ? packKey(files, texts as string[], [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
+  const key = cacheable ? packKey(files, texts, [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
   if (key !== undefined) {
     const cached = readPackCache(options.cacheDir!, key, files.length);
     if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
