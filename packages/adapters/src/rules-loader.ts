@@ -111,6 +111,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
 /**
  * Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken.
  * `hostModule` adds the operators, facts and named conditions a module exports (OPTION_INVALID when it cannot be used).
+ *
+ * @example
+ * ```ts
+ * const pack = await loadRulePack([rulesDir, './our-rules'], { cacheDir: packCacheDir() });
+ * console.log(`${pack.rules.length} rules`);
+ * ```
  */
 export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions & Pick<ObserveOptions, 'logger'> & { cacheDir?: string | undefined } = {}): Promise<RulePack> {
   const started = Date.now();
