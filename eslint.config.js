@@ -24,6 +24,8 @@ export default tseslint.config(
     plugins: { vitest },
     rules: {
       ...vitest.configs.recommended.rules,
+      // vitest's expect takes a message as its second argument (which case failed, in a table).
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
       // Async generators stand in for streams, and memory tests drop references on purpose.
       '@typescript-eslint/require-await': 'off',
       'no-useless-assignment': 'off',

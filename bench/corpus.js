@@ -69,12 +69,12 @@ const FAILURES = [
       'cryptography.fernet.InvalidToken',
     ],
   ],
-  (r, c) => ['ERROR', 'scs.sync.sender', `connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label 'outbox-${['eu', 'us', 'ap'][(r() * 3) | 0]}'`],
+  (r) => ['ERROR', 'scs.sync.sender', `connection failed (no manifest produced): bucket not configured: No RSS object-store configuration for label 'outbox-${['eu', 'us', 'ap'][(r() * 3) | 0]}'`],
   (r) => {
     const [rev, size] = BIG_REVISIONS[(r() * BIG_REVISIONS.length) | 0];
     return ['WARNING', 'scs.sync.sender', `outbox write failed: Revision ${rev} size=${size} exceeds single-op copy_object ceiling`];
   },
-  (r, c) => [
+  () => [
     'ERROR',
     'scs.sync.receiver',
     `properties read failed: An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does not exist.`,
@@ -92,7 +92,7 @@ const FAILURES = [
 ];
 /** Errors no rule knows (they land in the report's `unmatched`): 0.05 % of records. */
 const OTHER_ERRORS = [
-  (r) => ['ERROR', 'scs.registry', `registry call failed: 503 Service Unavailable from http://registry-service:8080/api/v1/revisions`],
+  () => ['ERROR', 'scs.registry', `registry call failed: 503 Service Unavailable from http://registry-service:8080/api/v1/revisions`],
   (r, c) => ['ERROR', 'scs.sync.sender', `sync failed connection_id=${c.id}: timeout after ${30 + ((r() * 60) | 0)}s waiting for registry`],
 ];
 const NORMAL_TOTAL = NORMAL.reduce((n, t) => n + t[0], 0);
@@ -104,7 +104,7 @@ const NORMAL_TOTAL = NORMAL.reduce((n, t) => n + t[0], 0);
  */
 const UNRELATED = [
   (r) => ['ERROR', 'scs.registry', `registry call failed: GET /api/v1/resources?page=${(r() * 90) | 0} returned 502 Bad Gateway`],
-  (r) => [
+  () => [
     'ERROR',
     'uvicorn.error',
     `Exception in ASGI application`,
@@ -118,8 +118,8 @@ const UNRELATED = [
   ],
   (r) => ['ERROR', 'scs.db', `could not obtain a database connection after ${(r() * 5 + 1) | 0} attempt(s): timeout`],
   (r) => ['CRITICAL', 'scs.health', `health check failed: disk usage ${90 + ((r() * 9) | 0)}% on /var/lib/scs`],
-  (r) => ['ERROR', 'scs.metrics', `failed to push metrics to http://pushgateway:9091: Connection refused`],
-  (r) => [
+  () => ['ERROR', 'scs.metrics', `failed to push metrics to http://pushgateway:9091: Connection refused`],
+  () => [
     'ERROR',
     'scs.scheduler',
     `job sync-all raised an exception`,

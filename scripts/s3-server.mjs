@@ -134,7 +134,7 @@ function tcpOpen(port) {
 function socketInodes(pids) {
   const out = new Set();
   for (const pid of pids) {
-    let fds = [];
+    let fds;
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
     } catch {
@@ -157,7 +157,7 @@ function socketInodes(pids) {
  * false (someone else listens there too), or undefined where /proc cannot tell (not Linux).
  */
 function ownsPort(port, pids) {
-  let table = '';
+  let table;
   try {
     table = readFileSync('/proc/net/tcp', 'utf8');
   } catch {

@@ -95,19 +95,23 @@ export class MemoryStore implements SyncEventStore {
 
   constructor(private readonly rows: readonly SyncEventRow[]) {}
 
-  async connectionRows(connectionId: string, limit: number): Promise<SyncEventRow[]> {
+  connectionRows(connectionId: string, limit: number): Promise<SyncEventRow[]> {
     this.queries++;
-    return this.newest(
-      this.rows.filter((r) => r.connection_id === connectionId),
-      limit,
+    return Promise.resolve(
+      this.newest(
+        this.rows.filter((r) => r.connection_id === connectionId),
+        limit,
+      ),
     );
   }
 
-  async rowsSince(since: Date, limit: number): Promise<SyncEventRow[]> {
+  rowsSince(since: Date, limit: number): Promise<SyncEventRow[]> {
     this.queries++;
-    return this.newest(
-      this.rows.filter((r) => timeOf(r.started_at) >= since.getTime()),
-      limit,
+    return Promise.resolve(
+      this.newest(
+        this.rows.filter((r) => timeOf(r.started_at) >= since.getTime()),
+        limit,
+      ),
     );
   }
 

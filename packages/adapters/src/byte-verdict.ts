@@ -144,10 +144,16 @@ function statistics(sample: Uint8Array): { entropy: number; invalidUtf8: number 
       need = 0;
     }
     if (b < 0x80) continue;
-    if (b >= 0xc2 && b <= 0xdf) ((need = 1), (seqLen = 2));
-    else if (b >= 0xe0 && b <= 0xef) ((need = 2), (seqLen = 3));
-    else if (b >= 0xf0 && b <= 0xf4) ((need = 3), (seqLen = 4));
-    else invalid++;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      seqLen = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      seqLen = 3;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      seqLen = 4;
+    } else invalid++;
   }
   let entropy = 0;
   if (n > 0) for (const c of counts) if (c > 0) entropy -= (c / n) * Math.log2(c / n);
@@ -234,12 +240,11 @@ export async function judgeStream(source: AsyncIterable<Buffer>): Promise<{ verd
  */
 export async function countLines(stream: AsyncIterable<Buffer>, into: { lines: number; bytes: number } = { lines: 0, bytes: 0 }): Promise<{ lines: number; bytes: number }> {
   let newlines = 0;
-  let last = 10;
   for await (const chunk of stream) {
     if (chunk.length === 0) continue;
     into.bytes += chunk.length;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
-    last = chunk[chunk.length - 1]!;
+    const last = chunk[chunk.length - 1]!;
     into.lines = newlines + (last === 10 ? 0 : 1);
   }
   return into;

@@ -80,12 +80,12 @@ export function canonicalEvent(id: unknown, cid: unknown, name: unknown, dir: un
     return undefined;
   }
   const e: SyncEvent = { connectionId: cid, status: statusWord, startedAt, files };
-  if (id !== undefined) e.id = id as string;
-  if (name !== undefined) e.connectionName = name as string;
+  if (id !== undefined) e.id = id;
+  if (name !== undefined) e.connectionName = name;
   if (side !== undefined) e.direction = side;
-  if (sharedId !== undefined) e.sharedId = sharedId as string;
+  if (sharedId !== undefined) e.sharedId = sharedId;
   if (finishedAt !== undefined) e.finishedAt = finishedAt;
-  if (msg !== undefined) e.message = msg as string;
+  if (msg !== undefined) e.message = msg;
   return e;
 }
 
@@ -97,7 +97,7 @@ export function canonicalFiles(files: unknown): SyncFile[] | undefined {
   if (files === undefined) return [];
   if (!Array.isArray(files)) return undefined;
   const out: SyncFile[] = [];
-  for (const f of files) {
+  for (const f of files as unknown[]) {
     if (f === null || typeof f !== 'object' || Array.isArray(f)) return undefined;
     const v: unknown[] = [undefined, undefined, undefined, undefined, undefined];
     let seen = 0;

@@ -113,7 +113,7 @@ function errorResponse(v: unknown): string | undefined {
   if (!isPlainObject(v) || looksLikeEvent(v)) return undefined;
   const errors = v['errors'];
   if (Array.isArray(errors) && errors.length > 0) {
-    const first = errors[0];
+    const first: unknown = errors[0];
     const message = isPlainObject(first) && typeof first['message'] === 'string' ? first['message'] : typeof first === 'string' ? first : JSON.stringify(first);
     return `an error response, not a page of events (${errors.length} error${errors.length === 1 ? '' : 's'}; the first: ${message.slice(0, 200)})`;
   }
@@ -138,6 +138,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Validates one event. Events already in the canonical shape take a direct path (the history of a
  * busy installation is millions of events); anything else goes through the full schema, which also
  * accepts snake_case and other aliases, other status words and other time formats.
+ *
+ * @example
+ * ```ts
+ * const r = toSyncEvent({ connection_id: 'c-1', status: 'failure', started_at: '2026-05-12T14:00:00Z', message: 'connection failed (no manifest received)' });
+ * if ('event' in r) session.event(r.event);
+ * else console.error(r.error);
+ * ```
  */
 export function toSyncEvent(raw: unknown): { event: SyncEvent } | { error: string } {
   if (isPlainObject(raw)) {
@@ -177,6 +184,13 @@ type Mode = 'sniff' | 'ndjson' | 'doc' | 'unreadable';
 /**
  * Incremental reader: feed text with `push`, then call `end`. Line numbers are 1-based; a line is
  * counted once, by the first event that has a character on it.
+ *
+ * @example
+ * ```ts
+ * const reader = new EventsReader(session, 'api-page.json');
+ * for (const page of pages) reader.push(page);
+ * const { events, invalid } = reader.end();
+ * ```
  */
 export class EventsReader {
   private readonly session: DiagnosisSession;
@@ -569,7 +583,6 @@ export class EventsReader {
         }
         if (j >= n) {
           if (this.stringStart >= 0) this.stringStart = 0;
-          i = n;
           break;
         }
         this.inString = false;
@@ -909,14 +922,30 @@ function nonBlankLines(text: string, n: number, atEnd: boolean): string[] | unde
   return out;
 }
 
-/** Reads a sync history held in memory (the whole file's text). */
+/**
+ * Reads a sync history held in memory (the whole file's text).
+ *
+ * @example
+ * ```ts
+ * const { events, invalid, unreadable } = readEventsText(await readFile('sync-history.json', 'utf8'), 'sync-history.json', session);
+ * ```
+ */
 export function readEventsText(text: string, name: string, session: DiagnosisSession, options: EventReadOptions = {}): EventReadResult {
   const reader = new EventsReader(session, name, options);
   reader.push(text);
   return reader.end();
 }
 
-/** Reads a sync history from a stream of bytes (UTF-8), in flat memory. */
+/**
+ * Reads a sync history from a stream of bytes (UTF-8), in flat memory.
+ *
+ * @example
+ * ```ts
+ * const seen: SyncEvent[] = [];
+ * const result = await readEventsStream(createReadStream('sync_events.ndjson'), 'sync_events.ndjson', session, { onEvent: (e) => seen.push(e) });
+ * if (result.unreadable) throw new Error('not a sync history');
+ * ```
+ */
 export async function readEventsStream(stream: AsyncIterable<Buffer | string>, name: string, session: DiagnosisSession, options: EventReadOptions = {}): Promise<EventReadResult> {
   const reader = new EventsReader(session, name, options);
   let ended = false;

@@ -14,7 +14,14 @@
 
 let enabled = true;
 
-/** Turns the fast path off or on (the full path is the reference the tests compare it with). */
+/**
+ * Turns the fast path off or on (the full path is the reference the tests compare it with).
+ *
+ * @example
+ * ```ts
+ * setFastScan(false); // every line through the full path, to compare a report with the default one
+ * ```
+ */
 export function setFastScan(on: boolean): void {
   enabled = on;
 }

@@ -22,6 +22,11 @@ const FORMAT = 'scs-doctor-pack-cache-1';
 /**
  * The cache directory: SCS_DOCTOR_CACHE_DIR, else `scs-doctor` under XDG_CACHE_HOME or ~/.cache;
  * undefined when SCS_DOCTOR_NO_CACHE is set (to anything but empty or 0).
+ *
+ * @example
+ * ```ts
+ * const pack = await loadRulePack([rulesDir], { cacheDir: packCacheDir() });
+ * ```
  */
 export function packCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const off = env['SCS_DOCTOR_NO_CACHE'];

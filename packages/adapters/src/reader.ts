@@ -217,7 +217,16 @@ function carrierList(format: string): number[] {
   return list;
 }
 
-/** Streams one input into the session. */
+/**
+ * Streams one input into the session.
+ *
+ * @example
+ * ```ts
+ * const reader = new LogReader(session, 'scs.log', { logFormat: 'auto' });
+ * for await (const chunk of createReadStream('scs.log')) reader.push(chunk as Buffer);
+ * reader.end();
+ * ```
+ */
 export class LogReader {
   private readonly session: DiagnosisSession;
   private readonly name: string;
@@ -555,7 +564,7 @@ export class LogReader {
       } catch {
         text = doc.toString('latin1', span.start, span.end).replace(/[\x00-\x1f]+/g, ' ');
       }
-      this.physical(text, !this.scanner || this.test(text), lines[k]!);
+      this.physical(text, !this.scanner || this.test(text), lines[k]);
     }
     this.entryStream = undefined;
     this.settle();
@@ -715,7 +724,7 @@ export class LogReader {
       c = raw.charCodeAt(0);
     }
     list = T.container[c];
-    let e = list === undefined ? undefined : this.find(list, raw);
+    const e = list === undefined ? undefined : this.find(list, raw);
     if (e) {
       this.envelopeLine(this.laneOf(out.lane!), raw.slice(out.start, out.end), out.escaped, out.partial, hit, lineNo, e.tag, out.time);
       return;
@@ -1197,7 +1206,16 @@ export class LogReader {
   }
 }
 
-/** Reads a whole stream of bytes into the session. */
+/**
+ * Reads a whole stream of bytes into the session.
+ *
+ * @example
+ * ```ts
+ * const session = new DiagnosisSession(await loadRulePack([rulesDir]));
+ * await readLogStream(createReadStream('/var/log/scs/scs.log'), 'scs.log', session);
+ * const report = session.report();
+ * ```
+ */
 export async function readLogStream(stream: AsyncIterable<Buffer | string>, name: string, session: DiagnosisSession, options: ReadOptions = {}): Promise<void> {
   const reader = new LogReader(session, name, options);
   try {
@@ -1207,7 +1225,15 @@ export async function readLogStream(stream: AsyncIterable<Buffer | string>, name
   }
 }
 
-/** Reads log text already in memory (tests, fixtures, embedding hosts). */
+/**
+ * Reads log text already in memory (tests, fixtures, embedding hosts).
+ *
+ * @example
+ * ```ts
+ * readLogText('2026-05-12 14:03:22,118 ERROR scs.sync.sender shared secret unavailable: InvalidToken\n', 'pasted', session);
+ * const { diagnoses } = session.report();
+ * ```
+ */
 export function readLogText(text: string | Buffer, name: string, session: DiagnosisSession, options: ReadOptions = {}): void {
   const reader = new LogReader(session, name, options);
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;

@@ -79,7 +79,7 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     }),
   );
   const cacheable = options.cacheDir !== undefined && problems.length === 0 && texts.every((t) => t !== undefined);
-  const key = cacheable ? packKey(files, texts as string[], [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
+  const key = cacheable ? packKey(files, texts, [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
   if (key !== undefined) {
     const cached = readPackCache(options.cacheDir!, key, files.length);
     if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
@@ -111,6 +111,12 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
 /**
  * Loads and compiles a pack; throws RULE_INVALID carrying every problem if any file is broken.
  * `hostModule` adds the operators, facts and named conditions a module exports (OPTION_INVALID when it cannot be used).
+ *
+ * @example
+ * ```ts
+ * const pack = await loadRulePack([rulesDir, './our-rules'], { cacheDir: packCacheDir() });
+ * console.log(`${pack.rules.length} rules`);
+ * ```
  */
 export async function loadRulePack(dirs: readonly string[], packOptions: PackOptions & Pick<ObserveOptions, 'logger'> & { cacheDir?: string | undefined } = {}): Promise<RulePack> {
   const started = Date.now();

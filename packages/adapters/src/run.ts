@@ -51,7 +51,15 @@ export function noteMissing(session: DiagnosisSession, missing: ExpandResult['mi
  */
 export const HISTORY_MEMBER = /(?:^|[/:])(?:[^/:]*sync[-_]?(?:history|events)[^/:]*|history\/[^/:]+)\.(?:json|ndjson|jsonl)(?:\.gz)?$/i;
 
-/** Whether an archive member (`<archive>:<path>`) is read as a sync history (see {@link HISTORY_MEMBER}). */
+/**
+ * Whether an archive member (`<archive>:<path>`) is read as a sync history (see {@link HISTORY_MEMBER}).
+ *
+ * @example
+ * ```ts
+ * isHistoryMember('bundle.tar.gz:hooli/sync-history.json'); // true
+ * isHistoryMember('bundle.tar.gz:hooli/scs.log'); // false
+ * ```
+ */
 export function isHistoryMember(name: string): boolean {
   return HISTORY_MEMBER.test(name);
 }

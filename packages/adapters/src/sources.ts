@@ -268,6 +268,12 @@ export interface LogPart {
  * streamed, never held whole; each is decompressed and decoded as a file would be, and one in a
  * format that is not read fails alone (from its stream, naming it). An error of the archive
  * itself (a damaged header, cut short) is thrown naming the archive, after the members before it.
+ *
+ * @example
+ * ```ts
+ * const { inputs } = await expandInputs(['bundle.tar.gz', 'logs/*.log']);
+ * for (const input of inputs) for await (const part of openLogInputs(input)) await readLogStream(part.stream, part.name, session);
+ * ```
  */
 export async function* openLogInputs(input: InputRef, stdin: NodeJS.ReadableStream = process.stdin, limits: InputLimits = {}): AsyncGenerator<LogPart> {
   const raw = await rawOf(input, stdin);

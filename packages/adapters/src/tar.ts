@@ -301,10 +301,13 @@ export async function* tarMembers(source: AsyncIterable<Buffer>, archive: string
         // a crafted archive the user should know of: a problem of its own, never read.
         files++;
         const member = `${archive}:${path}`;
-        const refused = async function* (): AsyncGenerator<Buffer> {
-          throw new ScsDoctorError('INPUT_UNREADABLE', `${member}: a member whose path leaves the archive (a \`..\` part or an absolute path) is not read`, { file: member });
+        // Its data fails when read, as a member that cannot be read does.
+        const refused: AsyncIterable<Buffer> = {
+          [Symbol.asyncIterator]: () => ({
+            next: () => Promise.reject(new ScsDoctorError('INPUT_UNREADABLE', `${member}: a member whose path leaves the archive (a \`..\` part or an absolute path) is not read`, { file: member })),
+          }),
         };
-        yield { path, data: refused() };
+        yield { path, data: refused };
       } else if (regular && path && !hidden(path)) {
         files++;
         // A sparse file's data is its stored pieces without the holes: holes are NULs, which a log

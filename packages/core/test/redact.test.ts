@@ -344,7 +344,7 @@ describe('redactDeep', () => {
   it('survives a cycle', () => {
     const value: Record<string, unknown> = { name: 'loop' };
     value['self'] = value;
-    const out = redactDeep(value, redact) as Record<string, unknown>;
+    const out = redactDeep<Record<string, unknown>>(value, redact);
     expect(out['self']).toBe(out);
   });
 });

@@ -109,7 +109,8 @@ function accessDifferences(scs: ProbeRecord[], registry: ProbeRecord[]): ProbeRe
     const can: ServiceName = okA ? 'scs' : 'registry';
     const cannot: ServiceName = okA ? 'registry' : 'scs';
     const failed = okA ? rb : ra;
-    const reason = String(failed.fields['reason'] ?? failed.outcome);
+    const given = failed.fields['reason'];
+    const reason = typeof given === 'string' ? given : failed.outcome;
     const title = (s: ServiceName) => (s === 'scs' ? 'SCS' : 'the Registry Service');
     out.push({
       kind: 'probe',

@@ -113,60 +113,64 @@ export function readObjectStores(env: EnvSnapshot, mapping: ObjectStoreMapping):
 export function createLabelProbe(options: LabelProbeOptions): Probe {
   return {
     name: 'labels',
-    async run(): Promise<ProbeRecord[]> {
-      const time = new Date().toISOString();
-      const read = { scs: readObjectStores(options.scs.env, options.scs.mapping), registry: readObjectStores(options.registry.env, options.registry.mapping) };
-      const records: ProbeRecord[] = [];
-      for (const s of ['scs', 'registry'] as const) {
-        const problem = read[s].problem;
-        if (problem !== undefined) {
-          records.push({
-            kind: 'probe',
-            probe: OBJECT_STORE_LABEL_PROBE,
-            target: s,
-            outcome: 'unreadable',
-            message: `object-store configuration of ${SERVICE_TITLE[s]} cannot be read: ${problem}`,
-            fields: { service: s },
-            time,
-          });
-        }
-      }
-      const labels = [...new Set([...read.scs.stores.keys(), ...read.registry.stores.keys()])].sort();
-      for (const label of labels) {
-        const a = read.scs.stores.get(label);
-        const b = read.registry.stores.get(label);
-        const fields: Record<string, unknown> = { label, scs: a ?? null, registry: b ?? null };
-        if (!a || !b) {
-          const has: ServiceName = a ? 'scs' : 'registry';
-          const lacks: ServiceName = a ? 'registry' : 'scs';
-          records.push({
-            kind: 'probe',
-            probe: OBJECT_STORE_LABEL_PROBE,
-            target: label,
-            outcome: 'missing',
-            message: `object-store label ${label} is configured for ${has === 'scs' ? 'SCS' : 'the Registry Service'} but not for ${SERVICE_TITLE[lacks]}`,
-            fields: { ...fields, configuredIn: has, missingIn: lacks },
-            time,
-          });
-          continue;
-        }
-        const differ = OBJECT_STORE_FIELDS.filter((f) => (a[f] ?? '') !== (b[f] ?? ''));
-        if (differ.length === 0) {
-          records.push({ kind: 'probe', probe: OBJECT_STORE_LABEL_PROBE, target: label, outcome: 'ok', message: `object-store label ${label} is the same for SCS and the Registry Service`, fields, time });
-        } else {
-          const what = differ.map((f) => `${f} ${a[f] ?? '(not set)'} vs ${b[f] ?? '(not set)'}`).join(', ');
-          records.push({
-            kind: 'probe',
-            probe: OBJECT_STORE_LABEL_PROBE,
-            target: label,
-            outcome: 'mismatch',
-            message: `object-store label ${label} differs between SCS and the Registry Service: ${what}`,
-            fields: { ...fields, differ },
-            time,
-          });
-        }
-      }
-      return records;
-    },
+    // A probe that cannot run fails its promise, as an asynchronous one does.
+    run: () => new Promise<ProbeRecord[]>((resolve) => resolve(labelRecords(options))),
   };
+}
+
+/** The records of the label probe: one per object-store label, and one per unreadable configuration. */
+function labelRecords(options: LabelProbeOptions): ProbeRecord[] {
+  const time = new Date().toISOString();
+  const read = { scs: readObjectStores(options.scs.env, options.scs.mapping), registry: readObjectStores(options.registry.env, options.registry.mapping) };
+  const records: ProbeRecord[] = [];
+  for (const s of ['scs', 'registry'] as const) {
+    const problem = read[s].problem;
+    if (problem !== undefined) {
+      records.push({
+        kind: 'probe',
+        probe: OBJECT_STORE_LABEL_PROBE,
+        target: s,
+        outcome: 'unreadable',
+        message: `object-store configuration of ${SERVICE_TITLE[s]} cannot be read: ${problem}`,
+        fields: { service: s },
+        time,
+      });
+    }
+  }
+  const labels = [...new Set([...read.scs.stores.keys(), ...read.registry.stores.keys()])].sort();
+  for (const label of labels) {
+    const a = read.scs.stores.get(label);
+    const b = read.registry.stores.get(label);
+    const fields: Record<string, unknown> = { label, scs: a ?? null, registry: b ?? null };
+    if (!a || !b) {
+      const has: ServiceName = a ? 'scs' : 'registry';
+      const lacks: ServiceName = a ? 'registry' : 'scs';
+      records.push({
+        kind: 'probe',
+        probe: OBJECT_STORE_LABEL_PROBE,
+        target: label,
+        outcome: 'missing',
+        message: `object-store label ${label} is configured for ${has === 'scs' ? 'SCS' : 'the Registry Service'} but not for ${SERVICE_TITLE[lacks]}`,
+        fields: { ...fields, configuredIn: has, missingIn: lacks },
+        time,
+      });
+      continue;
+    }
+    const differ = OBJECT_STORE_FIELDS.filter((f) => (a[f] ?? '') !== (b[f] ?? ''));
+    if (differ.length === 0) {
+      records.push({ kind: 'probe', probe: OBJECT_STORE_LABEL_PROBE, target: label, outcome: 'ok', message: `object-store label ${label} is the same for SCS and the Registry Service`, fields, time });
+    } else {
+      const what = differ.map((f) => `${f} ${a[f] ?? '(not set)'} vs ${b[f] ?? '(not set)'}`).join(', ');
+      records.push({
+        kind: 'probe',
+        probe: OBJECT_STORE_LABEL_PROBE,
+        target: label,
+        outcome: 'mismatch',
+        message: `object-store label ${label} differs between SCS and the Registry Service: ${what}`,
+        fields: { ...fields, differ },
+        time,
+      });
+    }
+  }
+  return records;
 }

@@ -51,41 +51,45 @@ function present(v: string | undefined): v is string {
 export function createSecretsProbe(options: SecretsProbeOptions): Probe {
   return {
     name: 'secrets',
-    async run(): Promise<ProbeRecord[]> {
-      const scs = options.scs[SCS_MASTER_SECRET_ENV];
-      const reg = options.registry[REGISTRY_MASTER_SECRET_ENV];
-      const salt = options.salt ?? randomBytes(8).toString('hex');
-      const scsFp = present(scs) ? fingerprint(scs, salt) : 'not set';
-      const regFp = present(reg) ? fingerprint(reg, salt) : 'not set';
-      const fields: Record<string, unknown> = {
-        fingerprintSalt: salt,
-        fingerprintAlgorithm: `scrypt N=${FINGERPRINT_PARAMS.N} r=${FINGERPRINT_PARAMS.r} p=${FINGERPRINT_PARAMS.p} dkLen=${FINGERPRINT_PARAMS.keyLength}, first 12 hex digits`,
-        scsVariable: SCS_MASTER_SECRET_ENV,
-        registryVariable: REGISTRY_MASTER_SECRET_ENV,
-        scsFingerprint: present(scs) ? scsFp : null,
-        registryFingerprint: present(reg) ? regFp : null,
-      };
-      // The same words for `mismatch` and `missing`, so one pattern reads both fingerprints.
-      const pair = `SCS ${scsFp}, Registry Service ${regFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
-      let outcome: 'ok' | 'mismatch' | 'missing';
-      let message: string;
-      if (!present(scs) || !present(reg)) {
-        outcome = 'missing';
-        message = `master secret missing: ${pair}`;
-      } else if (scs === reg) {
-        outcome = 'ok';
-        message = `master secrets match: fingerprint ${scsFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
-      } else {
-        outcome = 'mismatch';
-        // A trailing newline from `kubectl create secret --from-file` is the classic cause.
-        const onlyWhitespace = scs.trim() === reg.trim();
-        fields['differsOnlyByWhitespace'] = onlyWhitespace;
-        message = `master secret fingerprints differ: ${pair}${onlyWhitespace ? '; they differ only by leading or trailing whitespace' : ''}`;
-      }
-      // The target reads as a pair, not as a name: `master-key:` would look like an assignment to the redactor.
-      return [{ kind: 'probe', probe: MASTER_SECRET_PROBE, target: 'scs-vs-registry', outcome, message, fields, time: new Date().toISOString() }];
-    },
+    // A probe that cannot run fails its promise, as an asynchronous one does.
+    run: () => new Promise<ProbeRecord[]>((resolve) => resolve(secretsRecords(options))),
   };
+}
+
+/** The one record of the secrets probe. */
+function secretsRecords(options: SecretsProbeOptions): ProbeRecord[] {
+  const scs = options.scs[SCS_MASTER_SECRET_ENV];
+  const reg = options.registry[REGISTRY_MASTER_SECRET_ENV];
+  const salt = options.salt ?? randomBytes(8).toString('hex');
+  const scsFp = present(scs) ? fingerprint(scs, salt) : 'not set';
+  const regFp = present(reg) ? fingerprint(reg, salt) : 'not set';
+  const fields: Record<string, unknown> = {
+    fingerprintSalt: salt,
+    fingerprintAlgorithm: `scrypt N=${FINGERPRINT_PARAMS.N} r=${FINGERPRINT_PARAMS.r} p=${FINGERPRINT_PARAMS.p} dkLen=${FINGERPRINT_PARAMS.keyLength}, first 12 hex digits`,
+    scsVariable: SCS_MASTER_SECRET_ENV,
+    registryVariable: REGISTRY_MASTER_SECRET_ENV,
+    scsFingerprint: present(scs) ? scsFp : null,
+    registryFingerprint: present(reg) ? regFp : null,
+  };
+  // The same words for `mismatch` and `missing`, so one pattern reads both fingerprints.
+  const pair = `SCS ${scsFp}, Registry Service ${regFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
+  let outcome: 'ok' | 'mismatch' | 'missing';
+  let message: string;
+  if (!present(scs) || !present(reg)) {
+    outcome = 'missing';
+    message = `master secret missing: ${pair}`;
+  } else if (scs === reg) {
+    outcome = 'ok';
+    message = `master secrets match: fingerprint ${scsFp} (salt ${salt}; ${SCS_MASTER_SECRET_ENV} vs ${REGISTRY_MASTER_SECRET_ENV})`;
+  } else {
+    outcome = 'mismatch';
+    // A trailing newline from `kubectl create secret --from-file` is the classic cause.
+    const onlyWhitespace = scs.trim() === reg.trim();
+    fields['differsOnlyByWhitespace'] = onlyWhitespace;
+    message = `master secret fingerprints differ: ${pair}${onlyWhitespace ? '; they differ only by leading or trailing whitespace' : ''}`;
+  }
+  // The target reads as a pair, not as a name: `master-key:` would look like an assignment to the redactor.
+  return [{ kind: 'probe', probe: MASTER_SECRET_PROBE, target: 'scs-vs-registry', outcome, message, fields, time: new Date().toISOString() }];
 }
 
 const ENV_NAME = /^[A-Z_][\w.-]*$/i;

@@ -45,7 +45,7 @@ async function closedPort(): Promise<number> {
 }
 
 function outcomes(records: ProbeRecord[]): string[] {
-  return records.map((r) => `${r.fields['endpoint']} ${r.outcome}`);
+  return records.map((r) => `${String(r.fields['endpoint'])} ${r.outcome}`);
 }
 
 describe('createHealthProbe', () => {

@@ -8,7 +8,7 @@ const LOGFMT_HEAD = /^(?:time|ts|timestamp|level|lvl)=/;
  * `[%(name)s] %(message)s`: a dotted logger name in brackets opens the line (JournalHandler's
  * records under `journalctl -o cat`, which prints no date). A traceback's frames never start so.
  */
-const LOGGER_HEAD = /^\[[A-Za-z_][\w-]{0,60}(?:\.[\w-]{1,60}){1,10}\] /;
+const LOGGER_HEAD = /^\[[a-z_][\w-]{0,60}(?:\.[\w-]{1,60}){1,10}\] /i;
 const LEADING_ANSI = /^(?:\x1b\[[0-9;]*m)+/;
 
 /** Whether a line starts the way a log line does (a date, a level word, a bracketed logger, logfmt, JSON). */

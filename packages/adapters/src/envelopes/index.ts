@@ -64,7 +64,7 @@ export function shapeTable(format: string): ShapeTable {
   t = { strip: byte(), container: byte(), carrier: byte(), stream: byte(), stamp: byte(), prefix: byte() };
   ENVELOPES.forEach((e, i) => {
     if (format !== 'auto' && !e.formats.includes(format as never)) return;
-    const byFirst = t![e.stage];
+    const byFirst = t[e.stage];
     for (const c of e.first) (byFirst[c] ??= []).push(i);
   });
   tables.set(format, t);

@@ -5,7 +5,7 @@
  */
 
 const JOURNAL_VERBOSE_HEAD = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{6}) ([A-Z][A-Za-z]{0,5}|[+-]\d\d:?\d\d) \[s=[0-9a-f]{32};i=[0-9a-f]+;/;
-const JOURNAL_FIELD_LINE = /^    (_{0,2}[A-Z0-9][A-Z0-9_]{0,63})=(.*)$/;
+const JOURNAL_FIELD_LINE = /^ {4}(_{0,2}[A-Z0-9][A-Z0-9_]{0,63})=(.*)$/;
 
 /** An entry's header: undefined when the line is none; else the entry's time (UTC only, else undefined). */
 export function verboseHead(s: string): { time: string | undefined } | undefined {

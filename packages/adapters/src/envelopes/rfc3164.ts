@@ -1,7 +1,7 @@
 /** RFC 3164 syslog (`/var/log/syslog`, `journalctl`'s default short mode): `[<PRI>]May 12 14:03:22 host program[pid]: `. No year: no time taken. */
 import { NOT_MINE, TAKEN, UPPER, type Envelope } from './types.js';
 
-const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? ([\w.:-]{1,255} [^\s\[\]:]{1,128}(?:\[\d{1,10}\])?): /;
+const RFC3164 = /^(?:<\d{1,3}>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,6})? ([\w.:-]{1,255} [^\s[\]:]{1,128}(?:\[\d{1,10}\])?): /;
 
 export const rfc3164: Envelope = {
   name: 'rfc3164',

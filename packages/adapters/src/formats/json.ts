@@ -42,7 +42,7 @@ function dictTraceback(v: unknown): string | undefined {
     if (Array.isArray(e['frames'])) {
       for (const f of e['frames'] as Record<string, unknown>[]) if (f && typeof f === 'object') out.push(`  File "${String(f['filename'])}", line ${String(f['lineno'])}, in ${String(f['name'])}`);
     }
-    out.push(`${String(e['exc_type'])}: ${String(e['exc_value'] ?? '')}`);
+    out.push(`${String(e['exc_type'])}: ${text(e['exc_value'])}`);
   }
   return out.join('\n');
 }
@@ -67,7 +67,8 @@ function text(v: unknown): string {
     if (parts.length) return parts.join('\n');
     return JSON.stringify(v);
   }
-  return String(v);
+  // What JSON has left: a number or a boolean.
+  return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : '';
 }
 
 /** Interprets a parsed JSON object as a log event; undefined when it is not an object. */

@@ -243,7 +243,7 @@ export class Aggregator {
       return;
     }
     const entry: Unmatched = { template, count: 1 } as Unmatched;
-    if (level) entry.level = level as Unmatched['level'];
+    if (level) entry.level = level;
     if (time) {
       entry.firstSeen = time;
       entry.lastSeen = time;

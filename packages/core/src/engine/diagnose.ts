@@ -1,6 +1,6 @@
 import { formatProblem, ScsDoctorError, type Problem } from '../errors.js';
 import type { RulePack } from '../rules/compile.js';
-import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type LogRecord, type ProbeRecord, type SyncEvent, type SyncEventRecord } from '../schema/records.js';
+import { LogRecordSchema, ProbeRecordSchema, SyncEventSchema, type ProbeRecord, type SyncEventRecord } from '../schema/records.js';
 import type { Connection, Diagnosis, Report } from '../schema/report.js';
 import { logReportBuilt, type ObserveOptions } from '../observe.js';
 import { DiagnosisSession, type SessionOptions } from './session.js';

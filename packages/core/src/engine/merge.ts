@@ -203,7 +203,7 @@ export function mergeReports(reports: readonly Report[], limits: MergeLimits = {
   let staleAfterMs: number | undefined;
   for (const r of reports) {
     if (r.schemaVersion !== SCHEMA_VERSION) {
-      throw new ScsDoctorError('REPORT_INVALID', `report schemaVersion ${String(r.schemaVersion)} is not ${SCHEMA_VERSION}`);
+      throw new ScsDoctorError('REPORT_INVALID', `report schemaVersion ${String(r.schemaVersion)} is not ${String(SCHEMA_VERSION)}`);
     }
     const t = parseTime(r.judged.now);
     if (t !== undefined && (nowMs === undefined || t > nowMs)) nowMs = t;

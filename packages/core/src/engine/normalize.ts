@@ -9,22 +9,22 @@ const hasDigit = (line: string) => DIGIT.test(line);
  */
 const REPLACEMENTS: [RegExp, string, (line: string) => boolean][] = [
   // The value of an id field, whatever it looks like: `connection_id=52e6b438`, `request_id=1234`.
-  [/\b([A-Za-z_]*(?:[Ii][Dd]|ID))=("[^"]*"|'[^']*'|[^\s,;)]+)/g, '$1=<id>', has('=')],
+  [/\b([a-z_]*id)=("[^"]*"|'[^']*'|[^\s,;)]+)/gi, '$1=<id>', has('=')],
   [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>', has(':')],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', has('-')],
-  [/[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+/g, '<email>', has('@')],
+  [/[\w.+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+/gi, '<email>', has('@')],
   // Paths (two parts or more): `/srv/inbox/r-0716d9/part-0001.bin`, `s3://inbox/a/b`, `C:\data\x`.
   [/(?:\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+|(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?|\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,})/g, '<path>', (l) => l.includes('/') || l.includes('\\')],
   // Quoted values: `'inbox-eu'`, `"9b07…"` (a quote of a sentence, with spaces, stays).
   [/'[^'\s]{1,80}'|"[^"\s]{1,80}"/g, "'<v>'", (l) => l.includes("'") || l.includes('"')],
   // Ids joined by underscores: `attempt_202605121400_000001_0`, `job_1715522602_0042`.
-  [/\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_\d+(?:_[A-Za-z0-9]+)*\b/g, '<id>', has('_')],
+  [/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*_\d+(?:_[a-z0-9]+)*\b/gi, '<id>', has('_')],
   [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0')],
   // Hex ids of six digits or more with a digit among them: `52e6b438`, `r-0716d9`'s `0716d9`.
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/gi, '<id>', hasDigit],
   [/\b[0-9a-f]{12,}\b/gi, '<hex>', () => true],
-  [/\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B|[kKMGTP]B|bytes?|B)\b/g, '<size>', hasDigit],
-  [/\b\d+(?:\.\d+)?\s?(?:ns|\u00b5s|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?|d|days?)\b/g, '<duration>', hasDigit],
+  [/\b\d+(?:[.,]\d+)?\s?(?:[KMGTP]i?B|kB|bytes?|B)\b/g, '<size>', hasDigit],
+  [/\b\d+(?:\.\d+)?\s?(?:ns|\u00b5s|us|ms|[dhs]|sec|secs|seconds?|min|mins|minutes?|hours?|days?)\b/g, '<duration>', hasDigit],
   [/\b\d+(?:\.\d+)?\b/g, '<n>', hasDigit],
 ];
 

@@ -35,13 +35,13 @@ export function outcomeOf(message: string): 'success' | 'failure' | undefined {
   return undefined;
 }
 
-const CONNECTION_ID = /\b(?:conn(?:ection)?[_ .-]?id|connection)\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
+const CONNECTION_ID = /\b(?:conn(?:ection)?[_ .-]?id|connection)\s*[=:]\s*["']?([a-z0-9][\w.:/-]{0,127})/i;
 /** An id written into a sentence ends before its punctuation: `shared_id=S-5150: failed`. */
 function bare(id: string | undefined): string | undefined {
   if (id === undefined || id.length < 2) return id;
   return id.replace(/[:.]+$/, '') || id;
 }
-const SHARED_ID = /\bshared[_ .-]?id\s*[=:]\s*["']?([A-Za-z0-9][\w.:/-]{0,127})/i;
+const SHARED_ID = /\bshared[_ .-]?id\s*[=:]\s*["']?([a-z0-9][\w.:/-]{0,127})/i;
 
 /** The connection id and Shared ID a message names as `connection_id=…`, `connection: …`, `shared_id=…`. */
 export function idsInText(message: string): { connectionId: string | undefined; sharedId: string | undefined } {

@@ -33,7 +33,10 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
   }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.length === 0) return yield '[]';
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
     yield '[';
     for (let i = 0; i < value.length; i++) {
       yield `${i ? ',' : ''}\n${inner}`;
@@ -44,7 +47,10 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     return;
   }
   const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
-  if (entries.length === 0) return yield '{}';
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
   yield '{';
   let first = true;
   for (const [k, v] of entries) {

@@ -1,6 +1,6 @@
 import { codeSpan, markdownText, visibleDeep } from '../escape.js';
 import type { Report } from '../schema/report.js';
-import { diagnosisConnections, incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, refLabel, severityLine, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
+import { diagnosisConnections, incompleteHeadline, incompleteness, INPUTS_LISTED, overview, peerLines, severityLine, sinceText, splitDiagnoses, stateCounts, stepsOf, summaryRows, plural, omittedText } from './overview.js';
 
 const md = markdownText;
 const code = codeSpan;

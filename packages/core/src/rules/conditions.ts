@@ -145,7 +145,7 @@ export function fastPathGaps(node: ConditionNode, at = 'conditions', operators: 
     if (v !== null && typeof v === 'object' && Object.hasOwn(v, 'fact')) {
       const ref = v as { path?: unknown; params?: unknown };
       if (ref.params !== undefined) out.push(`${at}.value: fact params`);
-      if (ref.path !== undefined && (typeof ref.path !== 'string' || typeof parsePath(ref.path) === 'string')) out.push(`${at}.value: path "${String(ref.path)}"`);
+      if (ref.path !== undefined && (typeof ref.path !== 'string' || typeof parsePath(ref.path) === 'string')) out.push(`${at}.value: path ${JSON.stringify(ref.path)}`);
     }
   }
   return out;

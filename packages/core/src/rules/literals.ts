@@ -266,7 +266,7 @@ class WuManber implements LiteralScanner {
   each(s: string, fn: (index: number, start: number) => void): void {
     this.scanString(s, (i, block) => {
       // Every candidate that occurs, not only the first: overlapping literals are all reported.
-      for (let li = this.firstInString(s, i, block); li >= 0; li = this.firstInString(s, i, block, this.candNext[li]!)) fn(li, i - this.candBack[li]!);
+      for (let li = this.firstInString(s, i, block); li >= 0; li = this.firstInString(s, i, block, this.candNext[li])) fn(li, i - this.candBack[li]!);
       return false;
     });
   }
