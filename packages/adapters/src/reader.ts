@@ -161,10 +161,17 @@ const MAX_LANES = 1024;
 /** Control characters other than TAB and ESC: binary data, not text. */
 const CONTROL = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/;
 
+const CONTROLS = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/g;
+
+/** A line this long or longer, with one control character in 64 or fewer, is text with stray bytes in it. */
+const STRAY_MIN_LENGTH = 16;
+
 /**
  * The text of a line padded with NULs at its start or end (a crash leaves zeros where the file had
  * grown but its data never reached the disk; the restarted service writes on after them), or
- * undefined when the NULs sit inside the text or the rest is not text: a binary line.
+ * undefined when the rest is not text: a binary line. Text holding a stray control byte or two (a
+ * NUL from a torn write or a flipped bit) is text: it is read with them, and the report shows them
+ * as visible escapes (`\x00`).
  */
 function unpadded(line: string): string | undefined {
   let a = 0;
@@ -173,7 +180,12 @@ function unpadded(line: string): string | undefined {
   while (b > a && line.charCodeAt(b - 1) === 0) b--;
   if (a === b) return undefined;
   const text = line.slice(a, b);
-  return CONTROL.test(text) ? undefined : text;
+  if (!CONTROL.test(text)) return text;
+  if (text.length < STRAY_MIN_LENGTH) return undefined;
+  CONTROLS.lastIndex = 0;
+  let n = 0;
+  while (CONTROLS.exec(text) !== null) n++;
+  return n <= Math.max(1, text.length >> 6) ? text : undefined;
 }
 
 /** Bytes decoded per string in `push` (whole lines; a longer line makes a longer slice). */
@@ -678,7 +690,9 @@ export class LogReader {
           // Text behind or before a run of NULs: the zeros a crash leaves where the file had grown
           // but the data never reached the disk. The line is read without them.
           if (capped !== part) this.session.truncated(this.name);
-          this.physical(text, hit && (!this.scanner || this.test(text)));
+          // A JSON record takes no raw control byte in a string: written as its escape, the record parses and keeps it.
+          const read = text.charCodeAt(0) === 123 ? text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+          this.physical(read, hit && (!this.scanner || this.test(read)));
           continue;
         }
         this.lineNo++;
