@@ -36,7 +36,7 @@ export function binaryValue(acc: string, got = acc.length): string | undefined {
 
 interface ExportEntry {
   fields: [string, string][];
-  /** The binary field whose bytes are being read; `acc` those bytes (kept up to `cap`), `got` how many. */
+  /** The binary field whose bytes are being read; `acc` those bytes (kept up to `cap`), `got` how many (-1: no line of them yet). */
   binary: string | undefined;
   acc: string;
   got: number;
@@ -56,8 +56,9 @@ export const journaldExport: BlockShape<ExportEntry> = {
   take(x, line) {
     if (x.binary !== undefined) {
       // The bytes after a binary field's name, one line at a time (joined by the line ends the split took).
-      const piece = x.got === 0 ? line : '\n' + line;
-      x.got += piece.length;
+      // (`got` is -1 before the first line: a first line may be empty, when the length starts with a line end.)
+      const piece = x.got < 0 ? line : '\n' + line;
+      x.got = Math.max(x.got, 0) + piece.length;
       if (x.acc.length < x.cap) x.acc += piece.length + x.acc.length > x.cap ? piece.slice(0, x.cap - x.acc.length) : piece;
       const value = binaryValue(x.acc, x.got);
       if (value !== undefined) {
@@ -74,7 +75,7 @@ export const journaldExport: BlockShape<ExportEntry> = {
     else {
       x.binary = field[0];
       x.acc = '';
-      x.got = 0;
+      x.got = -1;
     }
     return TAKEN;
   },
