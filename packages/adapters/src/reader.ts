@@ -37,11 +37,9 @@ import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDo
 import { contextOf, keyValues } from './formats/fields.js';
 import { fromJsonObject, jsonError } from './formats/json.js';
 import { parseTextHeader, type TextHeader } from './formats/text.js';
-import { ENVELOPES, NOT_MINE, TAKEN, newUnwrapped, shapeTable, type Envelope, type ShapeTable, type Unwrapped } from './envelopes/index.js';
+import { BLOCKS, ENDS, ENVELOPES, NOT_MINE, TAKEN, newUnwrapped, shapeTable, type BlockShape, type Envelope, type ShapeTable, type Unwrapped } from './envelopes/index.js';
 import { DATE_HEAD, looksLikeHeader } from './envelopes/header.js';
 import { carrierTime } from './envelopes/json-text.js';
-import { verboseField, verboseHead } from './envelopes/journald-verbose.js';
-import { binaryValue, EXPORT_START, exportField } from './envelopes/journald-export.js';
 
 export const LOG_FORMATS = ['auto', 'python', 'plain', 'json', 'cri', 'docker'] as const;
 export type LogFormatOption = (typeof LOG_FORMATS)[number];
@@ -161,10 +159,17 @@ const MAX_LANES = 1024;
 /** Control characters other than TAB and ESC: binary data, not text. */
 const CONTROL = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/;
 
+const CONTROLS = /[\x00-\x08\x0a-\x1a\x1c-\x1f]/g;
+
+/** A line this long or longer, with one control character in 64 or fewer, is text with stray bytes in it. */
+const STRAY_MIN_LENGTH = 16;
+
 /**
  * The text of a line padded with NULs at its start or end (a crash leaves zeros where the file had
  * grown but its data never reached the disk; the restarted service writes on after them), or
- * undefined when the NULs sit inside the text or the rest is not text: a binary line.
+ * undefined when the rest is not text: a binary line. Text holding a stray control byte or two (a
+ * NUL from a torn write or a flipped bit) is text: it is read with them, and the report shows them
+ * as visible escapes (`\x00`).
  */
 function unpadded(line: string): string | undefined {
   let a = 0;
@@ -173,7 +178,12 @@ function unpadded(line: string): string | undefined {
   while (b > a && line.charCodeAt(b - 1) === 0) b--;
   if (a === b) return undefined;
   const text = line.slice(a, b);
-  return CONTROL.test(text) ? undefined : text;
+  if (!CONTROL.test(text)) return text;
+  if (text.length < STRAY_MIN_LENGTH) return undefined;
+  CONTROLS.lastIndex = 0;
+  let n = 0;
+  while (CONTROLS.exec(text) !== null) n++;
+  return n <= Math.max(1, text.length >> 6) ? text : undefined;
 }
 
 /** Bytes decoded per string in `push` (whole lines; a longer line makes a longer slice). */
@@ -249,10 +259,10 @@ export class LogReader {
   private readonly lanes = new Map<string, Lane>();
   /** JSON lines looked at for a raw line inside; once one held one, every JSON line is. */
   private rawLineChecks = 0;
-  /** The journalctl -o verbose entry being read. */
-  private verbose: { line: number; lines: number; hit: boolean; fields: [string, string][]; indent: number; time: string | undefined } | undefined;
-  /** The journalctl -o export entry being read; `binary`: the field whose bytes are being read, `acc` and `got` those bytes. */
-  private exported: { line: number; lines: number; hit: boolean; fields: [string, string][]; binary: string | undefined; acc: string; got: number } | undefined;
+  /** The block of a block shape being read (envelopes/index.ts, BLOCKS): its first line, its lines, whether one was hit. */
+  private block: { shape: BlockShape; state: unknown; line: number; lines: number; hit: boolean } | undefined;
+  /** The block shapes read under `--log-format`. */
+  private readonly blocks: readonly BlockShape[];
   /** The log shapes read under this input's format, by stage and first character; the carriers in order. */
   private readonly shapes: ShapeTable;
   private readonly carriers: readonly number[];
@@ -294,6 +304,7 @@ export class LogReader {
     this.maxRecordLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
     this.maxDocument = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
     this.shapes = shapeTable(this.force);
+    this.blocks = BLOCKS.filter((b) => this.force === 'auto' || b.formats.includes(this.force));
     this.carriers = carrierList(this.force);
     // A forced text or container format is never a document.
     if (this.force === 'auto' || this.force === 'json') this.held = [];
@@ -637,7 +648,7 @@ export class LogReader {
         while (h < hits.length && hits[h]! < start) h++;
         hit = h < hits.length && hits[h]! < end;
       }
-      if (fast && !hit && end + 1 < n && end - start <= this.maxLine && this.verbose === undefined && this.shared === undefined && !this.entries && plainHeaderAt(s, start) && plainHeaderAt(s, end + 1)) {
+      if (fast && !hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && plainHeaderAt(s, start) && plainHeaderAt(s, end + 1)) {
         if (run++ === 0) {
           this.close(this.plain);
           if (this.plain.blanks > 0) this.session.skip(this.name, 'blank', this.plain.blanks);
@@ -668,9 +679,10 @@ export class LogReader {
   }
 
   private special(line: string, hit: boolean): void {
-    // A binary field of journalctl -o export: its length's bytes are read, not taken as binary.
-    if (this.exported?.binary !== undefined) {
-      this.exportLine(line, hit, ++this.lineNo);
+    // A block in raw bytes (a binary field of journalctl -o export): its bytes are read, not taken as binary.
+    const b = this.block;
+    if (b !== undefined && b.shape.verbatim(b.state)) {
+      this.blockLine(line, hit, ++this.lineNo, b.shape.raw);
       return;
     }
     let l = line;
@@ -687,7 +699,9 @@ export class LogReader {
           // Text behind or before a run of NULs: the zeros a crash leaves where the file had grown
           // but the data never reached the disk. The line is read without them.
           if (capped !== part) this.session.truncated(this.name);
-          this.physical(text, hit && (!this.scanner || this.test(text)));
+          // A JSON record takes no raw control byte in a string: written as its escape, the record parses and keeps it.
+          const read = text.charCodeAt(0) === 123 ? text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+          this.physical(read, hit && (!this.scanner || this.test(read)));
           continue;
         }
         this.lineNo++;
@@ -705,14 +719,14 @@ export class LogReader {
   private physical(line: string, hit: boolean, lineNo = ++this.lineNo): void {
     let raw = line;
     const f = this.force;
-    if (f === 'auto' && (this.exported !== undefined || raw.charCodeAt(0) === 95) && this.exportLine(raw, hit, lineNo)) return;
+    if (this.blocks.length > 0 && this.blockLine(raw, hit, lineNo, true)) return;
     if (raw.length > this.maxLine) {
       // Past the cap within one chunk (a line cut across chunks is capped in keepCarry).
       this.session.truncated(this.name);
       raw = raw.slice(0, this.maxLine);
       if (hit && this.scanner) hit = this.test(raw);
     }
-    if (f === 'auto' && (this.verbose !== undefined || raw.charCodeAt(0) >= 65) && this.verboseLine(raw, hit, lineNo)) return;
+    if (this.blocks.length > 0 && this.blockLine(raw, hit, lineNo, false)) return;
     // The log shapes of envelopes/, stage by stage (envelopes/types.ts), looked up by the line's
     // first character (most lines: no shape of most stages starts so, and nothing is called).
     const T = this.shapes;
@@ -907,113 +921,51 @@ export class LogReader {
   }
 
   /**
-   * journalctl -o verbose: an entry is a header (`Tue 2026-05-12 14:03:22.118234 UTC [s=…;i=…]`) and
-   * its fields, one per line indented by four spaces (`    MESSAGE=…`), a value's further lines
-   * indented to its start. The entry is read as the JSON object `-o json` writes for it, on the
-   * header's line; its field lines are counted as `structure`. Whether the line was such a line.
+   * The block shapes (envelopes/index.ts, BLOCKS) asked at one point of a line's reading: `raw`
+   * before the line is capped or judged binary, else after the cap. An open block is given the line
+   * by its shape alone; a line it does not take ends it and is read afresh. Whether the line was a block's.
    */
-  private verboseLine(raw: string, hit: boolean, lineNo: number): boolean {
-    const v = this.verbose;
-    if (v && raw.charCodeAt(0) === 32) {
-      const field = verboseField(raw);
-      if (field) {
-        v.fields.push(field);
-        v.indent = field[0].length + 5;
-      } else if (v.fields.length && isSpaces(raw, Math.min(v.indent, raw.length))) {
-        const last = v.fields[v.fields.length - 1]!;
-        last[1] += '\n' + raw.slice(v.indent);
-      } else return (this.flushVerbose(), false);
-      v.lines++;
-      v.hit ||= hit;
-      return true;
-    }
-    const head = verboseHead(raw);
-    this.flushVerbose();
-    if (!head) return false;
-    this.verbose = { line: lineNo, lines: 1, hit, fields: [], indent: 4, time: head.time };
-    return true;
-  }
-
-  private flushVerbose(): void {
-    const v = this.verbose;
-    if (!v) return;
-    this.verbose = undefined;
-    this.journalEntry(v.fields, v.time, v.line, v.lines, v.hit);
-  }
-
-  /**
-   * journalctl -o export: an entry's lines, up to the blank line that ends it (envelopes/journald-export.ts).
-   * A binary field's bytes run over lines (a traceback's line ends are among them): this is asked
-   * before a line is taken as binary, capped or unwrapped. Whether the line was the entry's.
-   */
-  private exportLine(raw: string, hit: boolean, lineNo: number): boolean {
-    const x = this.exported;
-    if (x === undefined) {
-      if (!raw.startsWith(EXPORT_START)) return false;
-      this.exported = { line: lineNo, lines: 1, hit, fields: [['__CURSOR', raw.slice(EXPORT_START.length)]], binary: undefined, acc: '', got: 0 };
-      return true;
-    }
-    if (x.binary !== undefined) {
-      // The bytes after a binary field's name, one line at a time (joined by the line ends the split took).
-      const piece = x.got === 0 ? raw : '\n' + raw;
-      x.got += piece.length;
-      if (x.acc.length < this.maxLine + 8) x.acc += piece.length + x.acc.length > this.maxLine + 8 ? piece.slice(0, this.maxLine + 8 - x.acc.length) : piece;
-      x.lines++;
-      x.hit ||= hit;
-      const value = binaryValue(x.acc, x.got);
-      if (value !== undefined) {
-        x.fields.push([x.binary, value]);
-        x.binary = undefined;
+  private blockLine(line: string, hit: boolean, lineNo: number, raw: boolean): boolean {
+    const b = this.block;
+    if (b !== undefined) {
+      if (b.shape.raw !== raw) return false;
+      const v = b.shape.take(b.state, line);
+      if (v !== NOT_MINE) {
+        b.lines++;
+        b.hit ||= hit;
+        if (v === ENDS) this.flushBlock();
+        return true;
       }
+      this.flushBlock();
+    }
+    const c = line.charCodeAt(0);
+    for (const shape of this.blocks) {
+      if (shape.raw !== raw || !shape.first.includes(c)) continue;
+      const state = shape.open(line, this.maxLine);
+      if (state === undefined) continue;
+      this.block = { shape, state, line: lineNo, lines: 1, hit };
       return true;
     }
-    if (raw.length === 0) {
-      // The blank line that ends the entry is the entry's.
-      x.lines++;
-      this.flushExport();
-      return true;
-    }
-    const field = exportField(raw);
-    if (!field) {
-      this.flushExport();
-      return false;
-    }
-    x.lines++;
-    x.hit ||= hit;
-    if (field[1] !== undefined) x.fields.push(field as [string, string]);
-    else {
-      x.binary = field[0];
-      x.acc = '';
-      x.got = 0;
-    }
-    return true;
-  }
-
-  private flushExport(): void {
-    const x = this.exported;
-    if (!x) return;
-    this.exported = undefined;
-    this.journalEntry(x.fields, undefined, x.line, x.lines, x.hit);
+    return false;
   }
 
   /**
-   * A journal entry of verbose or export output, read as the JSON object `-o json` writes for it,
-   * on the entry's first line; its other lines are counted as `structure`.
+   * An open block, read as its one record (the JSON object `-o json` writes for a journal entry)
+   * on its first line; its other lines are counted as `structure`.
    */
-  private journalEntry(fields: [string, string][], time: string | undefined, line: number, lines: number, hit: boolean): void {
-    const o: Record<string, string> = {};
-    if (time) o['__REALTIME_TIMESTAMP'] = time;
-    for (const [k, val] of fields) if (!(k in o) && k !== '__proto__') o[k] = val;
-    if (lines > 1) this.session.skip(this.name, 'structure', lines - 1);
-    const json = JSON.stringify(o);
-    if (this.rawLine(json, hit, line)) return;
-    this.logical(this.plain, { payload: json, escaped: false, hit, line, endLine: line, count: 1, envelope: undefined, envTime: undefined });
+  private flushBlock(): void {
+    const b = this.block;
+    if (!b) return;
+    this.block = undefined;
+    if (b.lines > 1) this.session.skip(this.name, 'structure', b.lines - 1);
+    const json = JSON.stringify(b.shape.record(b.state));
+    if (this.rawLine(json, b.hit, b.line)) return;
+    this.logical(this.plain, { payload: json, escaped: false, hit: b.hit, line: b.line, endLine: b.line, count: 1, envelope: undefined, envTime: undefined });
   }
 
   /** Ends every lane: joins open partials, hands over open records, skips held blank lines. */
   private settle(): void {
-    this.flushVerbose();
-    this.flushExport();
+    this.flushBlock();
     const lanes = [this.plain, ...this.lanes.values()];
     for (const lane of lanes) this.finishPartial(lane);
     for (const lane of lanes) {

@@ -586,6 +586,26 @@ describe('host operators and facts = json-rules-engine with the same addOperator
     );
   });
 
+  // Found by the property above (seed 404, numRuns 4000): json-rules-engine's almanac computes a
+  // fact once per run, so a host fact compared with itself is the same object; the compiled path
+  // computed it once per leaf side and saw two.
+  it.each([
+    [{ any: [{ fact: 'both', operator: 'equal', value: { fact: 'both' } }] }, {}],
+    [
+      {
+        all: [
+          { fact: 'both', operator: 'equal', value: { fact: 'both' } },
+          { fact: 'a', operator: 'equal', value: 1 },
+        ],
+      },
+      { a: 1 },
+    ],
+    [{ all: [{ fact: 'both', operator: 'notEqual', value: { fact: 'both' } }] }, { b: 'x' }],
+  ] as [ConditionNode, Facts][])('regression: a host fact compared with itself, %j on %j', async (tree, facts) => {
+    const expected = await jreHost(tree, facts);
+    expect([compileConditions(tree, hostOptions)(facts), expected]).toEqual([expected === true, expected]);
+  });
+
   it('refuses an unregistered operator at load, and takes it once the host registers it', () => {
     const r = rule({ id: 'host-op', signature: { anchors: ['disk full'] }, conditions: { all: [{ fact: 'message', operator: 'startsWith', value: 'disk' }] } });
     expect(() => compileRules([r])).toThrow(/operator "startsWith" is neither a json-rules-engine default/);

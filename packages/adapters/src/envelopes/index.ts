@@ -2,6 +2,12 @@
  * The ordered registry of log shapes. The reader asks the shapes of each stage (types.ts, STAGES)
  * in this order; within a stage, the first that takes a line wins. A new shape is one file here and
  * one table test in test/envelopes/.
+ *
+ * Most shapes read one line at a time (`Envelope`). A shape whose record spans lines, with no
+ * per-line mark to tell its lines (`journalctl -o verbose`, `-o export`), is a block shape
+ * (`BlockShape`, in BLOCKS): it declares that it owns a block of lines, from a line it opens the
+ * block on to the block's end; the reader hands it each next line (raw, before the cap and the
+ * binary test, when the shape says so) and reads the block as the one record it gives.
  */
 import { cloudLogging } from './cloud-logging.js';
 import { compose } from './compose.js';
@@ -13,7 +19,9 @@ import { isoPrefix } from './iso-prefix.js';
 import { journalFull } from './journal-full.js';
 import { journalMonotonic } from './journal-monotonic.js';
 import { journalUnix } from './journal-unix.js';
+import { journaldExport } from './journald-export.js';
 import { journaldJson } from './journald-json.js';
+import { journaldVerbose } from './journald-verbose.js';
 import { jsonSeq } from './json-seq.js';
 import { jsonSse } from './json-sse.js';
 import { kubectlPrefix } from './kubectl-prefix.js';
@@ -23,7 +31,7 @@ import { rfc3164 } from './rfc3164.js';
 import { rfc5424 } from './rfc5424.js';
 import { shipperMessage } from './shipper-message.js';
 import { stern } from './stern.js';
-import type { Envelope, Stage } from './types.js';
+import type { BlockShape, Envelope, Stage } from './types.js';
 
 export const ENVELOPES: readonly Envelope[] = [
   jsonSeq,
@@ -49,7 +57,10 @@ export const ENVELOPES: readonly Envelope[] = [
   compose,
 ];
 
-export { AS_IS, NOT_MINE, STAGES, TAKEN, newUnwrapped, type Envelope, type Stage, type Unwrapped, type Verdict } from './types.js';
+/** Block shapes, asked in this order before the per-line stages (a block open, its shape alone is asked). */
+export const BLOCKS: readonly BlockShape[] = [journaldExport, journaldVerbose];
+
+export { AS_IS, ENDS, NOT_MINE, STAGES, TAKEN, newUnwrapped, type BlockShape, type BlockVerdict, type Envelope, type Stage, type Unwrapped, type Verdict } from './types.js';
 
 /** Per stage, per first character (one byte: lines are read one char a byte), the registry positions of the shapes a line may be. */
 export type ShapeTable = Record<Stage, (number[] | undefined)[]>;

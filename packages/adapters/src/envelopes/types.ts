@@ -71,3 +71,35 @@ export const DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57] as const;
 export const UPPER = Array.from({ length: 26 }, (_, i) => 65 + i);
 export const LOWER = Array.from({ length: 26 }, (_, i) => 97 + i);
 export const ESC = 27;
+
+/** `BlockShape.take`'s third answer: the line is the block's, and its last. */
+export const ENDS = 3;
+export type BlockVerdict = typeof NOT_MINE | typeof TAKEN | typeof ENDS;
+
+/**
+ * A shape whose record is a block of lines (`journalctl -o verbose`, `-o export`): it owns the
+ * lines from one it opens a block on up to the block's end, and gives the block as one record.
+ * The reader holds one open block at a time; a line the block does not take ends it and is read
+ * afresh. A block is asked before the per-line stages, under `--log-format` values it lists.
+ */
+export interface BlockShape<B = unknown> {
+  /** The shape's name, as its file is named. */
+  readonly name: string;
+  /** `--log-format` values under which the shape is read; `auto` reads every shape. */
+  readonly formats: readonly LogFormatOption[];
+  /** Character codes a block's first line can start with. */
+  readonly first: readonly number[];
+  /**
+   * Asked before a line is capped at the line limit or judged binary (a field's raw bytes run over
+   * lines and may hold any byte); else after the cap, like the per-line stages.
+   */
+  readonly raw: boolean;
+  /** A new block on this line (the block's first), or undefined. `maxLine`: the reader's cap on a line, which a value is kept to. */
+  open(line: string, maxLine: number): B | undefined;
+  /** The open block's next line: TAKEN, ENDS (taken, and the block is whole), or NOT_MINE (the block ended before it). */
+  take(block: B, line: string): BlockVerdict;
+  /** Whether the block is in raw bytes: its next line goes to it as it is, whatever it holds. */
+  verbatim(block: B): boolean;
+  /** The block as one record: the JSON object the one-line form of the same log writes for it. */
+  record(block: B): Record<string, string>;
+}

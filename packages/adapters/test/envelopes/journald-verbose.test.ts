@@ -1,6 +1,31 @@
-/** journalctl -o verbose: the entry header and field lines the reader reads an entry from (reader.ts joins them). */
+/**
+ * journalctl -o verbose: a block shape (an entry is a header and its indented field lines); the
+ * captured output of the real journald is read in journald-modes.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
-import { verboseField, verboseHead } from '../../src/envelopes/journald-verbose.js';
+import { journaldVerbose, verboseField, verboseHead } from '../../src/envelopes/journald-verbose.js';
+import { blockTable } from '../helpers/envelope-table.js';
+
+const HEAD = 'Sat 2026-12-05 06:25:35.971817 UTC [s=c224d615775b44a68ad5d4af53ea2b31;i=159;b=1e6c84b7fc0942138d3db5f7268cb93c;m=32bcdb0d9;t=661dd0f7fe9e9;x=1e793744]';
+const NEXT = HEAD.replace('i=159', 'i=15a');
+const TIME = '2026-12-05T06:25:35.971817Z';
+
+blockTable(journaldVerbose, {
+  reads: [
+    ['an entry, up to the next header', [HEAD, '    _PID=7304', '    MESSAGE=sync failed', NEXT], { __REALTIME_TIMESTAMP: TIME, _PID: '7304', MESSAGE: 'sync failed' }, 3],
+    [
+      "a MESSAGE's further lines, indented to its value (a traceback with a blank line)",
+      [HEAD, '    MESSAGE=sync failed', '            Traceback (most recent call last):', '            ', '            InvalidToken', '    _PID=7304'],
+      { __REALTIME_TIMESTAMP: TIME, MESSAGE: 'sync failed\nTraceback (most recent call last):\n\nInvalidToken', _PID: '7304' },
+      6,
+    ],
+    ['an entry ended by a line that is none of its', [HEAD, '    MESSAGE=x', 'Sat 2026-12-05 06:25:35 vm scs-sync[7304]: text'], { __REALTIME_TIMESTAMP: TIME, MESSAGE: 'x' }, 2],
+    ['a line indented less than the value, after a field', [HEAD, '    MESSAGE=x', '  y'], { __REALTIME_TIMESTAMP: TIME, MESSAGE: 'x' }, 2],
+    ['the first of two same fields kept, as -o json does not repeat keys', [HEAD, '    A=1', '    A=2'], { __REALTIME_TIMESTAMP: TIME, A: '1' }, 3],
+    ['a time in a zone other than UTC: none', [HEAD.replace(' UTC ', ' CEST '), '    MESSAGE=x'], { MESSAGE: 'x' }, 2],
+  ],
+  opensNot: ['    MESSAGE=x', 'Sat 2026-12-05 06:25:35 vm scs-sync[7304]: text', 'Tue 2026-05-12 14:03:22.118234 UTC [s=short;i=1a;]', '2026-05-12 14:00:00,000 INFO [scs.sync.sender] x', ''],
+});
 
 describe('log shape journald-verbose', () => {
   it.each([

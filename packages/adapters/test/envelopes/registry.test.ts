@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENVELOPES, STAGES } from '../../src/envelopes/index.js';
+import { BLOCKS, ENVELOPES, STAGES } from '../../src/envelopes/index.js';
 
 const src = fileURLToPath(new URL('../../src/envelopes/', import.meta.url));
 const tests = fileURLToPath(new URL('./', import.meta.url));
@@ -13,12 +13,17 @@ describe('the registry of log shapes', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it.each(ENVELOPES.map((e) => [e.name]))('%s: its own file and its own table test', (name) => {
+  it.each([...BLOCKS, ...ENVELOPES].map((e) => [e.name]))('%s: its own file and its own table test', (name) => {
     expect([existsSync(`${src}${name}.ts`), existsSync(`${tests}${name}.test.ts`)]).toEqual([true, true]);
   });
 
+  it('lists the journal modes that span lines as block shapes, none of them a per-line shape too', () => {
+    expect(BLOCKS.map((b) => b.name)).toEqual(['journald-export', 'journald-verbose']);
+    expect(ENVELOPES.filter((e) => BLOCKS.some((b) => b.name === e.name))).toEqual([]);
+  });
+
   it('names each shape once', () => {
-    const names = ENVELOPES.map((e) => e.name);
+    const names = [...BLOCKS, ...ENVELOPES].map((e) => e.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * and lines it must leave, the way a linter rule has valid and invalid cases.
  */
 import { describe, expect, it } from 'vitest';
-import { newUnwrapped, TAKEN, type Envelope } from '../../src/envelopes/index.js';
+import { ENDS, newUnwrapped, NOT_MINE, TAKEN, type BlockShape, type Envelope } from '../../src/envelopes/index.js';
 
 export interface Found {
   payload: string;
@@ -40,6 +40,40 @@ export function envelopeTable(shape: Envelope, table: EnvelopeTable): void {
     });
     it.each(table.leaves)('leaves %j', (line) => {
       expect(unwrapWith(shape, line, new Set(table.seen))).toBeUndefined();
+    });
+  });
+}
+
+export interface BlockTable {
+  /** [lines, the record the shape reads from them, how many of them are the block's (the rest are not)]. */
+  reads: [string, string[], Record<string, string>, number][];
+  /** Lines that open no block of this shape. */
+  opensNot: string[];
+}
+
+/** What a block shape reads from `lines` (the first opens the block), as the reader hands them to it; undefined when the first opens none. */
+export function readBlock(shape: BlockShape, lines: readonly string[], maxLine = 1 << 20): { record: Record<string, string>; took: number } | undefined {
+  const first = lines[0] ?? '';
+  if (!shape.first.includes(first.charCodeAt(0))) return undefined;
+  const block = shape.open(first, maxLine);
+  if (block === undefined) return undefined;
+  let took = 1;
+  for (const line of lines.slice(1)) {
+    const v = shape.take(block, line);
+    if (v === NOT_MINE) break;
+    took++;
+    if (v === ENDS) break;
+  }
+  return { record: shape.record(block), took };
+}
+
+export function blockTable(shape: BlockShape, table: BlockTable): void {
+  describe(`log shape ${shape.name} (a block of lines)`, () => {
+    it.each(table.reads)('reads %s', (_name, lines, record, took) => {
+      expect(readBlock(shape, lines)).toEqual({ record, took });
+    });
+    it.each(table.opensNot)('opens no block on %j', (line) => {
+      expect(readBlock(shape, [line])).toBeUndefined();
     });
   });
 }

@@ -307,6 +307,7 @@ export function cutUnmatched(errors: Unmatched[], warnings: Unmatched[], rest: U
     if (u.level !== undefined) r.level = u.level;
     if (u.firstSeen !== undefined) r.firstSeen = u.firstSeen;
     if (u.lastSeen !== undefined) r.lastSeen = u.lastSeen;
+    r.sample = u.sample;
     left.push(r);
   }
   left.sort(byCount);

@@ -105,7 +105,8 @@ function mergeUnmatched(a: Unmatched, b: Unmatched): Unmatched {
 function mergeRest(a: UnmatchedRest, b: UnmatchedRest): UnmatchedRest {
   const firstSeen = minTime(a.firstSeen, b.firstSeen);
   const lastSeen = maxTime(a.lastSeen, b.lastSeen);
-  return { ...a, count: a.count + b.count, ...(firstSeen ? { firstSeen } : {}), ...(lastSeen ? { lastSeen } : {}) };
+  const sample = a.sample ?? b.sample;
+  return { ...a, count: a.count + b.count, ...(firstSeen ? { firstSeen } : {}), ...(lastSeen ? { lastSeen } : {}), ...(sample ? { sample } : {}) };
 }
 
 function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
@@ -240,6 +241,12 @@ export function mergeReports(reports: readonly Report[], limits: MergeLimits = {
     const listed = u.level === 'warn' ? warnings.get(template) : errors.get(template);
     if (listed) {
       listed.count += u.count;
+      rest.delete(template);
+    } else if (u.sample) {
+      // Cut from every shard's list but kept with a sample: it competes for the merged list as in one run
+      // (a template below the cap in each part may be the most frequent overall).
+      const { sample, ...counted } = u;
+      (u.level === 'warn' ? warnings : errors).set(template, { ...counted, sample });
       rest.delete(template);
     }
   }

@@ -207,9 +207,20 @@ export function checkConditions(node: ConditionNode, at = 'conditions', operator
 /** Compiles a checked condition tree into a predicate; false where json-rules-engine would reject the run. */
 export function compileConditions(node: ConditionNode, options?: ConditionOptions): Predicate {
   const ops = hostOperators(options);
-  const facts = hostFacts(options);
-  const run = compileNode(node, ops, facts, true);
+  // A host fact is computed once per evaluation, as json-rules-engine's almanac caches a fact's
+  // value for a run: a leaf that compares a host fact with itself sees one value (the same object).
+  const memo = new Map<string, unknown>();
+  const cached: Record<string, HostFact> = {};
+  for (const [name, compute] of Object.entries(hostFacts(options)))
+    cached[name] = (f, params) => {
+      if (memo.has(name)) return memo.get(name);
+      const value = compute(f, params);
+      memo.set(name, value);
+      return value;
+    };
+  const run = compileNode(node, ops, cached, true);
   return (facts) => {
+    memo.clear();
     try {
       return Boolean(run(facts));
     } catch {

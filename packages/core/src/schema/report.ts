@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`; 3 added `related`; 4 added each diagnosis' `connectionsOmitted` and
  * `sharedIdsOmitted`, and `stats.inputsOmitted`.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ParamValue = z.infer<typeof ParamValueSchema>;
@@ -97,13 +97,14 @@ export const UnmatchedSchema = z.object({
 });
 export type Unmatched = z.infer<typeof UnmatchedSchema>;
 
-/** A template past the list's limit: counted, without a sample. */
+/** A template past the list's limit: counted, with its sample when the run kept one (a merge may list it again). */
 export const UnmatchedRestSchema = z.object({
   template: z.string(),
   count: z.number().int().nonnegative(),
   level: z.string().optional(),
   firstSeen: z.string().optional(),
   lastSeen: z.string().optional(),
+  sample: EvidenceSchema.optional().describe('A record of the template, kept so that merged reports can list a template frequent overall though each part cut it.'),
 });
 export type UnmatchedRest = z.infer<typeof UnmatchedRestSchema>;
 
