@@ -22,12 +22,36 @@ const SIDE_KEYS = withUpper(vocabulary.SIDE_KEYS);
 const CONNECTION_KEYS = withUpper(vocabulary.CONNECTION_ID_KEYS);
 const SHARED_KEYS = withUpper(vocabulary.SHARED_ID_KEYS);
 
-function first(fields: Record<string, unknown>, keys: readonly (readonly [string, string])[]): unknown {
-  for (const [k, upper] of keys) {
+/** Each key (either form) to its place in `keys`, the first place where it appears. */
+function ranks(keys: readonly (readonly [string, string])[]): ReadonlyMap<string, number> {
+  const out = new Map<string, number>();
+  keys.forEach(([k, upper], i) => {
+    if (!out.has(k)) out.set(k, i);
+    if (!out.has(upper)) out.set(upper, i);
+  });
+  return out;
+}
+const SIDE_RANKS = ranks(SIDE_KEYS);
+const CONNECTION_RANKS = ranks(CONNECTION_KEYS);
+const SHARED_RANKS = ranks(SHARED_KEYS);
+
+/**
+ * The value of the first key of `keys` (or its upper-case form) that `fields` holds with a value.
+ * The fields' own keys are walked, not the list: a record has a handful of fields, and most name
+ * none of the keys; the first place in the list still wins.
+ */
+function first(fields: Record<string, unknown>, keys: readonly (readonly [string, string])[], rank: ReadonlyMap<string, number>): unknown {
+  let best = keys.length;
+  for (const key in fields) {
+    const i = rank.get(key);
+    if (i === undefined || i >= best) continue;
+    const [k, upper] = keys[i]!;
     const v = fields[k] ?? fields[upper];
-    if (v !== undefined && v !== null && v !== '') return v;
+    if (v !== undefined && v !== null && v !== '') best = i;
   }
-  return undefined;
+  if (best === keys.length) return undefined;
+  const [k, upper] = keys[best]!;
+  return fields[k] ?? fields[upper];
 }
 
 function scalar(v: unknown): string | undefined {
@@ -72,11 +96,11 @@ export interface Context {
 /** Adds the connection context to `out` (a record being built) and returns it. */
 export function contextOf<T extends Context>(fields: Record<string, unknown>, logger: string | undefined, out: T = {} as T): T {
   const conn = fields['connection'];
-  const side = sideFromValue(first(fields, SIDE_KEYS)) ?? (conn && typeof conn === 'object' ? sideFromValue((conn as Record<string, unknown>)['direction']) : undefined) ?? sideFromLogger(logger);
+  const side = sideFromValue(first(fields, SIDE_KEYS, SIDE_RANKS)) ?? (conn && typeof conn === 'object' ? sideFromValue((conn as Record<string, unknown>)['direction']) : undefined) ?? sideFromLogger(logger);
   if (side) out.side = side;
-  const cid = scalar(first(fields, CONNECTION_KEYS));
+  const cid = scalar(first(fields, CONNECTION_KEYS, CONNECTION_RANKS));
   if (cid) out.connectionId = cid;
-  const sid = scalar(first(fields, SHARED_KEYS)) ?? (conn && typeof conn === 'object' ? scalar((conn as Record<string, unknown>)['shared_id'] ?? (conn as Record<string, unknown>)['sharedId']) : undefined);
+  const sid = scalar(first(fields, SHARED_KEYS, SHARED_RANKS)) ?? (conn && typeof conn === 'object' ? scalar((conn as Record<string, unknown>)['shared_id'] ?? (conn as Record<string, unknown>)['sharedId']) : undefined);
   if (sid) out.sharedId = sid;
   return out;
 }
@@ -87,7 +111,9 @@ const KV = /(?:^|\s)([A-Z_][\w.-]{0,63})=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/gi
 export function keyValues(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (text.indexOf('=') < 0) return out;
-  for (const m of text.matchAll(KV)) {
+  // One shared pattern walked with exec (no iterator, no clone of the pattern per call).
+  KV.lastIndex = 0;
+  for (let m = KV.exec(text); m !== null; m = KV.exec(text)) {
     const k = m[1]!;
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
     let v = m[2]!;
