@@ -1,5 +1,5 @@
 /** Loads rule packs from directories (YAML and JSON files, found with fast-glob). */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
@@ -62,22 +62,22 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
 export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined; cacheDir?: string | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
   const rules: LoadedRule[] = [];
-  const texts = await Promise.all(
-    files.map(async (file) => {
-      try {
-        // A rule file is a page of YAML: one far larger is a mistake (or an attack) that would take memory to parse.
-        const { size } = await fs.stat(file);
-        if (size > MAX_RULE_FILE_BYTES) {
-          problems.push({ code: 'RULE_INVALID', message: `the file is ${size} bytes; rule files are read up to ${MAX_RULE_FILE_BYTES} bytes`, file });
-          return undefined;
-        }
-        return await fs.readFile(file, 'utf8');
-      } catch (e) {
-        problems.push({ code: 'RULE_INVALID', message: `cannot read: ${(e as Error).message}`, file });
+  // Read one after another without the event loop: a rule file is a page, and a thousand promised
+  // reads (stat, open, read, close each) cost several times more than plain ones.
+  const texts = files.map((file) => {
+    try {
+      // A rule file is a page of YAML: one far larger is a mistake (or an attack) that would take memory to parse.
+      const { size } = statSync(file);
+      if (size > MAX_RULE_FILE_BYTES) {
+        problems.push({ code: 'RULE_INVALID', message: `the file is ${size} bytes; rule files are read up to ${MAX_RULE_FILE_BYTES} bytes`, file });
         return undefined;
       }
-    }),
-  );
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push({ code: 'RULE_INVALID', message: `cannot read: ${(e as Error).message}`, file });
+      return undefined;
+    }
+  });
   const cacheable = options.cacheDir !== undefined && problems.length === 0 && texts.every((t) => t !== undefined);
   const key = cacheable ? packKey(files, texts, [...(options.operators ?? []), '|', ...(options.conditions ?? [])]) : undefined;
   if (key !== undefined) {

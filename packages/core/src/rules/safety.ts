@@ -611,6 +611,22 @@ export interface PatternVerdict {
  * is refused with the reason and its offset in the pattern.
  */
 export function checkPattern(pattern: string, flags = ''): PatternVerdict {
+  // A pattern is checked when its file is parsed and again when the pack is compiled (and once per
+  // load in a long-lived host): the verdict depends on the two strings only, so it is kept.
+  const key = `${flags}\0${pattern}`;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const verdict = checkPatternOnce(pattern, flags);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+/** Verdicts kept by checkPattern (pattern and flags to verdict); emptied when it reaches the bound. */
+const verdicts = new Map<string, PatternVerdict>();
+const MAX_VERDICTS = 8192;
+
+function checkPatternOnce(pattern: string, flags: string): PatternVerdict {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(pattern, flags);
