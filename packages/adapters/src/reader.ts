@@ -263,6 +263,9 @@ export class LogReader {
   private block: { shape: BlockShape; state: unknown; line: number; lines: number; hit: boolean } | undefined;
   /** The block shapes read under `--log-format`. */
   private readonly blocks: readonly BlockShape[];
+  /** The first characters a block can open with, asked before the lines are capped (raw) and after. */
+  private readonly blockFirstRaw: ReadonlySet<number>;
+  private readonly blockFirst: ReadonlySet<number>;
   /** The log shapes read under this input's format, by stage and first character; the carriers in order. */
   private readonly shapes: ShapeTable;
   private readonly carriers: readonly number[];
@@ -305,6 +308,8 @@ export class LogReader {
     this.maxDocument = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
     this.shapes = shapeTable(this.force);
     this.blocks = BLOCKS.filter((b) => this.force === 'auto' || b.formats.includes(this.force));
+    this.blockFirstRaw = new Set(this.blocks.filter((b) => b.raw).flatMap((b) => b.first));
+    this.blockFirst = new Set(this.blocks.filter((b) => !b.raw).flatMap((b) => b.first));
     this.carriers = carrierList(this.force);
     // A forced text or container format is never a document.
     if (this.force === 'auto' || this.force === 'json') this.held = [];
@@ -939,6 +944,8 @@ export class LogReader {
       this.flushBlock();
     }
     const c = line.charCodeAt(0);
+    // Most lines open no block: one look-up, not a walk over the shapes.
+    if (!(raw ? this.blockFirstRaw : this.blockFirst).has(c)) return false;
     for (const shape of this.blocks) {
       if (shape.raw !== raw || !shape.first.includes(c)) continue;
       const state = shape.open(line, this.maxLine);

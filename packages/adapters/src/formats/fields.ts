@@ -1,20 +1,5 @@
 /** Pulls the connection context (side, connection id, shared id) out of structured fields. */
-import { vocabulary, type Side } from '@scs-doctor/core/internal';
-
-const SIDE_WORDS: Record<string, Side> = {
-  sending: 'sending',
-  send: 'sending',
-  sender: 'sending',
-  outgoing: 'sending',
-  outbound: 'sending',
-  outbox: 'sending',
-  receiving: 'receiving',
-  receive: 'receiving',
-  receiver: 'receiving',
-  incoming: 'receiving',
-  inbound: 'receiving',
-  inbox: 'receiving',
-};
+import { sideOf, vocabulary, type Side } from '@scs-doctor/core/internal';
 
 /** Each key with its upper-case form: journald keeps a record's extra fields under upper-case names (CONNECTION_ID). */
 const withUpper = (keys: readonly string[]): readonly (readonly [string, string])[] => keys.map((k) => [k, k.toUpperCase()] as const);
@@ -61,11 +46,6 @@ function scalar(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A side from an explicit field value only. */
-export function sideFromValue(v: unknown): Side | undefined {
-  return typeof v === 'string' ? SIDE_WORDS[v.trim().toLowerCase()] : undefined;
-}
-
 /** A side from a logger name such as `scs.sync.sender` or `secure_connection.receiving`. */
 export function sideFromLogger(logger: string | undefined): Side | undefined {
   if (!logger) return undefined;
@@ -96,7 +76,7 @@ export interface Context {
 /** Adds the connection context to `out` (a record being built) and returns it. */
 export function contextOf<T extends Context>(fields: Record<string, unknown>, logger: string | undefined, out: T = {} as T): T {
   const conn = fields['connection'];
-  const side = sideFromValue(first(fields, SIDE_KEYS, SIDE_RANKS)) ?? (conn && typeof conn === 'object' ? sideFromValue((conn as Record<string, unknown>)['direction']) : undefined) ?? sideFromLogger(logger);
+  const side = sideOf(first(fields, SIDE_KEYS, SIDE_RANKS)) ?? (conn && typeof conn === 'object' ? sideOf((conn as Record<string, unknown>)['direction']) : undefined) ?? sideFromLogger(logger);
   if (side) out.side = side;
   const cid = scalar(first(fields, CONNECTION_KEYS, CONNECTION_RANKS));
   if (cid) out.connectionId = cid;

@@ -677,25 +677,8 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
     summary = fillTemplate(VERDICT_TEXT['never-sent'].summary, values);
     evidence.push(...primary);
     for (const rec of sendingOk) {
-      const e = rec.event;
-      const when = e.finishedAt ?? e.startedAt;
-      evidence.push({
-        source: 'event',
-        file: rec.source.file,
-        line: rec.source.line,
-        time: when,
-        side: 'sending',
-        connectionId: e.connectionId,
-        connectionName: e.connectionName,
-        sharedId: e.sharedId,
-        eventId: e.id,
-        status: e.status,
-        excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
-        endMs: parseTime(when) ?? 0,
-        finished: e.finishedAt !== undefined,
-        connectionKey: e.connectionId,
-      });
-      involved.add(e.connectionId);
+      evidence.push(syncedWithoutFile(rec, 'sending'));
+      involved.add(rec.event.connectionId);
     }
   } else {
     verdict = 'not-found';
@@ -749,23 +732,7 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
         const v = { connection: label(synced.c), time: last.event.finishedAt ?? last.event.startedAt };
         if (listsFiles) {
           dataCheck('receiving-side', 'failed', fillTemplate(DATA_CHECK_TEXT.receiverSyncedWithout, v), fillTemplate(DATA_CHECK_TEXT.receiverSyncedWithoutStep, v));
-          const e = last.event;
-          evidence.push({
-            source: 'event',
-            file: last.source.file,
-            line: last.source.line,
-            time: v.time,
-            side: 'receiving',
-            connectionId: e.connectionId,
-            connectionName: e.connectionName,
-            sharedId: e.sharedId,
-            eventId: e.id,
-            status: e.status,
-            excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
-            endMs: parseTime(v.time) ?? 0,
-            finished: e.finishedAt !== undefined,
-            connectionKey: e.connectionId,
-          });
+          evidence.push(syncedWithoutFile(last, 'receiving'));
         } else {
           dataCheck('receiving-side', 'unknown', fillTemplate(DATA_CHECK_TEXT.receiverNoFiles, v), DATA_CHECK_TEXT.receivingUnknownStep);
         }
@@ -836,5 +803,27 @@ export async function trace(input: DiagnoseInput, id: string, options: TraceOpti
     references,
     problems,
     judgedAt: report.judged.now,
+  };
+}
+
+/** A successful sync event of one side as evidence that it synced without the traced file. */
+function syncedWithoutFile(rec: SyncEventRecord, side: 'sending' | 'receiving'): Occ {
+  const e = rec.event;
+  const when = e.finishedAt ?? e.startedAt;
+  return {
+    source: 'event',
+    file: rec.source.file,
+    line: rec.source.line,
+    time: when,
+    side,
+    connectionId: e.connectionId,
+    connectionName: e.connectionName,
+    sharedId: e.sharedId,
+    eventId: e.id,
+    status: e.status,
+    excerpt: `sync ${e.id ?? ''} success without the file (${e.files.length} file${e.files.length === 1 ? '' : 's'} listed)`.replace('  ', ' '),
+    endMs: parseTime(when) ?? 0,
+    finished: e.finishedAt !== undefined,
+    connectionKey: e.connectionId,
   };
 }

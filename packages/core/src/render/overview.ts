@@ -208,6 +208,14 @@ export function omittedText(n: number, what: 'connections' | 'sharedIds'): strin
  * one that synced successfully since its last occurrence while another connection keeps it active.
  */
 export function diagnosisConnections(report: Report, d: Diagnosis): string[] {
-  const conns = new Map(report.connections.map((c) => [c.key, c]));
+  const conns = connectionsByKey(report);
   return d.connections.map((c) => `${refLabel(c)}${d.state === 'active' && !activeOn(d, c.id, conns) ? ' (recovered)' : ''}`);
+}
+
+/** The report's connections by key, built once per report (every card and summary row asks). */
+const byKey = new WeakMap<Report, Map<string, Connection>>();
+function connectionsByKey(report: Report): Map<string, Connection> {
+  let m = byKey.get(report);
+  if (!m) byKey.set(report, (m = new Map(report.connections.map((c) => [c.key, c]))));
+  return m;
 }
