@@ -78,7 +78,59 @@ interface Entry {
    */
   windows: number[];
   /** Outcomes seen in logs: attempts unless a history event of the connection already holds them (see `connections`). */
-  logs: LogOutcome[];
+  logs: LogColumns | undefined;
+}
+
+/**
+ * A connection's log outcomes, column by column: a gigabyte log holds a million and more outcome
+ * lines, kept until the report (a history read later may hold them), so as numbers in typed arrays
+ * that grow by doubling (17 bytes an outcome, no object for the collector to walk).
+ */
+class LogColumns {
+  length = 0;
+  ms = new Float64Array(8);
+  /** 1 failure, 0 success. */
+  failed = new Uint8Array(8);
+  file = new Uint32Array(8);
+  line = new Uint32Array(8);
+  /** Whether the times came in order (the usual case: one log read from start to end). */
+  sorted = true;
+
+  push(ms: number, failed: boolean, file: number, line: number): void {
+    const n = this.length;
+    if (n === this.ms.length) this.grow(n * 2);
+    if (n > 0 && ms < this.ms[n - 1]!) this.sorted = false;
+    this.ms[n] = ms;
+    this.failed[n] = failed ? 1 : 0;
+    this.file[n] = file;
+    // Line numbers past 2^32 (a log of four billion lines) are kept as the largest that fits.
+    this.line[n] = line > 0xffffffff ? 0xffffffff : line;
+    this.length = n + 1;
+  }
+
+  private grow(size: number): void {
+    const ms = new Float64Array(size);
+    ms.set(this.ms);
+    this.ms = ms;
+    const failed = new Uint8Array(size);
+    failed.set(this.failed);
+    this.failed = failed;
+    const file = new Uint32Array(size);
+    file.set(this.file);
+    this.file = file;
+    const line = new Uint32Array(size);
+    line.set(this.line);
+    this.line = line;
+  }
+
+  /** The positions in time order (stable: lines of one time keep the order they came in). */
+  order(): ArrayLike<number> {
+    const idx = new Uint32Array(this.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    if (this.sorted) return idx;
+    const ms = this.ms;
+    return Array.from(idx).sort((a, b) => ms[a]! - ms[b]! || a - b);
+  }
 }
 
 interface LogOutcome {
@@ -112,6 +164,9 @@ interface FutureEvent {
 
 export class ConnectionTracker {
   private readonly entries = new Map<string, Entry>();
+  /** The files log outcomes came from, by number (LogColumns keeps the number). */
+  private readonly files: string[] = [];
+  private readonly fileNumbers = new Map<string, number>();
   private historyEvents = 0;
   private futureEvents = 0;
   private readonly future: FutureEvent[] = [];
@@ -130,7 +185,13 @@ export class ConnectionTracker {
    */
   logOutcomes(): LogOutcomeRecord[] {
     const out: LogOutcomeRecord[] = [];
-    for (const e of this.entries.values()) for (const l of e.logs) out.push({ key: e.key, id: e.id, name: e.name, side: e.side, sharedId: e.sharedId, ...l });
+    for (const e of this.entries.values()) {
+      const l = e.logs;
+      if (l === undefined) continue;
+      for (let i = 0; i < l.length; i++) {
+        out.push({ key: e.key, id: e.id, name: e.name, side: e.side, sharedId: e.sharedId, ms: l.ms[i]!, outcome: l.failed[i] === 1 ? 'failure' : 'success', file: this.files[l.file[i]!]!, line: l.line[i]! });
+      }
+    }
     return out;
   }
 
@@ -167,7 +228,7 @@ export class ConnectionTracker {
         failures: 0,
         recent: [],
         windows: [],
-        logs: [],
+        logs: undefined,
       };
       this.entries.set(key, e);
     } else {
@@ -227,7 +288,13 @@ export class ConnectionTracker {
     const entry = this.entry(key, id, name, side, sharedId);
     if (!entry) return;
     // Judged when the connections are asked for: a history read after the logs may hold this attempt.
-    entry.logs.push({ ms: timeMs, outcome, file, line });
+    let f = this.fileNumbers.get(file);
+    if (f === undefined) {
+      f = this.files.length;
+      this.files.push(file);
+      this.fileNumbers.set(file, f);
+    }
+    (entry.logs ??= new LogColumns()).push(timeMs, outcome === 'failure', f, line);
   }
 
   /**
@@ -236,19 +303,23 @@ export class ConnectionTracker {
    * and lines of the same outcome seconds apart (the cause, then `connection failed`) are one attempt.
    */
   private withLogs(e: Entry): Entry {
-    if (e.logs.length === 0) return e;
+    const logs = e.logs;
+    if (logs === undefined || logs.length === 0) return e;
     const out: Entry = { ...e, streak: [...e.streak], recent: e.recent.map((r) => ({ ...r })) };
     const windows = mergedWindows(e.windows);
-    const logs = [...e.logs].sort((a, b) => a.ms - b.ms);
-    let prev: LogOutcome | undefined;
-    for (const l of logs) {
-      if (covered(windows, l.ms)) continue;
-      if (prev !== undefined && prev.outcome === l.outcome && l.ms - prev.ms <= ATTEMPT_TOLERANCE_MS) {
-        prev = l;
-        continue;
-      }
-      prev = l;
-      this.attempt(out, l.ms, l.outcome, 'log', undefined, l.file, l.line);
+    const order = logs.order();
+    let prevMs = Number.NaN;
+    let prevFailed = -1;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      const ms = logs.ms[i]!;
+      const failed = logs.failed[i]!;
+      if (covered(windows, ms)) continue;
+      const same = prevFailed === failed && ms - prevMs <= ATTEMPT_TOLERANCE_MS;
+      prevMs = ms;
+      prevFailed = failed;
+      if (same) continue;
+      this.attempt(out, ms, failed === 1 ? 'failure' : 'success', 'log', undefined, this.files[logs.file[i]!]!, logs.line[i]!);
     }
     return out;
   }
