@@ -77,7 +77,7 @@ function closure(starts: string[]): Set<string> {
 }
 
 /** The AWS SDK and the packages only it brings (its Smithy runtime, its hashing). */
-const aws = (names: Set<string>) => [...names].filter((n) => /^@(aws-sdk|smithy|aws-crypto)\//.test(n)).sort();
+const aws = (names: Set<string>) => [...names].filter((n) => /^@(?:aws-sdk|smithy|aws-crypto)\//.test(n)).sort();
 
 describe('a host that only reads logs', () => {
   it('reads a lockfile of the version npm writes', () => {

@@ -118,7 +118,7 @@ describe('04 a ticket from a tar bundle', () => {
   it('lists each connection of the history and of both sides’ logs in the overview', async () => {
     const { stdout } = whole;
     const history = JSON.parse(await readFile(path.join(bundleDir, 'sync-history.json'), 'utf8')) as { events: { connectionId: string }[] };
-    const receiving = (await readFile(path.join(bundleDir, 'hooli/scs.jsonl'), 'utf8')).match(/"connection_id": "([^"]+)"/g)!.map((m) => m.split('"')[3]!);
+    const receiving = (await readFile(path.join(bundleDir, 'hooli/scs.jsonl'), 'utf8')).match(/"connection_id": "[^"]+"/g)!.map((m) => m.split('"')[3]!);
     const ids = new Set([...history.events.map((e) => e.connectionId), ...receiving]);
     const table = stdout.slice(stdout.indexOf('## Connections'), stdout.indexOf('\n## ', stdout.indexOf('## Connections') + 1));
     const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| state') && !l.startsWith('| ---'));

@@ -17,7 +17,7 @@ export const fixtureReader =
     recorder.log = (r: LogRecord) => (logs.push(r), 0);
     recorder.event = (e: SyncEventRecord) => (events.push(e), 0);
     const probes: ProbeRecord[] = [];
-    if (/\.(nd)?json$/.test(file)) {
+    if (/\.(?:nd)?json$/.test(file)) {
       // NDJSON fixtures may hold probe outcomes (`"kind": "probe"`) beside sync events.
       const lines = text.split('\n').map((l, i) => {
         if (!/^\s*\{.*"kind"\s*:\s*"probe"/.test(l)) return l;
@@ -70,6 +70,6 @@ export async function testRulePack(pack: RulePack, dirs: readonly string[]): Pro
     const missing = [!match.has(id) ? '`# ruleid:` case' : '', !noMatch.has(id) ? '`# ok:` case' : ''].filter(Boolean).join(' and ');
     if (missing) uncovered.push({ ruleId: id, file: r.file, missing });
   }
-  const orphans = fixtures.filter((f) => !ids.has(path.basename(f).replace(/\.test\.(log|ndjson|json)$/, '')));
+  const orphans = fixtures.filter((f) => !ids.has(path.basename(f).replace(/\.test\.(?:log|ndjson|json)$/, '')));
   return { results, uncovered, orphans };
 }

@@ -57,7 +57,8 @@ const VARIABLE = new RegExp(
     String.raw`(?<time>\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
     String.raw`(?<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)`,
     String.raw`(?<hex>\b(?:0x[0-9a-fA-F]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,})\b)`,
-    String.raw`(?<token>\b[A-Za-z][\w.-]*\d[\w.-]*\b|\b\d+[A-Za-z_][\w.-]*\b)`,
+    // a word with a digit in it: the part before its first digit holds none, so the two runs never trade characters
+    String.raw`(?<token>\b[A-Za-z][A-Za-z_.-]*\d[\w.-]*\b|\b\d+[A-Za-z_][\w.-]*\b)`,
     String.raw`(?<number>-?\b\d+(?:[.,_]\d+)*\b)`,
   ].join('|'),
   'g',

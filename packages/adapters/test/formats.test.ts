@@ -33,6 +33,15 @@ describe('text headers', () => {
     ],
     ['a time and plain text', `2026-05-12T14:03:22Z ${M}`, { format: 'plain', time: '2026-05-12T14:03:22Z', message: M }],
     ['plain text', M, { format: 'plain', message: M }],
+    // The message is the rest of the line, whatever it holds: a stray carriage return or line separator used to fail the layout's `(.*)$`.
+    ['a carriage return inside the message', `2026-05-12 14:03:22,118 ERROR [scs.sync.receiver] ${M}\r tail`, { format: 'python', time: '2026-05-12 14:03:22,118', level: 'error', logger: 'scs.sync.receiver', message: `${M}\r tail` }],
+    [
+      'a line separator inside the message',
+      `2026-05-12 14:03:22.118 | ERROR    | scs.sync.receiver:read:212 - ${M}\u2028tail`,
+      { format: 'python', time: '2026-05-12 14:03:22.118', level: 'error', logger: 'scs.sync.receiver', message: `${M}\u2028tail` },
+    ],
+    ['loguru without a logger', `2026-05-12 14:03:22.118 | ERROR | - ${M}`, { format: 'python', time: '2026-05-12 14:03:22.118', level: 'error', message: M }],
+    ['structlog console, level without padding', `2026-05-12 14:03:22 [error] ${M}`, { format: 'python', time: '2026-05-12 14:03:22', level: 'error', message: M }],
   ];
   it.each(HEADERS)('%s', (_name, line, want) => {
     expect(parseTextHeader(line)).toEqual(want);

@@ -211,7 +211,7 @@ export async function diagnoseExplain(args: string[], io: Io, diagnose: (args: s
       i++;
       continue;
     }
-    if (/^--(format|output)=/.test(a)) continue;
+    if (/^--(?:format|output)=/.test(a)) continue;
     inner.push(a);
   }
   // Standard input cannot be read twice: a copy is kept in a temporary file while diagnose reads it.

@@ -42,8 +42,10 @@ export interface FixtureResult {
   covered: { match: Set<string>; noMatch: Set<string> };
 }
 
-const ANNOTATION = /^\s*#\s*(ruleid|ok|todoruleid|todook)\s*:\s*(.+?)\s*$/;
-const DIRECTIVE = /^\s*#\s*(now|stale-after)\s*:\s*(.+?)\s*$/;
+// The value starts at its first non-blank and is trimmed in code: a lazy `.+?` before `\s*$` would backtrack
+// over a run of blanks.
+const ANNOTATION = /^\s*#\s*(ruleid|ok|todoruleid|todook)\s*:\s*(\S.*)$/;
+const DIRECTIVE = /^\s*#\s*(now|stale-after)\s*:\s*(\S.*)$/;
 
 export async function runFixture(pack: RulePack, file: string, text: string, reader: FixtureReader): Promise<FixtureResult> {
   const lines = text.split(/\r?\n/);
@@ -53,13 +55,21 @@ export async function runFixture(pack: RulePack, file: string, text: string, rea
   const blanked = lines.map((l, i) => {
     const a = ANNOTATION.exec(l);
     if (a) {
-      annotations.push({ kind: a[1]!, ids: a[2]!.split(/[\s,]+/).filter(Boolean), line: i + 1 });
+      annotations.push({
+        kind: a[1]!,
+        ids: a[2]!
+          .trimEnd()
+          .split(/[\s,]+/)
+          .filter(Boolean),
+        line: i + 1,
+      });
       return '';
     }
     const d = DIRECTIVE.exec(l);
     if (d) {
-      if (d[1] === 'now') now = d[2];
-      else staleAfterMs = parseDuration(d[2]!);
+      const value = d[2]!.trimEnd();
+      if (d[1] === 'now') now = value;
+      else staleAfterMs = parseDuration(value);
       return '';
     }
     return /^\s*#/.test(l) ? '' : l;

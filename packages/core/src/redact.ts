@@ -52,7 +52,7 @@ const SECRET_NAME = String.raw`(?<![\w.-])[\w.-]+(?=\\?["']?[ \t]*(?:=>|[:=]))(?
 const QUOTE_OPEN = String.raw`b?(?<esc>\\?)(?<q>["'])`;
 const QUOTED_BODY = String.raw`(?:(?!\k<esc>\k<q>|\k<q>)(?:\\[^\n]|[^\\\n]))*`;
 /** An unquoted value: up to white space, a quote, `,`, `;`, `&` or `}`; `null`, `None`, `true`, `false` are left alone. */
-const BARE_VALUE = String.raw`(?!(?:null|None|nil|true|True|false|False)(?![\w.-]))(?<secret>[^\s"'\\\[{,;&}](?:[^\s"'\\,;&}]|\\(?![nrt"']))*)`;
+const BARE_VALUE = String.raw`(?!(?:null|None|nil|true|True|false|False)(?![\w.-]))(?<secret>[^\s"'\\[{,;&}](?:[^\s"'\\,;&}]|\\(?![nrt"']))*)`;
 
 const AUTH_HEADER = String.raw`(?<![\w-])(?:proxy-authorization|authorization|set-cookie|cookie)`;
 // One blank after the scheme: the value that follows can take blanks too, and two repetitions over
@@ -104,7 +104,9 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
     regex: /(?<![\w-])--[\w-]*(?:password|passwd|passphrase|secret|token|pass|pwd|api-key|access-key|secret-key)(?:[\t ]|[\t ]*=)[\t ]*(?<secret>"[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi,
   },
   { name: 'url-credentials', regex: /(?<![\w+.-])[A-Z][\w+.-]*:\/\/[^\s/?#@:"'<>]*:(?<secret>[^\s/?#@"'<>]+)@/gi },
+  // eslint-disable-next-line regexp/no-dupe-disjunctions -- the suffixes are tested in a lookbehind at the end of a whole name: `[Ss]ecret` there needs a name ending in `ecret`, `[Ss]ecret` + `key` one ending in `key`; neither covers the other.
   { name: 'secret-assignment-quoted', regex: new RegExp(String.raw`${SECRET_NAME}${QUOTE_OPEN}(?<secret>${QUOTED_BODY})`, 'g') },
+  // eslint-disable-next-line regexp/no-dupe-disjunctions -- the suffixes are tested in a lookbehind at the end of a whole name: `[Ss]ecret` there needs a name ending in `ecret`, `[Ss]ecret` + `key` one ending in `key`; neither covers the other.
   { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
 ];
 
@@ -212,6 +214,7 @@ export function createRedactor(extra: readonly (RedactionPattern | string | RegE
 }
 
 const NAME = /^[\w.-]+$/;
+// eslint-disable-next-line regexp/no-dupe-disjunctions -- as in the assignment patterns above: each suffix is tested at the end of the name.
 const NAME_WITH_SECRET_SUFFIX = new RegExp(String.raw`(?<=${SECRET_SUFFIX})$`);
 const HEADER_NAME = /^(?:proxy-authorization|authorization|set-cookie|cookie)$/i;
 

@@ -48,7 +48,7 @@ function parseAnyTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const s = value.trim();
   if (s === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(s)) return fromEpochNumber(Number(s));
+  if (/^\d+(?:\.\d+)?$/.test(s)) return fromEpochNumber(Number(s));
   const m = PY_LOGGING.exec(s);
   if (m) {
     if (!realFields(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!, true)) return undefined;
@@ -205,7 +205,7 @@ const UNIT_MS: Record<string, number> = {
  */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
-  if (!/^(\d+(\.\d+)?(ms|[smhdw]))+$/.test(s)) return undefined;
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|[smhdw]))+$/.test(s)) return undefined;
   let total = 0;
   for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|[smhdw])/g)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
   return total > 0 ? total : undefined;

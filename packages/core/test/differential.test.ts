@@ -249,7 +249,7 @@ const widePack = compileRules([...loaded.rules.map((l) => l.rule), ...extraRules
 const wideRefs = [...loaded.rules.map((l) => l.rule), ...extraRules].map(referenceOf);
 
 const fixtureFiles = (await fg('**/*.test.{log,ndjson,json}', { cwd: rulesDir })).sort();
-const DIRECTIVE = /^\s*#\s*(now|stale-after)\s*:\s*(.+?)\s*$/;
+const DIRECTIVE = /^\s*#\s*(now|stale-after)\s*:\s*(\S.*)$/;
 
 /** Runs one fixture through the reader and a session over the recording pack. */
 async function runFixtureFile(pack: RulePack, rel: string): Promise<{ calls: Call[]; counts: Map<string, number> }> {
@@ -263,8 +263,9 @@ async function runFixtureFile(pack: RulePack, rel: string): Promise<{ calls: Cal
     .map((l) => {
       const d = DIRECTIVE.exec(l);
       if (d) {
-        if (d[1] === 'now') now = d[2];
-        else staleAfterMs = parseDuration(d[2]!);
+        const value = d[2]!.trimEnd();
+        if (d[1] === 'now') now = value;
+        else staleAfterMs = parseDuration(value);
       }
       return /^\s*#/.test(l) ? '' : l;
     })

@@ -79,7 +79,7 @@ export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema> & {
 /** Keys that would hold a credential: refused wherever they appear. */
 const SECRET_KEY = /^(?:access_?key(?:_?id)?|secret(?:_?access)?_?key|session_?token|credentials?|password|token|secret|master_?secret|aws_access_key_id|aws_secret_access_key)$/i;
 /** Values that look like a credential (an AWS key id, a long high-entropy word). */
-const SECRET_VALUE = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|^(?=[A-Za-z0-9/+=]{40}$)(?=.*\d)(?=.*[A-Z])(?=.*[a-z]).*$/;
+const SECRET_VALUE = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|^(?=[A-Za-z0-9/+=]{40}$)(?=.*\d)(?=.*[A-Z])(?=.*[a-z])/;
 
 function place(p: (string | number | symbol)[]): string {
   return p.length

@@ -23,7 +23,9 @@ export const CONTEXT_KEYS = ['side', 'connectionId', 'connectionName', 'sharedId
 export const UNWRITTEN = /<write: [^>]*>/;
 
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
-const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
+// `{{ name }}`; an empty name is reported too. The name and the blank after it are one optional group, so
+// two blank runs never meet.
+const PLACEHOLDER = /\{\{\s*(?:([^}\s]+)\s*)?\}\}/g;
 
 /** Names of the named capture groups in a regex source (from the parser that also checks its safety). */
 export function groupNames(pattern: string, flags = ''): string[] {
@@ -108,7 +110,7 @@ export function analyzeRule(rule: Rule, options: { operators?: readonly string[]
       continue;
     }
     for (const m of text.matchAll(PLACEHOLDER)) {
-      if (!names.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
+      if (!names.has(m[1] ?? '')) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1] ?? ''}}} names no parameter`, path });
     }
   }
   rule.peer.forEach((p, i) => {
@@ -116,7 +118,7 @@ export function analyzeRule(rule: Rule, options: { operators?: readonly string[]
     const peerTexts: [string, (string | number)[]][] = [[p.note, ['peer', i, 'note']], ...p.steps.map((t, j): [string, (string | number)[]] => [t, ['peer', i, 'steps', j]])];
     for (const [text, path] of peerTexts) {
       for (const m of text.matchAll(PLACEHOLDER)) {
-        if (!peerNames.has(m[1]!)) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1]}}} names no parameter`, path });
+        if (!peerNames.has(m[1] ?? '')) problems.push({ code: 'RULE_PLACEHOLDER', message: `placeholder {{${m[1] ?? ''}}} names no parameter`, path });
       }
     }
     p.skip.forEach((n, j) => {

@@ -16,7 +16,7 @@ const STANDARD_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int',
 
 function baseName(file: string): string {
   const name = file.split(/[\\/]/).pop() ?? file;
-  return name.replace(/\.(ya?ml|json)$/i, '');
+  return name.replace(/\.(?:ya?ml|json)$/i, '');
 }
 
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
