@@ -323,9 +323,10 @@ function isNormalized(b: Buffer, pos: number, len: number): boolean {
  * `message`).
  */
 export class CanonicalLines {
-  /** Where the line `read` recognised ends (after its newline), and its end time. */
+  /** Where the line `read` recognised ends (after its newline), its end time and its start time (epoch ms). */
   next = 0;
   endMs = 0;
+  startMs = 0;
   private templates: Template[] = [];
   /** Words already read, one table per kind: `failed` is a status, not a side. */
   private readonly statusWords = new Map<string, string | undefined>();
@@ -504,15 +505,13 @@ export class CanonicalLines {
       if (files === undefined) return undefined;
       // A time already in the normalized form is the capture; a failure's times may be kept as
       // evidence, so they are copies that refer to nothing else. Any other form is normalized.
-      // The end time (finished, else started) goes to the session as milliseconds.
-      let endMs: number;
+      // The end time (finished, else started) goes to the session as milliseconds, and the start time.
+      // The start goes too: the connection's time window needs it (parsing the text again costs more).
+      const startMs = timeAt(bytes, startedPos);
+      let endMs = startMs;
       if (isNormalized(bytes, startedPos, started.length)) {
         if (message !== undefined) started = latin1Slice.call(bytes, startedPos, startedPos + 24);
-        endMs = finished === undefined ? timeAt(bytes, startedPos) : NaN;
-      } else {
-        endMs = timeAt(bytes, startedPos);
-        started = normalizedTime(started, bytes, startedPos, message !== undefined);
-      }
+      } else started = normalizedTime(started, bytes, startedPos, message !== undefined);
       if (finished !== undefined) {
         endMs = timeAt(bytes, finishedPos);
         if (!isNormalized(bytes, finishedPos, finished.length)) finished = normalizedTime(finished, bytes, finishedPos, message !== undefined);
@@ -537,6 +536,7 @@ export class CanonicalLines {
       }
       this.next = re.lastIndex;
       this.endMs = endMs;
+      this.startMs = startMs;
       return e;
     }
     return undefined;

@@ -390,6 +390,41 @@ describe('NDJSON from bytes (the canonical lane) against the text path', () => {
   });
 });
 
+describe('the start time the lane reads from the bytes', () => {
+  // The lane hands the session each event's start as milliseconds (the connection's time window
+  // is built from it, without parsing startedAt again). A log outcome 4 s before an event's start
+  // lies in that event's window (one attempt); one 6 s before does not (an attempt of its own).
+  // A start read wrong (the end instead, a fraction cut otherwise) moves the window and the count.
+  it('gives the same windows as the schema time, in the forms the lane normalizes', () => {
+    const START = Date.UTC(2026, 4, 12, 9, 0, 0);
+    const lines: string[] = [];
+    const outcomes = [];
+    for (let i = 0; i < 40; i++) {
+      const started = START + i * 120_000 + (i % 7) * 37;
+      const iso = new Date(started).toISOString();
+      // Python's isoformat() (microseconds, +00:00), str() (a space, no zone), and the schema's own form.
+      const startedAt = i % 3 === 0 ? iso.replace('Z', '456+00:00') : i % 3 === 1 ? iso.replace('T', ' ').replace('Z', '') : iso;
+      lines.push(JSON.stringify({ id: `ev-${i}`, connectionId: 'c-1', direction: 'sending', status: 'success', startedAt, finishedAt: new Date(started + 30_000).toISOString(), files: [] }));
+      outcomes.push({ key: 'c-1', id: 'c-1', name: undefined, side: 'sending' as const, sharedId: undefined, ms: started - (i % 2 ? 4_000 : 6_000), outcome: 'failure' as const, file: 'scs.log', line: i + 1 });
+    }
+    const text = lines.join('\n') + '\n';
+    const read = (viaLane: boolean) => {
+      const session = new DiagnosisSession(pack, { now: NOW });
+      const reader = new EventsReader(session, 'history.ndjson');
+      if (viaLane) reader.pushBytes(Buffer.from(text));
+      else reader.push(text, Buffer.byteLength(text));
+      reader.end();
+      if (viaLane) expect(reader.canonicalLines).toBeGreaterThan(35);
+      session.addLogOutcomes(outcomes);
+      return session.report();
+    };
+    const lane = read(true);
+    expect(JSON.stringify(lane)).toBe(JSON.stringify(read(false)));
+    // 40 events and the 20 outcomes 6 s before a start.
+    expect(lane.connections.find((c) => c.key === 'c-1')?.attempts).toBe(60);
+  });
+});
+
 describe('the lane is taken', () => {
   afterEach(() => vi.restoreAllMocks());
 
