@@ -164,7 +164,7 @@ const STRING = (plain: string) => `"(?:(${plain})|(${WIDE}))"`;
 const WIDE_OF = 16;
 /**
  * The digits and separators of a time in the forms canonicalTime takes; its fields' ranges are
- * checked from the bytes (validTime).
+ * checked from the bytes (timeMsAt).
  */
 const TIME = '"(\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d{1,9})?(?:Z|[+-]00:?00)?)"';
 /**
@@ -271,15 +271,6 @@ function digits2(b: Buffer, i: number): number {
   return (b[i]! - 48) * 10 + b[i + 1]! - 48;
 }
 
-/**
- * True when a time the pattern accepted names a real instant the schema keeps as written: month,
- * day, hour, minute and second in range, a year from 100 on (Date.UTC reads 0-99 as 1900-1999).
- */
-function validTime(b: Buffer, pos: number): boolean {
-  if (b[pos] === 48 && b[pos + 1] === 48) return false;
-  return isRealDateTime(digits2(b, pos) * 100 + digits2(b, pos + 2), digits2(b, pos + 5), digits2(b, pos + 8), digits2(b, pos + 11), digits2(b, pos + 14), digits2(b, pos + 17));
-}
-
 /** The milliseconds of a time the pattern accepted: the fraction's first three digits, padded on the right. */
 function milliAt(b: Buffer, pos: number): number {
   let milli = 0;
@@ -306,9 +297,21 @@ function normalizedTime(s: string, b: Buffer, pos: number, copy: boolean): strin
   return head + MILLIS[milliAt(b, pos)]!;
 }
 
-/** Epoch milliseconds of a time the pattern accepted and validTime passed, as the schema reads it (a fraction cut to milliseconds). */
-function timeAt(b: Buffer, pos: number): number {
-  return utcMillis(digits2(b, pos) * 100 + digits2(b, pos + 2), digits2(b, pos + 5), digits2(b, pos + 8), digits2(b, pos + 11), digits2(b, pos + 14), digits2(b, pos + 17), milliAt(b, pos));
+/**
+ * The epoch milliseconds of a time the pattern accepted, as the schema reads it (a fraction cut to
+ * milliseconds), or NaN when it names no real instant the schema keeps as written: month, day,
+ * hour, minute and second in range, a year from 100 on (Date.UTC reads 0-99 as 1900-1999).
+ */
+function timeMsAt(b: Buffer, pos: number): number {
+  if (b[pos] === 48 && b[pos + 1] === 48) return Number.NaN;
+  const year = digits2(b, pos) * 100 + digits2(b, pos + 2);
+  const month = digits2(b, pos + 5);
+  const day = digits2(b, pos + 8);
+  const hour = digits2(b, pos + 11);
+  const minute = digits2(b, pos + 14);
+  const second = digits2(b, pos + 17);
+  if (!isRealDateTime(year, month, day, hour, minute, second)) return Number.NaN;
+  return utcMillis(year, month, day, hour, minute, second, milliAt(b, pos));
 }
 
 /** True when the time at `pos` is written as the schema writes it: `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
@@ -323,9 +326,10 @@ function isNormalized(b: Buffer, pos: number, len: number): boolean {
  * `message`).
  */
 export class CanonicalLines {
-  /** Where the line `read` recognised ends (after its newline), and its end time. */
+  /** Where the line `read` recognised ends (after its newline), its end time and its start time (epoch ms). */
   next = 0;
   endMs = 0;
+  startMs = 0;
   private templates: Template[] = [];
   /** Words already read, one table per kind: `failed` is a status, not a side. */
   private readonly statusWords = new Map<string, string | undefined>();
@@ -389,6 +393,8 @@ export class CanonicalLines {
       let finished: string | undefined;
       let startedPos = 0;
       let finishedPos = 0;
+      let startMs = 0;
+      let finishedMs = 0;
       let message: string | undefined;
       let files: SyncFile[] | undefined = [];
       for (let i = 0; i < slots.length; i++) {
@@ -450,12 +456,14 @@ export class CanonicalLines {
           case STARTED:
             started = s!;
             startedPos = pos;
-            if (!validTime(bytes, pos)) return undefined;
+            startMs = timeMsAt(bytes, pos);
+            if (Number.isNaN(startMs)) return undefined;
             break;
           case FINISHED:
             finished = s!;
             finishedPos = pos;
-            if (!validTime(bytes, pos)) return undefined;
+            finishedMs = timeMsAt(bytes, pos);
+            if (Number.isNaN(finishedMs)) return undefined;
             break;
           // The words the schema writes are told by a one-letter capture; another word (`Succeeded`,
           // `outbound`) is captured whole and read as the schema reads it.
@@ -495,7 +503,7 @@ export class CanonicalLines {
             continue;
           default:
             // The pattern only bounds the array; what is inside may be anything (`[}]`): the full path then says what.
-            if (s !== undefined) files = canonicalFiles(tryParse(s) ?? null);
+            if (s !== undefined) files = oneFile(s) ?? canonicalFiles(tryParse(s) ?? null);
             pos += s === undefined ? 2 : s.length;
             continue;
         }
@@ -504,17 +512,14 @@ export class CanonicalLines {
       if (files === undefined) return undefined;
       // A time already in the normalized form is the capture; a failure's times may be kept as
       // evidence, so they are copies that refer to nothing else. Any other form is normalized.
-      // The end time (finished, else started) goes to the session as milliseconds.
-      let endMs: number;
+      // The end time (finished, else started) goes to the session as milliseconds, and the start time.
+      // The start goes too: the connection's time window needs it (parsing the text again costs more).
+      let endMs = startMs;
       if (isNormalized(bytes, startedPos, started.length)) {
         if (message !== undefined) started = latin1Slice.call(bytes, startedPos, startedPos + 24);
-        endMs = finished === undefined ? timeAt(bytes, startedPos) : NaN;
-      } else {
-        endMs = timeAt(bytes, startedPos);
-        started = normalizedTime(started, bytes, startedPos, message !== undefined);
-      }
+      } else started = normalizedTime(started, bytes, startedPos, message !== undefined);
       if (finished !== undefined) {
-        endMs = timeAt(bytes, finishedPos);
+        endMs = finishedMs;
         if (!isNormalized(bytes, finishedPos, finished.length)) finished = normalizedTime(finished, bytes, finishedPos, message !== undefined);
         else if (message !== undefined) finished = latin1Slice.call(bytes, finishedPos, finishedPos + 24);
       }
@@ -537,6 +542,7 @@ export class CanonicalLines {
       }
       this.next = re.lastIndex;
       this.endMs = endMs;
+      this.startMs = startMs;
       return e;
     }
     return undefined;
@@ -575,6 +581,21 @@ export class CanonicalLines {
 function wideString(s: string, bytes: Buffer, pos: number): string {
   const text = bytes.toString('utf8', pos, pos + s.length);
   return s.indexOf('\\') < 0 ? text : (JSON.parse(`"${text}"`) as string);
+}
+
+/**
+ * The files array most events with updates carry: one file, its ids plain strings, a whole size
+ * without a sign or leading zero (at most 15 digits: a safe integer), an outcome word the schema
+ * keeps as written; members in this order (compact or Python's separators). The same files
+ * canonicalFiles(JSON.parse(s)) gives, without the parse; undefined for any other array.
+ */
+const ONE_FILE = /^\[\{"resourceId": ?"([^"\\\x00-\x1f\x7f-\xff]+)", ?"revisionId": ?"([^"\\\x00-\x1f\x7f-\xff]+)", ?"sizeBytes": ?(0|[1-9]\d{0,14}), ?"outcome": ?"(transferred|excluded|failed)"\}\]$/;
+
+function oneFile(s: string): SyncFile[] | undefined {
+  const m = ONE_FILE.exec(s);
+  if (m === null) return undefined;
+  // Copies: a failed file's ids may be kept as evidence, and must not hold the block they were cut from.
+  return [{ resourceId: latin1Copy(m[1]!), revisionId: latin1Copy(m[2]!), sizeBytes: Number(m[3]!), outcome: m[4] as SyncFile['outcome'], name: undefined }];
 }
 
 /** JSON.parse, or undefined for text that is not JSON. */

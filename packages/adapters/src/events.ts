@@ -502,7 +502,7 @@ export class EventsReader {
       if (event !== undefined) {
         const lineNo = this.takeLine(true);
         this.laneLines++;
-        this.accept(event, lineNo, lineNo, lane.endMs);
+        this.accept(event, lineNo, lineNo, lane.endMs, lane.startMs);
         i = lane.next;
         continue;
       }
@@ -864,14 +864,15 @@ export class EventsReader {
   /** While the events of one NDJSON line are given: the line is counted by the first. */
   private lineSpent = false;
 
-  /** `endMs`: the event's end time, when the lane has read it from the bytes already. */
-  private accept(event: SyncEvent, line: number, endLine: number, endMs?: number): void {
+  /** `endMs`, `startMs`: the event's end and start times, when the lane has read them from the bytes already. */
+  private accept(event: SyncEvent, line: number, endLine: number, endMs?: number, startMs?: number): void {
     const lines = this.mode === 'ndjson' ? (this.lineSpent ? 0 : 1) : this.claim(line, endLine).lines;
     this.result.events++;
     this.options.onEvent?.(event);
     // The session counts an event's lines from its span: an event on a line counted already spans none.
     const source = { file: this.name, line, endLine: line + lines - 1 };
-    this.session.event(endMs === undefined ? { kind: 'event', event, source } : { kind: 'event', event, source, endMs });
+    // One shape for every record (times undefined when the session must parse them).
+    this.session.event({ kind: 'event', event, source, endMs, startMs });
   }
 
   private firstInvalidLine = 0;

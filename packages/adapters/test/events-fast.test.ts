@@ -390,6 +390,99 @@ describe('NDJSON from bytes (the canonical lane) against the text path', () => {
   });
 });
 
+describe('the start time the lane reads from the bytes', () => {
+  // The lane hands the session each event's start as milliseconds (the connection's time window
+  // is built from it, without parsing startedAt again). A log outcome 4 s before an event's start
+  // lies in that event's window (one attempt); one 6 s before does not (an attempt of its own).
+  // A start read wrong (the end instead, a fraction cut otherwise) moves the window and the count.
+  it('gives the same windows as the schema time, in the forms the lane normalizes', () => {
+    const START = Date.UTC(2026, 4, 12, 9, 0, 0);
+    const lines: string[] = [];
+    const outcomes = [];
+    for (let i = 0; i < 40; i++) {
+      const started = START + i * 120_000 + (i % 7) * 37;
+      const iso = new Date(started).toISOString();
+      // Python's isoformat() (microseconds, +00:00), str() (a space, no zone), and the schema's own form.
+      const startedAt = i % 3 === 0 ? iso.replace('Z', '456+00:00') : i % 3 === 1 ? iso.replace('T', ' ').replace('Z', '') : iso;
+      lines.push(JSON.stringify({ id: `ev-${i}`, connectionId: 'c-1', direction: 'sending', status: 'success', startedAt, finishedAt: new Date(started + 30_000).toISOString(), files: [] }));
+      outcomes.push({ key: 'c-1', id: 'c-1', name: undefined, side: 'sending' as const, sharedId: undefined, ms: started - (i % 2 ? 4_000 : 6_000), outcome: 'failure' as const, file: 'scs.log', line: i + 1 });
+    }
+    const text = lines.join('\n') + '\n';
+    const read = (viaLane: boolean) => {
+      const session = new DiagnosisSession(pack, { now: NOW });
+      const reader = new EventsReader(session, 'history.ndjson');
+      if (viaLane) reader.pushBytes(Buffer.from(text));
+      else reader.push(text, Buffer.byteLength(text));
+      reader.end();
+      if (viaLane) expect(reader.canonicalLines).toBeGreaterThan(35);
+      session.addLogOutcomes(outcomes);
+      return session.report();
+    };
+    const lane = read(true);
+    expect(JSON.stringify(lane)).toBe(JSON.stringify(read(false)));
+    // 40 events and the 20 outcomes 6 s before a start.
+    expect(lane.connections.find((c) => c.key === 'c-1')?.attempts).toBe(60);
+  });
+});
+
+describe('a files array of one file, read without JSON.parse', () => {
+  afterEach(() => vi.restoreAllMocks());
+  // Each case: the files array of a line, as written. The lane reads the common shape (one file,
+  // these four keys in this order, plain ids, a whole size, an outcome the schema keeps) itself;
+  // the rest goes through JSON.parse as before. Either way the report and the events are the text path's.
+  const CASES = [
+    '[{"resourceId":"res-1","revisionId":"b7e1c3d0-0000-4000-8000-000000000001","sizeBytes":0,"outcome":"transferred"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":123456789012345,"outcome":"failed"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":2684354560,"outcome":"excluded"}]',
+    // Past a safe integer, a leading zero, a sign, a fraction: not the shape (the schema decides).
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":9007199254740993,"outcome":"failed"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":0123,"outcome":"failed"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":-1,"outcome":"failed"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":1.5,"outcome":"failed"}]',
+    // An outcome word the schema maps (sent is transferred), an empty id, another key order, two files.
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":10,"outcome":"sent"}]',
+    '[{"resourceId":"","revisionId":"rev-1","sizeBytes":10,"outcome":"failed"}]',
+    '[{"revisionId":"rev-1","resourceId":"res-1","sizeBytes":10,"outcome":"failed"}]',
+    '[{"resourceId":"res-1","revisionId":"rev-1","sizeBytes":10,"outcome":"failed"},{"resourceId":"res-2","revisionId":"rev-2","sizeBytes":1,"outcome":"transferred"}]',
+    // Python's separators, and the two mixed.
+    '[{"resourceId": "res-1", "revisionId": "rev-1", "sizeBytes": 10, "outcome": "failed"}]',
+    '[{"resourceId":"res-1", "revisionId": "rev-1","sizeBytes": 10,"outcome":"failed"}]',
+  ];
+  it.each(CASES)('%s', async (files) => {
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const e = JSON.stringify({ id: `ev-${i}`, connectionId: 'c-1', direction: 'sending', status: i === 3 ? 'failure' : 'success', startedAt: `2026-05-12T09:00:0${i}.000Z`, files: [] });
+      lines.push(i >= 2 ? e.replace('"files":[]', `"files":${files}`) : e);
+    }
+    const text = lines.join('\n') + '\n';
+    const expected = viaText(text);
+    const actual = await viaBytes(Buffer.from(text), []);
+    expect(actual.events).toEqual(expected.events);
+    expect(actual.report).toBe(expected.report);
+  });
+  it('takes the common shape without JSON.parse', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++)
+      lines.push(
+        JSON.stringify({
+          id: `ev-${i}`,
+          connectionId: 'c-1',
+          status: 'success',
+          startedAt: new Date(Date.UTC(2026, 4, 1) + i * 1000).toISOString(),
+          files: [{ resourceId: `res-${i}`, revisionId: `rev-${i}`, sizeBytes: i, outcome: 'transferred' }],
+        }),
+      );
+    const parse = vi.spyOn(JSON, 'parse');
+    const reader = new EventsReader(new DiagnosisSession(pack, { now: NOW }), 'h.ndjson');
+    reader.pushBytes(Buffer.from(lines.join('\n') + '\n'));
+    const r = reader.end();
+    const calls = parse.mock.calls.length;
+    parse.mockRestore();
+    expect(r.events).toBe(200);
+    expect(calls).toBeLessThan(10);
+  });
+});
+
 describe('the lane is taken', () => {
   afterEach(() => vi.restoreAllMocks());
 

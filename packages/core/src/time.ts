@@ -140,8 +140,17 @@ export function isRealDateTime(year: number, month: number, day: number, hour: n
  * parseTime returns them, without a call into the runtime.
  */
 export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, milli: number): number {
-  return (daysFromCivil(year, month) + day - 1) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+  // Times read one after the other are mostly of one month: its first day is kept.
+  if (year !== lastYear || month !== lastMonth) {
+    lastDays = daysFromCivil(year, month);
+    lastYear = year;
+    lastMonth = month;
+  }
+  return (lastDays + day - 1) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
 }
+let lastYear = Number.NaN;
+let lastMonth = Number.NaN;
+let lastDays = 0;
 
 /** Days from 1970-01-01 to the first of a month (proleptic Gregorian; H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number): number {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileRules, diagnose, formatDuration, normalizeTime, parseDuration, parseTime, toIso } from '../src/internal.js';
+import { compileRules, diagnose, formatDuration, normalizeTime, parseDuration, parseTime, toIso, utcMillis } from '../src/internal.js';
 
 describe('normalizeTime', () => {
   it.each([
@@ -60,6 +60,21 @@ describe('normalizeTime fast paths', () => {
     );
     for (const s of ['2026-02-29 00:00:00,000', '0099-01-01 00:00:00,000', '0050-05-12T14:03:22.118Z', '2026-05-12 24:00:00,000', '2026-05-12 14:03:22,118'])
       expect([normalizeTime(s), parseTime(s)]).toEqual([general(s), parseTime(` ${s}`)]);
+  });
+});
+
+describe('utcMillis', () => {
+  // It keeps the first day of the month it computed last: times of one month in a row, then another.
+  it('gives what Date.UTC gives, whatever month it was asked before', () => {
+    fc.assert(
+      fc.property(fc.array(fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date(3e14), noInvalidDate: true }), { minLength: 1, maxLength: 8 }), (dates) => {
+        for (const d of dates) {
+          const args = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()] as const;
+          expect(utcMillis(...args)).toBe(d.getTime());
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

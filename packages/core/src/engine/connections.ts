@@ -258,6 +258,7 @@ export class ConnectionTracker {
     endMs: number,
     file: string,
     line: number,
+    startMs?: number,
   ): boolean {
     this.historyEvents++;
     if (this.earliestHistoryMs === undefined || endMs < this.earliestHistoryMs) this.earliestHistoryMs = endMs;
@@ -277,7 +278,8 @@ export class ConnectionTracker {
       if (e.direction !== undefined) entry.side = e.direction;
       if (e.sharedId !== undefined) entry.sharedId = e.sharedId;
     }
-    addWindow(entry.windows, e.startedAt === undefined ? endMs : (parseTime(e.startedAt) ?? endMs), endMs);
+    // `startMs`: startedAt already read by the caller (the reader's canonical lane, from the bytes).
+    addWindow(entry.windows, startMs ?? (e.startedAt === undefined ? endMs : (parseTime(e.startedAt) ?? endMs)), endMs);
     this.attempt(entry, endMs, outcome, 'event', e.id, file, line);
     return true;
   }

@@ -232,7 +232,7 @@ export class DiagnosisSession implements RecordSink {
     // The schema has normalized both times to ISO-8601: the end of the attempt, else its start.
     const when = e.finishedAt ?? e.startedAt;
     const endMs = rec.endMs ?? parseTime(when) ?? 0;
-    this.tracker.event(e, endMs, rec.source.file, rec.source.line);
+    this.tracker.event(e, endMs, rec.source.file, rec.source.line, rec.endMs === undefined ? undefined : rec.startMs);
     const lines = rec.source.endLine - rec.source.line + 1;
     const message = e.message ?? '';
     const files = e.files;

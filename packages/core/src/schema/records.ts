@@ -444,7 +444,9 @@ export interface SyncEventRecord {
    * The event's end (`finishedAt`, else `startedAt`) in epoch milliseconds, when the reader has
    * read it already from the bytes; the session parses the time itself otherwise.
    */
-  endMs?: number;
+  endMs?: number | undefined;
+  /** The event's start (`startedAt`) in epoch milliseconds, when the reader has read it already (with `endMs`). */
+  startMs?: number | undefined;
 }
 
 /**
