@@ -5,7 +5,7 @@ import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
 import { withHostModule, type PackOptions } from './host-module.js';
 import { packKey, readPackCache, writePackCache } from './pack-cache.js';
-import { compileRules, parseRuleText, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
+import { compileRules, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
 export const MAX_RULE_FILE_BYTES = 1 << 20;
@@ -61,7 +61,6 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
  */
 export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined; cacheDir?: string | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
-  const rules: LoadedRule[] = [];
   // Read one after another without the event loop: a rule file is a page, and a thousand promised
   // reads (stat, open, read, close each) cost several times more than plain ones.
   const texts = files.map((file) => {
@@ -84,21 +83,9 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     const cached = readPackCache(options.cacheDir!, key, files.length);
     if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
   }
-  const ids = new Map<string, string>();
-  files.forEach((file, i) => {
-    const text = texts[i];
-    if (text === undefined) return;
-    const r = parseRuleText(text, file, options);
-    problems.push(...r.problems);
-    if (!r.rule) return;
-    const prior = ids.get(r.rule.id);
-    if (prior !== undefined) {
-      problems.push({ code: 'RULE_DUPLICATE_ID', message: `rule id "${r.rule.id}" is also defined in ${prior}`, file, line: 1, column: 1 });
-      return;
-    }
-    ids.set(r.rule.id, file);
-    rules.push({ rule: r.rule, file });
-  });
+  // Parsing (YAML, the rule schema: yaml and zod) is loaded only when the cache cannot answer.
+  const { parseRuleFiles } = await import('./rules-parse.js');
+  const rules = parseRuleFiles(files, texts, options, problems);
   if (key !== undefined && problems.length === 0 && rules.length === files.length)
     writePackCache(
       options.cacheDir!,
