@@ -88,10 +88,30 @@ function unbarrel(text, file) {
   });
 }
 
+/**
+ * cli/dist/verdicts.js with the pattern safety check's verdicts on the built-in rules' patterns,
+ * computed now by the check this bundle holds (core's build): a diagnosis then does not check them
+ * again at each start. Part of the code, never read from a file at run time.
+ */
+async function builtInVerdicts() {
+  const { checkPattern } = await import('@scs-doctor/core/internal');
+  const { loadRuleFiles } = await import('@scs-doctor/adapters');
+  const { rulesDir } = await import('@scs-doctor/rules');
+  const { rules, problems } = await loadRuleFiles([rulesDir]);
+  if (problems.length > 0) throw new Error(`bundle: the built-in rules do not load: ${problems[0].message}`);
+  const table = [];
+  for (const { rule } of rules) {
+    const sig = rule.signature;
+    if (sig?.pattern !== undefined) table.push([sig.pattern, sig.flags ?? '', checkPattern(sig.pattern, sig.flags ?? '')]);
+  }
+  return `export const BUILT_IN_VERDICTS = ${JSON.stringify(table)};\n`;
+}
+
 const workspaceModules = {
   name: 'workspace-modules',
   setup(b) {
     b.onLoad({ filter: PACKAGES }, async (args) => {
+      if (/[\\/]cli[\\/]dist[\\/]verdicts\.js$/.test(args.path)) return { contents: await builtInVerdicts(), loader: 'js' };
       let text = await readFile(args.path, 'utf8');
       if (/[\\/]adapters[\\/]dist[\\/]parallel\.js$/.test(args.path)) text = workerUrl(text, args.path);
       return { contents: unbarrel(text, args.path), loader: 'js', resolveDir: path.dirname(args.path) };

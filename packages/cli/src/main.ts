@@ -5,11 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatProblem, hideIds, isScsDoctorError, type Logger } from '@scs-doctor/core/internal';
+import { formatProblem, hideIds, isScsDoctorError, knowVerdicts, type Logger } from '@scs-doctor/core/internal';
 import { USAGE, VERSION } from './usage.js';
 import { progressLine } from './progress.js';
 import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
 import { exitFor, formatOption, nowNotice, writeReport } from './output.js';
+import { BUILT_IN_VERDICTS } from './verdicts.js';
 import { diagnoseInputsParallel, loadRulePack, packCacheDir } from '@scs-doctor/adapters';
 
 export { USAGE, VERSION } from './usage.js';
@@ -168,6 +169,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     io.stdout.write(USAGE);
     return 0;
   }
+  knowVerdicts(BUILT_IN_VERDICTS);
   try {
     switch (command) {
       case 'diagnose':

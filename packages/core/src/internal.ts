@@ -56,7 +56,7 @@ export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse
 export { compileRules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, traceConditions, type Facts, type Predicate, type ConditionTrace, type ConditionOptions, type OperatorCallback } from './rules/conditions.js';
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
-export { unsafeRegexReason, checkPattern, type PatternVerdict, type PatternFacts } from './rules/safety.js';
+export { unsafeRegexReason, checkPattern, knowVerdicts, type PatternVerdict, type PatternFacts } from './rules/safety.js';
 export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
 export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
 export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
