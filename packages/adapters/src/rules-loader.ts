@@ -1,7 +1,6 @@
 /** Loads rule packs from directories (YAML and JSON files, found with fast-glob). */
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
 import { withHostModule, type PackOptions } from './host-module.js';
 import { packKey, readPackCache, writePackCache } from './pack-cache.js';
@@ -11,6 +10,48 @@ import { compileRules, ScsDoctorError, type ObserveOptions, type LoadedRule, typ
 export const MAX_RULE_FILE_BYTES = 1 << 20;
 
 export const RULE_GLOB = '**/*.{yaml,yml,json}';
+const RULE_FILE = /\.(?:yaml|yml|json)$/;
+
+/**
+ * The files under a rule directory that RULE_GLOB names, relative to it with `/`: what fast-glob
+ * gave (dot entries and node_modules left out, links followed, each directory listed once however
+ * many names reach it, what cannot be read or a broken link passed over) without loading fast-glob
+ * and its matchers at each start. A directory is read synchronously: a rule pack is a few folders.
+ */
+function ruleFilesUnder(root: string): string[] {
+  const found: string[] = [];
+  const listed = new Set<string>();
+  const visit = (dir: string, rel: string): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      const real = realpathSync(dir);
+      if (listed.has(real)) return;
+      listed.add(real);
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir && entry.name !== 'node_modules') visit(p, `${rel}${entry.name}/`);
+      else if (isFile && RULE_FILE.test(entry.name)) found.push(`${rel}${entry.name}`);
+    }
+  };
+  visit(root, '');
+  return found;
+}
 
 export interface LoadResult {
   rules: LoadedRule[];
@@ -42,7 +83,7 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
       files.push(dir);
       continue;
     }
-    const found = await globFiles(RULE_GLOB, { cwd: dir, ignore: ['**/node_modules/**'] });
+    const found = ruleFilesUnder(dir);
     found.sort();
     for (const f of found) files.push(path.join(dir, f));
   }
