@@ -15,7 +15,8 @@ const RULE_FILE = /\.(?:yaml|yml|json)$/;
 /**
  * The files under a rule directory that RULE_GLOB names, relative to it with `/`: what fast-glob
  * gave (dot entries and node_modules left out, links followed, each directory listed once however
- * many names reach it, what cannot be read or a broken link passed over) without loading fast-glob
+ * many names reach it (the first in name order), what cannot be read or a broken link passed over)
+ * without loading fast-glob
  * and its matchers at each start. A directory is read synchronously: a rule pack is a few folders.
  */
 function ruleFilesUnder(root: string): string[] {
@@ -27,7 +28,8 @@ function ruleFilesUnder(root: string): string[] {
       const real = realpathSync(dir);
       if (listed.has(real)) return;
       listed.add(real);
-      entries = readdirSync(dir, { withFileTypes: true });
+      // In name order: which name of a folder reached twice is kept does not depend on the file system.
+      entries = readdirSync(dir, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     } catch {
       return;
     }
