@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { reportJsonSchema } from '../packages/core/src/schema/report-json-schema.js';
-import { SCHEMA_VERSION } from '../packages/core/src/schema/report.js';
+import { SCHEMA_VERSION } from '../packages/core/src/schema/version.js';
 import { shapeHash } from './schema-hash.js';
 
 const dir = fileURLToPath(new URL('../packages/core/schema/', import.meta.url));
@@ -23,7 +23,7 @@ try {
 const hash = shapeHash(schema);
 const key = String(SCHEMA_VERSION);
 if (versions[key] && versions[key] !== hash) {
-  console.error(`The report's shape changed but schemaVersion is still ${key}. Raise SCHEMA_VERSION in packages/core/src/schema/report.ts ` + `and add a line to CHANGELOG.md (see "Report versioning" in README.md).`);
+  console.error(`The report's shape changed but schemaVersion is still ${key}. Raise SCHEMA_VERSION in packages/core/src/schema/version.ts ` + `and add a line to CHANGELOG.md (see "Report versioning" in README.md).`);
   process.exitCode = 1;
 } else {
   versions[key] = hash;

@@ -10,7 +10,7 @@
  * no problem at all are cached.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
@@ -37,13 +37,18 @@ export function packCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 let engine: string | undefined;
-/** The running engine's identity: this module's file (the bundle, or adapters' build) by path, size and time. */
+/**
+ * The running engine's identity: the SHA-256 of this module's file (the bundle's chunk, or
+ * adapters' build) and its path. The bundle's chunks are named by the hash of their content and of
+ * the chunks they import, and this chunk names the one that parses rule files: another parser is
+ * another name here, so another key (a size and a time would not tell: an installed package's files
+ * all carry one time, and a name's hash has a fixed length).
+ */
 function engineId(): string {
   if (engine === undefined) {
     const file = fileURLToPath(import.meta.url);
     try {
-      const s = statSync(file);
-      engine = `${file}\0${s.size}\0${s.mtimeMs}`;
+      engine = `${file}\0${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
     } catch {
       engine = `${file}\0unknown`;
     }

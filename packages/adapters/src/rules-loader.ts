@@ -1,16 +1,59 @@
 /** Loads rule packs from directories (YAML and JSON files, found with fast-glob). */
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globFiles } from './sources.js';
 import { enableRegexBudget } from './regex-budget.js';
 import { withHostModule, type PackOptions } from './host-module.js';
 import { packKey, readPackCache, writePackCache } from './pack-cache.js';
-import { compileRules, parseRuleText, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
+import { compileRules, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
 export const MAX_RULE_FILE_BYTES = 1 << 20;
 
 export const RULE_GLOB = '**/*.{yaml,yml,json}';
+const RULE_FILE = /\.(?:yaml|yml|json)$/;
+
+/**
+ * The files under a rule directory that RULE_GLOB names, relative to it with `/`: what fast-glob
+ * gave (dot entries and node_modules left out, links followed, each directory listed once however
+ * many names reach it (the first in name order), what cannot be read or a broken link passed over)
+ * without loading fast-glob
+ * and its matchers at each start. A directory is read synchronously: a rule pack is a few folders.
+ */
+function ruleFilesUnder(root: string): string[] {
+  const found: string[] = [];
+  const listed = new Set<string>();
+  const visit = (dir: string, rel: string): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      const real = realpathSync(dir);
+      if (listed.has(real)) return;
+      listed.add(real);
+      // In name order: which name of a folder reached twice is kept does not depend on the file system.
+      entries = readdirSync(dir, { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const p = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir && entry.name !== 'node_modules') visit(p, `${rel}${entry.name}/`);
+      else if (isFile && RULE_FILE.test(entry.name)) found.push(`${rel}${entry.name}`);
+    }
+  };
+  visit(root, '');
+  return found;
+}
 
 export interface LoadResult {
   rules: LoadedRule[];
@@ -42,7 +85,7 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
       files.push(dir);
       continue;
     }
-    const found = await globFiles(RULE_GLOB, { cwd: dir, ignore: ['**/node_modules/**'] });
+    const found = ruleFilesUnder(dir);
     found.sort();
     for (const f of found) files.push(path.join(dir, f));
   }
@@ -61,7 +104,6 @@ export async function findRuleFiles(dirs: readonly string[]): Promise<{ files: s
  */
 export async function loadRuleFiles(dirs: readonly string[], options: { operators?: readonly string[] | undefined; conditions?: readonly string[] | undefined; cacheDir?: string | undefined } = {}): Promise<LoadResult> {
   const { files, problems } = await findRuleFiles(dirs);
-  const rules: LoadedRule[] = [];
   // Read one after another without the event loop: a rule file is a page, and a thousand promised
   // reads (stat, open, read, close each) cost several times more than plain ones.
   const texts = files.map((file) => {
@@ -84,21 +126,9 @@ export async function loadRuleFiles(dirs: readonly string[], options: { operator
     const cached = readPackCache(options.cacheDir!, key, files.length);
     if (cached) return { rules: cached.map((rule, i) => ({ rule, file: files[i]! })), problems, files };
   }
-  const ids = new Map<string, string>();
-  files.forEach((file, i) => {
-    const text = texts[i];
-    if (text === undefined) return;
-    const r = parseRuleText(text, file, options);
-    problems.push(...r.problems);
-    if (!r.rule) return;
-    const prior = ids.get(r.rule.id);
-    if (prior !== undefined) {
-      problems.push({ code: 'RULE_DUPLICATE_ID', message: `rule id "${r.rule.id}" is also defined in ${prior}`, file, line: 1, column: 1 });
-      return;
-    }
-    ids.set(r.rule.id, file);
-    rules.push({ rule: r.rule, file });
-  });
+  // Parsing (YAML, the rule schema: yaml and zod) is loaded only when the cache cannot answer.
+  const { parseRuleFiles } = await import('./rules-parse.js');
+  const rules = parseRuleFiles(files, texts, options, problems);
   if (key !== undefined && problems.length === 0 && rules.length === files.length)
     writePackCache(
       options.cacheDir!,

@@ -15,7 +15,6 @@ import {
   type SyncEvent,
 } from '@scs-doctor/core/internal';
 import { countLines, judgeStream, skipReason, type ByteVerdict } from './byte-verdict.js';
-import { readEventsStream } from './events.js';
 import { readLogStream, readLogText, type ReadOptions } from './reader.js';
 import { expandInputs, openInput, openLogInputs, type ExpandResult, type InputRef, type LogPart } from './sources.js';
 
@@ -248,6 +247,8 @@ async function readEventsPart(session: DiagnosisSession, name: string, stream: A
   if (v.code && (v.known || !HISTORY_STARTS.includes(v.firstByte))) return notText(session, name, 'events', judged.verdict, judged.stream);
   try {
     // Not a sync history at all, or cut short: an input error (invalid events are not).
+    // events.js (and the event schema, zod) is loaded with the first sync history: reading logs alone does not parse it.
+    const { readEventsStream } = await import('./events.js');
     return (await readEventsStream(judged.stream, name, session, onEvent ? { onEvent } : {})).unreadable;
   } catch (e) {
     if (isScsDoctorError(e) && e.place.file !== undefined && e.place.file !== name) throw e;

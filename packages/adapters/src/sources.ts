@@ -6,7 +6,6 @@
 import nodeFs, { createReadStream, promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import fg from 'fast-glob';
 import { ScsDoctorError } from '@scs-doctor/core/internal';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipStream } from './gunzip.js';
 import { isTarHeader, TAR_BLOCK, tarMembers } from './tar.js';
@@ -124,6 +123,8 @@ export async function globFiles(pattern: string, options: { cwd: string; absolut
     return (nodeFs.readdir as unknown as (d: string, o: unknown, c: typeof cb) => void)(dir, opts, cb);
   }) as unknown as typeof nodeFs.readdir;
   const readdirSync = ((dir: string, opts: unknown) => (first(dir) ? (nodeFs.readdirSync as unknown as (d: string, o: unknown) => unknown)(dir, opts) : [])) as unknown as typeof nodeFs.readdirSync;
+  // fast-glob (and its matchers) is loaded with the first pattern: plain files and directories do not need it.
+  const { default: fg } = await import('fast-glob');
   return fg(pattern, {
     cwd: options.cwd,
     onlyFiles: true,

@@ -5,18 +5,13 @@
  */
 export { ScsDoctorError, isScsDoctorError, formatPlace, formatProblem, type ErrorCode, type Place, type Problem } from './errors.js';
 export { parseTime, normalizeTime, toIso, nowOption, parseDuration, formatDuration, isRealDateTime, utcMillis } from './time.js';
+// The words need no schema: from their own module, so that a reader of logs does not load zod.
+export { LEVELS, LEVEL_NUMBER, SYNC_EVENT_KEYS, SYNC_FILE_KEYS, syncStatusOf, sideOf, fileOutcomeOf } from './schema/words.js';
 export {
-  LEVELS,
-  LEVEL_NUMBER,
   LevelSchema,
   LogRecordSchema,
   SyncEventSchema,
   SyncFileSchema,
-  SYNC_EVENT_KEYS,
-  SYNC_FILE_KEYS,
-  syncStatusOf,
-  sideOf,
-  fileOutcomeOf,
   ProbeRecordSchema,
   SideSchema,
   type Level,
@@ -32,13 +27,13 @@ export {
   type ExceptionLink,
   ExceptionLinkSchema,
 } from './schema/records.js';
-export { RuleSchema, ConditionSchema, OPERATORS, RECORD_KINDS, TEXTLESS_KINDS, type Rule, type RuleInput, type LoadedRule, type RecordKind, type ConditionNode } from './schema/rule.js';
+export { OPERATORS, RECORD_KINDS, TEXTLESS_KINDS } from './schema/rule-words.js';
+export { RuleSchema, ConditionSchema, type Rule, type RuleInput, type LoadedRule, type RecordKind, type ConditionNode } from './schema/rule.js';
 export {
   ReportSchema,
   DiagnosisSchema,
   EvidenceSchema,
   StatsSchema,
-  SCHEMA_VERSION,
   type Report,
   type Diagnosis,
   type Evidence,
@@ -53,6 +48,7 @@ export {
   type Peer,
   ConnectionSchema,
 } from './schema/report.js';
+export { SCHEMA_VERSION } from './schema/version.js';
 export { pythonChain, dictTracebackChain, errorObjectChain, chainOf, chainHas, exceptionInText, onFrameLine, TRACEBACK_HEADER } from './exceptions.js';
 export * as vocabulary from './vocabulary.js';
 export { analyzeRule, UNWRITTEN, CONTEXT_KEYS, type RuleProblem } from './rules/analyze.js';
@@ -60,7 +56,7 @@ export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse
 export { compileRules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, traceConditions, type Facts, type Predicate, type ConditionTrace, type ConditionOptions, type OperatorCallback } from './rules/conditions.js';
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
-export { unsafeRegexReason, checkPattern, type PatternVerdict, type PatternFacts } from './rules/safety.js';
+export { unsafeRegexReason, checkPattern, knowVerdicts, type PatternVerdict, type PatternFacts } from './rules/safety.js';
 export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
 export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
 export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
@@ -70,7 +66,8 @@ export { OUTCOME_TOKENS } from './engine/outcomes.js';
 export { rootException } from './engine/aggregator.js';
 export { messageTemplate } from './engine/normalize.js';
 export { diagnose, connectionStatus, type DiagnoseInput, type ConnectionStatus } from './engine/diagnose.js';
-export { mergeReports, parseReport } from './engine/merge.js';
+export { mergeReports } from './engine/merge.js';
+export { parseReport } from './engine/parse-report.js';
 export { hideIds } from './engine/hide.js';
 export { createRedactor, redactDeep, DEFAULT_PATTERNS, type Redactor, type RedactionPattern } from './redact.js';
 export { visible, visibleLine, codeSpan, markdownText } from './escape.js';

@@ -5,7 +5,8 @@
 import { ScsDoctorError } from '../errors.js';
 import { createRedactor, type Redactor } from '../redact.js';
 import type { RulePack } from '../rules/compile.js';
-import { ReportSchema, SCHEMA_VERSION, type Connection, type Diagnosis, type Evidence, type InputStats, type Report, type Stats, type Unmatched, type UnmatchedRest } from '../schema/report.js';
+import { SCHEMA_VERSION } from '../schema/version.js';
+import type { Connection, Diagnosis, Evidence, InputStats, Report, Stats, Unmatched, UnmatchedRest } from '../schema/report.js';
 import { nowOption, parseTime, toIso } from '../time.js';
 import { cutUnmatched, MAX_CONNECTIONS_PER_DIAGNOSIS } from './aggregator.js';
 
@@ -269,22 +270,4 @@ export function mergeReports(reports: readonly Report[], limits: MergeLimits = {
     ...cutUnmatched([...errors.values()], [...warnings.values()], [...rest.values()], limits.unmatched ?? DEFAULT_LIMITS.unmatched, overflow),
     stats,
   };
-}
-
-/**
- * Validates a report read from JSON (for merge); throws REPORT_INVALID with the first problem.
- *
- * @example
- * ```ts
- * const report = parseReport(JSON.parse(readFileSync('report.json', 'utf8')), 'report.json');
- * ```
- */
-export function parseReport(data: unknown, file?: string): Report {
-  const r = ReportSchema.safeParse(data);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    // zod's message can quote the value it refused: it goes through the redactor like any text.
-    throw new ScsDoctorError('REPORT_INVALID', `not an scs-doctor report: ${issue.path.join('.') || '(root)'}: ${createRedactor()(issue.message)}`, { file });
-  }
-  return r.data;
 }

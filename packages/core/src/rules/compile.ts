@@ -7,7 +7,8 @@
  * scan over raw input (`rawFilter`) and skip full parsing of everything else.
  */
 import { ScsDoctorError, type Problem } from '../errors.js';
-import { TEXTLESS_KINDS, type LoadedRule, type RecordKind, type Rule } from '../schema/rule.js';
+import type { LoadedRule, RecordKind, Rule } from '../schema/rule.js';
+import { TEXTLESS_KINDS } from '../schema/rule-words.js';
 import type { ParamValue } from '../schema/report.js';
 import { compileConditions, conditionEngine, fastPathGaps, type ConditionOptions, type Facts, type Predicate } from './conditions.js';
 import { generalPredicate, type GeneralEngine } from './general.js';

@@ -626,6 +626,16 @@ export function checkPattern(pattern: string, flags = ''): PatternVerdict {
 const verdicts = new Map<string, PatternVerdict>();
 const MAX_VERDICTS = 8192;
 
+/**
+ * Verdicts known before any check, as checkPattern would give them. The command line's bundle
+ * computes those of the built-in pack's patterns when it is built and hands them over at start
+ * (packages/cli/src/verdicts.ts): they come with the code, never from a file read at run time, which
+ * anyone who can write it could use to pass an unsafe pattern.
+ */
+export function knowVerdicts(known: Iterable<readonly [pattern: string, flags: string, verdict: PatternVerdict]>): void {
+  for (const [pattern, flags, verdict] of known) if (verdicts.size < MAX_VERDICTS) verdicts.set(`${flags}\0${pattern}`, verdict);
+}
+
 function checkPatternOnce(pattern: string, flags: string): PatternVerdict {
   let parsed: ReturnType<typeof parse>;
   try {

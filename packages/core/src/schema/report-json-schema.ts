@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ReportSchema, SCHEMA_VERSION } from './report.js';
+import { ReportSchema } from './report.js';
+import { SCHEMA_VERSION } from './version.js';
 
 /**
  * The JSON Schema of the report (`--format json`), generated from the zod schema that validates it.

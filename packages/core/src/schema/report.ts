@@ -1,11 +1,5 @@
 import { z } from 'zod';
-
-/**
- * The report's shape version. It goes up with every change of shape: 2 added `connections`,
- * `judged`, and each diagnosis' `state`, `resolvedAt`, `origin` and `peer`; 3 added `related`; 4 added each diagnosis' `connectionsOmitted` and
- * `sharedIdsOmitted`, and `stats.inputsOmitted`.
- */
-export const SCHEMA_VERSION = 5;
+import { SCHEMA_VERSION } from './version.js';
 
 export const ParamValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 export type ParamValue = z.infer<typeof ParamValueSchema>;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-export const OPERATORS = ['equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const;
+import { OPERATORS, RECORD_KINDS } from './rule-words.js';
 
 /** Any JSON value (a condition's `value`, a fact's `params`). */
 const Json: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
@@ -51,9 +50,6 @@ export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
 
 export const TopConditionSchema = z.union(booleanNodes(ConditionSchema));
 
-export const RECORD_KINDS = ['log', 'event', 'probe', 'connection', 'file'] as const;
-/** Kinds that have no text: a rule's signature does not apply to them, only its conditions. */
-export const TEXTLESS_KINDS: ReadonlySet<string> = new Set(['connection', 'file']);
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 const paramName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a parameter name is letters, digits and _');
