@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type SyncEvent } from '@scs-doctor/core/internal';
+import { DiagnosisSession, SYNC_EVENT_KEYS, SyncEventSchema, type LogOutcomeRecord, type SyncEvent } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { canonicalObject, canonicalTime } from '../src/events-canonical.js';
 import { EventsReader, loadRulePack, toSyncEvent } from '../src/index.js';
@@ -398,7 +398,7 @@ describe('the start time the lane reads from the bytes', () => {
   it('gives the same windows as the schema time, in the forms the lane normalizes', () => {
     const START = Date.UTC(2026, 4, 12, 9, 0, 0);
     const lines: string[] = [];
-    const outcomes = [];
+    const outcomes: LogOutcomeRecord[] = [];
     for (let i = 0; i < 40; i++) {
       const started = START + i * 120_000 + (i % 7) * 37;
       const iso = new Date(started).toISOString();
