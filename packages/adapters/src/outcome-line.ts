@@ -67,7 +67,8 @@ export function readOutcomeLine(s: string, out: OutcomeLine): boolean {
       if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === 46 || c === 45)) return false;
     }
     if (i === from || i >= last) return false;
-    logger = lastLogger = s.slice(from, i);
+    // Kept past this line: a copy, not a cut of the chunk the line may be part of.
+    logger = lastLogger = Buffer.from(s.slice(from, i), 'latin1').toString('latin1');
   }
   if (s.charCodeAt(i + 1) !== 32) return false;
   const m = s.charCodeAt(i + 2);

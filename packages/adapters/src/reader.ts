@@ -198,6 +198,11 @@ function detach(line: string): string {
   return line.length < 16 ? line : Buffer.from(line, 'latin1').toString('latin1');
 }
 
+/** A value cut from a chunk, as a string of its own (V8 copies a cut shorter than 13 characters itself). */
+function own(v: string | undefined): string | undefined {
+  return v === undefined || v.length < 13 ? v : Buffer.from(v, 'latin1').toString('latin1');
+}
+
 function utf8(latin1: string): string {
   return HIGH_BYTE.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
@@ -245,6 +250,8 @@ export class LogReader {
   private readonly strong: LiteralScanner | undefined;
   /** Reused per outcome line read directly (outcome-line.ts). */
   private readonly outcome = newOutcomeLine();
+  /** The same for a line read in place by lines(): its own, as closing the record before it fills `outcome`. */
+  private readonly inPlace = newOutcomeLine();
   /** Reused per chunk: positions of prefilter hits. */
   private readonly hitBuf: number[] = [];
   private readonly force: LogFormatOption;
@@ -670,6 +677,31 @@ export class LogReader {
         this.lineNo++;
         start = end + 1;
         continue;
+      }
+      // outcome-line.ts: a hit line of the fast path's shape, followed by a line of that shape, is a
+      // record of one line; an outcome line among them is read in place (no copy, no record objects).
+      if (fast && hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && (headed === start || plainHeaderAt(s, start)) && plainHeaderAt(s, end + 1)) {
+        headed = end + 1;
+        const line = s.slice(start, end);
+        if (this.strong && readOutcomeLine(line, this.inPlace) && !this.strong.test(line) && ID_HINT.test(line)) {
+          if (run > 0) {
+            this.session.unmatched(this.name, run, run, 'text');
+            run = 0;
+          } else {
+            this.close(this.plain);
+            if (this.plain.blanks > 0) this.session.skip(this.name, 'blank', this.plain.blanks);
+            this.plain.blanks = 0;
+            this.plain.headers = true;
+            this.lastPrefix = undefined;
+          }
+          const q = this.inPlace;
+          // What the session may keep (a new connection's ids) must not hold the 64 KiB chunk.
+          q.connectionId = own(q.connectionId);
+          q.sharedId = own(q.sharedId);
+          this.session.attempt(this.name, ++this.lineNo, q.message, q.time, q.side, q, 'text');
+          start = end + 1;
+          continue;
+        }
       }
       if (run > 0) {
         this.session.unmatched(this.name, run, run, 'text');

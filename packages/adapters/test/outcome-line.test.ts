@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiagnosisSession } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
-import { loadRulePack, readLogText, setFastScan } from '../src/index.js';
+import { loadRulePack, readLogStream, readLogText, setFastScan } from '../src/index.js';
 import { newOutcomeLine, readOutcomeLine } from '../src/outcome-line.js';
 
 const pack = await loadRulePack([rulesDir]);
@@ -20,6 +20,22 @@ function reportOf(text: string, fast: boolean): unknown {
   try {
     const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
     readLogText(text, 'case.log', session);
+    return session.report();
+  } finally {
+    setFastScan(true);
+  }
+}
+
+/** The same in chunks of 61 bytes: a line read in place next to lines whose records close later. */
+async function chunkedReportOf(text: string, fast: boolean): Promise<unknown> {
+  setFastScan(fast);
+  try {
+    const session = new DiagnosisSession(pack, { now: NOW, evidenceLimit: 1000 });
+    const bytes = Buffer.from(text, 'utf8');
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 61) yield bytes.subarray(i, i + 61);
+    }
+    await readLogStream(chunks(), 'case.log', session);
     return session.report();
   } finally {
     setFastScan(true);
@@ -96,8 +112,14 @@ describe('records around an outcome line: the same report with the direct readin
     ['CRLF line ends', `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\r\n${T} INFO [scs.sync.sender] sync finished connection_id=c-2\r`],
     ['a JSON line', `{"time":"${T}","level":"INFO","message":"sync finished","connection_id":"c-1"}`],
     ['a CRI line', `2026-05-12T10:00:00.238000000Z stdout F ${T} INFO [scs.sync.sender] sync finished connection_id=c-1`],
+    [
+      'outcome lines in a row, each of another connection',
+      `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n${T} INFO [scs.sync.sender] sync finished connection_id=c-2 shared_id=s-2\n${T} INFO [scs.sync.receiver] sync finished connection_id=c-3\n${T} INFO [scs.sync.sender] sync finished connection_id=c-4`,
+    ],
+    ['a blank line between outcome lines (the one before closes as the one after is read)', `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n\n2026-05-12 10:00:00,500 INFO [scs.sync.sender] sync finished connection_id=c-2`],
     ['the same line twice, loggers alternating', `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n${T} INFO [scs.sync.receiver] sync finished connection_id=c-1\n${T} INFO [scs.sync.sender] sync finished connection_id=c-1`],
-  ])('%s', (_name, text) => {
+  ])('%s', async (_name, text) => {
     expect(reportOf(around(text), true)).toEqual(reportOf(around(text), false));
+    expect(await chunkedReportOf(around(text), true)).toEqual(await chunkedReportOf(around(text), false));
   });
 });
