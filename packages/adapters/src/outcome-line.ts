@@ -16,7 +16,8 @@
  * what keyValues could read otherwise. test/outcome-line.test.ts holds it to the attempt path.
  */
 import { plainHeaderAt } from './fastscan.js';
-import { plainContext, type PlainContext } from './formats/fields.js';
+import type { Side } from '@scs-doctor/core/internal';
+import { plainContext, sideFromLogger, type PlainContext } from './formats/fields.js';
 
 /** What a direct reading found; one object per reader, filled again per line. */
 export interface OutcomeLine extends PlainContext {
@@ -30,8 +31,9 @@ export function newOutcomeLine(): OutcomeLine {
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** The logger of the last line read (valid, 1–120 characters), or empty. */
+/** The logger of the last line read (valid, 1–120 characters), or empty, and the side its name gives. */
 let lastLogger = '';
+let lastSide: Side | undefined;
 
 /** Whether `s` holds `word` at `at`, then `]` (a loop: startsWith with a position is a call into the runtime). */
 function sameAt(s: string, at: number, word: string): boolean {
@@ -57,8 +59,7 @@ export function readOutcomeLine(s: string, out: OutcomeLine): boolean {
   const from = at + 2;
   let i = from;
   // A log has few loggers: the last one read is compared first.
-  let logger = lastLogger;
-  if (sameAt(s, from, logger)) i = from + logger.length;
+  if (sameAt(s, from, lastLogger)) i = from + lastLogger.length;
   else {
     const last = Math.min(n, from + 121);
     for (; i < last; i++) {
@@ -68,12 +69,13 @@ export function readOutcomeLine(s: string, out: OutcomeLine): boolean {
     }
     if (i === from || i >= last) return false;
     // Kept past this line: a copy, not a cut of the chunk the line may be part of.
-    logger = lastLogger = Buffer.from(s.slice(from, i), 'latin1').toString('latin1');
+    lastLogger = Buffer.from(s.slice(from, i), 'latin1').toString('latin1');
+    lastSide = sideFromLogger(lastLogger);
   }
   if (s.charCodeAt(i + 1) !== 32) return false;
   const m = s.charCodeAt(i + 2);
   if (!((m >= 65 && m <= 90) || (m >= 97 && m <= 122))) return false;
-  if (!plainContext(s, i + 2, logger, out)) return false;
+  if (!plainContext(s, i + 2, lastSide, out)) return false;
   out.time = s.slice(0, 23);
   out.message = s.slice(i + 2);
   return true;

@@ -122,13 +122,13 @@ for (const ranks of [SIDE_RANKS, CONNECTION_RANKS, SHARED_RANKS]) for (const k o
 const NOT_PRINTABLE = /[^\x20-\x7e]/;
 
 /**
- * `contextOf(keyValues(text.slice(from)), logger)` for a message of printable ASCII, read in one
+ * `contextOf(keyValues(text.slice(from)), logger)` (`loggerSide`: `sideFromLogger(logger)`) for a message of printable ASCII, read in one
  * pass without the pairs' object: only the tokens with an `=` are looked at. It declines (false,
  * `out` then partly filled) where keyValues could read the text otherwise than token by token:
  * a character outside printable ASCII, a value that opens with a quote (a quoted value may hold
  * spaces and pairs), a key of the context written twice (in either case form).
  */
-export function plainContext(text: string, from: number, logger: string, out: PlainContext): boolean {
+export function plainContext(text: string, from: number, loggerSide: Side | undefined, out: PlainContext): boolean {
   if (NOT_PRINTABLE.test(text)) return false;
   let sideRank = SIDE_KEYS.length;
   let cidRank = CONNECTION_KEYS.length;
@@ -202,7 +202,7 @@ export function plainContext(text: string, from: number, logger: string, out: Pl
       }
     }
   }
-  out.side = (sideAt < 0 ? undefined : sideOf(bareValue(text, sideAt, sideEnd))) ?? sideFromLogger(logger);
+  out.side = (sideAt < 0 ? undefined : sideOf(bareValue(text, sideAt, sideEnd))) ?? loggerSide;
   out.connectionId = cidAt < 0 ? undefined : bareValue(text, cidAt, cidEnd);
   out.sharedId = sidAt < 0 ? undefined : bareValue(text, sidAt, sidEnd);
   return true;
