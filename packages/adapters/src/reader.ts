@@ -32,6 +32,7 @@
  * streams as before.
  */
 import { fastScanEnabled, plainHeaderAt } from './fastscan.js';
+import { newOutcomeLine, readOutcomeLine } from './outcome-line.js';
 import { normalizeTime, pythonChain, type DiagnosisSession, type LiteralScanner, type LogRecord } from '@scs-doctor/core/internal';
 import { entryStream, entryTime, entryValue, holdsEntries, opensDocument, scanDocument, timeOrder } from './formats/document.js';
 import { contextOf, keyValues } from './formats/fields.js';
@@ -197,6 +198,11 @@ function detach(line: string): string {
   return line.length < 16 ? line : Buffer.from(line, 'latin1').toString('latin1');
 }
 
+/** A value cut from a chunk, as a string of its own (V8 copies a cut shorter than 13 characters itself). */
+function own(v: string | undefined): string | undefined {
+  return v === undefined || v.length < 13 ? v : Buffer.from(v, 'latin1').toString('latin1');
+}
+
 function utf8(latin1: string): string {
   return HIGH_BYTE.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
@@ -242,6 +248,10 @@ export class LogReader {
   private readonly name: string;
   private readonly scanner: LiteralScanner | undefined;
   private readonly strong: LiteralScanner | undefined;
+  /** Reused per outcome line read directly (outcome-line.ts). */
+  private readonly outcome = newOutcomeLine();
+  /** The same for a line read in place by lines(): its own, as closing the record before it fills `outcome`. */
+  private readonly inPlace = newOutcomeLine();
   /** Reused per chunk: positions of prefilter hits. */
   private readonly hitBuf: number[] = [];
   private readonly force: LogFormatOption;
@@ -645,6 +655,8 @@ export class LogReader {
     // fastscan.ts: unhit one-line records of plain log text are counted without the full path.
     const fast = hits !== undefined && !hasCr && !hasNul && !hasEsc && (this.force === 'auto' || this.force === 'python' || this.force === 'plain') && fastScanEnabled();
     let run = 0;
+    /** The start of the line that the last fast line found a header at (asked once, not twice). */
+    let headed = -1;
     while (start < n) {
       let end = s.indexOf('\n', start);
       if (end < 0) end = n;
@@ -653,7 +665,8 @@ export class LogReader {
         while (h < hits.length && hits[h]! < start) h++;
         hit = h < hits.length && hits[h]! < end;
       }
-      if (fast && !hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && plainHeaderAt(s, start) && plainHeaderAt(s, end + 1)) {
+      if (fast && !hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && (headed === start || plainHeaderAt(s, start)) && plainHeaderAt(s, end + 1)) {
+        headed = end + 1;
         if (run++ === 0) {
           this.close(this.plain);
           if (this.plain.blanks > 0) this.session.skip(this.name, 'blank', this.plain.blanks);
@@ -664,6 +677,31 @@ export class LogReader {
         this.lineNo++;
         start = end + 1;
         continue;
+      }
+      // outcome-line.ts: a hit line of the fast path's shape, followed by a line of that shape, is a
+      // record of one line; an outcome line among them is read in place (no copy, no record objects).
+      if (fast && hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && (headed === start || plainHeaderAt(s, start)) && plainHeaderAt(s, end + 1)) {
+        headed = end + 1;
+        const line = s.slice(start, end);
+        if (this.strong && readOutcomeLine(line, this.inPlace) && !this.strong.test(line) && ID_HINT.test(line)) {
+          if (run > 0) {
+            this.session.unmatched(this.name, run, run, 'text');
+            run = 0;
+          } else {
+            this.close(this.plain);
+            if (this.plain.blanks > 0) this.session.skip(this.name, 'blank', this.plain.blanks);
+            this.plain.blanks = 0;
+            this.plain.headers = true;
+            this.lastPrefix = undefined;
+          }
+          const q = this.inPlace;
+          // What the session may keep (a new connection's ids) must not hold the 64 KiB chunk.
+          q.connectionId = own(q.connectionId);
+          q.sharedId = own(q.sharedId);
+          this.session.attempt(this.name, ++this.lineNo, q.message, q.time, q.side, q, 'text');
+          start = end + 1;
+          continue;
+        }
       }
       if (run > 0) {
         this.session.unmatched(this.name, run, run, 'text');
@@ -1076,6 +1114,13 @@ export class LogReader {
       // and a line that names no connection or Shared ID is an attempt of nobody.
       if (!ID_HINT.test(o.lines[0]!.payload)) {
         this.session.unmatched(this.name, 1, 1, fmt);
+        if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
+        return;
+      }
+      // outcome-line.ts: the commonest shape read without the header's patterns or the pairs' object.
+      if (fastScanEnabled() && readOutcomeLine(o.lines[0]!.payload, this.outcome)) {
+        const q = this.outcome;
+        this.session.attempt(this.name, o.line, q.message, q.time, q.side, q, fmt);
         if (this.shared && (this.shared.get(o.line) ?? 0) < 1) this.shared.set(o.line, 1);
         return;
       }

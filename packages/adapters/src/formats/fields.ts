@@ -104,3 +104,116 @@ export function keyValues(text: string): Record<string, unknown> {
   }
   return out;
 }
+
+/** The connection context read from a message's `key=value` pairs without building them (outcome-line.ts). */
+export interface PlainContext {
+  side: Side | undefined;
+  connectionId: string | undefined;
+  sharedId: string | undefined;
+  /** Never set here: a text line's pairs give no name to a sync attempt (contextOf gives none). */
+  readonly connectionName: undefined;
+}
+
+/** Whether a key of the context can be `key` from its first character and length (most keys of a line are none): [char * 65 + length]. */
+const CONTEXT_KEY_SHAPE = new Uint8Array(128 * 65);
+for (const ranks of [SIDE_RANKS, CONNECTION_RANKS, SHARED_RANKS]) for (const k of ranks.keys()) if (k.charCodeAt(0) < 128 && k.length <= 64) CONTEXT_KEY_SHAPE[k.charCodeAt(0) * 65 + k.length] = 1;
+
+/** A character outside printable ASCII (a tab, a colour code, a byte of UTF-8). */
+const NOT_PRINTABLE = /[^\x20-\x7e]/;
+
+/**
+ * `contextOf(keyValues(text.slice(from)), logger)` (`loggerSide`: `sideFromLogger(logger)`) for a message of printable ASCII, read in one
+ * pass without the pairs' object: only the tokens with an `=` are looked at. It declines (false,
+ * `out` then partly filled) where keyValues could read the text otherwise than token by token:
+ * a character outside printable ASCII, a value that opens with a quote (a quoted value may hold
+ * spaces and pairs), a key of the context written twice (in either case form).
+ */
+export function plainContext(text: string, from: number, loggerSide: Side | undefined, out: PlainContext): boolean {
+  if (NOT_PRINTABLE.test(text)) return false;
+  let sideRank = SIDE_KEYS.length;
+  let cidRank = CONNECTION_KEYS.length;
+  let sidRank = SHARED_KEYS.length;
+  let sideAt = -1;
+  let cidAt = -1;
+  let sidAt = -1;
+  let sideEnd = 0;
+  let cidEnd = 0;
+  let sidEnd = 0;
+  let seen = 0;
+  const n = text.length;
+  let i = from;
+  for (;;) {
+    const eq = text.indexOf('=', i);
+    if (eq < 0) break;
+    let end = text.indexOf(' ', eq);
+    if (end < 0) end = n;
+    i = end;
+    // KV: `([A-Z_][\w.-]{0,63})=("…"|'…'|[^\s,;]+)`, case-insensitive, after a space (`(?:^|\s)`) or
+    // at the message's start; only a token's first `=` can end a key. The key is walked back from it.
+    let k = eq - 1;
+    while (k >= from && eq - k <= 65) {
+      const c = text.charCodeAt(k);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45)) break;
+      k--;
+    }
+    if (k >= from && text.charCodeAt(k) !== 32) continue;
+    const start = k + 1;
+    const len = eq - start;
+    if (len === 0 || len > 64) continue;
+    const c0 = text.charCodeAt(start);
+    if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) continue;
+    const v0 = text.charCodeAt(eq + 1);
+    if (v0 === 34 || v0 === 39) return false;
+    if (CONTEXT_KEY_SHAPE[c0 * 65 + len] === 0) continue;
+    let v = eq + 1;
+    while (v < end && text.charCodeAt(v) !== 44 && text.charCodeAt(v) !== 59) v++;
+    if (v === eq + 1) continue;
+    const key = text.slice(start, eq);
+    let r = SIDE_RANKS.get(key);
+    if (r !== undefined) {
+      if (seen & (1 << r)) return false;
+      seen |= 1 << r;
+      if (r < sideRank) {
+        sideRank = r;
+        sideAt = eq + 1;
+        sideEnd = v;
+      }
+      continue;
+    }
+    r = CONNECTION_RANKS.get(key);
+    if (r !== undefined) {
+      if (seen & (1 << (r + 8))) return false;
+      seen |= 1 << (r + 8);
+      if (r < cidRank) {
+        cidRank = r;
+        cidAt = eq + 1;
+        cidEnd = v;
+      }
+      continue;
+    }
+    r = SHARED_RANKS.get(key);
+    if (r !== undefined) {
+      if (seen & (1 << (r + 16))) return false;
+      seen |= 1 << (r + 16);
+      if (r < sidRank) {
+        sidRank = r;
+        sidAt = eq + 1;
+        sidEnd = v;
+      }
+    }
+  }
+  out.side = (sideAt < 0 ? undefined : sideOf(bareValue(text, sideAt, sideEnd))) ?? loggerSide;
+  out.connectionId = cidAt < 0 ? undefined : bareValue(text, cidAt, cidEnd);
+  out.sharedId = sidAt < 0 ? undefined : bareValue(text, sidAt, sidEnd);
+  return true;
+}
+
+/** keyValues' bare value: without the sentence's punctuation after it (`shared_id=S-5150:`), unless that is all of it. */
+function bareValue(text: string, at: number, end: number): string {
+  let e = end;
+  if (end - at > 1) {
+    while (e > at && (text.charCodeAt(e - 1) === 58 || text.charCodeAt(e - 1) === 46)) e--;
+    if (e === at) e = end;
+  }
+  return text.slice(at, e);
+}

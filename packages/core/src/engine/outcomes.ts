@@ -45,6 +45,15 @@ const SHARED_ID = /\bshared[_ .-]?id\s*[=:]\s*["']?([a-z0-9][\w.:/-]{0,127})/i;
 
 /** The connection id and Shared ID a message names as `connection_id=…`, `connection: …`, `shared_id=…`. */
 export function idsInText(message: string): { connectionId: string | undefined; sharedId: string | undefined } {
-  const first = message.length > 2048 ? message.slice(0, 2048) : message;
-  return { connectionId: bare(CONNECTION_ID.exec(first)?.[1]), sharedId: bare(SHARED_ID.exec(first)?.[1]) };
+  return { connectionId: connectionIdInText(message), sharedId: sharedIdInText(message) };
+}
+
+/** The connection id of idsInText alone (a record that has the Shared ID already need not look for it). */
+export function connectionIdInText(message: string): string | undefined {
+  return bare(CONNECTION_ID.exec(message.length > 2048 ? message.slice(0, 2048) : message)?.[1]);
+}
+
+/** The Shared ID of idsInText alone. */
+export function sharedIdInText(message: string): string | undefined {
+  return bare(SHARED_ID.exec(message.length > 2048 ? message.slice(0, 2048) : message)?.[1]);
 }

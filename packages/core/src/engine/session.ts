@@ -19,7 +19,7 @@ import { Aggregator, lineOf } from './aggregator.js';
 import { ConnectionTracker, connectionKey, finalizeReport, type LogOutcomeRecord } from './connections.js';
 import { Ledger } from './ledger.js';
 import { DEFAULT_LIMITS, sortDiagnoses } from './merge.js';
-import { idsInText, outcomeOf } from './outcomes.js';
+import { connectionIdInText, idsInText, outcomeOf, sharedIdInText } from './outcomes.js';
 
 export const DEFAULT_STALE_AFTER_MS = 6 * 3_600_000;
 export { MAX_GROUPS_PER_RULE } from './aggregator.js';
@@ -200,9 +200,9 @@ export class DiagnosisSession implements RecordSink {
     if (timeMs === undefined) return;
     const outcome = outcomeOf(message);
     if (outcome === undefined) return;
-    const found = ids.connectionId === undefined || ids.sharedId === undefined ? idsInText(message) : undefined;
-    const connectionId = ids.connectionId ?? found?.connectionId;
-    const sharedId = ids.sharedId ?? found?.sharedId;
+    // Only the id the reader did not find is looked for in the text (as idsInText would give it).
+    const connectionId = ids.connectionId ?? connectionIdInText(message);
+    const sharedId = ids.sharedId ?? sharedIdInText(message);
     const key = connectionKey(connectionId, sharedId, side);
     if (key !== undefined) this.tracker.log(key, connectionId, ids.connectionName, side, sharedId, outcome, timeMs, file, line);
   }
@@ -216,9 +216,8 @@ export class DiagnosisSession implements RecordSink {
     let outcome = outcomeOf(record.message);
     if (outcome === undefined && matches.some((m) => BLOCKING.has(m.rule.rule.severity) && m.rule.rule.resolution === 'success')) outcome = 'failure';
     if (outcome === undefined) return;
-    const ids = record.connectionId === undefined || record.sharedId === undefined ? idsInText(record.message) : undefined;
-    const connectionId = record.connectionId ?? ids?.connectionId;
-    const sharedId = record.sharedId ?? ids?.sharedId;
+    const connectionId = record.connectionId ?? connectionIdInText(record.message);
+    const sharedId = record.sharedId ?? sharedIdInText(record.message);
     const key = connectionKey(connectionId, sharedId, record.side);
     if (key === undefined) return;
     this.tracker.log(key, connectionId, str(record.fields['connection_name'] ?? record.fields['connectionName']), record.side, sharedId, outcome, timeMs, record.source.file, record.source.line);
