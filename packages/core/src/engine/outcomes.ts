@@ -41,55 +41,21 @@ export function outcomeByPatterns(message: string): 'success' | 'failure' | unde
   return undefined;
 }
 
-const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-
-/** Whether `m` holds `word` (lower case letters) at `at`, in any case. */
-function wordAt(m: string, at: number, end: number, word: string): boolean {
-  if (end - at !== word.length) return false;
-  for (let k = 0; k < word.length; k++) if ((m.charCodeAt(at + k) | 32) !== word.charCodeAt(k)) return false;
-  return true;
-}
-
-/** Whether `m` holds `failed`, `partial` or `with ` anywhere, in any case: a word FAILURE or DOUBT needs. */
-function mayDoubt(m: string, from: number): boolean {
-  const n = m.length;
-  for (let i = from; i < n; i++) {
-    const c = m.charCodeAt(i) | 32;
-    if (c === 102 ? wordAt(m, i, i + 6, 'failed') : c === 112 ? wordAt(m, i, i + 7, 'partial') : c === 119 && m.charCodeAt(i + 4) === 32 && wordAt(m, i + 1, i + 4, 'ith')) return true;
-  }
-  return false;
-}
-
 /**
- * The outcome of a message that opens with `sync <word>` (`sync finished connection_id=…`, the
- * commonest outcome line), read without the patterns; null when the patterns must decide. Exact:
- * `sync failed` there is what FAILURE matches at the start; `sync finished` (or another word of
- * SUCCESS) is what SUCCESS matches, and FAILURE and DOUBT cannot match a message without
- * `failed`, `partial` and `with ` (every one of their branches holds one).
+ * A message that opens with `sync finished` (the commonest outcome line: `sync finished
+ * connection_id=…`), `sync completed` or `sync succeeded` and holds none of `failed`, `partial` and
+ * `with `: SUCCESS matches it at its start, and FAILURE and DOUBT cannot (each of their branches
+ * holds one of those words), so it is a success. One anchored pattern instead of three scans.
  */
+const LEAD_SUCCESS = /^sync (?:finished|completed|succeeded)\b(?!.+?(?:failed|partial|with ))/is;
+/** `sync failed` at the start is FAILURE's match. */
+const LEAD_FAILURE = /^sync failed\b/i;
+
+/** The outcome of a message of the shapes above, read without the three patterns; null when they must decide. */
 function leadingOutcome(m: string): 'success' | 'failure' | null {
-  if (m.length < 9 || (m.charCodeAt(0) | 32) !== 115 || m.charCodeAt(4) !== 32 || !wordAt(m, 0, 4, 'sync')) return null;
-  let j = 5;
-  while (j < m.length) {
-    const c = m.charCodeAt(j) | 32;
-    if (c < 97 || c > 122) break;
-    j++;
-  }
-  if (j < m.length && isWordChar(m.charCodeAt(j))) return null;
-  switch (j - 5) {
-    case 6:
-      if (wordAt(m, 5, j, 'failed')) return 'failure';
-      return null;
-    case 8:
-      if (!wordAt(m, 5, j, 'finished')) return null;
-      break;
-    case 9:
-      if (!wordAt(m, 5, j, 'completed') && !wordAt(m, 5, j, 'succeeded')) return null;
-      break;
-    default:
-      return null;
-  }
-  return mayDoubt(m, j) ? null : 'success';
+  if (LEAD_SUCCESS.test(m)) return 'success';
+  if (LEAD_FAILURE.test(m)) return 'failure';
+  return null;
 }
 
 const CONNECTION_ID = /\b(?:conn(?:ection)?[_ .-]?id|connection)\s*[=:]\s*["']?([a-z0-9][\w.:/-]{0,127})/i;
