@@ -683,7 +683,10 @@ export class LogReader {
       if (fast && hit && end + 1 < n && end - start <= this.maxLine && this.block === undefined && this.shared === undefined && !this.entries && (headed === start || plainHeaderAt(s, start)) && plainHeaderAt(s, end + 1)) {
         headed = end + 1;
         const line = s.slice(start, end);
-        if (this.strong && readOutcomeLine(line, this.inPlace) && !this.strong.test(line) && ID_HINT.test(line)) {
+        // An id the reading found came from a key of the vocabulary's connection or Shared ID lists,
+        // every one of which holds `conn` or `shared`: ID_HINT would match, it need not be asked.
+        const q = this.inPlace;
+        if (this.strong && readOutcomeLine(line, q) && !this.strong.test(line) && (q.connectionId !== undefined || q.sharedId !== undefined || ID_HINT.test(line))) {
           if (run > 0) {
             this.session.unmatched(this.name, run, run, 'text');
             run = 0;
@@ -694,7 +697,6 @@ export class LogReader {
             this.plain.headers = true;
             this.lastPrefix = undefined;
           }
-          const q = this.inPlace;
           // What the session may keep (a new connection's ids) must not hold the 64 KiB chunk.
           q.connectionId = own(q.connectionId);
           q.sharedId = own(q.sharedId);

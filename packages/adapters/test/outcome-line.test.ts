@@ -4,7 +4,7 @@
  * attempt path: parseTextHeader, keyValues, contextOf) on a small log around the line.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiagnosisSession } from '@scs-doctor/core/internal';
+import { DiagnosisSession, vocabulary } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { loadRulePack, readLogStream, readLogText, setFastScan } from '../src/index.js';
 import { newOutcomeLine, readOutcomeLine } from '../src/outcome-line.js';
@@ -117,9 +117,21 @@ describe('records around an outcome line: the same report with the direct readin
       `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n${T} INFO [scs.sync.sender] sync finished connection_id=c-2 shared_id=s-2\n${T} INFO [scs.sync.receiver] sync finished connection_id=c-3\n${T} INFO [scs.sync.sender] sync finished connection_id=c-4`,
     ],
     ['a blank line between outcome lines (the one before closes as the one after is read)', `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n\n2026-05-12 10:00:00,500 INFO [scs.sync.sender] sync finished connection_id=c-2`],
+    // The in-place reading skips ID_HINT when a key gave an id; these keep the three ways a line names one (or none).
+    ['an id by a key in upper case', `${T} INFO [scs.sync.sender] sync finished CONN_ID=c-1`],
+    ['only a Shared ID, by its camelCase key', `${T} INFO [scs.sync.sender] sync finished sharedID=s-1`],
+    ['an id in the sentence, not a key', `${T} INFO [scs.sync.sender] sync finished for shared id: s-1`],
+    ['no id at all', `${T} INFO [scs.sync.sender] sync finished files_transferred=3`],
     ['the same line twice, loggers alternating', `${T} INFO [scs.sync.sender] sync finished connection_id=c-1\n${T} INFO [scs.sync.receiver] sync finished connection_id=c-1\n${T} INFO [scs.sync.sender] sync finished connection_id=c-1`],
   ])('%s', async (_name, text) => {
     expect(reportOf(around(text), true)).toEqual(reportOf(around(text), false));
     expect(await chunkedReportOf(around(text), true)).toEqual(await chunkedReportOf(around(text), false));
+  });
+});
+
+describe('the id hint the in-place reading may skip', () => {
+  // reader.ts asks ID_HINT (/conn|shared/i) only when plainContext found no id: every key it reads ids from must hold one.
+  it.each([...vocabulary.CONNECTION_ID_KEYS, ...vocabulary.SHARED_ID_KEYS])('%s', (key) => {
+    expect(/conn|shared/i.test(key)).toBe(true);
   });
 });
