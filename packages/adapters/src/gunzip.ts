@@ -14,7 +14,11 @@
  * through async iteration end to end instead, which closes the source on every exit as a
  * pipeline would (see `decompress` in sources.ts).
  */
-import { constants, createInflateRaw, crc32 as zlibCrc32, type InflateRaw } from 'node:zlib';
+import type { InflateRaw } from 'node:zlib';
+
+/** node:zlib, loaded with the first compressed input: most runs read none. */
+let zlibModule: typeof import('node:zlib') | undefined;
+const zlib = () => (zlibModule ??= process.getBuiltinModule('node:zlib'));
 import { ScsDoctorError } from '@scs-doctor/core/internal';
 
 /** Most decompressed bytes read from one input by default (1 GiB); see `ReadOptions.maxInflatedBytes`. */
@@ -105,6 +109,7 @@ interface Inflater {
 function inflater(): Inflater {
   // A stream cut short ends quietly here (SYNC_FLUSH): what it held is still emitted, and the
   // missing end is found by this code.
+  const { createInflateRaw, constants } = zlib();
   const z = createInflateRaw({ finishFlush: constants.Z_SYNC_FLUSH });
   const s: Inflater = { z, out: [], ended: false, error: undefined };
   z.on('data', (d: Buffer) => s.out.push(d));
@@ -130,7 +135,10 @@ function step(s: Inflater, piece: Buffer | undefined): Promise<void> {
   });
 }
 
-const crcOf = (crc: number, b: Buffer): number => (typeof zlibCrc32 === 'function' ? zlibCrc32(b, crc) : 0);
+const crcOf = (crc: number, b: Buffer): number => {
+  const { crc32 } = zlib();
+  return typeof crc32 === 'function' ? crc32(b, crc) : 0;
+};
 
 /**
  * Decompresses a gzip stream (concatenated members too). Everything decoded before damage (a
@@ -196,7 +204,7 @@ export async function* gunzipStream(source: AsyncIterable<Buffer>, name: string,
       src.unshift(last.subarray(last.length - (written - used)));
       if (!(await src.fill(8))) throw corrupt(`member ${members} is cut short`);
       const trailer = src.take(8);
-      if (typeof zlibCrc32 === 'function' && trailer.readUInt32LE(0) !== crc >>> 0) throw corrupt(`member ${members} fails its checksum`);
+      if (typeof zlib().crc32 === 'function' && trailer.readUInt32LE(0) !== crc >>> 0) throw corrupt(`member ${members} fails its checksum`);
       if (trailer.readUInt32LE(4) !== size) throw corrupt(`member ${members} has the wrong length`);
     }
   } finally {

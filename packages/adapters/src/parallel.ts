@@ -8,7 +8,7 @@
  * the sync history itself (staleness needs every event of a connection in one place) and merges
  * the reports in input order with mergeReports, so the result is the report of one sequential run.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DiagnosisSession, isScsDoctorError, mergeReports, nowOption, toIso, type LogOutcomeRecord, type Report, type RulePack, type SessionOptions } from '@scs-doctor/core/internal';
 import type { ReadOptions } from './reader.js';
 import { loadRulePack } from './rules-loader.js';
@@ -30,6 +30,12 @@ export interface ParallelOptions extends DiagnoseInputsOptions {
 }
 
 const MARK = 'scsDoctorParallelWorker';
+
+/** node:worker_threads, loaded when a worker is started or runs: a run without --jobs starts none. */
+const threads = () => process.getBuiltinModule('node:worker_threads');
+
+/** Appended to a worker's process.argv, so that this module tells without loading worker_threads whether it may be one. */
+const WORKER_ARG = '--scs-doctor-parallel-worker';
 
 /** What crosses to a worker: plain, structured-cloneable values only. */
 interface WorkerSetup {
@@ -60,12 +66,13 @@ function startWorker(setup: WorkerSetup): Worker {
     if (a === '--conditions' || a === '-C') i++;
     else if (!a.startsWith('--conditions=') && !a.startsWith('-C=')) kept.push(a);
   }
-  if (kept.length === argv.length) return new Worker(url, { workerData: setup });
+  const { Worker } = threads();
+  if (kept.length === argv.length) return new Worker(url, { workerData: setup, argv: [WORKER_ARG] });
   try {
-    return new Worker(url, { workerData: setup, execArgv: kept });
+    return new Worker(url, { workerData: setup, argv: [WORKER_ARG], execArgv: kept });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return new Worker(url, { workerData: setup, execArgv: [] });
+    return new Worker(url, { workerData: setup, argv: [WORKER_ARG], execArgv: [] });
   }
 }
 
@@ -176,7 +183,7 @@ export async function diagnoseInputsParallel(ruleDirs: readonly string[], option
 
 /** The worker side: load the pack, then read files until told to stop. */
 async function workerMain(setup: WorkerSetup): Promise<void> {
-  const port = parentPort!;
+  const port = threads().parentPort!;
   let pack: RulePack;
   try {
     pack = await loadRulePack(setup.ruleDirs, setup.compile);
@@ -197,4 +204,8 @@ async function workerMain(setup: WorkerSetup): Promise<void> {
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
 
-if (!isMainThread && (workerData as Partial<WorkerSetup> | null)?.[MARK] === true) void workerMain(workerData as WorkerSetup);
+if (process.argv.includes(WORKER_ARG)) {
+  const { isMainThread } = threads();
+  const setup = threads().workerData as Partial<WorkerSetup> | null;
+  if (!isMainThread && setup?.[MARK] === true) void workerMain(setup as WorkerSetup);
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { enableRegexBudget } from './regex-budget.js';
 import { withHostModule, type PackOptions } from './host-module.js';
 import { packKey, readPackCache, writePackCache } from './pack-cache.js';
-import { compileRules, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
+import { compileRules, preloadRuleModules, ScsDoctorError, type ObserveOptions, type LoadedRule, type Problem, type RulePack } from '@scs-doctor/core/internal';
 
 /** Largest rule file read (1 MiB; the built-in rules are a few KB each). */
 export const MAX_RULE_FILE_BYTES = 1 << 20;
@@ -163,6 +163,7 @@ export async function loadRulePack(dirs: readonly string[], packOptions: PackOpt
       errors,
     );
   }
+  await preloadRuleModules(rules, options);
   const pack = compileRules(rules, options);
   packOptions.logger?.debug({ dirs: dirs.length, rules: pack.rules.length, warnings: problems.length, ms: Date.now() - started }, 'rule pack compiled');
   return pack;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, DiagnosisSession, RuleSchema } from '@scs-doctor/core/internal';
+import { compileRules, DiagnosisSession, preloadRuleModules, RuleSchema } from '@scs-doctor/core/internal';
 import { enableRegexBudget, readLogText } from '@scs-doctor/adapters';
 
 const badRule = RuleSchema.parse({
@@ -75,6 +75,12 @@ describe('patterns the check cannot prove safe', () => {
     expect([report.stats.linesRead, ms < 5000]).toEqual([3, true]);
     expect(report.diagnoses.map((d) => d.ruleId)).toEqual(['catastrophic']);
     expect(report.diagnoses[0]!.params['x']).toBe('aaa');
+  });
+
+  it('compiles them the same after preloadRuleModules loaded re2js and regexpp ahead (as loadRulePack does)', async () => {
+    const rules = [rule('sync failed: (?<x>a+)+$', 'linear'), { ...rule('sync failed: (?<y>b+)$'), id: 'second' }];
+    await preloadRuleModules(rules);
+    expect(compileRules(rules).rules.map((r) => r.matcher?.engine)).toEqual(['linear', 'backtracking']);
   });
 
   it('runs trusted patterns on the linear-time engine, never V8', () => {

@@ -33,6 +33,16 @@ describe.skipIf(!existsSync(entry))('the bundle (npm run build)', () => {
     expect([text.includes('ZodError'), text.includes('YAMLParseError'), text.includes('picomatch')]).toEqual([false, false, false]);
   });
 
+  it('a start parses neither re2js nor regexpp: they are loaded for the rule packs that need them', () => {
+    const text = [...startFiles().values()].join('\n');
+    expect([text.includes('class RE2JS'), text.includes('RegExpValidator')]).toEqual([false, false]);
+  });
+
+  it('a start imports neither node:zlib nor node:worker_threads: they are loaded for gzip input and --jobs', () => {
+    const text = [...startFiles().values()].join('\n');
+    expect([...text.matchAll(/\b(?:from|import) ?"node:(zlib|worker_threads)"/g)].map((m) => m[1])).toEqual([]);
+  });
+
   it("carries the safety check's verdicts on exactly the built-in patterns, as the check gives them", async () => {
     // The table is a JSON text in a string literal (whichever quotes esbuild chose): the literal is evaluated, the text parsed.
     const m = /BUILT_IN_VERDICTS=JSON\.parse\(((["'`])(?:\\.|(?!\2)[^\\])*\2)\)/.exec(readFileSync(entry, 'utf8'));

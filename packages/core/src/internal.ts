@@ -53,7 +53,7 @@ export { pythonChain, dictTracebackChain, errorObjectChain, chainOf, chainHas, e
 export * as vocabulary from './vocabulary.js';
 export { analyzeRule, UNWRITTEN, CONTEXT_KEYS, type RuleProblem } from './rules/analyze.js';
 export { parseRuleText, locateInRuleText, type ParseResult } from './rules/parse.js';
-export { compileRules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
+export { compileRules, preloadRuleModules, paramsFromGroups, ATTENTION_TOKENS, type RulePack, type CompiledRule, type RuleMatch, type CompileOptions } from './rules/compile.js';
 export { compileConditions, traceConditions, type Facts, type Predicate, type ConditionTrace, type ConditionOptions, type OperatorCallback } from './rules/conditions.js';
 export { literalScanner, type LiteralScanner } from './rules/literals.js';
 export { unsafeRegexReason, checkPattern, knowVerdicts, type PatternVerdict, type PatternFacts } from './rules/safety.js';

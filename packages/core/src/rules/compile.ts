@@ -18,6 +18,8 @@ import { OUTCOME_TOKENS } from '../engine/outcomes.js';
 import { chainHas, exceptionInText, exceptionLineOffset, onFrameLine } from '../exceptions.js';
 import type { ExceptionLink } from '../schema/records.js';
 import { backtrackingMatcher, linearEngineRefusal, linearMatcher, type PatternMatch, type PatternMatcher } from './matcher.js';
+import { knowsVerdict } from './safety.js';
+import { preloadRe2js, preloadRegexpp } from './optional-modules.js';
 import { encodedForms, literalScanner, utf8AsLatin1, type LiteralScanner } from './literals.js';
 
 export interface CompiledRule {
@@ -162,6 +164,19 @@ function firstOutsideFrames(matcher: PatternMatcher, subject: string, multiLine:
     if (!onFrameLine(subject, base + m.index)) return { index: base + m.index, groups: m.groups };
   }
   return null;
+}
+
+/**
+ * Loads, ahead of compileRules (synchronous), the libraries these rules need and a start does not
+ * load: re2js for rules on the linear-time engine (or any pattern, when trusted), regexpp for
+ * patterns whose safety verdict is not known yet. Without it compileRules loads them on first use.
+ */
+export async function preloadRuleModules(loaded: readonly (LoadedRule | Rule)[], options: Pick<CompileOptions, 'trustPatterns'> = {}): Promise<void> {
+  const sigs = loaded.map((entry) => ('rule' in entry ? entry.rule : entry).signature);
+  const loads: Promise<void>[] = [];
+  if (sigs.some((sig) => sig?.engine === 'linear' || (options.trustPatterns && sig?.pattern !== undefined))) loads.push(preloadRe2js());
+  if (sigs.some((sig) => sig?.pattern !== undefined && !knowsVerdict(sig.pattern, sig.flags ?? ''))) loads.push(preloadRegexpp());
+  await Promise.all(loads);
 }
 
 /**

@@ -5,7 +5,7 @@
  * algorithm (re2js): linear time in the text whatever the pattern, never V8's backtracking.
  * RE2 has no lookaround or backreferences; its `\s` and `.` are ASCII-minded (see docs/writing-rules.md).
  */
-import { RE2JS } from 're2js';
+import { re2js } from './optional-modules.js';
 
 export interface PatternMatch {
   index: number;
@@ -33,6 +33,7 @@ export function backtrackingMatcher(pattern: string, flags: string): PatternMatc
 
 /** RE2's linear-time engine. Throws with RE2's reason when it cannot run the pattern. */
 export function linearMatcher(pattern: string, flags: string): PatternMatcher {
+  const { RE2JS } = re2js();
   let f = 0;
   if (flags.includes('s')) f |= RE2JS.DOTALL;
   if (flags.includes('m')) f |= RE2JS.MULTILINE;

@@ -33,7 +33,8 @@
  * `(?i:…)`, a Unicode property, a class set operation under `v`) is refused, never passed.
  */
 
-import { RegExpParser, type AST } from '@eslint-community/regexpp';
+import type { AST } from '@eslint-community/regexpp';
+import { regexppModule } from './optional-modules.js';
 
 /** Sorted, disjoint, non-adjacent inclusive code point ranges. */
 type CharSet = readonly (readonly [number, number])[];
@@ -173,7 +174,7 @@ function parse(src: string, flags: string): { alts: Node[][]; facts: PatternFact
   };
   let ast: AST.Pattern;
   try {
-    const parser = new RegExpParser({ ecmaVersion: 2025 });
+    const parser = new (regexppModule().RegExpParser)({ ecmaVersion: 2025 });
     ast = parser.parsePattern(src, 0, src.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
   } catch (e) {
     if (e instanceof RangeError) throw new Refused('the pattern nests too deep to check', 0);
@@ -634,6 +635,11 @@ const MAX_VERDICTS = 8192;
  */
 export function knowVerdicts(known: Iterable<readonly [pattern: string, flags: string, verdict: PatternVerdict]>): void {
   for (const [pattern, flags, verdict] of known) if (verdicts.size < MAX_VERDICTS) verdicts.set(`${flags}\0${pattern}`, verdict);
+}
+
+/** Whether checkPattern already knows the verdict on this pattern (it then does not parse it). */
+export function knowsVerdict(pattern: string, flags = ''): boolean {
+  return verdicts.has(`${flags}\0${pattern}`);
 }
 
 function checkPatternOnce(pattern: string, flags: string): PatternVerdict {
