@@ -34,6 +34,16 @@ describe('mergeReports', () => {
     expect([merged.diagnoses[0]!.firstSeen, merged.diagnoses[0]!.lastSeen, merged.diagnoses[0]!.count]).toEqual(['2026-05-12T09:00:00.000Z', '2026-05-12T13:00:00.000Z', 2]);
   });
 
+  it("keeps a connection's keys in the report's order when only a later part knows its name", () => {
+    // A part that read only log lines knows the id; the part with the sync history also knows the name.
+    const failure = (time: string) => log('beta failure', { time, connectionId: 'c-1' });
+    const event = { connectionId: 'c-1', connectionName: 'Acme → Globex', status: 'failure' as const, startedAt: '2026-05-12T08:00:00.000Z', message: 'beta failure', files: [] };
+    const whole = diagnose(pack, { logs: [failure('2026-05-12T13:00:00Z')], events: [event] });
+    const merged = mergeReports([diagnose(pack, { logs: [failure('2026-05-12T13:00:00Z')] }), diagnose(pack, { events: [event] })]);
+    expect(JSON.stringify(merged.diagnoses[0]!.connections)).toBe(JSON.stringify(whole.diagnoses[0]!.connections));
+    expect(Object.keys(merged.diagnoses[0]!.connections[0]!)).toEqual(['id', 'name', 'lastSeen']);
+  });
+
   it('refuses a document that is not a report', () => {
     expect(() => parseReport({ schemaVersion: 1, diagnoses: 'x' }, 'r.json')).toThrow(ScsDoctorError);
   });

@@ -72,9 +72,10 @@ export function mergeDiagnosis(a: Diagnosis, b: Diagnosis, limit: number = DEFAU
       else connectionsOmitted++;
       continue;
     }
-    prev.name ??= c.name;
-    if (prev.name === undefined) delete prev.name;
-    if (c.lastSeen !== undefined && (prev.lastSeen === undefined || c.lastSeen > prev.lastSeen)) prev.lastSeen = c.lastSeen;
+    // Rebuilt in the report's key order (id, name, lastSeen), whichever part knew the name.
+    const name = prev.name ?? c.name;
+    const lastSeen = c.lastSeen !== undefined && (prev.lastSeen === undefined || c.lastSeen > prev.lastSeen) ? c.lastSeen : prev.lastSeen;
+    conns.set(c.id, { id: c.id, ...(name !== undefined ? { name } : {}), ...(lastSeen !== undefined ? { lastSeen } : {}) });
   }
   const shared = [...new Set([...a.sharedIds, ...b.sharedIds])].sort();
   const firstSeen = minTime(a.firstSeen, b.firstSeen);
