@@ -86,6 +86,32 @@ describe('DiagnosisSession', () => {
     expect(r.unmatched.map((u) => [u.template, u.count])).toEqual([['registry call failed: <n> from host-<n>', 2]]);
   });
 
+  // Recurring first lines: one template per root exception, redaction on every kept sample, counts that do not depend on how many other lines came between.
+  it('keeps one first line with two root exceptions as two templates, however often each recurs', () => {
+    const failed = (root: string) => log(`job sync-all raised an exception\nTraceback (most recent call last):\n  File "/app/j.py", line 3, in run\n${root}`, { level: 'error' });
+    const r = diagnose(pack, { logs: [failed('KeyError: 7'), failed('ValueError: bad'), failed('KeyError: 9'), failed('ValueError: bad')] });
+    expect(r.unmatched.map((u) => [u.template, u.count])).toEqual([
+      ['job sync-all raised an exception ← KeyError: <n>', 2],
+      ['job sync-all raised an exception ← ValueError: bad', 2],
+    ]);
+  });
+
+  it('redacts a recurring line on every occurrence it keeps', () => {
+    const line = 'registry login refused api_key=sk0123456789abcdefXYZ for host-1';
+    const r = diagnose(pack, { logs: [log(line, { level: 'error', time: '2026-05-12T10:00:00Z' }), log(line, { level: 'error', time: '2026-05-12T09:00:00Z' })] });
+    expect(JSON.stringify(r.unmatched)).not.toContain('sk0123456789abcdefXYZ');
+    expect(r.unmatched.map((u) => [u.count, u.sample?.excerpt])).toEqual([[2, 'registry login refused api_key=[REDACTED] for host-1']]);
+  });
+
+  it('counts a line again after more distinct lines than are remembered, and long lines alike', () => {
+    const long = `registry answer too large: ${'x'.repeat(600)} 1`;
+    const lines = [log('first failure 1', { level: 'error' }), log(long, { level: 'error' })];
+    for (let i = 0; i < 1500; i++) lines.push(log(`failure kind-${'q'.repeat(i % 40)}${i}`, { level: 'error' }));
+    lines.push(log('first failure 2', { level: 'error' }), log(long.replace(/ 1$/, ' 2'), { level: 'error' }));
+    const counts = new Map(diagnose(pack, { logs: lines }, { unmatchedLimit: 5000 }).unmatched.map((u) => [u.template, u.count]));
+    expect([counts.get('first failure <n>'), counts.get(`registry answer too large: ${'x'.repeat(600)} <n>`.slice(0, 239) + '…')]).toEqual([2, 2]);
+  });
+
   it('diagnoses a connection whose newest event is older than staleAfter, and not a fresh one', () => {
     const ev = (connectionId: string, finishedAt: string) => ({ connectionId, connectionName: connectionId.toUpperCase(), status: 'success' as const, startedAt: finishedAt, finishedAt, files: [] });
     const r = diagnose(pack, { events: [ev('old', '2026-05-10T00:00:00.000Z'), ev('fresh', '2026-05-12T11:00:00.000Z'), ev('old', '2026-05-09T00:00:00.000Z')] }, { now: '2026-05-12T12:00:00Z', staleAfterMs: 6 * 3600e3 });
