@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { FORMATS, formatProblem, parseReport, render, ScsDoctorError, type OutputFormat, type Report } from '@scs-doctor/core/internal';
 import { explainText, lintRules, loadRulePack, readEvidenceLines, renderExplanation, scaffoldRule, unmatchedSamples, type LineWindow } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
-import { ruleDirs } from './options.js';
+import { readText, ruleDirs, usage } from './options.js';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -21,23 +21,11 @@ interface Io {
   isTTY: boolean;
 }
 
-function usage(message: string): never {
-  throw new ScsDoctorError('USAGE', message);
-}
-
 const out = (io: Io, text: string) => new Promise<void>((resolve) => (io.stdout.write(text) ? resolve() : io.stdout.once('drain', () => resolve())));
 
 /** The shipped rule JSON Schema (`@scs-doctor/core/rule.schema.json`). */
 export function ruleSchemaPath(): string {
   return createRequire(import.meta.url).resolve('@scs-doctor/core/rule.schema.json');
-}
-
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
 }
 
 /** `rules new ID --from-line LINE… [--ok LINE…] [--dir DIR]` or `rules new ID --from-unmatched N REPORT.json [--dir DIR]`. */

@@ -3,7 +3,6 @@
  * run, so that what they alone need (report validation, trace, rule authoring, JSON Schemas) is not
  * parsed at every start.
  */
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   formatProblem,
@@ -24,7 +23,7 @@ import {
 } from '@scs-doctor/core/internal';
 import { diagnoseInputs, loadRulePack, testRulePack } from '@scs-doctor/adapters';
 import type { Io } from './main.js';
-import { clockOptions, logFormatOption, redactOptions, ruleDirs, usage } from './options.js';
+import { clockOptions, logFormatOption, readText, redactOptions, ruleDirs, usage } from './options.js';
 import { exitFor, formatOption, nowNotice, write, writeReport } from './output.js';
 import { rulesAuthoring } from './authoring.js';
 
@@ -60,12 +59,7 @@ export async function merge(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) usage('merge needs at least one report file (written by diagnose --format json)');
   const reports: Report[] = [];
   for (const file of positionals) {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-    }
+    const text = await readText(file);
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -86,12 +80,7 @@ export async function merge(args: string[], io: Io): Promise<number> {
 
 /** Reads `--facts FILE.json`: `{ "facts": {...}, "checks": [...] }`, or a flat object of facts. */
 async function readFacts(file: string): Promise<{ facts: Record<string, unknown>; checks: unknown[] }> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  const text = await readText(file);
   let data: unknown;
   try {
     data = JSON.parse(text);

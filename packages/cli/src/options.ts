@@ -1,7 +1,17 @@
 /** Option readers the commands share: each refuses a bad value with a USAGE error that names it. */
+import { promises as fs } from 'node:fs';
 import { parseDuration, parseTime, ScsDoctorError } from '@scs-doctor/core/internal';
 import { LOG_FORMATS, type LogFormatOption } from '@scs-doctor/adapters';
 import { rulesDir } from '@scs-doctor/rules';
+
+/** A file named on the command line, as text; a read failure is INPUT_UNREADABLE with its errno code. `what` names it in the message. */
+export async function readText(file: string, what?: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new ScsDoctorError('INPUT_UNREADABLE', `cannot read ${what === undefined ? '' : `${what} `}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+}
 
 export function usage(message: string): never {
   throw new ScsDoctorError('USAGE', message);

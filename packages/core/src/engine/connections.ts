@@ -86,6 +86,12 @@ interface Entry {
  * lines, kept until the report (a history read later may hold them), so as numbers in typed arrays
  * that grow by doubling (17 bytes an outcome, no object for the collector to walk).
  */
+/** `into` holding `from`'s values first (a column grown to a new size). */
+function widened<T extends Float64Array | Uint8Array | Uint32Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
+}
+
 class LogColumns {
   length = 0;
   ms = new Float64Array(8);
@@ -109,18 +115,10 @@ class LogColumns {
   }
 
   private grow(size: number): void {
-    const ms = new Float64Array(size);
-    ms.set(this.ms);
-    this.ms = ms;
-    const failed = new Uint8Array(size);
-    failed.set(this.failed);
-    this.failed = failed;
-    const file = new Uint32Array(size);
-    file.set(this.file);
-    this.file = file;
-    const line = new Uint32Array(size);
-    line.set(this.line);
-    this.line = line;
+    this.ms = widened(this.ms, new Float64Array(size));
+    this.failed = widened(this.failed, new Uint8Array(size));
+    this.file = widened(this.file, new Uint32Array(size));
+    this.line = widened(this.line, new Uint32Array(size));
   }
 
   /** The positions in time order (stable: lines of one time keep the order they came in). */
