@@ -252,6 +252,8 @@ export class LogReader {
   private readonly outcome = newOutcomeLine();
   /** The same for a line read in place by lines(): its own, as closing the record before it fills `outcome`. */
   private readonly inPlace = newOutcomeLine();
+  /** Reused per chunk: positions of prefilter hits of literals that are not outcome words. */
+  private readonly strongBuf: number[] = [];
   /** Reused per chunk: positions of prefilter hits. */
   private readonly hitBuf: number[] = [];
   private readonly force: LogFormatOption;
@@ -644,12 +646,16 @@ export class LogReader {
     const hasNul = s.indexOf('\0') >= 0;
     const hasEsc = s.indexOf('\x1b') >= 0;
     let hits: number[] | undefined;
+    // Hits of anything but an outcome word (the scanner's weak literals), from the same scan.
+    const strongHits = this.strongBuf;
+    strongHits.length = 0;
     if (this.scanner) {
       hits = this.hitBuf;
       hits.length = 0;
-      this.scanner.positions(s, hits, bytes, offset);
+      this.scanner.positions(s, hits, bytes, offset, this.strong ? strongHits : undefined);
     }
     let h = 0;
+    let sh = 0;
     let start = 0;
     const n = s.length;
     // fastscan.ts: unhit one-line records of plain log text are counted without the full path.
@@ -686,7 +692,8 @@ export class LogReader {
         // An id the reading found came from a key of the vocabulary's connection or Shared ID lists,
         // every one of which holds `conn` or `shared`: ID_HINT would match, it need not be asked.
         const q = this.inPlace;
-        if (this.strong && readOutcomeLine(line, q) && !this.strong.test(line) && (q.connectionId !== undefined || q.sharedId !== undefined || ID_HINT.test(line))) {
+        while (sh < strongHits.length && strongHits[sh]! < start) sh++;
+        if (this.strong && !(sh < strongHits.length && strongHits[sh]! < end) && readOutcomeLine(line, q) && (q.connectionId !== undefined || q.sharedId !== undefined || ID_HINT.test(line))) {
           if (run > 0) {
             this.session.unmatched(this.name, run, run, 'text');
             run = 0;

@@ -81,6 +81,33 @@ describe('literalScanner', () => {
     );
   });
 
+  it('lists apart, in the same scan, the positions of every literal but the weak ones', () => {
+    const weakCase = caseArb.chain(({ lits, text }) => fc.record({ lits: fc.constant(lits), text: fc.constant(text), weak: fc.subarray(lits), pad: fc.nat({ max: 3 }) }));
+    fc.assert(
+      fc.property(weakCase, ({ lits, text, weak, pad }) => {
+        const weakSet = new Set(weak);
+        const sc = literalScanner(lits, weakSet);
+        const occ = occurrences(sc.literals, text).filter(([i]) => !weakSet.has(sc.literals[i]!));
+        const inside = (p: number) => occ.some(([i, st]) => p >= st && p < st + sc.literals[i]!.length);
+        const latin1 = [...text].every((c) => c.charCodeAt(0) < 256);
+        const bytes = new Uint8Array(pad + text.length);
+        for (let i = 0; i < text.length; i++) bytes[pad + i] = text.charCodeAt(i);
+        for (const viaBytes of latin1 ? [false, true] : [false]) {
+          const strong = [7];
+          const all = viaBytes ? sc.positions(text, [], bytes, pad, strong) : sc.positions(text, [], undefined, 0, strong);
+          const pos = strong.slice(1);
+          expect(strong[0]).toBe(7);
+          expect(pos).toEqual([...new Set(pos)].sort((a, b) => a - b));
+          expect(pos.every(inside)).toBe(true);
+          for (const [i, st] of occ) expect(pos.some((p) => p >= st && p < st + sc.literals[i]!.length)).toBe(true);
+          // The full list is the one positions() gives without the strong list.
+          expect(all).toEqual(sc.positions(text, []));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('drops duplicates and empty strings', () => {
     expect(literalScanner(['abc', '', 'abc', 'xyz']).literals).toEqual(['abc', 'xyz']);
   });

@@ -96,7 +96,11 @@ export const ATTENTION_TOKENS = [
 
 export interface RulePack {
   readonly rules: readonly CompiledRule[];
-  /** Scanner over undecoded input (one char per byte): a record without a hit needs no parse. `undefined` means every record is a candidate. */
+  /**
+   * Scanner over undecoded input (one char per byte): a record without a hit needs no parse.
+   * `undefined` means every record is a candidate. The sync outcome words are its weak literals:
+   * positions()' `strong` list tells, from the same scan, which hits are anything else.
+   */
   readonly rawFilter: LiteralScanner | undefined;
   /**
    * The same without the sync outcome words: a record that `rawFilter` hits and this one does not
@@ -280,8 +284,9 @@ export function compileRules(loaded: readonly (LoadedRule | Rule)[], options: Co
   for (const t of options.attention ?? ATTENTION_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
   const strongLiterals = new Set(rawLiterals);
   if (options.attention === undefined) for (const t of OUTCOME_TOKENS) for (const f of encodedForms(t)) rawLiterals.add(utf8AsLatin1(f));
+  const weakLiterals = new Set([...rawLiterals].filter((l) => !strongLiterals.has(l)));
   const logUnanchored = (unanchored.get('log')?.length ?? 0) > 0;
-  const rawFilter = logUnanchored || rawLiterals.size === 0 ? undefined : literalScanner([...rawLiterals]);
+  const rawFilter = logUnanchored || rawLiterals.size === 0 ? undefined : literalScanner([...rawLiterals], weakLiterals);
   const strongFilter = rawFilter === undefined || strongLiterals.size === rawLiterals.size || strongLiterals.size === 0 ? undefined : literalScanner([...strongLiterals]);
 
   const kindsRead = new Set<RecordKind>(compiled.flatMap((r) => [...r.kinds]));

@@ -83,8 +83,12 @@ export interface LiteralScanner {
    * literals occurring at once may be reported as one position. Returns `out`.
    * `bytes` from `offset` on may hold `s` once more, one byte per character (its latin1
    * encoding, as readers of raw input have it): then the bytes are scanned, which is faster.
+   * `strong`, when given, gets in the same pass the positions (ascending) of the occurrences of
+   * the literals outside the scanner's weak set (see literalScanner): every such occurrence holds
+   * one of them, and each lies inside one. A reader asks it to know, without a second scan,
+   * whether a line holds anything but weak literals.
    */
-  positions(s: string, out?: number[], bytes?: Uint8Array, offset?: number): number[];
+  positions(s: string, out?: number[], bytes?: Uint8Array, offset?: number, strong?: number[]): number[];
   /** Whether any literal occurs in `s`. */
   test(s: string): boolean;
   /** Calls `fn` with the index (in `literals`) of every literal occurrence in `s`, and its start. */
@@ -118,10 +122,13 @@ class WuManber implements LiteralScanner {
    * away without walking the candidates (in plain text, ~12 such windows a hit).
    */
   private readonly pairs: Uint8Array;
+  /** Per literal, 1 when it is weak (positions' `strong` leaves it out). */
+  private readonly weak: Uint8Array;
 
-  constructor(literals: readonly string[], m: number) {
+  constructor(literals: readonly string[], m: number, weak?: ReadonlySet<string>) {
     this.literals = literals;
     this.m = m;
+    this.weak = Uint8Array.from(literals, (l) => (weak?.has(l) ? 1 : 0));
     const shift = new Uint8Array(65536).fill(m - 1);
     const head = new Int32Array(65536);
     // A window shorter than two blocks has no block before its last: nothing is turned away.
@@ -158,10 +165,17 @@ class WuManber implements LiteralScanner {
     this.pairs = pairs;
   }
 
-  positions(s: string, out: number[] = [], bytes?: Uint8Array, offset = 0): number[] {
-    if (bytes !== undefined && offset + s.length <= bytes.length) return this.positionsInBytes(bytes, offset, offset + s.length, out);
+  positions(s: string, out: number[] = [], bytes?: Uint8Array, offset = 0, strong?: number[]): number[] {
+    if (bytes !== undefined && offset + s.length <= bytes.length) return this.positionsInBytes(bytes, offset, offset + s.length, out, strong);
     this.scanString(s, (i, block) => {
-      if (this.firstInString(s, i, block) >= 0) out.push(i);
+      const li = this.firstInString(s, i, block);
+      if (li < 0) return false;
+      out.push(i);
+      if (strong !== undefined) {
+        let c = li;
+        while (c >= 0 && this.weak[c] === 1) c = this.firstInString(s, i, block, this.candNext[c]);
+        if (c >= 0) strong.push(i);
+      }
       return false;
     });
     return out;
@@ -212,14 +226,22 @@ class WuManber implements LiteralScanner {
     return true;
   }
 
-  /** The first literal verified with its window ending at `i`, as positions() reports it. */
-  private verifyBytes(b: Uint8Array, i: number, block: number, from: number, to: number): boolean {
-    const { candNext, candBack } = this;
+  /**
+   * Whether a literal is verified with its window ending at `i`: 0 none, 1 weak ones only, 2 one
+   * that is not weak (the walk stops at the first such one, and at the first of any when no
+   * literal is weak).
+   */
+  private verifyBytes(b: Uint8Array, i: number, block: number, from: number, to: number): number {
+    const { candNext, candBack, weak } = this;
+    let found = 0;
     for (let c = this.head[block]!; c !== 0; c = candNext[c - 1]!) {
       const start = i - candBack[c - 1]!;
-      if (start >= from && this.bytesAt(b, c - 1, start, to)) return true;
+      if (start >= from && (found === 0 || weak[c - 1] === 0) && this.bytesAt(b, c - 1, start, to)) {
+        if (weak[c - 1] === 0) return 2;
+        found = 1;
+      }
     }
-    return false;
+    return found;
   }
 
   /**
@@ -227,12 +249,13 @@ class WuManber implements LiteralScanner {
    * stride waits on two dependent loads (the bytes, then the skip table), and two independent
    * chains of them keep the CPU busy while the other waits (measured: 1.6 times the speed of one).
    */
-  private positionsInBytes(b: Uint8Array, from: number, to: number, out: number[]): number[] {
+  private positionsInBytes(b: Uint8Array, from: number, to: number, out: number[], strong: number[] | undefined): number[] {
     const shift = this.shift;
     const pairs = this.pairs;
     const m = this.m;
     const split = Math.max(from + m - 1, (from + to) >> 1);
     const second: number[] = [];
+    const strongSecond: number[] = [];
     let i = from + m - 1;
     let j = split;
     while (i < split && j < to) {
@@ -242,12 +265,24 @@ class WuManber implements LiteralScanner {
       const sj = shift[bj]!;
       if (si !== 0) i += si;
       else {
-        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0 && this.verifyBytes(b, i, bi, from, to)) out.push(i - from);
+        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0) {
+          const v = this.verifyBytes(b, i, bi, from, to);
+          if (v !== 0) {
+            out.push(i - from);
+            if (v === 2 && strong !== undefined) strong.push(i - from);
+          }
+        }
         i++;
       }
       if (sj !== 0) j += sj;
       else {
-        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0 && this.verifyBytes(b, j, bj, from, to)) second.push(j - from);
+        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0) {
+          const v = this.verifyBytes(b, j, bj, from, to);
+          if (v !== 0) {
+            second.push(j - from);
+            if (v === 2) strongSecond.push(j - from);
+          }
+        }
         j++;
       }
     }
@@ -256,7 +291,13 @@ class WuManber implements LiteralScanner {
       const si = shift[bi]!;
       if (si !== 0) i += si;
       else {
-        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0 && this.verifyBytes(b, i, bi, from, to)) out.push(i - from);
+        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0) {
+          const v = this.verifyBytes(b, i, bi, from, to);
+          if (v !== 0) {
+            out.push(i - from);
+            if (v === 2 && strong !== undefined) strong.push(i - from);
+          }
+        }
         i++;
       }
     }
@@ -265,11 +306,18 @@ class WuManber implements LiteralScanner {
       const sj = shift[bj]!;
       if (sj !== 0) j += sj;
       else {
-        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0 && this.verifyBytes(b, j, bj, from, to)) second.push(j - from);
+        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0) {
+          const v = this.verifyBytes(b, j, bj, from, to);
+          if (v !== 0) {
+            second.push(j - from);
+            if (v === 2) strongSecond.push(j - from);
+          }
+        }
         j++;
       }
     }
     for (const p of second) out.push(p);
+    if (strong !== undefined) for (const p of strongSecond) strong.push(p);
     return out;
   }
 
@@ -290,15 +338,20 @@ class WuManber implements LiteralScanner {
 
 /** For sets holding a one-character literal, where blocks of two do not apply. */
 class IndexOfScanner implements LiteralScanner {
-  constructor(readonly literals: readonly string[]) {}
+  constructor(
+    readonly literals: readonly string[],
+    private readonly weak?: ReadonlySet<string>,
+  ) {}
 
-  positions(s: string, out: number[] = []): number[] {
+  positions(s: string, out: number[] = [], _bytes?: Uint8Array, _offset?: number, strong?: number[]): number[] {
     const found: number[] = [];
-    this.each(s, (_i, start) => found.push(start));
-    found.sort((a, b) => a - b);
-    // De-duplicate among this call's positions only: `out` may already hold a caller's positions.
-    const from = out.length;
-    for (const p of found) if (out.length === from || out[out.length - 1] !== p) out.push(p);
+    const strongFound: number[] = [];
+    this.each(s, (i, start) => {
+      found.push(start);
+      if (this.weak?.has(this.literals[i]!) !== true) strongFound.push(start);
+    });
+    appendSorted(out, found);
+    if (strong !== undefined) appendSorted(strong, strongFound);
     return out;
   }
 
@@ -313,9 +366,23 @@ class IndexOfScanner implements LiteralScanner {
   }
 }
 
+/** Appends `found`, sorted and without repeats, to `out` (repeats only among `found`: `out` may hold a caller's positions). */
+function appendSorted(out: number[], found: number[]): void {
+  found.sort((a, b) => a - b);
+  const from = out.length;
+  for (const p of found) if (out.length === from || out[out.length - 1] !== p) out.push(p);
+}
+
+/** Merges `extra` into what `out` holds from `from` on, keeping it ascending and without repeats. */
+function mergeFrom(out: number[], from: number, extra: number[]): void {
+  if (extra.length === 0) return;
+  appendSorted(out, [...out.splice(from), ...extra]);
+}
+
 /** A Wu-Manber scanner for the long literals, and indexOf for a few short ones. */
 class SplitScanner implements LiteralScanner {
   private readonly extra: number[] = [];
+  private readonly strongExtra: number[] = [];
 
   constructor(
     readonly literals: readonly string[],
@@ -324,21 +391,27 @@ class SplitScanner implements LiteralScanner {
     private readonly short: readonly number[],
     /** Index in `literals` of each of the long scanner's literals. */
     private readonly longIndex: readonly number[],
+    private readonly weak?: ReadonlySet<string>,
   ) {}
 
-  positions(s: string, out: number[] = [], bytes?: Uint8Array, offset = 0): number[] {
+  positions(s: string, out: number[] = [], bytes?: Uint8Array, offset = 0, strong?: number[]): number[] {
     const from = out.length;
-    this.long.positions(s, out, bytes, offset);
+    const strongFrom = strong?.length ?? 0;
+    this.long.positions(s, out, bytes, offset, strong);
     const extra = this.extra;
+    const strongExtra = this.strongExtra;
     extra.length = 0;
+    strongExtra.length = 0;
     for (const k of this.short) {
       const lit = this.literals[k]!;
-      for (let at = s.indexOf(lit); at >= 0; at = s.indexOf(lit, at + 1)) extra.push(at);
+      const isStrong = this.weak?.has(lit) !== true;
+      for (let at = s.indexOf(lit); at >= 0; at = s.indexOf(lit, at + 1)) {
+        extra.push(at);
+        if (isStrong) strongExtra.push(at);
+      }
     }
-    if (extra.length > 0) {
-      const all = [...out.splice(from), ...extra].sort((a, b) => a - b);
-      for (const p of all) if (out.length === from || out[out.length - 1] !== p) out.push(p);
-    }
+    mergeFrom(out, from, extra);
+    if (strong !== undefined) mergeFrom(strong, strongFrom, strongExtra);
     return out;
   }
 
@@ -358,20 +431,21 @@ class SplitScanner implements LiteralScanner {
 
 /**
  * Builds a scanner for a set of non-empty literals (duplicates and empty strings are dropped;
- * `literals` of the result lists the ones kept, in first-seen order).
+ * `literals` of the result lists the ones kept, in first-seen order). The literals in `weak`
+ * are found as the others are, but left out of positions()' `strong` list.
  * @example literalScanner(['InvalidToken', 'NoSuchKey']).test('…: InvalidToken') // true
  */
-export function literalScanner(literals: readonly string[]): LiteralScanner {
+export function literalScanner(literals: readonly string[], weak?: ReadonlySet<string>): LiteralScanner {
   const kept = [...new Set(literals)].filter((l) => l !== '');
   let min = Infinity;
   for (const l of kept) min = Math.min(min, l.length);
-  if (kept.length === 0 || min < 2) return new IndexOfScanner(kept);
+  if (kept.length === 0 || min < 2) return new IndexOfScanner(kept, weak);
   const short = kept.flatMap((l, i) => (l.length < SHORT ? [i] : []));
   if (short.length > 0 && short.length <= MAX_SHORT_ALONE && short.length < kept.length) {
     const longIndex = kept.flatMap((l, i) => (l.length >= SHORT ? [i] : []));
     const longLits = longIndex.map((i) => kept[i]!);
     const minLong = Math.min(...longLits.map((l) => l.length));
-    return new SplitScanner(kept, new WuManber(longLits, Math.min(minLong, MAX_WINDOW)), short, longIndex);
+    return new SplitScanner(kept, new WuManber(longLits, Math.min(minLong, MAX_WINDOW), weak), short, longIndex, weak);
   }
-  return new WuManber(kept, Math.min(min, MAX_WINDOW));
+  return new WuManber(kept, Math.min(min, MAX_WINDOW), weak);
 }
