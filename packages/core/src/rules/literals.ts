@@ -101,6 +101,11 @@ export interface LiteralScanner {
  * position, how far the end of a window can be from there. A zero skip means a window may end
  * here: its literals are verified with `startsWith`.
  */
+/** Appends `src` to `dst` (one function for both lists of positionsInBytes: its feedback is never missing). */
+function appendAll(dst: number[], src: number[]): void {
+  for (let k = 0; k < src.length; k++) dst.push(src[k]!);
+}
+
 /** A hash of a window's last block and the block before it, for WuManber's `pairs`. */
 function pairHash(last: number, before: number): number {
   return Math.imul((before << 16) | last, 0x9e3779b1) >>> 16;
@@ -248,77 +253,65 @@ class WuManber implements LiteralScanner {
    * positions() over bytes[from, to), relative to `from`. Two halves are scanned at once: each
    * stride waits on two dependent loads (the bytes, then the skip table), and two independent
    * chains of them keep the CPU busy while the other waits (measured: 1.6 times the speed of one).
+   * A window that may end a literal is handed to hitAt, and what is left of either half to
+   * lane: code that every chunk runs, so the optimizing compiler has seen every path of it when it
+   * compiles (an arithmetic path not yet run when it did was a deoptimization, again and again).
    */
   private positionsInBytes(b: Uint8Array, from: number, to: number, out: number[], strong: number[] | undefined): number[] {
     const shift = this.shift;
-    const pairs = this.pairs;
-    const m = this.m;
-    const split = Math.max(from + m - 1, (from + to) >> 1);
-    const second: number[] = [];
-    const strongSecond: number[] = [];
-    let i = from + m - 1;
+    const split = Math.max(from + this.m - 1, (from + to) >> 1);
+    const second = this.second;
+    const strongSecond = this.strongSecond;
+    second.length = 0;
+    strongSecond.length = 0;
+    let i = from + this.m - 1;
     let j = split;
     while (i < split && j < to) {
-      const bi = (b[i - 1]! << 8) | b[i]!;
-      const bj = (b[j - 1]! << 8) | b[j]!;
-      const si = shift[bi]!;
-      const sj = shift[bj]!;
+      const si = shift[(b[i - 1]! << 8) | b[i]!]!;
+      const sj = shift[(b[j - 1]! << 8) | b[j]!]!;
       if (si !== 0) i += si;
       else {
-        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0) {
-          const v = this.verifyBytes(b, i, bi, from, to);
-          if (v !== 0) {
-            out.push(i - from);
-            if (v === 2 && strong !== undefined) strong.push(i - from);
-          }
-        }
+        this.hitAt(b, i, from, to, out, strong);
         i++;
       }
       if (sj !== 0) j += sj;
       else {
-        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0) {
-          const v = this.verifyBytes(b, j, bj, from, to);
-          if (v !== 0) {
-            second.push(j - from);
-            if (v === 2) strongSecond.push(j - from);
-          }
-        }
+        this.hitAt(b, j, from, to, second, strongSecond);
         j++;
       }
     }
-    while (i < split) {
-      const bi = (b[i - 1]! << 8) | b[i]!;
-      const si = shift[bi]!;
-      if (si !== 0) i += si;
-      else {
-        if (pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] !== 0) {
-          const v = this.verifyBytes(b, i, bi, from, to);
-          if (v !== 0) {
-            out.push(i - from);
-            if (v === 2 && strong !== undefined) strong.push(i - from);
-          }
-        }
-        i++;
-      }
-    }
-    while (j < to) {
-      const bj = (b[j - 1]! << 8) | b[j]!;
-      const sj = shift[bj]!;
-      if (sj !== 0) j += sj;
-      else {
-        if (pairs[pairHash(bj, (b[j - 3]! << 8) | b[j - 2]!)] !== 0) {
-          const v = this.verifyBytes(b, j, bj, from, to);
-          if (v !== 0) {
-            second.push(j - from);
-            if (v === 2) strongSecond.push(j - from);
-          }
-        }
-        j++;
-      }
-    }
-    for (const p of second) out.push(p);
-    if (strong !== undefined) for (const p of strongSecond) strong.push(p);
+    this.lane(b, i, split, from, to, out, strong);
+    this.lane(b, j, to, from, to, second, strongSecond);
+    appendAll(out, second);
+    if (strong !== undefined) appendAll(strong, strongSecond);
     return out;
+  }
+
+  /** Reused by positionsInBytes for the second half's positions. */
+  private readonly second: number[] = [];
+  private readonly strongSecond: number[] = [];
+
+  /** One half's windows from `i` until `until`, as positionsInBytes walks them. */
+  private lane(b: Uint8Array, i: number, until: number, from: number, to: number, out: number[], strong: number[] | undefined): void {
+    const shift = this.shift;
+    while (i < until) {
+      const si = shift[(b[i - 1]! << 8) | b[i]!]!;
+      if (si !== 0) i += si;
+      else {
+        this.hitAt(b, i, from, to, out, strong);
+        i++;
+      }
+    }
+  }
+
+  /** Records the window ending at `i` (its skip is zero) when a literal is verified there. */
+  private hitAt(b: Uint8Array, i: number, from: number, to: number, out: number[], strong: number[] | undefined): void {
+    const bi = (b[i - 1]! << 8) | b[i]!;
+    if (this.pairs[pairHash(bi, (b[i - 3]! << 8) | b[i - 2]!)] === 0) return;
+    const v = this.verifyBytes(b, i, bi, from, to);
+    if (v === 0) return;
+    out.push(i - from);
+    if (v === 2 && strong !== undefined) strong.push(i - from);
   }
 
   test(s: string): boolean {
