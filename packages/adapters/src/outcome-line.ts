@@ -16,17 +16,46 @@
  * what keyValues could read otherwise. test/outcome-line.test.ts holds it to the attempt path.
  */
 import { plainHeaderAt } from './fastscan.js';
-import type { Side } from '@scs-doctor/core/internal';
+import { parseTime, type Side } from '@scs-doctor/core/internal';
 import { plainContext, sideFromLogger, type PlainContext } from './formats/fields.js';
 
 /** What a direct reading found; one object per reader, filled again per line. */
 export interface OutcomeLine extends PlainContext {
   time: string;
+  /** `parseTime(time)`, or undefined when it is none (the session then asks parseTime, which refuses it too). */
+  timeMs: number | undefined;
   message: string;
 }
 
 export function newOutcomeLine(): OutcomeLine {
-  return { side: undefined, connectionId: undefined, sharedId: undefined, connectionName: undefined, time: '', message: '' };
+  return { side: undefined, connectionId: undefined, sharedId: undefined, connectionName: undefined, time: '', timeMs: undefined, message: '' };
+}
+
+/** The first 16 characters (date, hours, minutes) of the last time parsed, and that minute's epoch milliseconds. */
+let minuteKey = '';
+let minuteMs = 0;
+
+/**
+ * parseTime of `s`'s first 23 characters, `YYYY-MM-DD HH:MM:SS,mmm` with every digit checked by
+ * the caller. Lines of a log come in time order, most within the minute of the line before:
+ * within one minute a time is that minute's milliseconds plus its seconds and milliseconds
+ * (parseTime is that sum for every date it reads), so only a new minute is parsed.
+ */
+function timeOf(s: string): number | undefined {
+  const second = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
+  // No such time: parseTime refuses it (and the session asks it again).
+  if (second > 59) return undefined;
+  const within = second * 1000 + (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
+  let same = minuteKey.length === 16;
+  for (let k = 15; same && k >= 0; k--) same = s.charCodeAt(k) === minuteKey.charCodeAt(k);
+  if (!same) {
+    const ms = parseTime(s.slice(0, 23));
+    if (ms === undefined) return undefined;
+    // Kept past this line: a copy, not a cut of the chunk the line may be part of.
+    minuteKey = Buffer.from(s.slice(0, 16), 'latin1').toString('latin1');
+    minuteMs = ms - within;
+  }
+  return minuteMs + within;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -77,6 +106,7 @@ export function readOutcomeLine(s: string, out: OutcomeLine): boolean {
   if (!((m >= 65 && m <= 90) || (m >= 97 && m <= 122))) return false;
   if (!plainContext(s, i + 2, lastSide, out)) return false;
   out.time = s.slice(0, 23);
+  out.timeMs = timeOf(s);
   out.message = s.slice(i + 2);
   return true;
 }

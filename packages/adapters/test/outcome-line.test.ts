@@ -4,7 +4,7 @@
  * attempt path: parseTextHeader, keyValues, contextOf) on a small log around the line.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiagnosisSession, vocabulary } from '@scs-doctor/core/internal';
+import { DiagnosisSession, parseTime, vocabulary } from '@scs-doctor/core/internal';
 import { rulesDir } from '@scs-doctor/rules';
 import { loadRulePack, readLogStream, readLogText, setFastScan } from '../src/index.js';
 import { newOutcomeLine, readOutcomeLine } from '../src/outcome-line.js';
@@ -133,5 +133,36 @@ describe('the id hint the in-place reading may skip', () => {
   // reader.ts asks ID_HINT (/conn|shared/i) only when plainContext found no id: every key it reads ids from must hold one.
   it.each([...vocabulary.CONNECTION_ID_KEYS, ...vocabulary.SHARED_ID_KEYS])('%s', (key) => {
     expect(/conn|shared/i.test(key)).toBe(true);
+  });
+});
+
+describe('the time of a line read in place', () => {
+  // outcome-line.ts parses a minute once and adds seconds and milliseconds within it: each time,
+  // read after the one before it (a hit or a miss of the minute kept), is parseTime's.
+  const times = [
+    '2026-05-12 10:00:00,238',
+    '2026-05-12 10:00:59,999',
+    '2026-05-12 10:01:00,000',
+    '2026-05-12 10:01:00.500',
+    '2026-05-12 10:01:60,000',
+    '2026-05-12 10:01:07,001',
+    '2024-02-29 23:59:59,999',
+    '2025-02-29 00:00:01,000',
+    '2025-02-29 00:00:02,000',
+    '2026-12-31 23:59:59,999',
+    '0999-01-01 00:00:00,000',
+    '0050-06-01 12:00:30,000',
+    '0050-06-01 12:00:31,000',
+    '2026-05-12 10:00:00,238',
+    '2026-13-01 00:00:00,000',
+  ];
+  it('is parseTime of its text, for every time in turn', () => {
+    const q = newOutcomeLine();
+    for (const t of times) {
+      expect(readOutcomeLine(`${t} INFO [scs.sync.sender] sync finished connection_id=c-1`, q)).toBe(true);
+      expect([t, q.timeMs]).toEqual([t, parseTime(t)]);
+    }
+    // Some of them are no time at all, and some are: the table covers both.
+    expect(times.filter((t) => parseTime(t) === undefined).length).toBeGreaterThan(1);
   });
 });

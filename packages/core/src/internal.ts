@@ -59,7 +59,7 @@ export { literalScanner, type LiteralScanner } from './rules/literals.js';
 export { unsafeRegexReason, checkPattern, knowVerdicts, type PatternVerdict, type PatternFacts } from './rules/safety.js';
 export { backtrackingMatcher, linearMatcher, type PatternMatcher, type PatternMatch } from './rules/matcher.js';
 export { ruleJsonSchema, RULE_SCHEMA_FILE } from './rules/json-schema.js';
-export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink } from './engine/session.js';
+export { DiagnosisSession, logFacts, DEFAULT_STALE_AFTER_MS, type SessionOptions, type RecordSink, type AttemptIds } from './engine/session.js';
 export type { LogOutcomeRecord } from './engine/connections.js';
 export { reportJsonSchema } from './schema/report-json-schema.js';
 export { OUTCOME_TOKENS } from './engine/outcomes.js';

@@ -114,9 +114,38 @@ export interface PlainContext {
   readonly connectionName: undefined;
 }
 
-/** Whether a key of the context can be `key` from its first character and length (most keys of a line are none): [char * 65 + length]. */
-const CONTEXT_KEY_SHAPE = new Uint8Array(128 * 65);
-for (const ranks of [SIDE_RANKS, CONNECTION_RANKS, SHARED_RANKS]) for (const k of ranks.keys()) if (k.charCodeAt(0) < 128 && k.length <= 64) CONTEXT_KEY_SHAPE[k.charCodeAt(0) * 65 + k.length] = 1;
+/** A key of the context: which list holds it (0 side, 1 connection id, 2 Shared ID, asked in that order) and its place there. */
+interface ContextKey {
+  readonly key: string;
+  readonly list: 0 | 1 | 2;
+  readonly rank: number;
+}
+
+/**
+ * The keys of the context by first character and length, [char * 65 + length] (most keys of a
+ * line have no entry): a token's key is compared in place, not cut out and looked up.
+ */
+const CONTEXT_KEYS: (ContextKey[] | undefined)[] = [];
+for (const [list, ranks] of [SIDE_RANKS, CONNECTION_RANKS, SHARED_RANKS].entries()) {
+  for (const [key, rank] of ranks) {
+    const at = key.charCodeAt(0) * 65 + key.length;
+    if (key.charCodeAt(0) >= 128 || key.length > 64) continue;
+    const entries = (CONTEXT_KEYS[at] ??= []);
+    // A key of two lists belongs to the first one asked (as the Map look-ups had it).
+    if (!entries.some((e) => e.key === key)) entries.push({ key, list: list as 0 | 1 | 2, rank });
+  }
+}
+
+/** The entry of `entries` whose key is `text` from `start` (its length is the entries' own). */
+function contextKeyAt(text: string, start: number, entries: readonly ContextKey[]): ContextKey | undefined {
+  for (let e = 0; e < entries.length; e++) {
+    const k = entries[e]!.key;
+    let i = 0;
+    while (i < k.length && text.charCodeAt(start + i) === k.charCodeAt(i)) i++;
+    if (i === k.length) return entries[e];
+  }
+  return undefined;
+}
 
 /** A character outside printable ASCII (a tab, a colour code, a byte of UTF-8). */
 const NOT_PRINTABLE = /[^\x20-\x7e]/;
@@ -164,13 +193,15 @@ export function plainContext(text: string, from: number, loggerSide: Side | unde
     if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) continue;
     const v0 = text.charCodeAt(eq + 1);
     if (v0 === 34 || v0 === 39) return false;
-    if (CONTEXT_KEY_SHAPE[c0 * 65 + len] === 0) continue;
+    const entries = CONTEXT_KEYS[c0 * 65 + len];
+    if (entries === undefined) continue;
     let v = eq + 1;
     while (v < end && text.charCodeAt(v) !== 44 && text.charCodeAt(v) !== 59) v++;
     if (v === eq + 1) continue;
-    const key = text.slice(start, eq);
-    let r = SIDE_RANKS.get(key);
-    if (r !== undefined) {
+    const found = contextKeyAt(text, start, entries);
+    if (found === undefined) continue;
+    const r = found.rank;
+    if (found.list === 0) {
       if (seen & (1 << r)) return false;
       seen |= 1 << r;
       if (r < sideRank) {
@@ -180,8 +211,7 @@ export function plainContext(text: string, from: number, loggerSide: Side | unde
       }
       continue;
     }
-    r = CONNECTION_RANKS.get(key);
-    if (r !== undefined) {
+    if (found.list === 1) {
       if (seen & (1 << (r + 8))) return false;
       seen |= 1 << (r + 8);
       if (r < cidRank) {
@@ -191,15 +221,12 @@ export function plainContext(text: string, from: number, loggerSide: Side | unde
       }
       continue;
     }
-    r = SHARED_RANKS.get(key);
-    if (r !== undefined) {
-      if (seen & (1 << (r + 16))) return false;
-      seen |= 1 << (r + 16);
-      if (r < sidRank) {
-        sidRank = r;
-        sidAt = eq + 1;
-        sidEnd = v;
-      }
+    if (seen & (1 << (r + 16))) return false;
+    seen |= 1 << (r + 16);
+    if (r < sidRank) {
+      sidRank = r;
+      sidAt = eq + 1;
+      sidEnd = v;
     }
   }
   out.side = (sideAt < 0 ? undefined : sideOf(bareValue(text, sideAt, sideEnd))) ?? loggerSide;

@@ -51,7 +51,16 @@ export interface RecordSink {
   event(rec: SyncEventRecord): number;
   invalidEvent(file: string, line: number, reason: string, lines?: number): void;
   probe(rec: ProbeRecord): number;
-  attempt(file: string, line: number, message: string, time: string | undefined, side: Side | undefined, ids: { connectionId?: string | undefined; sharedId?: string | undefined; connectionName?: string | undefined }, format?: string): void;
+  attempt(file: string, line: number, message: string, time: string | undefined, side: Side | undefined, ids: AttemptIds, format?: string): void;
+}
+
+/** What a reader found of an attempt's connection in structured parts, and its time when it read it already. */
+export interface AttemptIds {
+  connectionId?: string | undefined;
+  sharedId?: string | undefined;
+  connectionName?: string | undefined;
+  /** `parseTime(time)`, when the reader computed it (outcome-line.ts); else the session parses `time`. */
+  timeMs?: number | undefined;
 }
 
 const TRACEBACK = 'Traceback (most recent call last)';
@@ -186,17 +195,9 @@ export class DiagnosisSession implements RecordSink {
    * unmatched, and taken as an attempt of the connection it names, without building a record.
    * `ids` are what the reader found in structured parts (key=value pairs, the logger's side).
    */
-  attempt(
-    file: string,
-    line: number,
-    message: string,
-    time: string | undefined,
-    side: Side | undefined,
-    ids: { connectionId?: string | undefined; sharedId?: string | undefined; connectionName?: string | undefined },
-    format?: string,
-  ): void {
+  attempt(file: string, line: number, message: string, time: string | undefined, side: Side | undefined, ids: AttemptIds, format?: string): void {
     this.ledger.unmatched(file, 1, 1, format);
-    const timeMs = parseTime(time);
+    const timeMs = ids.timeMs ?? parseTime(time);
     if (timeMs === undefined) return;
     const outcome = outcomeOf(message);
     if (outcome === undefined) return;
