@@ -110,29 +110,56 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   { name: 'secret-assignment', regex: new RegExp(String.raw`${SECRET_NAME}(?!b["'])${BARE_VALUE}`, 'g') },
 ];
 
+/** A cheap test that text must pass for a pattern to match in it. */
+export interface Gate {
+  test(text: string): boolean;
+}
+
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+
+/**
+ * The fernet key's gate: 43 characters of `[\w-]` right before an `=`, found by walking back from
+ * each `=` (an `=` after a short word, `page=25`, is turned away after a few characters).
+ */
+const FERNET_KEY_GATE: Gate = {
+  test(text: string): boolean {
+    for (let eq = text.indexOf('=', 43); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+      let k = eq - 1;
+      while (k >= eq - 43 && isKeyChar(text.charCodeAt(k))) k--;
+      if (k < eq - 43) return true;
+    }
+    return false;
+  },
+};
+
+// Gates that two patterns share are one object: the redactor asks it once when the first pattern left the text as it was.
+const SECRET_WORD = /token|secret|pass|key|pwd/i;
+const AUTH_WORD = /authorization|cookie/i;
+const AT = /@/;
+
 /**
  * For the default patterns: a literal test that every match needs (a string each match contains,
  * case-insensitively where the pattern is), so that text without it skips the pattern at the cost
  * of one quick scan. Every alternative of SECRET_SUFFIX contains token, secret, pass or key.
  */
-export const GATES: ReadonlyMap<RedactionPattern, RegExp> = new Map(
+export const GATES: ReadonlyMap<RedactionPattern, Gate> = new Map(
   (
     [
       ['secret-quoted-prose', /pass|secret|token/i],
       ['pem-private-key', /-----BEGIN /],
       ['jwt', /eyJ/],
-      ['authorization-quoted', /authorization|cookie/i],
-      ['authorization-header', /authorization|cookie/i],
+      ['authorization-quoted', AUTH_WORD],
+      ['authorization-header', AUTH_WORD],
       ['bearer-token', /[Bb]earer/],
       ['s3-presigned', /signature|credential|security-token|awsaccesskeyid/i],
       ['aws-signature', /signature/i],
       ['fernet-token', /gAAAAA/],
-      ['fernet-key', /=/],
-      ['url-token', /@/],
+      ['fernet-key', FERNET_KEY_GATE],
+      ['url-token', AT],
       ['secret-option', /--/],
-      ['url-credentials', /@/],
-      ['secret-assignment-quoted', /token|secret|pass|key|pwd/i],
-      ['secret-assignment', /token|secret|pass|key|pwd/i],
+      ['url-credentials', AT],
+      ['secret-assignment-quoted', SECRET_WORD],
+      ['secret-assignment', SECRET_WORD],
     ] as const
   ).map(([name, gate]) => [DEFAULT_PATTERNS.find((p) => p.name === name)!, gate]),
 );
@@ -203,9 +230,21 @@ export function createRedactor(extra: readonly (RedactionPattern | string | RegE
   const gates = patterns.map((p) => GATES.get(p));
   const fn = ((text: string) => {
     let out = text;
+    // The last gate asked, the text it was asked of, and its answer.
+    let asked: Gate | undefined;
+    let askedOf = '';
+    let answer = false;
     for (let i = 0; i < compiled.length; i++) {
       const gate = gates[i];
-      if (gate === undefined || gate.test(out)) out = apply(out, compiled[i]!);
+      if (gate !== undefined) {
+        if (gate !== asked || out !== askedOf) {
+          asked = gate;
+          askedOf = out;
+          answer = gate.test(out);
+        }
+        if (!answer) continue;
+      }
+      out = apply(out, compiled[i]!);
     }
     return out;
   }) as Redactor;

@@ -1,4 +1,5 @@
 /** The unmatched list's templates: ids wherever they appear are one placeholder, the words stay. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageTemplate } from '../src/engine/normalize.js';
 
@@ -15,6 +16,28 @@ describe('messageTemplate', () => {
     ['times', 'at 2026-05-12T14:03:22.118Z', 'at <time>'],
   ])('%s', (_name, text, want) => {
     expect(messageTemplate(text)).toBe(want);
+  });
+
+  it.each([
+    ['a tab', 'disk\tfull on node', 'disk full on node'],
+    ['two spaces', 'disk  full', 'disk full'],
+    ['a no-break space', 'disk\u00a0full', 'disk full'],
+    ['a line separator', 'disk\u2028full', 'disk full'],
+    ['a carriage return', 'disk full\r', 'disk full'],
+    ['single spaces only', 'disk full on node', 'disk full on node'],
+  ])('white space as one space: %s', (_name, text, want) => {
+    expect(messageTemplate(text)).toBe(want);
+  });
+
+  it('leaves no white space but single spaces between words, whatever the line holds', () => {
+    const unit = fc.constantFrom('a', 'b', '1', '-', '/', '=', ' ', '\t', '\u00a0', '\u2028', '\r', '\f', '\v', '\ufeff', '\u3000');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        const t = messageTemplate(text);
+        expect(/\s\s|[^\S ]|^\s|\s$/.test(t)).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('words are kept: a hex-looking word without a digit, a sentence in quotes', () => {

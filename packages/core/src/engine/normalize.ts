@@ -33,12 +33,17 @@ export function messageTemplate(message: string, max = 240): string {
   let line = nl < 0 ? message : message.slice(0, nl);
   if (line.length > 4 * max) line = line.slice(0, 4 * max);
   for (let i = 0; i < REPLACEMENTS.length; i++) {
-    const [re, rep, gate] = REPLACEMENTS[i]!;
-    if (gate(line)) line = line.replace(re, rep);
+    const r = REPLACEMENTS[i]!;
+    if (r[2](line)) line = line.replace(r[0], r[1]);
   }
-  line = line.replace(/\s+/g, ' ').trim();
+  // Most lines have single spaces only, which the replacement would copy unchanged.
+  if (UNEVEN_SPACE.test(line)) line = line.replace(/\s+/g, ' ');
+  line = line.trim();
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
 }
+
+/** White space that `\s+` → ` ` would change: two in a row, or one that is not a space. */
+const UNEVEN_SPACE = /\s\s|[^\S ]/;
 
 /** One line of a record, cut around `offset` to at most `max` characters. */
 export function excerptAt(text: string, offset: number, max = 300): { excerpt: string; lineDelta: number } {
