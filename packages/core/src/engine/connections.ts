@@ -305,7 +305,7 @@ export class ConnectionTracker {
   private withLogs(e: Entry): Entry {
     const logs = e.logs;
     if (logs === undefined || logs.length === 0) return e;
-    const out: Entry = { ...e, streak: [...e.streak], recent: e.recent.map((r) => ({ ...r })) };
+    const out = copyEntry(e);
     const windows = mergedWindows(e.windows);
     const order = logs.order();
     let prevMs = Number.NaN;
@@ -471,6 +471,37 @@ function insertRecent(recent: Recent[], ms: number, outcome: Outcome, source: At
   while (i > 0 && recent[i - 1]!.ms > ms) i--;
   if (i === recent.length) recent.push(r);
   else recent.splice(i, 0, r);
+}
+
+/**
+ * A copy of an entry to apply log outcomes to, built as `entry()` builds one (the same fields in
+ * the same order, so the same hidden class: a spread gave another, and the attempt code compiled
+ * for one was thrown away on the other).
+ */
+function copyEntry(e: Entry): Entry {
+  return {
+    key: e.key,
+    id: e.id,
+    name: e.name,
+    side: e.side,
+    sharedId: e.sharedId,
+    newestMs: e.newestMs,
+    newestOutcome: e.newestOutcome,
+    newestSource: e.newestSource,
+    newestEventId: e.newestEventId,
+    newestFile: e.newestFile,
+    newestLine: e.newestLine,
+    historyMs: e.historyMs,
+    lastSuccessMs: e.lastSuccessMs,
+    lastFailureMs: e.lastFailureMs,
+    streak: [...e.streak],
+    streakOverflow: e.streakOverflow,
+    attempts: e.attempts,
+    failures: e.failures,
+    recent: e.recent.map((r) => ({ ms: r.ms, outcome: r.outcome, source: r.source })),
+    windows: e.windows,
+    logs: e.logs,
+  };
 }
 
 function blankConnection(key: string): Connection {
