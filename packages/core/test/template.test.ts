@@ -1,7 +1,7 @@
 /** The unmatched list's templates: ids wherever they appear are one placeholder, the words stay. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageTemplate } from '../src/engine/normalize.js';
+import { messageTemplate, PATH_PATTERN, replacePaths } from '../src/engine/normalize.js';
 
 describe('messageTemplate', () => {
   it.each([
@@ -38,6 +38,21 @@ describe('messageTemplate', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  // The pattern as it was written whole; replacePaths leaves out the kinds a line cannot hold.
+  const WHOLE = /(?:\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+|(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?|\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,})/g;
+
+  it('replaces paths as the whole pattern does, whichever kinds the line holds', () => {
+    expect(PATH_PATTERN.source).toBe(WHOLE.source);
+    const unit = fc.constantFrom('a', 'Z', 's3', '1', '.', '-', '~', ':', '://', '/', '\\', 'C:\\', ' ', '"', '@', '=');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(replacePaths(text)).toBe(text.replace(WHOLE, '<path>'));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(replacePaths('get s3://inbox/a/b and /srv/x/y and C:\\data\\x')).toBe('get <path> and <path> and <path>');
   });
 
   it('words are kept: a hex-looking word without a digit, a sentence in quotes', () => {

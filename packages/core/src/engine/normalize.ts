@@ -11,19 +11,40 @@ const hasDigit = (line: string) => {
   }
   return digitAnswer;
 };
+/** A URL, a path of two parts or more, or a Windows path: the three kinds of PATH_PATTERN, in its order. */
+const PATH_KINDS = [String.raw`\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+`, String.raw`(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?`, String.raw`\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,}`] as const;
+export const PATH_PATTERN = new RegExp(`(?:${PATH_KINDS.join('|')})`, 'g');
+/** The kinds a line can hold: each needs its own literal (`://`, `/`, `:\`). */
+const PATH_NEEDS = ['://', '/', ':\\'] as const;
+/** PATH_PATTERN with only some of its kinds, by bit mask (bit k: kind k), made when first needed. */
+const pathPatterns: (RegExp | undefined)[] = [];
+
 /**
- * [regex, replacement, gate]: the gate is a cheap test that every match of the regex needs (a
- * character each match contains), so that a line lacking it skips the regex. Gates are checked on
- * the line as the replacements before them left it.
+ * `line.replace(PATH_PATTERN, '<path>')`, with only the kinds whose literal the line holds: a kind
+ * that can match nowhere in the line changes no match, and the URL kind, tried at every word, was
+ * most of the cost of a line with a path and no URL.
  */
-const REPLACEMENTS: [RegExp, string, (line: string) => boolean][] = [
+export function replacePaths(line: string): string {
+  let mask = 0;
+  for (let k = 0; k < PATH_NEEDS.length; k++) if (line.includes(PATH_NEEDS[k]!)) mask |= 1 << k;
+  if (mask === 0) return line;
+  const re = (pathPatterns[mask] ??= new RegExp(`(?:${PATH_KINDS.filter((_, k) => mask & (1 << k)).join('|')})`, 'g'));
+  return line.replace(re, '<path>');
+}
+
+/**
+ * [regex, replacement, gate], or a function that does the replacing: the gate is a cheap test
+ * that every match of the regex needs (a character each match contains), so that a line lacking it
+ * skips the regex. Gates are checked on the line as the replacements before them left it.
+ */
+const REPLACEMENTS: ([RegExp, string, (line: string) => boolean] | ((line: string) => string))[] = [
   // The value of an id field, whatever it looks like: `connection_id=52e6b438`, `request_id=1234`.
   [/\b([a-z_]*id)=("[^"]*"|'[^']*'|[^\s,;)]+)/gi, '$1=<id>', has('=')],
   [/\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>', has(':')],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>', has('-')],
   [/[\w.+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+/gi, '<email>', has('@')],
-  // Paths (two parts or more): `/srv/inbox/r-0716d9/part-0001.bin`, `s3://inbox/a/b`, `C:\data\x`.
-  [/(?:\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s'"()<>]+|(?<![\w.])~?(?:\/[\w.@%+=:,-]+){2,}\/?|\b[A-Za-z]:(?:\\[\w.@%+=,-]+){2,})/g, '<path>', (l) => l.includes('/') || l.includes('\\')],
+  // Paths (two parts or more): `/srv/inbox/r-0716d9/part-0001.bin`, `s3://inbox/a/b`, `C:\data\x` (replacePaths).
+  replacePaths,
   // Quoted values: `'inbox-eu'`, `"9b07…"` (a quote of a sentence, with spaces, stays).
   [/'[^'\s]{1,80}'|"[^"\s]{1,80}"/g, "'<v>'", (l) => l.includes("'") || l.includes('"')],
   // Ids joined by underscores: `attempt_202605121400_000001_0`, `job_1715522602_0042`.
@@ -43,7 +64,8 @@ export function messageTemplate(message: string, max = 240): string {
   if (line.length > 4 * max) line = line.slice(0, 4 * max);
   for (let i = 0; i < REPLACEMENTS.length; i++) {
     const r = REPLACEMENTS[i]!;
-    if (r[2](line)) line = line.replace(r[0], r[1]);
+    if (typeof r === 'function') line = r(line);
+    else if (r[2](line)) line = line.replace(r[0], r[1]);
   }
   // Most lines have single spaces only, which the replacement would copy unchanged.
   if (UNEVEN_SPACE.test(line)) line = line.replace(/\s+/g, ' ');
